@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Retour",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "retour", targets: ["retour"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // ncursesw, bound through a shim header (see Sources/CNCurses/shim.h).
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Domain, rules, store, CSV and translations: no terminal code.
+        .target(
+            name: "RetourCore",
+            dependencies: [
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        // Terminal toolkit: cell grid, drivers, widgets. No domain code.
+        .target(name: "RetourTUI", dependencies: ["CNCurses"]),
+        // The case manager's screens, built from the two above.
+        .target(name: "RetourApp", dependencies: ["RetourCore", "RetourTUI"]),
+        // The executable: argument parsing and wiring.
+        .executableTarget(
+            name: "retour",
+            dependencies: [
+                "RetourCore", "RetourTUI", "RetourApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore"]),
+        .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
+        .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RetourCore"]),
+    ]
+)

@@ -1,0 +1,5 @@
+import RetourCore
+
+public enum CaseManager {
+    public static func run(session: Session) throws {}
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The interface languages. French first: the field offices work in French.
+public enum Language: String, CaseIterable, Sendable {
+    case fr
+    case en
+
+    /// French when LC_ALL, LC_MESSAGES or LANG (the first one set) starts with `fr`.
+    public static func from(environment: [String: String]) -> Language {
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let value = environment[name], !value.isEmpty {
+                return value.lowercased().hasPrefix("fr") ? .fr : .en
+            }
+        }
+        return .en
+    }
+}
+
+/// The one place where text is translated: every string a user reads comes from
+/// `Assets/locales/<language>/*.json`, flat maps from keys to texts with `{name}` placeholders.
+public struct Catalog: Sendable {
+    public let language: Language
+    private let texts: [String: String]
+
+    public init(language: Language, texts: [String: String]) {
+        self.language = language
+        self.texts = texts
+    }
+
+    /// Loads every `Assets/locales/<language>/*.json` file. A key defined twice is an error,
+    /// so that two files cannot silently disagree.
+    public init(language: Language, assets: Assets) throws {
+        let folder = "locales/\(language.rawValue)"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: assets.url(folder).path)) ?? []
+        var texts: [String: String] = [:]
+        for name in names.sorted() where name.hasSuffix(".json") {
+            let file = "\(folder)/\(name)"
+            guard let data = try? Data(contentsOf: assets.url(file)) else {
+                throw AssetError(file: file, reason: "cannot be read")
+            }
+            guard let part = try? JSONDecoder().decode([String: String].self, from: data) else {
+                throw AssetError(file: file, reason: "is not a JSON object of strings")
+            }
+            for (key, value) in part {
+                guard texts.updateValue(value, forKey: key) == nil else {
+                    throw AssetError(file: file, reason: "defines \(key) twice")
+                }
+            }
+        }
+        guard !texts.isEmpty else { throw AssetError(file: folder, reason: "holds no texts") }
+        self.init(language: language, texts: texts)
+    }
+
+    public var keys: Set<String> { Set(texts.keys) }
+
+    /// The text for `key`, with `{name}` replaced by `arguments[name]`.
+    /// A missing key shows itself, so that a gap is visible rather than silent.
+    public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        var result = texts[key] ?? key
+        for (name, value) in arguments {
+            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return result
+    }
+
+    public func text(_ message: Message) -> String {
+        text(message.key, message.arguments.mapValues { translateIfKey($0) })
+    }
+
+    public func text(_ error: Error) -> String {
+        if let error = error as? UserFacingError { return text(error.message) }
+        return text("error.unexpected")
+    }
+
+    /// A date as this language writes it: DD/MM/YYYY in French, YYYY-MM-DD in English.
+    public func date(_ date: CalendarDate) -> String {
+        language == .fr ? date.dayFirst : date.iso
+    }
+
+    public func dateTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = language == .fr ? "dd/MM/yyyy HH:mm" : "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    /// Message arguments written `@key` are themselves catalogue keys (a field's label, say).
+    private func translateIfKey(_ value: String) -> String {
+        value.hasPrefix("@") ? text(String(value.dropFirst())) : value
+    }
+}

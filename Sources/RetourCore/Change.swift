@@ -1,0 +1,61 @@
+import Foundation
+
+/// One change to the case book. Every modification, from the form, an import or the command
+/// line, is one of these values, applied by `CaseBook.apply` and journaled by `Store.commit`.
+public enum Change: Codable, Hashable, Sendable {
+    /// A new case. Its number is allocated by `CaseBook.nextNumber(in:)` before committing.
+    case register(id: UUID, number: String, profile: CaseProfile)
+    /// New values for the profile of an existing case. `expectedVersion` is the version the
+    /// editor started from: a case changed meanwhile by someone else is refused, not overwritten.
+    case editProfile(id: UUID, expectedVersion: Int, profile: CaseProfile)
+
+    public var caseID: UUID {
+        switch self {
+        case .register(let id, _, _), .editProfile(let id, _, _): return id
+        }
+    }
+}
+
+/// A change as committed: numbered, attributed and dated. One line of the journal.
+public struct JournalEntry: Codable, Hashable, Sendable {
+    /// Schema of the data this entry was written with.
+    public var schemaVersion: Int
+    /// Position in the history of the data directory, from 1, without gaps.
+    public var seq: Int
+    public var by: String
+    public var at: Date
+    public var change: Change
+
+    public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change) {
+        self.schemaVersion = schemaVersion
+        self.seq = seq
+        self.by = by
+        self.at = at
+        self.change = change
+    }
+}
+
+public enum Schema {
+    /// Version of the files this program writes. Files with a higher number are refused.
+    public static let version = 1
+}
+
+/// Why a change cannot be applied. No personal data: cases are named by number.
+public enum ChangeError: UserFacingError, Equatable {
+    case unknownCase
+    case duplicateID
+    case duplicateNumber(String)
+    case staleVersion(number: String)
+    case outOfSequence(expected: Int, found: Int)
+
+    public var message: Message {
+        switch self {
+        case .unknownCase: return Message("error.change.unknownCase")
+        case .duplicateID: return Message("error.change.duplicateID")
+        case .duplicateNumber(let number): return Message("error.change.duplicateNumber", ["number": number])
+        case .staleVersion(let number): return Message("error.change.stale", ["number": number])
+        case .outOfSequence(let expected, let found):
+            return Message("error.change.sequence", ["expected": String(expected), "found": String(found)])
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// The fields of a case profile, as typed on the form or read from a CSV column.
+/// Their labels are the catalogue keys `field.<rawValue>`.
+public enum ProfileField: String, CaseIterable, Sendable {
+    case familyName = "family_name"
+    case givenNames = "given_names"
+    case sex
+    case dateOfBirth = "date_of_birth"
+    case age
+    case phone
+    case documentType = "document_type"
+    case documentNumber = "document_number"
+    case householdSize = "household_size"
+    case category
+    case displacedTo = "displaced_to"
+    case returnDate = "return_date"
+    case region
+    case cercle
+    case commune
+    case village
+    case vulnerabilities
+    case assignedTo = "assigned_to"
+
+    public var labelKey: String { "field.\(rawValue)" }
+}
+
+/// A problem with one field, said in words.
+public struct FieldIssue: Hashable, Sendable {
+    public let field: ProfileField
+    public let message: Message
+
+    public init(_ field: ProfileField, _ key: String, _ arguments: [String: String] = [:]) {
+        self.field = field
+        self.message = Message(key, arguments)
+    }
+}
+
+/// The problems found in a draft, in the order of the fields.
+public struct InvalidProfile: Error, Hashable, Sendable {
+    public let issues: [FieldIssue]
+}
+
+/// A profile as text, field by field: what a form holds or a CSV row says. `parse` turns it
+/// into a `CaseProfile` or says, field by field, what is wrong. The one place where the
+/// rules of a registration live, for the form and the import alike.
+public struct ProfileDraft: Hashable, Sendable {
+    public var values: [ProfileField: String]
+
+    public init(_ values: [ProfileField: String] = [:]) {
+        self.values = values
+    }
+
+    public subscript(field: ProfileField) -> String {
+        get { values[field] ?? "" }
+        set { values[field] = newValue }
+    }
+
+    /// The text of every field of `profile`, as the form shows it.
+    public init(_ profile: CaseProfile) {
+        var draft = ProfileDraft()
+        draft[.familyName] = profile.familyName
+        draft[.givenNames] = profile.givenNames
+        draft[.sex] = profile.sex?.rawValue ?? ""
+        draft[.dateOfBirth] = profile.dateOfBirth?.iso ?? ""
+        draft[.age] = profile.dateOfBirth == nil ? (profile.ageEstimate.map { String($0.years) } ?? "") : ""
+        draft[.phone] = profile.phone
+        draft[.documentType] = profile.document?.type ?? ""
+        draft[.documentNumber] = profile.document?.number ?? ""
+        draft[.householdSize] = String(profile.householdSize)
+        draft[.category] = profile.category?.rawValue ?? ""
+        draft[.displacedTo] = profile.displacedTo
+        draft[.returnDate] = profile.returnDate?.iso ?? ""
+        draft[.region] = profile.region
+        draft[.cercle] = profile.cercle
+        draft[.commune] = profile.commune
+        draft[.village] = profile.village
+        draft[.vulnerabilities] = profile.vulnerabilities.joined(separator: " ")
+        draft[.assignedTo] = profile.assignedTo
+        self = draft
+    }
+
+    /// Validates every field against the reference data, as of `today`.
+    public func parse(reference: Reference, today: CalendarDate) -> Result<CaseProfile, InvalidProfile> {
+        var issues: [FieldIssue] = []
+        var profile = CaseProfile()
+        func text(_ field: ProfileField) -> String {
+            self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func required(_ field: ProfileField) -> String? {
+            let value = text(field)
+            if value.isEmpty { issues.append(FieldIssue(field, "invalid.required")) }
+            return value.isEmpty ? nil : value
+        }
+        func pastDate(_ field: ProfileField) -> CalendarDate? {
+            let value = text(field)
+            guard !value.isEmpty else { return nil }
+            guard let date = CalendarDate(parsing: value), date.year >= 1900 else {
+                issues.append(FieldIssue(field, "invalid.date"))
+                return nil
+            }
+            guard date <= today else {
+                issues.append(FieldIssue(field, "invalid.future"))
+                return nil
+            }
+            return date
+        }
+
+        profile.familyName = required(.familyName) ?? ""
+        profile.givenNames = required(.givenNames) ?? ""
+        if let sex = required(.sex) {
+            profile.sex = ProfileDraft.sex(sex)
+            if profile.sex == nil { issues.append(FieldIssue(.sex, "invalid.sex")) }
+        }
+        profile.dateOfBirth = pastDate(.dateOfBirth)
+        let age = text(.age)
+        if !age.isEmpty && profile.dateOfBirth == nil && !issues.contains(where: { $0.field == .dateOfBirth }) {
+            if let years = Int(age), (0...120).contains(years) {
+                profile.ageEstimate = AgeEstimate(years: years, asOf: today)
+            } else {
+                issues.append(FieldIssue(.age, "invalid.age"))
+            }
+        }
+        profile.phone = text(.phone)
+        if !profile.phone.isEmpty {
+            let digits = profile.phone.filter { $0.isASCII && $0.isNumber }.count
+            let allowed = profile.phone.allSatisfy { ($0.isASCII && $0.isNumber) || " +-.()".contains($0) }
+            if !allowed || !(6...15).contains(digits) { issues.append(FieldIssue(.phone, "invalid.phone")) }
+        }
+        let documentType = text(.documentType)
+        let documentNumber = text(.documentNumber)
+        if !documentType.isEmpty {
+            if !reference.idDocumentTypes.contains(documentType) {
+                issues.append(FieldIssue(.documentType, "invalid.code"))
+            } else if documentNumber.isEmpty {
+                issues.append(FieldIssue(.documentNumber, "invalid.documentNumber"))
+            } else {
+                profile.document = IdentityDocument(type: documentType, number: documentNumber)
+            }
+        } else if !documentNumber.isEmpty {
+            issues.append(FieldIssue(.documentType, "invalid.documentType"))
+        }
+        let household = text(.householdSize)
+        if household.isEmpty {
+            profile.householdSize = 1
+        } else if let size = Int(household), (1...50).contains(size) {
+            profile.householdSize = size
+        } else {
+            issues.append(FieldIssue(.householdSize, "invalid.household"))
+        }
+        if let category = required(.category) {
+            profile.category = ProfileDraft.category(category)
+            if profile.category == nil { issues.append(FieldIssue(.category, "invalid.category")) }
+        }
+        profile.displacedTo = text(.displacedTo)
+        profile.returnDate = pastDate(.returnDate)
+        if let returned = profile.returnDate, let born = profile.dateOfBirth, returned < born {
+            issues.append(FieldIssue(.returnDate, "invalid.beforeBirth"))
+        }
+        if let regionText = required(.region) {
+            if let region = reference.findRegion(regionText) {
+                profile.region = region.pcode
+                let cercleText = text(.cercle)
+                if !cercleText.isEmpty {
+                    if let cercle = reference.findCercle(cercleText, in: region) {
+                        profile.cercle = cercle.pcode
+                    } else if let elsewhere = reference.findCercleAnywhere(cercleText) {
+                        issues.append(FieldIssue(.cercle, "invalid.cercleRegion",
+                                                 ["cercle": elsewhere.cercle.name, "region": elsewhere.region.name]))
+                    } else {
+                        issues.append(FieldIssue(.cercle, "invalid.cercle"))
+                    }
+                }
+            } else {
+                issues.append(FieldIssue(.region, "invalid.region"))
+            }
+        }
+        profile.commune = text(.commune)
+        profile.village = text(.village)
+        let codes = text(.vulnerabilities)
+            .split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace })
+            .map { $0.lowercased() }
+        let unknown = codes.filter { !reference.isVulnerability($0) }
+        if !unknown.isEmpty {
+            issues.append(FieldIssue(.vulnerabilities, "invalid.vulnerability", ["codes": unknown.joined(separator: " ")]))
+        }
+        profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
+        profile.assignedTo = text(.assignedTo)
+        return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
+    }
+
+    /// F or M, or the word in French or English.
+    static func sex(_ text: String) -> Sex? {
+        switch Fold.key(text) {
+        case "f", "femme", "female", "feminin", "w": return .female
+        case "m", "homme", "male", "masculin", "h": return .male
+        default: return nil
+        }
+    }
+
+    /// A category code, or its French or English label.
+    static func category(_ text: String) -> Category? {
+        switch Fold.key(text) {
+        case "idp returnee", "pdi retourne", "pdi retournee", "returned idp", "pdi": return .idpReturnee
+        case "refugee returnee", "refugie rapatrie", "refugiee rapatriee", "repatriated refugee", "refugie": return .refugeeReturnee
+        case "host community", "communaute hote", "host community member", "membre de la communaute hote": return .hostCommunity
+        default: return nil
+        }
+    }
+}

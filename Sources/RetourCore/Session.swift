@@ -1,0 +1,43 @@
+import Foundation
+
+/// What every command needs to know about where it runs: the data directory, who is working,
+/// the interface language and the reference data.
+public struct Session: Sendable {
+    public let dataDirectory: URL
+    public let author: String
+    public let catalog: Catalog
+    public let reference: Reference
+
+    public init(dataDirectory: URL, author: String, catalog: Catalog, reference: Reference) {
+        self.dataDirectory = dataDirectory
+        self.author = author
+        self.catalog = catalog
+        self.reference = reference
+    }
+
+    /// `--data DIR`, else `RETOUR_DATA`, else `$XDG_DATA_HOME/retour`, else `~/.local/share/retour`.
+    public static func dataDirectory(explicit: String?, environment: [String: String]) -> URL {
+        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit).standardizedFileURL }
+        if let fromEnvironment = environment["RETOUR_DATA"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment).standardizedFileURL
+        }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("retour")
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".local/share/retour")
+    }
+
+    /// `--user NAME`, else `$USER`, else the login name of the process.
+    public static func author(explicit: String?, environment: [String: String]) -> String {
+        for candidate in [explicit, environment["USER"], environment["LOGNAME"]] {
+            if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty { return name }
+        }
+        return NSUserName().isEmpty ? "unknown" : NSUserName()
+    }
+
+    /// `--lang`, else the language of the environment's locale variables.
+    public static func language(explicit: Language?, environment: [String: String]) -> Language {
+        explicit ?? Language.from(environment: environment)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// The snapshot's format: a header line, then one case per line (JSON lines, so that a
+/// damaged line can be named and cases can be decoded independently).
+///
+///     {"count":2,"format":"retour-snapshot","schemaVersion":1,"seq":57}
+///     {"id":"…","number":"GAO-000001",…}
+///     {"id":"…","number":"GAO-000002",…}
+enum SnapshotFile {
+    static let format = "retour-snapshot"
+
+    struct Header: Codable {
+        var format: String
+        var schemaVersion: Int
+        var seq: Int
+        var count: Int
+    }
+
+    /// Where and why a file does not parse. Line numbers count from 1.
+    struct Failure: Error {
+        let line: Int
+        let reason: String
+        var detail: String = ""
+        var isSequenceGap = false
+        var newerSchema: Int?
+
+        func storeError(file: String, newestBackup: String?) -> StoreError {
+            if let newerSchema { return .newerSchema(file: file, found: newerSchema) }
+            return .unreadable(file: file, line: line, reason: reason, detail: detail, newestBackup: newestBackup)
+        }
+    }
+
+    static func write(_ book: CaseBook, to fd: Int32, name: String) throws {
+        let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq, count: book.count)
+        var buffer = try Store.encoder.encode(header)
+        buffer.append(0x0A)
+        for item in book.cases.values {
+            buffer.append(try Store.encoder.encode(item))
+            buffer.append(0x0A)
+            if buffer.count > 1 << 20 {
+                try Posix.writeAll(fd, Array(buffer), name: name)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try Posix.writeAll(fd, Array(buffer), name: name)
+    }
+
+    static func read(_ bytes: [UInt8]) throws -> CaseBook {
+        let lines = Lines(bytes)
+        guard let first = lines.first else { throw Failure(line: 1, reason: "error.parse.empty") }
+        guard first.complete else { throw Failure(line: 1, reason: "error.parse.truncated") }
+        let header: Header
+        do {
+            header = try Store.decoder.decode(Header.self, from: Data(bytes[first.range]))
+        } catch {
+            throw Failure(line: 1, reason: "error.parse.header")
+        }
+        guard header.format == format else { throw Failure(line: 1, reason: "error.parse.header") }
+        guard header.schemaVersion <= Schema.version else {
+            throw Failure(line: 1, reason: "", newerSchema: header.schemaVersion)
+        }
+        var cases: [Case] = []
+        cases.reserveCapacity(header.count)
+        for (index, line) in lines.dropFirst().enumerated() {
+            let number = index + 2
+            guard line.complete else { throw Failure(line: number, reason: "error.parse.truncated") }
+            cases.append(try decode(Case.self, from: bytes[line.range], line: number))
+        }
+        guard cases.count == header.count else {
+            throw Failure(line: cases.count + 1, reason: "error.parse.count",
+                          detail: " (\(cases.count)/\(header.count))")
+        }
+        do {
+            return try CaseBook(cases: cases, seq: header.seq)
+        } catch let error as ChangeError {
+            throw Failure(line: 1, reason: "error.parse.rules", detail: ruleDetail(error))
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int) throws -> T {
+        do {
+            return try Store.decoder.decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw Failure(line: line, reason: "error.parse.field", detail: " (\(fieldPath(error)))")
+        } catch {
+            throw Failure(line: line, reason: "error.parse.json")
+        }
+    }
+
+    static func ruleDetail(_ error: ChangeError) -> String {
+        switch error {
+        case .duplicateNumber(let number), .staleVersion(let number): return " (\(number))"
+        case .outOfSequence(let expected, let found): return " (\(expected) ≠ \(found))"
+        default: return ""
+        }
+    }
+
+    /// The coding path of a decoding error (`profile.sex`), never the offending value.
+    private static func fieldPath(_ error: DecodingError) -> String {
+        let context: DecodingError.Context
+        var last: String?
+        switch error {
+        case .dataCorrupted(let c): context = c
+        case .keyNotFound(let key, let c): context = c; last = key.stringValue
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
+        @unknown default: return "?"
+        }
+        if context.codingPath.isEmpty && last == nil && context.underlyingError != nil { return "JSON" }
+        let names = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue } + (last.map { [$0] } ?? [])
+        return names.isEmpty ? "JSON" : names.joined(separator: ".")
+    }
+}
+
+/// The lines of a JSON-lines file, each with whether it ends with a newline: a last line
+/// without one was cut short by a crash.
+struct Lines: Sequence {
+    struct Line {
+        let range: Range<Int>
+        let complete: Bool
+    }
+
+    private let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    func makeIterator() -> AnyIterator<Line> {
+        var start = 0
+        let bytes = self.bytes
+        return AnyIterator {
+            while start < bytes.count {
+                guard let end = bytes[start...].firstIndex(of: 0x0A) else {
+                    defer { start = bytes.count }
+                    return Line(range: start..<bytes.count, complete: false)
+                }
+                defer { start = end + 1 }
+                if end > start { return Line(range: start..<end, complete: true) }
+            }
+            return nil
+        }
+    }
+
+    var first: Line? { makeIterator().next() }
+}
+
+/// Replays the journal onto a book.
+enum JournalFile {
+    struct Replay {
+        /// Complete lines read.
+        var lines = 0
+        /// Length of the journal up to the end of its last complete line.
+        var goodLength = 0
+    }
+
+    /// Applies every complete line whose sequence number follows the book's. An incomplete
+    /// last line is left out of `goodLength`; a complete line that does not parse is an error.
+    static func replay(_ bytes: [UInt8], onto book: inout CaseBook) throws -> Replay {
+        var replay = Replay()
+        var lineNumber = 0
+        for line in Lines(bytes) {
+            lineNumber += 1
+            guard line.complete else { break }
+            let entry = try SnapshotFile.decode(JournalEntry.self, from: bytes[line.range], line: lineNumber)
+            guard entry.schemaVersion <= Schema.version else {
+                throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: entry.schemaVersion)
+            }
+            replay.lines += 1
+            replay.goodLength = line.range.upperBound + 1
+            if entry.seq <= book.seq { continue }  // Already in the snapshot.
+            do {
+                try book.apply(entry)
+            } catch let error as ChangeError {
+                var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
+                if case .outOfSequence = error { failure.isSequenceGap = true }
+                throw failure
+            }
+        }
+        // Blank lines only after the last complete line (or a file of only NUL bytes from a
+        // crash) count as part of the torn tail.
+        return replay
+    }
+}

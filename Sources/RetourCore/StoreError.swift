@@ -1,0 +1,27 @@
+/// Why a data directory cannot be opened or changed. Files are named by their place in the
+/// data directory; contents are never quoted, since they are personal data.
+public enum StoreError: UserFacingError, Equatable {
+    /// A file that does not parse. It is left untouched.
+    /// `reason` is a catalogue key; `detail` a field path or counts, never a value.
+    case unreadable(file: String, line: Int, reason: String, detail: String, newestBackup: String?)
+    /// A file written by a newer version of Retour.
+    case newerSchema(file: String, found: Int)
+    /// Another session holds the lock; this one may only read.
+    case readOnly(holder: String?)
+    case notADirectory(String)
+
+    public var message: Message {
+        switch self {
+        case .unreadable(let file, let line, let reason, let detail, let backup):
+            var arguments = ["file": file, "line": String(line), "reason": "@" + reason, "detail": detail]
+            arguments["backup"] = backup ?? "@error.store.noBackup"
+            return Message("error.store.unreadable", arguments)
+        case .newerSchema(let file, let found):
+            return Message("error.store.newerSchema", ["file": file, "found": String(found), "known": String(Schema.version)])
+        case .readOnly(let holder):
+            return Message(holder == nil ? "error.store.readOnly" : "error.store.readOnlyHolder", ["holder": holder ?? ""])
+        case .notADirectory(let path):
+            return Message("error.store.notADirectory", ["path": path])
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RetourCore
+
+@main
+struct Retour: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retour",
+        abstract: "Case manager for returned IDPs and repatriated refugees.",
+        subcommands: [Manage.self],
+        defaultSubcommand: Manage.self
+    )
+
+    /// Runs the command; every failure becomes one line on stderr and a non-zero exit.
+    static func main() {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as UserFacingError {
+            Failure.report(error, language: Failure.language(environment: environment))
+            Foundation.exit(1)
+        } catch {
+            // Help, version and argument errors: argument parser's own wording.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            FileHandle.standardError.write(Data("retour: \(line) (retour --help)\n".utf8))
+            Foundation.exit(64)
+        }
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (default: $RETOUR_DATA, else $XDG_DATA_HOME/retour, else ~/.local/share/retour).")
+    var data: String?
+
+    @Option(name: .long, help: "Who makes the changes (default: $USER).")
+    var user: String?
+
+    @Option(name: .long, help: "Interface language: fr or en (default: from LC_ALL, LC_MESSAGES, LANG).")
+    var lang: Language?
+
+    /// The session these options describe: assets loaded, language chosen.
+    func session() throws -> Session {
+        let environment = ProcessInfo.processInfo.environment
+        let assets = try Assets.locate(environment: environment)
+        let language = Session.language(explicit: lang, environment: environment)
+        return Session(
+            dataDirectory: Session.dataDirectory(explicit: data, environment: environment),
+            author: Session.author(explicit: user, environment: environment),
+            catalog: try Catalog(language: language, assets: assets),
+            reference: try Reference(assets: assets)
+        )
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Reports a failure as one translated line on stderr. Used where no session exists yet
+/// (the assets themselves may be what is missing).
+enum Failure {
+    static func language(environment: [String: String]) -> Language {
+        let arguments = CommandLine.arguments
+        if let index = arguments.firstIndex(of: "--lang"), index + 1 < arguments.count,
+           let language = Language(rawValue: arguments[index + 1]) {
+            return language
+        }
+        return Language.from(environment: environment)
+    }
+
+    static func report(_ error: Error, language: Language) {
+        let text: String
+        if let assets = try? Assets.locate(), let catalog = try? Catalog(language: language, assets: assets) {
+            text = catalog.text(error)
+        } else if let error = error as? UserFacingError {
+            text = error.message.description
+        } else {
+            text = "unexpected error"
+        }
+        FileHandle.standardError.write(Data("retour: \(text)\n".utf8))
+    }
+}
