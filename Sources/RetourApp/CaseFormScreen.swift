@@ -1,0 +1,301 @@
+import Foundation
+import RetourCore
+import RetourTUI
+
+/// The registration form, also used to edit a case. Text fields are typed; choice fields open
+/// a picker. F2 validates every field (the rules are `ProfileDraft.parse`, shared with the
+/// import), warns about possible duplicates, then commits one change.
+final class CaseFormScreen: Screen {
+    enum Kind {
+        case text
+        case choice(many: Bool)
+    }
+
+    static let fields: [(field: ProfileField, kind: Kind, required: Bool)] = [
+        (.familyName, .text, true),
+        (.givenNames, .text, true),
+        (.sex, .choice(many: false), true),
+        (.dateOfBirth, .text, false),
+        (.age, .text, false),
+        (.phone, .text, false),
+        (.category, .choice(many: false), true),
+        (.householdSize, .text, false),
+        (.displacedTo, .text, false),
+        (.returnDate, .text, false),
+        (.region, .choice(many: false), true),
+        (.cercle, .choice(many: false), false),
+        (.commune, .text, false),
+        (.village, .text, false),
+        (.vulnerabilities, .choice(many: true), false),
+        (.documentType, .choice(many: false), false),
+        (.documentNumber, .text, false),
+        (.assignedTo, .text, false),
+    ]
+
+    private let editing: Case?
+    private let original: ProfileDraft
+    private var draft: ProfileDraft
+    private var inputs: [ProfileField: TextField] = [:]
+    private var focus = 0
+    private var top = 0
+    /// Shown once the user has tried to save; then kept up to date as they type.
+    private var issues: [ProfileField: String]?
+    private var labelWidth = 24
+
+    init(app: CaseManagerApp, editing: Case?) {
+        self.editing = editing
+        var draft = editing.map { ProfileDraft($0.profile) } ?? ProfileDraft()
+        if editing == nil { draft[.assignedTo] = app.session.author }
+        if let date = editing?.profile.dateOfBirth { draft[.dateOfBirth] = app.catalog.date(date) }
+        if let date = editing?.profile.returnDate { draft[.returnDate] = app.catalog.date(date) }
+        original = draft
+        self.draft = draft
+        for entry in CaseFormScreen.fields {
+            if case .text = entry.kind { inputs[entry.field] = TextField(draft[entry.field]) }
+        }
+    }
+
+    var context: KeyContext { .form }
+    var helpKey: String { "help.form" }
+    var hasUnsavedInput: Bool { draft != original }
+
+    func title(_ app: CaseManagerApp) -> String {
+        editing.map { app.catalog.text("form.editTitle", ["number": $0.number]) } ?? app.catalog.text("form.newTitle")
+    }
+
+    private var focused: (field: ProfileField, kind: Kind, required: Bool) { CaseFormScreen.fields[focus] }
+
+    func handle(_ action: Action?, key: Key, app: CaseManagerApp) {
+        switch action {
+        case .nextField?: focus = min(focus + 1, CaseFormScreen.fields.count - 1)
+        case .previousField?: focus = max(focus - 1, 0)
+        case .move(.pageDown)?: focus = min(focus + 6, CaseFormScreen.fields.count - 1)
+        case .move(.pageUp)?: focus = max(focus - 6, 0)
+        case .choose?:
+            if case .choice = focused.kind { openPicker(app) } else { focus = min(focus + 1, CaseFormScreen.fields.count - 1) }
+        case .save?: save(app)
+        case .back?: cancel(app)
+        default:
+            switch focused.kind {
+            case .text:
+                guard var input = inputs[focused.field], input.handle(key) else { return }
+                inputs[focused.field] = input
+                update(focused.field, input.text, app)
+            case .choice:
+                if key == .character(" ") { openPicker(app) }
+            }
+        }
+    }
+
+    private func update(_ field: ProfileField, _ value: String, _ app: CaseManagerApp) {
+        draft[field] = value
+        if field == .region, let region = app.session.reference.region(value),
+           app.session.reference.findCercle(draft[.cercle], in: region) == nil {
+            draft[.cercle] = ""
+        }
+        if field == .documentType && value.isEmpty {
+            draft[.documentNumber] = ""
+            inputs[.documentNumber] = TextField("")
+        }
+        if issues != nil { validate(app) }
+    }
+
+    private func openPicker(_ app: CaseManagerApp) {
+        let field = focused.field
+        let catalog = app.catalog
+        let reference = app.session.reference
+        var options: [Picker.Option]
+        switch field {
+        case .sex:
+            options = Sex.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("sex.\($0.rawValue)")) }
+        case .category:
+            options = Category.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("category.\($0.rawValue)")) }
+        case .region:
+            options = reference.regions.map { Picker.Option(value: $0.pcode, label: $0.name) }
+        case .cercle:
+            guard let region = reference.region(draft[.region]) else {
+                app.say(catalog.text("form.regionFirst"), .error)
+                return
+            }
+            options = [Picker.Option(value: "", label: catalog.text("form.none"))]
+                + region.cercles.map { Picker.Option(value: $0.pcode, label: $0.name) }
+        case .vulnerabilities:
+            options = reference.vulnerabilities.map { Picker.Option(value: $0.code, label: catalog.text("vulnerability.\($0.code)")) }
+        case .documentType:
+            options = [Picker.Option(value: "", label: catalog.text("form.none"))]
+                + reference.idDocumentTypes.map { Picker.Option(value: $0, label: catalog.text("document.\($0)")) }
+        default:
+            return
+        }
+        let many: Bool
+        if case .choice(let allowsMany) = focused.kind { many = allowsMany } else { many = false }
+        let current = draft[field].split(separator: " ").map(String.init)
+        let picker = Picker(title: catalog.text(field.labelKey), options: options, allowsMany: many, current: current)
+        app.show(.picker(picker) { [weak self, weak app] chosen in
+            guard let self, let app else { return }
+            self.update(field, chosen.joined(separator: " "), app)
+        })
+    }
+
+    @discardableResult
+    private func validate(_ app: CaseManagerApp) -> CaseProfile? {
+        switch draft.parse(reference: app.session.reference, today: app.today) {
+        case .success(let profile):
+            issues = [:]
+            return profile
+        case .failure(let invalid):
+            var found: [ProfileField: String] = [:]
+            for issue in invalid.issues where found[issue.field] == nil {
+                found[issue.field] = app.catalog.text(issue.message)
+            }
+            issues = found
+            return nil
+        }
+    }
+
+    private func save(_ app: CaseManagerApp) {
+        guard let profile = validate(app) else {
+            let count = issues?.count ?? 0
+            if let first = CaseFormScreen.fields.firstIndex(where: { issues?[$0.field] != nil }) { focus = first }
+            app.say(app.catalog.text("form.fixFields", ["count": String(count)]), .error)
+            return
+        }
+        let duplicates = app.store.book.possibleDuplicates(of: profile, excluding: editing?.id)
+        guard duplicates.isEmpty else {
+            warnAboutDuplicates(duplicates, profile: profile, app: app)
+            return
+        }
+        commit(profile, app)
+    }
+
+    private func warnAboutDuplicates(_ duplicates: [Case], profile: CaseProfile, app: CaseManagerApp) {
+        let catalog = app.catalog
+        let shown = Array(duplicates.prefix(4))
+        var lines = [catalog.text("duplicates.intro")]
+        for item in shown {
+            let year = item.profile.birthYear.map(String.init) ?? "?"
+            let place = app.session.reference.region(item.profile.region)?.name ?? ""
+            lines.append("\(item.number)  \(item.profile.fullName), \(year), \(place)")
+        }
+        if duplicates.count > shown.count {
+            lines.append(catalog.text("duplicates.more", ["count": String(duplicates.count - shown.count)]))
+        }
+        let first = shown[0]
+        let buttons = [catalog.text("duplicates.back"), catalog.text("duplicates.open", ["number": first.number]),
+                       catalog.text("duplicates.saveAnyway")]
+        app.show(.dialog(Dialog(title: catalog.text("duplicates.title"), lines: lines, buttons: buttons)) { [weak self, weak app] answer in
+            guard let self, let app else { return }
+            switch answer {
+            case 1?:
+                app.pop()
+                app.push(CaseDetailScreen(caseID: first.id))
+                app.say(catalog.text("duplicates.opened", ["number": first.number]))
+            case 2?:
+                self.commit(profile, app)
+            default:
+                break
+            }
+        })
+    }
+
+    private func commit(_ profile: CaseProfile, _ app: CaseManagerApp) {
+        let catalog = app.catalog
+        if let editing {
+            guard app.commit(.editProfile(id: editing.id, expectedVersion: editing.version, profile: profile)) != nil else { return }
+            app.pop()
+            app.say(catalog.text("form.updated", ["number": editing.number]), .success)
+            return
+        }
+        guard let region = app.session.reference.region(profile.region) else { return }
+        let id = UUID()
+        let number = app.store.book.nextNumber(prefix: region.prefix)
+        guard app.commit(.register(id: id, number: number, profile: profile)) != nil else { return }
+        app.pop()
+        (app.top as? CaseListScreen)?.select(id)
+        app.push(CaseDetailScreen(caseID: id))
+        app.say(catalog.text("form.registered", ["number": number]), .success)
+    }
+
+    private func cancel(_ app: CaseManagerApp) {
+        guard hasUnsavedInput else {
+            app.pop()
+            return
+        }
+        let catalog = app.catalog
+        app.confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.form")],
+                    yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak app] in
+            app?.pop()
+        }
+    }
+
+    // MARK: Drawing
+
+    func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
+        let catalog = app.catalog
+        labelWidth = min(30, (CaseFormScreen.fields.map { CellWidth.of(catalog.text($0.field.labelKey)) }.max() ?? 20) + 3)
+        let inputX = 2 + labelWidth
+        let inputWidth = min(44, area.width - inputX - 2)
+        // Rows: one per field, plus one under each field that has a problem.
+        var layout: [(index: Int, isIssue: Bool)] = []
+        for index in CaseFormScreen.fields.indices {
+            layout.append((index, false))
+            if issues?[CaseFormScreen.fields[index].field] != nil { layout.append((index, true)) }
+        }
+        let height = area.height - 1
+        let focusRow = layout.firstIndex { $0.index == focus && !$0.isIssue } ?? 0
+        let focusBottom = layout.lastIndex { $0.index == focus } ?? focusRow
+        if focusRow < top { top = focusRow }
+        if focusBottom >= top + height { top = focusBottom - height + 1 }
+        top = max(0, min(top, max(0, layout.count - height)))
+        canvas.put(catalog.text("form.requiredNote"), x: 2, y: area.y, width: area.width - 4, style: .muted)
+        var cursor: Point?
+        for (row, entry) in layout.dropFirst(top).prefix(height).enumerated() {
+            let y = area.y + 1 + row
+            let (field, kind, required) = CaseFormScreen.fields[entry.index]
+            if entry.isIssue {
+                canvas.put("↳ " + (issues?[field] ?? ""), x: inputX, y: y, width: area.width - inputX - 1, style: .error)
+                continue
+            }
+            let isFocused = entry.index == focus
+            let label = catalog.text(field.labelKey) + (required ? " *" : "")
+            canvas.put(isFocused ? ">" : " ", x: 0, y: y, style: .bold)
+            canvas.put(label, x: 2, y: y, width: labelWidth - 1, style: isFocused ? .bold : .plain)
+            switch kind {
+            case .text:
+                guard var input = inputs[field] else { continue }
+                let point = input.draw(into: &canvas, x: inputX, y: y, width: inputWidth)
+                inputs[field] = input
+                if isFocused { cursor = point }
+            case .choice:
+                let shown = choiceLabel(field, app)
+                canvas.fill(Rect(x: inputX, y: y, width: inputWidth, height: 1), style: .field)
+                canvas.put(shown.isEmpty ? catalog.text("form.choose") : shown, x: inputX, y: y, width: inputWidth - 2,
+                           style: shown.isEmpty ? Style(underline: true, dim: true) : .field)
+                canvas.put("▾", x: inputX + inputWidth - 1, y: y, style: .field)
+                if isFocused { cursor = Point(x: inputX, y: y) }
+            }
+        }
+        if layout.count > height {
+            canvas.put(catalog.text("form.more", ["shown": String(min(layout.count, top + height)), "total": String(layout.count)]),
+                       x: area.width - 12, y: area.y, width: 11, style: .muted)
+        }
+        return cursor
+    }
+
+    private func choiceLabel(_ field: ProfileField, _ app: CaseManagerApp) -> String {
+        let value = draft[field]
+        guard !value.isEmpty else { return "" }
+        let catalog = app.catalog
+        let reference = app.session.reference
+        switch field {
+        case .sex: return catalog.text("sex.\(value)")
+        case .category: return catalog.text("category.\(value)")
+        case .region: return reference.region(value)?.name ?? value
+        case .cercle: return reference.cercle(value)?.cercle.name ?? value
+        case .documentType: return catalog.text("document.\(value)")
+        case .vulnerabilities:
+            return value.split(separator: " ").map { catalog.text("vulnerability.\($0)") }.joined(separator: ", ")
+        default: return value
+        }
+    }
+}

@@ -1,0 +1,259 @@
+import Foundation
+import RetourCore
+import RetourTUI
+
+/// The case manager: a stack of screens over one store, with at most one overlay. Keys come in
+/// through `handle`, the screen goes out through `render`; `run` connects both to a terminal.
+final class CaseManagerApp {
+    static let minimumSize = Size(width: 80, height: 24)
+
+    let session: Session
+    let store: Store
+    let today: CalendarDate
+    private(set) var screens: [Screen] = []
+    var overlay: Overlay?
+    var status: StatusMessage?
+    private(set) var isRunning = true
+
+    var catalog: Catalog { session.catalog }
+
+    init(session: Session, store: Store, today: CalendarDate = .today()) {
+        self.session = session
+        self.store = store
+        self.today = today
+        screens = [CaseListScreen(app: self)]
+        if let notice = store.readOnlyReason {
+            status = StatusMessage(text: catalog.text(notice), kind: .error)
+        } else if store.droppedTornBytes > 0 {
+            status = StatusMessage(text: catalog.text("status.tornDropped"), kind: .info)
+        }
+    }
+
+    var top: Screen { screens[screens.count - 1] }
+
+    // MARK: Navigation
+
+    func push(_ screen: Screen) {
+        screens.append(screen)
+    }
+
+    /// Leaves the top screen (never the list).
+    func pop() {
+        if screens.count > 1 { screens.removeLast() }
+    }
+
+    func show(_ overlay: Overlay) {
+        self.overlay = overlay
+    }
+
+    func say(_ text: String, _ kind: StatusMessage.Kind = .info) {
+        status = StatusMessage(text: text, kind: kind)
+    }
+
+    /// Quits, asking first when a form holds typed text.
+    func requestQuit() {
+        guard screens.contains(where: \.hasUnsavedInput) else {
+            isRunning = false
+            return
+        }
+        confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.quit")],
+                yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak self] in
+            self?.isRunning = false
+        }
+    }
+
+    /// Asks a yes/no question; `then` runs on yes. "No" is focused, so Enter is the safe answer.
+    func confirm(title: String, lines: [String], yes: String, no: String, then: @escaping () -> Void) {
+        show(.dialog(Dialog(title: title, lines: lines, buttons: [no, yes], focused: 0)) { answer in
+            if answer == 1 { then() }
+        })
+    }
+
+    /// Commits a change through the store; on failure says why and returns nil, the change
+    /// still in the caller's hands.
+    func commit(_ change: Change) -> JournalEntry? {
+        do {
+            let entry = try store.commit(change, by: session.author)
+            for screen in screens { screen.storeDidChange(self) }
+            return entry
+        } catch {
+            say(catalog.text(error), .error)
+            return nil
+        }
+    }
+
+    // MARK: Input
+
+    func handle(_ event: Event) {
+        switch event {
+        case .resize: return  // The next render uses the new size.
+        case .key(let key): handle(key)
+        }
+    }
+
+    func handle(_ key: Key) {
+        if key == .control("c") {
+            requestQuit()
+            return
+        }
+        if let overlay {
+            handleOverlay(overlay, key: key)
+            return
+        }
+        let action = KeyMap.action(for: key, in: top.context)
+        switch action {
+        case .quit?: requestQuit()
+        case .help?: showHelp()
+        default:
+            status = nil
+            top.handle(action, key: key, app: self)
+        }
+    }
+
+    private func handleOverlay(_ overlay: Overlay, key: Key) {
+        let action = KeyMap.action(for: key, in: overlay.context)
+        switch overlay {
+        case .help(var panel):
+            if case .move(let movement)? = action {
+                panel.move(movement, visible: helpVisibleLines)
+                self.overlay = .help(panel)
+            } else if action == .back {
+                self.overlay = nil
+            }
+        case .picker(var picker, let onChoose):
+            switch action {
+            case .move(let movement)?: picker.move(movement)
+            case .toggle?: picker.toggle()
+            case .choose?:
+                self.overlay = nil
+                onChoose(picker.result)
+                return
+            case .back?:
+                self.overlay = nil
+                return
+            case .help?:
+                showHelp()
+                return
+            default: break
+            }
+            self.overlay = .picker(picker, onChoose: onChoose)
+        case .dialog(var dialog, let onAnswer):
+            switch action {
+            case .move(.down)?: dialog.focusNext()
+            case .move(.up)?: dialog.focusPrevious()
+            case .choose?:
+                self.overlay = nil
+                onAnswer(dialog.focused)
+                return
+            case .back?:
+                self.overlay = nil
+                onAnswer(nil)
+                return
+            default: break
+            }
+            self.overlay = .dialog(dialog, onAnswer: onAnswer)
+        }
+    }
+
+    private var helpVisibleLines = 10
+
+    private func showHelp() {
+        let context = overlay?.context ?? top.context
+        var lines = Dialog.wrap(catalog.text(top.helpKey), width: 70)
+        lines.append("")
+        let hints = KeyMap.help(context, catalog: catalog)
+        let keysWidth = hints.map { CellWidth.of($0.keys) }.max() ?? 0
+        lines += hints.map { CellWidth.fit($0.keys, keysWidth) + "  " + $0.label }
+        lines.append("")
+        lines += Dialog.wrap(catalog.text("help.everywhere"), width: 70)
+        overlay = .help(TextPanel(title: catalog.text("help.title"), lines: lines))
+    }
+
+    // MARK: Output
+
+    func render(size: Size) -> Canvas {
+        var canvas = Canvas(size: size)
+        guard size.width >= CaseManagerApp.minimumSize.width, size.height >= CaseManagerApp.minimumSize.height else {
+            drawTooSmall(into: &canvas)
+            return canvas
+        }
+        let width = size.width
+        canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .bar)
+        let right = store.isReadOnly ? catalog.text("title.readOnly") : session.author
+        let rightWidth = CellWidth.of(right)
+        canvas.put("Retour · " + top.title(self), x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
+        canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
+        let body = Rect(x: 0, y: 1, width: width, height: size.height - 3)
+        canvas.cursor = top.draw(into: &canvas, area: body, app: self)
+        if let status {
+            let style: Style = status.kind == .error ? .error : (status.kind == .success ? .success : .plain)
+            let prefix = status.kind == .error ? "! " : ""
+            canvas.put(prefix + status.text, x: 1, y: size.height - 2, width: width - 2, style: style)
+        }
+        let context = overlay?.context ?? top.context
+        Footer.draw(KeyMap.footer(context, catalog: catalog), into: &canvas, y: size.height - 1)
+        if let overlay {
+            canvas.cursor = drawOverlay(overlay, into: &canvas, area: body)
+        }
+        return canvas
+    }
+
+    private func drawOverlay(_ overlay: Overlay, into canvas: inout Canvas, area: Rect) -> Point? {
+        switch overlay {
+        case .help(let panel):
+            let frame = area.centred(Size(width: min(76, area.width - 2), height: area.height))
+            helpVisibleLines = panel.draw(into: &canvas, area: frame, hint: catalog.text("help.hint"))
+            return Point(x: frame.x + 2, y: frame.y + 1)
+        case .picker(var picker, let onChoose):
+            let hint = catalog.text(picker.allowsMany ? "picker.hintMany" : "picker.hintOne")
+            let cursor = picker.draw(into: &canvas, area: area, hint: hint)
+            self.overlay = .picker(picker, onChoose: onChoose)
+            return cursor
+        case .dialog(let dialog, _):
+            return dialog.draw(into: &canvas, area: area)
+        }
+    }
+
+    private func drawTooSmall(into canvas: inout Canvas) {
+        let size = canvas.size
+        let lines = [
+            catalog.text("tooSmall.line1", ["width": String(size.width), "height": String(size.height)]),
+            catalog.text("tooSmall.line2", ["width": String(CaseManagerApp.minimumSize.width),
+                                            "height": String(CaseManagerApp.minimumSize.height)]),
+            catalog.text("tooSmall.line3"),
+        ]
+        for (index, line) in lines.enumerated() {
+            let wrapped = Dialog.wrap(line, width: max(1, size.width))
+            for (offset, part) in wrapped.enumerated() {
+                canvas.put(part, x: 0, y: index * 2 + offset, width: size.width)
+            }
+        }
+        canvas.cursor = Point(x: 0, y: 0)
+    }
+
+    // MARK: Running
+
+    /// Runs until the user quits or a termination signal arrives. Redraws only after an event.
+    func run(on terminal: Terminal) {
+        var needsDraw = true
+        while isRunning && !terminal.terminationRequested {
+            if needsDraw {
+                terminal.present(render(size: terminal.size))
+                needsDraw = false
+            }
+            if let event = terminal.nextEvent(timeoutMilliseconds: 250) {
+                handle(event)
+                needsDraw = true
+            }
+        }
+    }
+
+    /// For tests: handles every queued event, drawing after each as the real loop does.
+    func runUntilIdle(on terminal: MemoryTerminal) {
+        terminal.present(render(size: terminal.size))
+        while isRunning, let event = terminal.nextEvent(timeoutMilliseconds: 0) {
+            handle(event)
+            terminal.present(render(size: terminal.size))
+        }
+    }
+}

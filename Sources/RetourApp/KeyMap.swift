@@ -1,0 +1,124 @@
+import RetourCore
+import RetourTUI
+
+/// What a key asks for. Screens act on these, never on raw keys, except for text typed into a
+/// field.
+enum Action: Hashable {
+    case move(Movement)
+    case open, back, quit, help
+    case search, newCase, edit
+    case sortNext, sortReverse
+    case nextField, previousField, choose, save
+    case toggle
+}
+
+/// Where the keyboard is: each context has its own bindings.
+enum KeyContext: Hashable {
+    case list, search, detail, form, picker, multiPicker, dialog, help
+}
+
+/// A key binding: the keys, how the footer and help name them (catalogue key), the action and
+/// what it does (catalogue key).
+struct Binding {
+    let keys: [Key]
+    let keysLabel: String
+    let action: Action
+    let label: String
+    /// Shown in the footer (all bindings are listed in the help).
+    let inFooter: Bool
+}
+
+/// The one place where keys are mapped. Footer and help are drawn from the same table, so
+/// what they say is always what the keys do.
+enum KeyMap {
+    static func bindings(_ context: KeyContext) -> [Binding] {
+        switch context {
+        case .list:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "action.open", inFooter: true),
+                Binding(keys: [.character("/")], keysLabel: "key.slash", action: .search, label: "action.search", inFooter: true),
+                Binding(keys: [.character("n")], keysLabel: "key.n", action: .newCase, label: "action.new", inFooter: true),
+                Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: true),
+                Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
+            ] + navigation(letters: true)
+        case .search:
+            return [
+                Binding(keys: [.enter, .tab], keysLabel: "key.enter", action: .open, label: "action.keepSearch", inFooter: true),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: true),
+                Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: false)
+        case .detail:
+            return [
+                Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true),
+                Binding(keys: [.escape, .left, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
+            ] + navigation(letters: true)
+        case .form:
+            return [
+                Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
+                Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.choose", inFooter: true),
+                Binding(keys: [.function(2), .control("s")], keysLabel: "key.save", action: .save, label: "action.save", inFooter: true),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
+                Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+                Binding(keys: [.pageUp], keysLabel: "key.pageUp", action: .move(.pageUp), label: "action.pageUp", inFooter: false),
+                Binding(keys: [.pageDown], keysLabel: "key.pageDown", action: .move(.pageDown), label: "action.pageDown", inFooter: false),
+            ]
+        case .picker, .multiPicker:
+            let toggle = context == .multiPicker
+                ? [Binding(keys: [.character(" ")], keysLabel: "key.space", action: .toggle, label: "action.toggle", inFooter: true)]
+                : []
+            return toggle + [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.confirm", inFooter: true),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
+                Binding(keys: [.function(1), .character("?")], keysLabel: "key.help", action: .help, label: "action.help", inFooter: false),
+            ] + navigation(letters: true)
+        case .dialog:
+            return [
+                Binding(keys: [.right, .tab], keysLabel: "key.leftRight", action: .move(.down), label: "action.otherButton", inFooter: true),
+                Binding(keys: [.left, .backTab], keysLabel: "key.leftRight", action: .move(.up), label: "action.otherButton", inFooter: false),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.confirm", inFooter: true),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
+            ]
+        case .help:
+            return [
+                Binding(keys: [.escape, .enter, .character("q"), .character("?"), .function(1)], keysLabel: "key.esc", action: .back, label: "action.close", inFooter: true),
+            ] + navigation(letters: true)
+        }
+    }
+
+    /// The action `key` asks for in `context`; nil when it is not bound (typed text, say).
+    static func action(for key: Key, in context: KeyContext) -> Action? {
+        bindings(context).first { $0.keys.contains(key) }?.action
+    }
+
+    static func footer(_ context: KeyContext, catalog: Catalog) -> [KeyHint] {
+        bindings(context).filter(\.inFooter).map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text($0.label)) }
+    }
+
+    /// Every binding of `context`, once per label, for the help overlay.
+    static func help(_ context: KeyContext, catalog: Catalog) -> [KeyHint] {
+        var seen = Set<String>()
+        return bindings(context).compactMap { binding in
+            guard seen.insert(binding.label).inserted else { return nil }
+            return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(binding.label))
+        }
+    }
+
+    private static func navigation(letters: Bool) -> [Binding] {
+        [
+            Binding(keys: [.up] + (letters ? [.character("k")] : []), keysLabel: letters ? "key.upK" : "key.up", action: .move(.up), label: "action.up", inFooter: false),
+            Binding(keys: [.down] + (letters ? [.character("j")] : []), keysLabel: letters ? "key.downJ" : "key.down", action: .move(.down), label: "action.down", inFooter: false),
+            Binding(keys: [.pageUp], keysLabel: "key.pageUp", action: .move(.pageUp), label: "action.pageUp", inFooter: false),
+            Binding(keys: [.pageDown], keysLabel: "key.pageDown", action: .move(.pageDown), label: "action.pageDown", inFooter: false),
+            Binding(keys: [.home], keysLabel: "key.home", action: .move(.first), label: "action.first", inFooter: false),
+            Binding(keys: [.end], keysLabel: "key.end", action: .move(.last), label: "action.last", inFooter: false),
+        ]
+    }
+}

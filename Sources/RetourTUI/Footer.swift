@@ -1,0 +1,61 @@
+/// A key and what it does, as shown in the footer and the help.
+public struct KeyHint: Hashable, Sendable {
+    public let keys: String
+    public let label: String
+
+    public init(keys: String, label: String) {
+        self.keys = keys
+        self.label = label
+    }
+}
+
+public enum Footer {
+    /// Draws as many hints as fit on row `y`, keys in bold, on a reversed bar.
+    public static func draw(_ hints: [KeyHint], into canvas: inout Canvas, y: Int) {
+        canvas.fill(Rect(x: 0, y: y, width: canvas.size.width, height: 1), style: .bar)
+        var x = 0
+        for hint in hints {
+            let needed = CellWidth.of(hint.keys) + 1 + CellWidth.of(hint.label) + 2
+            if x + needed > canvas.size.width { break }
+            x += canvas.put(hint.keys, x: x, y: y, style: Style(bold: true, reverse: true))
+            x += canvas.put(" " + hint.label + "  ", x: x, y: y, style: .bar)
+        }
+    }
+}
+
+/// A box of text lines over the screen (help, notices), scrolled with the arrows.
+public struct TextPanel: Sendable {
+    public let title: String
+    public let lines: [String]
+    public private(set) var top = 0
+
+    public init(title: String, lines: [String]) {
+        self.title = title
+        self.lines = lines
+    }
+
+    public mutating func move(_ movement: Movement, visible: Int) {
+        let last = max(0, lines.count - visible)
+        switch movement {
+        case .up: top -= 1
+        case .down: top += 1
+        case .pageUp: top -= visible
+        case .pageDown: top += visible
+        case .first: top = 0
+        case .last: top = last
+        }
+        top = max(0, min(top, last))
+    }
+
+    /// Draws the panel in `area` (all of it, framed). Returns how many lines are visible.
+    @discardableResult
+    public func draw(into canvas: inout Canvas, area: Rect, hint: String) -> Int {
+        canvas.box(area, title: title)
+        let visible = max(0, area.height - 3)
+        for (row, line) in lines.dropFirst(top).prefix(visible).enumerated() {
+            canvas.put(line, x: area.x + 2, y: area.y + 1 + row, width: area.width - 4)
+        }
+        canvas.put(hint, x: area.x + 2, y: area.maxY - 2, width: area.width - 4, style: .muted)
+        return visible
+    }
+}
