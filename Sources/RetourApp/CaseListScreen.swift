@@ -111,8 +111,7 @@ final class CaseListScreen: Screen {
     }
 
     private func refilter(keeping id: UUID? = nil) {
-        let query = Array(Fold.key(searchField.text).utf8)
-        visible = rows.matching(query)
+        visible = rows.matching(CaseQuery(search: searchField.text))
         table.setCount(visible.count)
         if let id { select(id) } else { table.select(0) }
     }

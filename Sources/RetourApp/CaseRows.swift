@@ -2,15 +2,14 @@ import Foundation
 import RetourCore
 import RetourTUI
 
-/// The list's view of the case book: for each case, its cells as shown, the folded text the
-/// search looks in, and its sort keys. Built once per change, so that each keystroke only
-/// scans bytes.
+/// The list's view of the case book: for each case, its cells as shown, its search entry and
+/// its sort keys. Built once per change, so that each keystroke only scans bytes.
 struct CaseRows {
     struct Entry {
         let id: UUID
         let cells: [String]
-        /// Folded number, names, phone and village, separated by newlines (which a query never holds).
-        let searchText: [UInt8]
+        /// What the search looks in.
+        let search: SearchIndex.Entry
         let sortKeys: [String]
     }
 
@@ -29,11 +28,10 @@ struct CaseRows {
             let cercle = reference.cercle(profile.cercle)?.cercle.name
             let place = cercle.map { "\(region)/\($0)" } ?? region
             let status = catalog.text("status.\(item.status.rawValue)")
-            let searchable = [item.number, name, profile.phone, profile.village].map(Fold.key).joined(separator: "\n")
             return Entry(
                 id: item.id,
                 cells: [item.number, name, "\(sex) \(age)", category, place, status, profile.assignedTo],
-                searchText: Array(searchable.utf8),
+                search: SearchIndex.Entry(item),
                 sortKeys: [item.number, Fold.key(name), String(format: "%03d", profile.age(on: today) ?? 999),
                            category, Fold.key(place), status, Fold.key(profile.assignedTo)]
             )
@@ -60,30 +58,9 @@ struct CaseRows {
         }
     }
 
-    /// Positions of the entries whose search text contains `query` (already folded).
-    func matching(_ query: [UInt8]) -> [Int] {
+    /// Positions of the entries that `query` matches, in display order.
+    func matching(_ query: CaseQuery) -> [Int] {
         guard !query.isEmpty else { return Array(entries.indices) }
-        return entries.indices.filter { CaseRows.contains(entries[$0].searchText, query) }
-    }
-
-    /// Whether `text` holds `needle` (non-empty) as a run of bytes.
-    static func contains(_ text: [UInt8], _ needle: [UInt8]) -> Bool {
-        let first = needle[0]
-        let last = text.count - needle.count
-        guard last >= 0 else { return false }
-        return text.withUnsafeBufferPointer { text in
-            needle.withUnsafeBufferPointer { needle in
-                var start = 0
-                while start <= last {
-                    if text[start] == first {
-                        var offset = 1
-                        while offset < needle.count && text[start + offset] == needle[offset] { offset += 1 }
-                        if offset == needle.count { return true }
-                    }
-                    start += 1
-                }
-                return false
-            }
-        }
+        return entries.indices.filter { query.matches(entries[$0].search) }
     }
 }
