@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore"]),
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
         .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RetourCore"]),
+        // Drives the real binary (and tmux), so it depends on the executable to have it built.
+        .testTarget(name: "EndToEndTests", dependencies: ["retour"]),
     ]
 )

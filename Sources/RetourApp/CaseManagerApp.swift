@@ -118,7 +118,8 @@ final class CaseManagerApp {
                 panel.move(movement, visible: helpVisibleLines)
                 self.overlay = .help(panel)
             } else if action == .back {
-                self.overlay = nil
+                self.overlay = overlayUnderHelp
+                overlayUnderHelp = nil
             }
         case .picker(var picker, let onChoose):
             switch action {
@@ -156,6 +157,8 @@ final class CaseManagerApp {
     }
 
     private var helpVisibleLines = 10
+    /// The picker the help was opened from, shown again when the help closes.
+    private var overlayUnderHelp: Overlay?
 
     private func showHelp() {
         let context = overlay?.context ?? top.context
@@ -166,6 +169,7 @@ final class CaseManagerApp {
         lines += hints.map { CellWidth.fit($0.keys, keysWidth) + "  " + $0.label }
         lines.append("")
         lines += Dialog.wrap(catalog.text("help.everywhere"), width: 70)
+        overlayUnderHelp = overlay
         overlay = .help(TextPanel(title: catalog.text("help.title"), lines: lines))
     }
 

@@ -53,18 +53,20 @@ enum SnapshotFile {
         do {
             header = try Store.decoder.decode(Header.self, from: Data(bytes[first.range]))
         } catch {
+            // A newer program may have changed the header's shape: say so rather than "damaged".
+            if let found = newerSchema(in: bytes[first.range]) { throw Failure(line: 1, reason: "", newerSchema: found) }
             throw Failure(line: 1, reason: "error.parse.header")
         }
-        guard header.format == format else { throw Failure(line: 1, reason: "error.parse.header") }
+        guard header.format == format, header.count >= 0 else { throw Failure(line: 1, reason: "error.parse.header") }
         guard header.schemaVersion <= Schema.version else {
             throw Failure(line: 1, reason: "", newerSchema: header.schemaVersion)
         }
         var cases: [Case] = []
-        cases.reserveCapacity(header.count)
-        for (index, line) in lines.dropFirst().enumerated() {
-            let number = index + 2
-            guard line.complete else { throw Failure(line: number, reason: "error.parse.truncated") }
-            cases.append(try decode(Case.self, from: bytes[line.range], line: number))
+        // The count comes from the file: never reserve more than the lines it can hold.
+        cases.reserveCapacity(min(header.count, bytes.count / 2))
+        for line in lines.dropFirst() {
+            guard line.complete else { throw Failure(line: line.number, reason: "error.parse.truncated") }
+            cases.append(try decode(Case.self, from: bytes[line.range], line: line.number))
         }
         guard cases.count == header.count else {
             throw Failure(line: cases.count + 1, reason: "error.parse.count",
@@ -80,11 +82,22 @@ enum SnapshotFile {
     static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int) throws -> T {
         do {
             return try Store.decoder.decode(T.self, from: Data(bytes))
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw Failure(line: line, reason: "error.parse.json")  // Not JSON at all.
         } catch let error as DecodingError {
             throw Failure(line: line, reason: "error.parse.field", detail: " (\(fieldPath(error)))")
         } catch {
             throw Failure(line: line, reason: "error.parse.json")
         }
+    }
+
+    /// The `schemaVersion` of a JSON object that does not decode as expected, when it is
+    /// newer than this program's: its other fields may have changed shape.
+    static func newerSchema(in bytes: ArraySlice<UInt8>) -> Int? {
+        struct Probe: Decodable { let schemaVersion: Int }
+        guard let probe = try? Store.decoder.decode(Probe.self, from: Data(bytes)),
+              probe.schemaVersion > Schema.version else { return nil }
+        return probe.schemaVersion
     }
 
     static func ruleDetail(_ error: ChangeError) -> String {
@@ -117,6 +130,8 @@ struct Lines: Sequence {
     struct Line {
         let range: Range<Int>
         let complete: Bool
+        /// Line number in the file, from 1, counting blank lines.
+        let number: Int
     }
 
     private let bytes: [UInt8]
@@ -127,15 +142,17 @@ struct Lines: Sequence {
 
     func makeIterator() -> AnyIterator<Line> {
         var start = 0
+        var number = 0
         let bytes = self.bytes
         return AnyIterator {
             while start < bytes.count {
+                number += 1
                 guard let end = bytes[start...].firstIndex(of: 0x0A) else {
                     defer { start = bytes.count }
-                    return Line(range: start..<bytes.count, complete: false)
+                    return Line(range: start..<bytes.count, complete: false, number: number)
                 }
                 defer { start = end + 1 }
-                if end > start { return Line(range: start..<end, complete: true) }
+                if end > start { return Line(range: start..<end, complete: true, number: number) }
             }
             return nil
         }
@@ -157,11 +174,19 @@ enum JournalFile {
     /// last line is left out of `goodLength`; a complete line that does not parse is an error.
     static func replay(_ bytes: [UInt8], onto book: inout CaseBook) throws -> Replay {
         var replay = Replay()
-        var lineNumber = 0
         for line in Lines(bytes) {
-            lineNumber += 1
+            let lineNumber = line.number
             guard line.complete else { break }
-            let entry = try SnapshotFile.decode(JournalEntry.self, from: bytes[line.range], line: lineNumber)
+            let entry: JournalEntry
+            do {
+                entry = try SnapshotFile.decode(JournalEntry.self, from: bytes[line.range], line: lineNumber)
+            } catch let failure as SnapshotFile.Failure {
+                // A newer program may have added kinds of change this one cannot decode.
+                if let found = SnapshotFile.newerSchema(in: bytes[line.range]) {
+                    throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: found)
+                }
+                throw failure
+            }
             guard entry.schemaVersion <= Schema.version else {
                 throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: entry.schemaVersion)
             }

@@ -32,6 +32,11 @@ public final class Store {
     private var lock: FileLock?
     private var journalFD: Int32 = -1
     private var journalLength: Int = 0
+    /// A failed save whose partial line could not be cut off yet: the next save must cut it
+    /// first, or its line would be glued to the partial one.
+    private var journalNeedsCut = false
+    /// Sequence number of the snapshot on disk (names its backup).
+    private var snapshotSeq = 0
 
     public var isReadOnly: Bool { readOnlyReason != nil }
 
@@ -44,7 +49,12 @@ public final class Store {
         let path = directory.path
         if Posix.exists(path) && !Posix.isDirectory(path) { throw StoreError.notADirectory(path) }
         if write {
+            let created = !Posix.exists(path)
             try Posix.makeDirectory(path, name: path)
+            if created {
+                // The new directory's entry must reach the disk before the files inside it matter.
+                try Posix.syncDirectory(directory.deletingLastPathComponent().path, name: path)
+            }
             if let mode = Posix.mode(path), mode != Posix.directoryMode { chmod(path, Posix.directoryMode) }
             let lock = try FileLock(path: file(Files.lock), name: Files.lock)
             if lock.acquired {
@@ -58,7 +68,13 @@ public final class Store {
         guard Posix.isDirectory(path) else { return }
         try load()
         if !isReadOnly {
-            journalFD = try Posix.open(file(Files.journal), O_WRONLY | O_APPEND | O_CREAT, name: Files.journal)
+            let journalPath = file(Files.journal)
+            let created = !Posix.exists(journalPath)
+            journalFD = try Posix.open(journalPath, O_WRONLY | O_APPEND | O_CREAT, name: Files.journal)
+            if created {
+                // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed.
+                try Posix.syncDirectory(path, name: path)
+            }
         }
     }
 
@@ -71,16 +87,24 @@ public final class Store {
     @discardableResult
     public func commit(_ change: Change, by author: String, at time: Date = Date()) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
+        // The journal keeps whole seconds: the entry kept in memory is the one read back.
+        let time = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
         let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
         try book.check(entry)
         var line = try Store.encoder.encode(entry)
         line.append(0x0A)
+        if journalNeedsCut {
+            guard ftruncate(journalFD, off_t(journalLength)) == 0 else {
+                throw FileError(operation: .write, file: Files.journal, code: errno)
+            }
+            journalNeedsCut = false
+        }
         do {
             try Posix.writeAll(journalFD, Array(line), name: Files.journal)
             try Posix.sync(journalFD, name: Files.journal)
         } catch {
             // Take back whatever part of the line reached the file, so the next save starts clean.
-            _ = ftruncate(journalFD, off_t(journalLength))
+            if ftruncate(journalFD, off_t(journalLength)) != 0 { journalNeedsCut = true }
             throw error
         }
         journalLength += line.count
@@ -115,10 +139,12 @@ public final class Store {
             throw FileError(operation: .rename, file: Files.snapshot, code: code)
         }
         try Posix.syncDirectory(directory.path, name: directory.path)
+        snapshotSeq = book.seq
         guard ftruncate(journalFD, 0) == 0 else { throw FileError(operation: .write, file: Files.journal, code: errno) }
-        try Posix.sync(journalFD, name: Files.journal)
         journalLength = 0
         journalLines = 0
+        journalNeedsCut = false
+        try Posix.sync(journalFD, name: Files.journal)
     }
 
     /// Compacts (when this session may write) and releases the lock.
@@ -181,6 +207,7 @@ public final class Store {
         } else {
             book = CaseBook()
         }
+        snapshotSeq = book.seq
         let journalPath = file(Files.journal)
         guard Posix.exists(journalPath) else { return }
         let fd = try Posix.open(journalPath, O_RDONLY, name: Files.journal, operation: .read)
@@ -223,7 +250,9 @@ public final class Store {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let name = "snapshot-\(formatter.string(from: Date()))-\(String(format: "%09d", book.seq)).jsonl"
+        // Named by the sequence number first: a clock set back must not make the newest backup
+        // sort first and be pruned.
+        let name = "snapshot-\(String(format: "%09d", snapshotSeq))-\(formatter.string(from: Date())).jsonl"
         let target = backupsPath + "/" + name
         unlink(target)
         guard link(snapshotPath, target) == 0 else { throw FileError(operation: .create, file: Files.backups, code: errno) }

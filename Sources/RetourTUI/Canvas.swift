@@ -38,7 +38,7 @@ public struct Canvas: Sendable {
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, width: Int? = nil, style: Style = .plain) -> Int {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
-        let limit = min(size.width, x + (width ?? size.width))
+        let limit = width.map { min(size.width, x + $0) } ?? size.width
         var column = x
         for character in text {
             let printable = character.unicodeScalars.first.map { $0.value >= 0x20 && $0.value != 0x7F } ?? false

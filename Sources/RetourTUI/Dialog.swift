@@ -58,7 +58,9 @@ public struct Dialog: Sendable {
             if !current.isEmpty { lines.append(current) }
             var rest = word
             while CellWidth.of(rest) > width {
-                let head = CellWidth.prefix(rest, fitting: width)
+                // A glyph wider than the whole width still goes on a line of its own.
+                let fitting = CellWidth.prefix(rest, fitting: width)
+                let head = fitting.isEmpty ? String(rest.prefix(1)) : fitting
                 lines.append(head)
                 rest = String(rest.dropFirst(head.count))
             }

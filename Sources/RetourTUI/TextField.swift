@@ -44,7 +44,9 @@ public struct TextField: Hashable, Sendable {
             return false
         }
         text = String(characters).precomposedStringWithCanonicalMapping
-        cursor = min(cursor, text.count)
+        // A combining mark merges with the character before it: count what precedes the cursor again.
+        let before = String(characters.prefix(cursor)).precomposedStringWithCanonicalMapping.count
+        cursor = min(before, text.count)
         return true
     }
 

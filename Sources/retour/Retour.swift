@@ -7,7 +7,7 @@ struct Retour: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
-        subcommands: [Manage.self],
+        subcommands: [Manage.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, CheckCommand.self],
         defaultSubcommand: Manage.self
     )
 

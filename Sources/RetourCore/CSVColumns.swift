@@ -1,0 +1,123 @@
+/// The columns of an import file: which profile field each header names, in English or French,
+/// ignoring case, accents, spaces and underscores.
+public struct CSVColumns: Sendable {
+    /// The header as written in the file.
+    public let header: [String]
+    /// The field read from each column; nil for a column that is ignored.
+    public let fields: [ProfileField?]
+    /// Columns the importer does not know, as written.
+    public let unknown: [String]
+    /// Columns of an export that an import ignores: Retour sets them itself.
+    public let managed: [String]
+
+    /// English names first: they are the export's header, so an export can be re-imported.
+    public static let names: [ProfileField: [String]] = [
+        .familyName: ["family_name", "nom", "nom de famille", "last name", "surname"],
+        .givenNames: ["given_names", "prenoms", "prenom", "first name", "first names", "given name"],
+        .sex: ["sex", "sexe", "genre", "gender"],
+        .dateOfBirth: ["date_of_birth", "date_naissance", "date de naissance", "birth date", "ddn"],
+        .age: ["age"],
+        .phone: ["phone", "telephone", "tel"],
+        .documentType: ["document_type", "type_piece", "type de piece"],
+        .documentNumber: ["document_number", "numero_piece", "numero de piece"],
+        .householdSize: ["household_size", "taille_menage", "taille du menage"],
+        .category: ["category", "categorie"],
+        .displacedTo: ["displaced_to", "lieu_deplacement", "lieu de deplacement", "pays d'asile"],
+        .returnDate: ["return_date", "date_retour", "date de retour"],
+        .region: ["region"],
+        .cercle: ["cercle"],
+        .commune: ["commune"],
+        .village: ["village", "quartier", "village quartier"],
+        .vulnerabilities: ["vulnerabilities", "vulnerabilites"],
+        .assignedTo: ["assigned_to", "agent", "case worker", "agent charge"],
+    ]
+
+    /// Columns a registration cannot do without.
+    public static let required: [ProfileField] = [.familyName, .givenNames, .sex, .category, .region]
+
+    /// Written by the export, set by Retour on import.
+    public static let managedNames = ["number", "status", "created_at", "created_by", "updated_at", "updated_by"]
+
+    private static let fieldByFoldedName: [String: ProfileField] = {
+        var result: [String: ProfileField] = [:]
+        for (field, names) in names {
+            for name in names { result[Fold.key(name)] = field }
+        }
+        return result
+    }()
+
+    /// Why a header cannot be imported.
+    public enum Failure: UserFacingError, Equatable {
+        /// Required fields without a column, by their English column names.
+        case missing([ProfileField])
+        /// Two columns give the same field.
+        case twice(field: ProfileField, first: String, second: String)
+
+        public var message: Message {
+            switch self {
+            case .missing(let fields):
+                let names = fields.map { field in
+                    CSVColumns.names[field]!.prefix(2).joined(separator: "/")
+                }
+                return Message("import.error.missingColumns", ["columns": names.joined(separator: ", ")])
+            case .twice(let field, let first, let second):
+                return Message("import.error.columnTwice",
+                               ["first": first, "second": second, "field": "@" + field.labelKey])
+            }
+        }
+    }
+
+    public init(header: [String]) throws {
+        var fields: [ProfileField?] = []
+        var unknown: [String] = []
+        var managed: [String] = []
+        var columnOf: [ProfileField: String] = [:]
+        let managedFolded = Set(CSVColumns.managedNames.map(Fold.key))
+        for name in header {
+            let folded = Fold.key(name)
+            guard let field = CSVColumns.fieldByFoldedName[folded] else {
+                fields.append(nil)
+                if managedFolded.contains(folded) {
+                    managed.append(name)
+                } else if !folded.isEmpty {
+                    unknown.append(name)
+                }
+                continue
+            }
+            if let first = columnOf[field] { throw Failure.twice(field: field, first: first, second: name) }
+            columnOf[field] = name
+            fields.append(field)
+        }
+        let missing = CSVColumns.required.filter { columnOf[$0] == nil }
+        guard missing.isEmpty else { throw Failure.missing(missing) }
+        self.header = header
+        self.fields = fields
+        self.unknown = unknown
+        self.managed = managed
+    }
+
+    /// The header of the column giving `field`, as written, if any.
+    public func column(of field: ProfileField) -> String? {
+        fields.firstIndex(of: field).map { header[$0] }
+    }
+
+    /// The draft a record gives. Missing trailing cells count as empty.
+    public func draft(_ record: [String]) -> ProfileDraft {
+        var draft = ProfileDraft()
+        for (index, field) in fields.enumerated() {
+            guard let field, index < record.count else { continue }
+            draft[field] = CSVColumns.unguarded(record[index])
+        }
+        return draft
+    }
+
+    /// Undoes the export's guard against spreadsheet formulas (a leading `'`).
+    static func unguarded(_ value: String) -> String {
+        guard value.hasPrefix("'"), let next = value.dropFirst().first, CSVColumns.formulaStarts.contains(next) else {
+            return value
+        }
+        return String(value.dropFirst())
+    }
+
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+}

@@ -1,0 +1,302 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Importing people from a spreadsheet's CSV.
+///
+/// `plan` reads and validates without touching any file: each row becomes a `ProfileDraft`
+/// checked by `ProfileDraft.parse` (the one home of the registration rules), then compared
+/// with the store and the rows above it for possible duplicates. `apply` commits one
+/// `Change.register` per accepted row through `Store.commit`. `run` does both for a file,
+/// with the options of the command line.
+///
+/// Rows are numbered as a spreadsheet shows them: the header is row 1, a record with line
+/// breaks inside quotes is one row, and empty rows are skipped but still counted.
+public enum CSVImport {
+    public struct Options: Hashable, Sendable {
+        /// Import the valid rows and write the others to `FILE.rejected.csv`; by default one
+        /// invalid row stops the whole import.
+        public var skipInvalid: Bool
+        /// Import possible duplicates anyway (they are still reported).
+        public var allowDuplicates: Bool
+        /// Validate and report only; write nothing.
+        public var dryRun: Bool
+
+        public init(skipInvalid: Bool = false, allowDuplicates: Bool = false, dryRun: Bool = false) {
+            self.skipInvalid = skipInvalid
+            self.allowDuplicates = allowDuplicates
+            self.dryRun = dryRun
+        }
+    }
+
+    /// Reads and validates `data`. Throws only for what stops every row: text that is not
+    /// UTF-8, an empty file, a header without a required column.
+    public static func plan(data: Data, reference: Reference, book: CaseBook, today: CalendarDate,
+                            options: Options = Options()) throws -> ImportPlan {
+        let text = try CSVText.decode(data)
+        let separator = CSVText.separator(of: text)
+        var records = try CSVText.records(of: text, separator: separator)
+        guard !records.isEmpty, !isEmpty(records[0]) else { throw CSVText.Failure.empty }
+        let header = records.removeFirst()
+        let columns = try CSVColumns(header: header)
+
+        var warnings = columns.unknown.map { Message("import.warning.unknownColumn", ["column": $0]) }
+        if !columns.managed.isEmpty {
+            warnings.append(Message("import.warning.managedColumns", ["columns": columns.managed.joined(separator: ", ")]))
+        }
+
+        var rows: [ImportRow] = []
+        rows.reserveCapacity(records.count)
+        // Valid rows so far, by what duplicates share.
+        var earlier: [DuplicateKey: [(row: Int, profile: CaseProfile)]] = [:]
+        for (index, record) in records.enumerated() where !isEmpty(record) {
+            let number = index + 2
+            var row = ImportRow(row: number, record: record)
+            if record.count > header.count, !isEmpty(Array(record[header.count...])) {
+                row.problems.append(ImportProblem(row: number, column: nil, reason: Message("import.problem.extraValues")))
+            }
+            switch columns.draft(record).parse(reference: reference, today: today) {
+            case .failure(let invalid):
+                row.problems += invalid.issues.map { issue in
+                    ImportProblem(row: number, column: columns.column(of: issue.field) ?? "@" + issue.field.labelKey,
+                                  reason: issue.message)
+                }
+            case .success(let profile):
+                row.profile = profile
+                let key = DuplicateKey(profile)
+                row.duplicates = book.possibleDuplicates(of: profile).map { .existing(number: $0.number) }
+                    + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }
+                let duplicateProblems = row.duplicates.map { ImportProblem(row: number, column: nil, reason: $0.message) }
+                if options.allowDuplicates {
+                    row.notes = duplicateProblems
+                } else {
+                    row.problems += duplicateProblems
+                }
+                if row.problems.isEmpty { earlier[key, default: []].append((number, profile)) }
+            }
+            rows.append(row)
+        }
+        return ImportPlan(separator: separator, columns: columns, warnings: warnings, rows: rows, options: options)
+    }
+
+    /// Commits the rows `plan` would import, in file order, numbering each case in its
+    /// region. Returns the numbers given. A failure part way throws `Interrupted`, which
+    /// says which cases were already saved.
+    @discardableResult
+    public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
+                             by author: String, at time: Date = Date()) throws -> [String] {
+        if let reason = store.readOnlyReason { throw reason }
+        var numbers: [String] = []
+        numbers.reserveCapacity(plan.toImport.count)
+        for row in plan.toImport {
+            guard let profile = row.profile, let region = reference.region(profile.region) else { continue }
+            let number = store.book.nextNumber(prefix: region.prefix)
+            do {
+                try store.commit(.register(id: UUID(), number: number, profile: profile), by: author, at: time)
+            } catch {
+                throw Interrupted(row: row.row, imported: numbers, underlying: error)
+            }
+            numbers.append(number)
+        }
+        return numbers
+    }
+
+    /// Validates `file` and, unless this is a dry run or a row stops the import, writes the
+    /// rejected rows (with `skipInvalid`) then imports the others into `store`.
+    public static func run(file: URL, store: Store, reference: Reference, catalog: Catalog,
+                           author: String, today: CalendarDate, options: Options) throws -> ImportResult {
+        try run(data: read(file), file: file, store: store, reference: reference, catalog: catalog,
+                author: author, today: today, options: options)
+    }
+
+    /// As `run(file:…)`, with the file already read (so that a missing file is reported
+    /// before the store is opened).
+    public static func run(data: Data, file: URL, store: Store, reference: Reference, catalog: Catalog,
+                           author: String, today: CalendarDate, options: Options) throws -> ImportResult {
+        let plan = try plan(data: data, reference: reference, book: store.book, today: today, options: options)
+        return try run(plan, store: store, reference: reference, catalog: catalog, author: author,
+                       rejectedFile: rejectedFile(for: file))
+    }
+
+    /// The bytes of an import file; the error names the file as given.
+    public static func read(_ file: URL) throws -> Data {
+        let fd = try Posix.open(file.path, O_RDONLY, name: file.path, operation: .read)
+        defer { close(fd) }
+        return Data(try Posix.readAll(fd, name: file.path))
+    }
+
+    /// Carries out `plan` as `run(file:…)` does; `rejectedFile` is where rejected rows go.
+    public static func run(_ plan: ImportPlan, store: Store, reference: Reference, catalog: Catalog,
+                           author: String, rejectedFile: URL?) throws -> ImportResult {
+        var result = ImportResult(plan: plan)
+        guard !plan.options.dryRun, !plan.isBlocked else { return result }
+        if plan.options.skipInvalid, !plan.rejected.isEmpty, let rejectedFile {
+            if let reason = store.readOnlyReason { throw reason }
+            try PrivateFile.write(try rejectedCSV(plan, catalog: catalog), to: rejectedFile)
+            result.rejectedFile = rejectedFile
+        }
+        result.imported = try apply(plan, to: store, reference: reference, by: author)
+        return result
+    }
+
+    /// `people.csv` → `people.rejected.csv`, in the same directory.
+    public static func rejectedFile(for input: URL) -> URL {
+        let base = input.pathExtension.isEmpty ? input : input.deletingPathExtension()
+        return base.deletingLastPathComponent().appendingPathComponent(base.lastPathComponent + ".rejected.csv")
+    }
+
+    /// The rejected rows with every original column and a `reason` column (the translated
+    /// problems joined with "; "): UTF-8 with a byte-order mark, the input's separator.
+    public static func rejectedCSV(_ plan: ImportPlan, catalog: Catalog) throws -> Data {
+        let width = plan.columns.header.count
+        var records = [plan.columns.header + ["reason"]]
+        for row in plan.rejected {
+            var record = Array(row.record.prefix(width))
+            record += Array(repeating: "", count: width - record.count)
+            record.append(row.problems.map { $0.reasonText(catalog) }.joined(separator: "; "))
+            record += row.record.dropFirst(width)
+            records.append(record)
+        }
+        return try CSVText.encode(records, separator: plan.separator, byteOrderMark: true)
+    }
+
+    /// The import stopped part way (a full disk, say). The cases listed were saved.
+    public struct Interrupted: UserFacingError {
+        public let row: Int
+        public let imported: [String]
+        public let underlying: any Error
+
+        public var message: Message {
+            Message("import.error.interrupted", ["row": String(row), "count": String(imported.count),
+                                                 "numbers": CSVImport.ranges(imported)])
+        }
+    }
+
+    /// Case numbers as ranges per region prefix, in first-seen order: `GAO-000001 … GAO-000012`.
+    public static func ranges(_ numbers: [String]) -> String {
+        var order: [String] = []
+        var byPrefix: [String: [String]] = [:]
+        for number in numbers {
+            let prefix = CaseBook.split(number: number)?.0 ?? number
+            if byPrefix[prefix] == nil { order.append(prefix) }
+            byPrefix[prefix, default: []].append(number)
+        }
+        return order.map { prefix in
+            let list = byPrefix[prefix]!
+            return list.count == 1 ? list[0] : "\(list.first!) … \(list.last!)"
+        }.joined(separator: ", ")
+    }
+
+    private static func isEmpty(_ record: [String]) -> Bool {
+        record.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    }
+}
+
+/// One problem of one row of an import file.
+public struct ImportProblem: Hashable, Sendable {
+    /// The spreadsheet row (the header is row 1).
+    public let row: Int
+    /// The column's header as written in the file (or `@field.*` for a field without a
+    /// column); nil when the problem is the whole row's.
+    public let column: String?
+    public let reason: Message
+
+    public init(row: Int, column: String?, reason: Message) {
+        self.row = row
+        self.column = column
+        self.reason = reason
+    }
+
+    /// `row N, column X: reason`, in the catalogue's language.
+    public func text(_ catalog: Catalog) -> String {
+        var arguments = ["row": String(row), "reason": catalog.text(reason)]
+        if let column { arguments["column"] = column }
+        return catalog.text(Message(column == nil ? "import.problem.row" : "import.problem.cell", arguments))
+    }
+
+    /// `X: reason`, for the `reason` column of the rejected rows.
+    public func reasonText(_ catalog: Catalog) -> String {
+        guard let column else { return catalog.text(reason) }
+        return catalog.text(Message("import.problem.inColumn", ["column": column, "reason": catalog.text(reason)]))
+    }
+}
+
+/// Another registration a row may duplicate.
+public enum DuplicateMatch: Hashable, Sendable {
+    case existing(number: String)
+    case row(Int)
+
+    public var message: Message {
+        switch self {
+        case .existing(let number): return Message("import.problem.duplicateCase", ["number": number])
+        case .row(let row): return Message("import.problem.duplicateRow", ["other": String(row)])
+        }
+    }
+}
+
+/// One non-empty row of an import file and what validation made of it.
+public struct ImportRow: Sendable {
+    public let row: Int
+    /// The cells as read, for the rejected-rows file.
+    public let record: [String]
+    /// The validated profile; nil when a field is invalid.
+    public internal(set) var profile: CaseProfile?
+    /// What stops this row from being imported.
+    public internal(set) var problems: [ImportProblem] = []
+    /// Possible duplicates, whether or not they are allowed.
+    public internal(set) var duplicates: [DuplicateMatch] = []
+    /// Possible duplicates allowed by the options: reported, not blocking.
+    public internal(set) var notes: [ImportProblem] = []
+
+    init(row: Int, record: [String]) {
+        self.row = row
+        self.record = record
+    }
+
+    public var isValid: Bool { problems.isEmpty && profile != nil }
+}
+
+/// What an import file holds, validated, before anything is written.
+public struct ImportPlan: Sendable {
+    public let separator: Character
+    public let columns: CSVColumns
+    /// About the file as a whole (unknown columns): reported, not blocking.
+    public let warnings: [Message]
+    /// Non-empty rows, in file order.
+    public let rows: [ImportRow]
+    public let options: CSVImport.Options
+
+    public var accepted: [ImportRow] { rows.filter(\.isValid) }
+    public var rejected: [ImportRow] { rows.filter { !$0.isValid } }
+    /// Every blocking problem, in row order.
+    public var problems: [ImportProblem] { rows.flatMap(\.problems) }
+    /// Allowed duplicates, in row order.
+    public var notes: [ImportProblem] { rows.flatMap(\.notes) }
+    /// Rows that may duplicate a case or another row.
+    public var duplicateCount: Int { rows.filter { !$0.duplicates.isEmpty }.count }
+    /// Nothing may be imported: a row is invalid and the import is all-or-nothing.
+    public var isBlocked: Bool { !options.skipInvalid && rows.contains { !$0.isValid } }
+    /// The rows an import would register.
+    public var toImport: [ImportRow] { isBlocked ? [] : accepted }
+}
+
+/// What an import did, for the command line to print.
+public struct ImportResult: Sendable {
+    public let plan: ImportPlan
+    /// Numbers of the cases registered, in file order; empty for a dry run or a blocked import.
+    public internal(set) var imported: [String] = []
+    /// Where the rejected rows were written, if they were.
+    public internal(set) var rejectedFile: URL?
+
+    init(plan: ImportPlan) {
+        self.plan = plan
+    }
+
+    public var warnings: [Message] { plan.warnings }
+    public var problems: [ImportProblem] { plan.problems }
+    public var notes: [ImportProblem] { plan.notes }
+    public var rejectedCount: Int { plan.rejected.count }
+    public var duplicateCount: Int { plan.duplicateCount }
+    public var validCount: Int { plan.accepted.count }
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A health check of a data directory, for `retour check`. Reads only: it never creates,
+/// repairs or truncates anything (the store is opened read-only, the lock probed only when
+/// its file exists and released at once).
+///
+/// Problems make the directory not OK (a non-zero exit). Warnings do not: an incomplete last
+/// journal line is a change that was never confirmed to anyone, and the next session that
+/// writes drops it. Information (another session holds the lock) is neither.
+public struct DataCheck: Sendable {
+    public enum Severity: String, Sendable {
+        case info
+        case warning
+        case problem
+    }
+
+    public struct Finding: Hashable, Sendable {
+        public let severity: Severity
+        public let message: Message
+
+        public init(_ severity: Severity, _ message: Message) {
+            self.severity = severity
+            self.message = message
+        }
+    }
+
+    public let directory: URL
+    public let findings: [Finding]
+    /// Cases read, when the files parse.
+    public let caseCount: Int?
+
+    public var isOK: Bool { !findings.contains { $0.severity == .problem } }
+
+    /// Rule findings beyond this many are summed up in one line.
+    public static let ruleFindingsShown = 50
+
+    public static func run(directory: URL, reference: Reference) -> DataCheck {
+        var findings: [Finding] = []
+        let path = directory.path
+        guard Posix.exists(path) else {
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))], caseCount: nil)
+        }
+        guard Posix.isDirectory(path) else {
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))], caseCount: nil)
+        }
+        findings += modes(of: directory)
+        findings += lock(in: directory)
+        var caseCount: Int?
+        do {
+            let store = try Store(directory: directory, write: false)
+            caseCount = store.book.count
+            if store.droppedTornBytes > 0 {
+                findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
+            }
+            findings += rules(store.book, reference: reference)
+        } catch let error as UserFacingError {
+            findings.append(Finding(.problem, error.message))
+        } catch {
+            findings.append(Finding(.problem, Message("error.unexpected")))
+        }
+        return DataCheck(directory: directory, findings: findings, caseCount: caseCount)
+    }
+
+    /// The directory 0700, `backups/` 0700, every file 0600.
+    static func modes(of directory: URL) -> [Finding] {
+        var findings: [Finding] = []
+        func expect(_ relative: String, _ path: String, directory: Bool) {
+            guard let mode = Posix.mode(path) else { return }
+            let wanted = directory ? Posix.directoryMode : Posix.fileMode
+            if mode != wanted {
+                findings.append(Finding(.problem, Message("check.mode", [
+                    "file": relative, "mode": String(format: "%04o", mode), "expected": String(format: "%04o", wanted),
+                ])))
+            }
+        }
+        expect(".", directory.path, directory: true)
+        for folder in ["", Store.Files.backups] {
+            let folderPath = folder.isEmpty ? directory.path : directory.appendingPathComponent(folder).path
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folderPath)) ?? []
+            for name in names.sorted() {
+                let relative = folder.isEmpty ? name : "\(folder)/\(name)"
+                let path = folderPath + "/" + name
+                if folder.isEmpty && name == Store.Files.backups {
+                    expect(relative, path, directory: true)
+                } else if Posix.isDirectory(path) {
+                    findings.append(Finding(.warning, Message("check.unexpected", ["file": relative])))
+                } else {
+                    expect(relative, path, directory: false)
+                }
+            }
+        }
+        return findings
+    }
+
+    /// Whether another session holds the lock. Probes it without creating the file.
+    static func lock(in directory: URL) -> [Finding] {
+        let path = directory.appendingPathComponent(Store.Files.lock).path
+        guard Posix.exists(path) else { return [] }
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: errno).message)]
+        }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return []
+        }
+        let code = errno
+        guard code == EWOULDBLOCK || code == EAGAIN else {
+            return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: code).message)]
+        }
+        let bytes = (try? Posix.readAll(fd, name: Store.Files.lock)) ?? []
+        let holder = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return [Finding(.info, Message(holder.isEmpty ? "check.locked" : "check.lockedBy", ["holder": holder]))]
+    }
+
+    /// What decoding lets through: codes that are not in the reference data. Cases are named
+    /// by number only.
+    static func rules(_ book: CaseBook, reference: Reference) -> [Finding] {
+        var findings: [Finding] = []
+        var hidden = 0
+        func add(_ key: String, _ arguments: [String: String]) {
+            if findings.count < ruleFindingsShown {
+                findings.append(Finding(.problem, Message(key, arguments)))
+            } else {
+                hidden += 1
+            }
+        }
+        for item in book.cases.values {
+            let profile = item.profile
+            let number = item.number
+            if let region = reference.region(profile.region) {
+                if !profile.cercle.isEmpty {
+                    if let found = reference.cercle(profile.cercle) {
+                        if found.region.pcode != region.pcode {
+                            add("check.case.cercleRegion", ["number": number, "cercle": profile.cercle, "region": region.pcode])
+                        }
+                    } else {
+                        add("check.case.cercle", ["number": number, "cercle": profile.cercle])
+                    }
+                }
+            } else {
+                add("check.case.region", ["number": number, "region": profile.region])
+            }
+            let unknown = profile.vulnerabilities.filter { !reference.isVulnerability($0) }
+            if !unknown.isEmpty {
+                add("check.case.vulnerability", ["number": number, "codes": unknown.joined(separator: " ")])
+            }
+            if let document = profile.document, !reference.idDocumentTypes.contains(document.type) {
+                add("check.case.document", ["number": number, "code": document.type])
+            }
+        }
+        if hidden > 0 {
+            findings.append(Finding(.problem, Message("check.case.more", ["count": String(hidden)])))
+        }
+        return findings
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Fictitious people for demonstrations, training and benchmarks, drawn from the name lists
+/// of `Assets/demo-names.json` and the gazetteer. The same seed always gives the same people.
+/// They are produced as an import file, so that they enter the store by the import's path.
+public struct DemoPeople: Sendable {
+    struct Lists: Decodable, Sendable {
+        let familyNames: [String]
+        let femaleGivenNames: [String]
+        let maleGivenNames: [String]
+        /// By cercle P-code.
+        let villages: [String: [String]]
+        /// By category code.
+        let displacedTo: [String: [String]]
+        let caseWorkers: [String]
+    }
+
+    public static let file = "demo-names.json"
+    let lists: Lists
+
+    public init(assets: Assets) throws {
+        guard let data = try? Data(contentsOf: assets.url(DemoPeople.file)) else {
+            throw AssetError(file: DemoPeople.file, reason: "cannot be read")
+        }
+        do {
+            lists = try JSONDecoder().decode(Lists.self, from: data)
+        } catch {
+            throw AssetError(file: DemoPeople.file, reason: "is not valid")
+        }
+        guard !lists.familyNames.isEmpty, !lists.femaleGivenNames.isEmpty, !lists.maleGivenNames.isEmpty,
+              !lists.caseWorkers.isEmpty else {
+            throw AssetError(file: DemoPeople.file, reason: "is not valid")
+        }
+    }
+
+    /// `count` people as an import file (UTF-8, `,`), with the export's column names.
+    public func csv(count: Int, seed: UInt64, reference: Reference, today: CalendarDate) throws -> Data {
+        var generator = SeededGenerator(seed: seed)
+        var records = [CSVExport.profileColumns.map(\.rawValue)]
+        records.reserveCapacity(count + 1)
+        for _ in 0..<count {
+            let draft = person(using: &generator, reference: reference, today: today)
+            records.append(CSVExport.profileColumns.map { draft[$0] })
+        }
+        return try CSVText.encode(records, separator: ",", byteOrderMark: false)
+    }
+
+    func person(using random: inout SeededGenerator, reference: Reference, today: CalendarDate) -> ProfileDraft {
+        var draft = ProfileDraft()
+        let female = Int.random(in: 0..<100, using: &random) < 52
+        draft[.sex] = female ? "F" : "M"
+        draft[.familyName] = lists.familyNames.randomElement(using: &random)!
+        let givenNames = female ? lists.femaleGivenNames : lists.maleGivenNames
+        draft[.givenNames] = givenNames.randomElement(using: &random)!
+        if Int.random(in: 0..<100, using: &random) < 15 {
+            draft[.givenNames] += " " + givenNames.randomElement(using: &random)!
+        }
+
+        let age = Int.random(in: 0...85, using: &random)
+        var born: CalendarDate?
+        if Int.random(in: 0..<100, using: &random) < 70 {
+            born = CalendarDate(year: today.year - age - 1, month: Int.random(in: 1...12, using: &random),
+                                day: Int.random(in: 1...28, using: &random))
+            draft[.dateOfBirth] = born?.iso ?? ""
+        } else {
+            draft[.age] = String(age)
+        }
+
+        let categoryRoll = Int.random(in: 0..<100, using: &random)
+        let category: Category = categoryRoll < 55 ? .idpReturnee : categoryRoll < 85 ? .refugeeReturnee : .hostCommunity
+        draft[.category] = category.rawValue
+        if category != .hostCommunity {
+            draft[.displacedTo] = lists.displacedTo[category.rawValue]?.randomElement(using: &random) ?? ""
+            let year = Int.random(in: 2013...min(2017, today.year), using: &random)
+            if let returned = CalendarDate(year: year, month: Int.random(in: 1...12, using: &random),
+                                           day: Int.random(in: 1...28, using: &random)),
+               returned <= today, born.map({ $0 <= returned }) ?? (today.year - age < year) {
+                draft[.returnDate] = returned.iso
+            }
+        }
+
+        let region = reference.regions.randomElement(using: &random)!
+        draft[.region] = region.name
+        if let cercle = region.cercles.randomElement(using: &random) {
+            draft[.cercle] = cercle.name
+            draft[.village] = lists.villages[cercle.pcode]?.randomElement(using: &random) ?? cercle.name
+        }
+        draft[.householdSize] = String(Int.random(in: 1...12, using: &random))
+        if Int.random(in: 0..<100, using: &random) < 60 {
+            draft[.phone] = String(format: "+223 00 %02d %02d %02d", Int.random(in: 0...99, using: &random),
+                                   Int.random(in: 0...99, using: &random), Int.random(in: 0...99, using: &random))
+        }
+        if Int.random(in: 0..<100, using: &random) < 40 {
+            draft[.documentType] = reference.idDocumentTypes.first ?? ""
+            draft[.documentNumber] = String(Int.random(in: 100_000_000...999_999_999, using: &random))
+        }
+        draft[.vulnerabilities] = vulnerabilities(female: female, age: age, using: &random, reference: reference)
+            .joined(separator: "|")
+        draft[.assignedTo] = lists.caseWorkers.randomElement(using: &random)!
+        return draft
+    }
+
+    /// A few vulnerabilities that fit the person (no older person of 30, no pregnant man).
+    private func vulnerabilities(female: Bool, age: Int, using random: inout SeededGenerator, reference: Reference) -> [String] {
+        reference.vulnerabilities.map(\.code).filter { code in
+            switch code {
+            case "female_head_of_household": guard female && age >= 18 else { return false }
+            case "pregnant_or_lactating": guard female && (15...45).contains(age) else { return false }
+            case "older_person": guard age >= 60 else { return false }
+            case "unaccompanied_child": guard age < 18 else { return false }
+            case "single_parent": guard age >= 18 else { return false }
+            default: break
+            }
+            return Int.random(in: 0..<100, using: &random) < 8
+        }
+    }
+}
+
+/// SplitMix64: small, fast and the same on every platform, unlike the system generator.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import RetourCore
+
+/// `retour check`: verifies a data directory without changing it. Prints its findings and
+/// exits 1 when one of them is a problem (warnings and information keep exit 0).
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a data directory: permissions, files that parse, lock, codes of the cases."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.session()
+        let catalog = session.catalog
+        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference)
+        for finding in check.findings {
+            let line = Message("check.severity.\(finding.severity.rawValue)", ["text": catalog.text(finding.message)])
+            Output.line(catalog.text(line))
+        }
+        let path = session.dataDirectory.path
+        if check.isOK {
+            Output.line(catalog.counted("check.summary.ok", check.caseCount ?? 0, ["path": path]))
+        } else {
+            let problems = check.findings.filter { $0.severity == .problem }.count
+            Output.line(catalog.counted("check.summary.problems", problems, ["path": path]))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import RetourCore
+
+/// Where commands write: results on stdout (for scripts), everything else on stderr.
+enum Output {
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func data(_ data: Data) {
+        FileHandle.standardOutput.write(data)
+    }
+}
+
+/// A command's refusal, said with a catalogue message (never personal data).
+struct CommandError: UserFacingError {
+    let message: Message
+
+    init(_ key: String, _ arguments: [String: String] = [:]) {
+        message = Message(key, arguments)
+    }
+}
+
+/// The store of `session`, read-only: it never writes or takes the lock. A directory that
+/// does not exist is an error rather than an empty list (a mistyped `--data`, say).
+func openForReading(_ session: Session) throws -> Store {
+    guard FileManager.default.fileExists(atPath: session.dataDirectory.path) else {
+        throw CommandError("check.missing", ["path": session.dataDirectory.path])
+    }
+    return try Store(directory: session.dataDirectory, write: false)
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import RetourCore
+
+/// `retour import FILE.csv`: registers the people of a spreadsheet, all or nothing by default.
+/// Problems go to stderr one per line (`row N, column X: reason`), the summary to stdout.
+/// Exits 1 when nothing was (or, for a dry run, would be) imported because of problems.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Register people from a CSV file (UTF-8, commas or semicolons, header row in English or French).",
+        discussion: """
+        Required columns: family_name/nom, given_names/prenoms, sex/sexe, category/categorie, region.
+        By default, one invalid row or possible duplicate stops the whole import.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The CSV file.")
+    var file: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Only check the file and report; write nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("skip-invalid"), help: "Import the valid rows; write the others to FILE.rejected.csv with a reason column.")
+    var skipInvalid = false
+
+    @Flag(name: .customLong("allow-duplicates"), help: "Import possible duplicates anyway (they are still reported).")
+    var allowDuplicates = false
+
+    @Option(help: .hidden)
+    var generate: Int?
+
+    @Option(help: .hidden)
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        if file == nil && generate == nil { throw ValidationError("give the CSV file to import") }
+        if file != nil && generate != nil { throw ValidationError("give either a file or --generate, not both") }
+        if let generate, generate < 1 { throw ValidationError("--generate needs a positive number") }
+    }
+
+    func run() throws {
+        let session = try global.session()
+        let catalog = session.catalog
+        let today = CalendarDate.today()
+        let input = file.map { URL(fileURLWithPath: $0) }
+        let data = try input.map(CSVImport.read)
+        let store = try Store(directory: session.dataDirectory, write: !dryRun)
+        if !dryRun, let reason = store.readOnlyReason { throw reason }
+
+        let result: ImportResult
+        do {
+            if let input, let data {
+                let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
+                result = try CSVImport.run(data: data, file: input, store: store, reference: session.reference,
+                                           catalog: catalog, author: session.author, today: today, options: options)
+            } else {
+                result = try generated(generate ?? 0, session: session, store: store, today: today)
+            }
+        } catch let interrupted as CSVImport.Interrupted {
+            Output.error("retour: \(catalog.text(interrupted.underlying))")
+            try? store.close()
+            throw interrupted
+        } catch {
+            try? store.close()
+            throw error
+        }
+        try store.close()
+        report(result, catalog: catalog)
+        // Also for a dry run: scripts learn whether the real import would register nothing.
+        if result.plan.toImport.isEmpty && !result.plan.rows.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Fictitious people, imported by the same path as a file; only into an empty data
+    /// directory, so that they can never be mixed with real people.
+    private func generated(_ count: Int, session: Session, store: Store, today: CalendarDate) throws -> ImportResult {
+        guard store.book.count == 0 else { throw CommandError("import.error.generateNotEmpty") }
+        let people = try DemoPeople(assets: try Assets.locate())
+        let data = try people.csv(count: count, seed: seed, reference: session.reference, today: today)
+        let options = CSVImport.Options(skipInvalid: true, allowDuplicates: true, dryRun: dryRun)
+        let plan = try CSVImport.plan(data: data, reference: session.reference, book: store.book, today: today, options: options)
+        return try CSVImport.run(plan, store: store, reference: session.reference, catalog: session.catalog,
+                                 author: session.author, rejectedFile: nil)
+    }
+
+    private func report(_ result: ImportResult, catalog: Catalog) {
+        for warning in result.warnings {
+            Output.error(catalog.text(Message("cli.warning", ["text": catalog.text(warning)])))
+        }
+        for problem in result.problems {
+            Output.error(problem.text(catalog))
+        }
+        if generate == nil {
+            for note in result.notes {
+                Output.error(note.text(catalog))
+            }
+        }
+        let plan = result.plan
+        if plan.rows.isEmpty {
+            Output.line(catalog.text("import.summary.noRows"))
+        } else if dryRun {
+            Output.line(catalog.text("import.summary.dryRun", ["valid": String(result.validCount),
+                                                              "invalid": String(result.rejectedCount)]))
+            if plan.isBlocked { Output.line(catalog.text("import.summary.wouldStop")) }
+        } else if plan.isBlocked {
+            Output.line(catalog.counted("import.summary.blocked", result.rejectedCount))
+        } else if result.imported.isEmpty {
+            Output.line(catalog.text("import.summary.noValidRow"))
+        } else {
+            Output.line(catalog.counted("import.summary.imported", result.imported.count,
+                                        ["numbers": CSVImport.ranges(result.imported)]))
+        }
+        if !dryRun, !plan.isBlocked, result.rejectedCount > 0 {
+            if let file = result.rejectedFile {
+                Output.line(catalog.counted("import.summary.rejectedTo", result.rejectedCount, ["file": file.path]))
+            } else {
+                Output.line(catalog.counted("import.summary.rejected", result.rejectedCount))
+            }
+        }
+        if plan.options.allowDuplicates && result.duplicateCount > 0 {
+            Output.line(catalog.counted("import.summary.duplicatesAllowed", result.duplicateCount))
+        }
+    }
+}

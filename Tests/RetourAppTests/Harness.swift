@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import RetourApp
+import RetourCore
+import RetourTUI
+
+/// The fixed day every screen test runs on.
+let testToday = CalendarDate(year: 2026, month: 11, day: 29)!
+
+/// Catalogues and reference data, read once from the real assets.
+struct Fixtures: Sendable {
+    let english: Catalog
+    let french: Catalog
+    let reference: Reference
+
+    static let loaded: Result<Fixtures, any Error> = Result {
+        let assets = try Assets.locate()
+        return Fixtures(english: try Catalog(language: .en, assets: assets),
+                        french: try Catalog(language: .fr, assets: assets),
+                        reference: try Reference(assets: assets))
+    }
+
+    static func get() throws -> Fixtures { try loaded.get() }
+
+    func catalog(_ language: Language) -> Catalog { language == .fr ? french : english }
+}
+
+/// A person to register before the app starts, as a form or an import would type it.
+struct Seed {
+    let number: String
+    let values: [ProfileField: String]
+
+    /// Five people in four regions, registered in this order.
+    static let standard: [Seed] = [
+        Seed(number: "GAO-000001", values: [
+            .familyName: "Maïga", .givenNames: "Aïssata", .sex: "F", .dateOfBirth: "1980-03-14",
+            .phone: "76 11 22 33", .category: "idp_returnee", .householdSize: "6", .region: "Gao",
+            .cercle: "Gao", .village: "Wabaria", .assignedTo: "awa.traore",
+        ]),
+        Seed(number: "TBK-000001", values: [
+            .familyName: "Touré", .givenNames: "Hamadoun", .sex: "M", .age: "45",
+            .category: "refugee_returnee", .region: "Tombouctou", .cercle: "Goundam", .village: "Kabara",
+            .assignedTo: "awa.traore",
+        ]),
+        Seed(number: "MPT-000001", values: [
+            .familyName: "Cissé", .givenNames: "Fatoumata", .sex: "F", .dateOfBirth: "1992-07-01",
+            .category: "idp_returnee", .region: "Mopti", .village: "Sévaré", .assignedTo: "awa.traore",
+        ]),
+        Seed(number: "KDL-000001", values: [
+            .familyName: "Ag Mohamed", .givenNames: "Moussa", .sex: "M", .dateOfBirth: "1975-05-05",
+            .category: "host_community", .region: "Kidal", .village: "Etambar", .assignedTo: "awa.traore",
+        ]),
+        Seed(number: "GAO-000002", values: [
+            .familyName: "Haïdara", .givenNames: "Zeïnabou", .sex: "F", .dateOfBirth: "2001-01-20",
+            .phone: "65 40 50 60", .category: "idp_returnee", .region: "Gao", .cercle: "Ansongo",
+            .village: "Sossokoira", .assignedTo: "awa.traore",
+        ]),
+    ]
+}
+
+/// One case manager over a store of its own in a new temporary directory, driven by scripted
+/// keys into an in-memory terminal.
+final class Harness {
+    static let author = "awa.traore"
+
+    let directory: URL
+    let session: Session
+    let store: Store
+    let app: CaseManagerApp
+    let terminal: MemoryTerminal
+    /// A first session that holds the directory, when the app is the second one.
+    let firstSession: Store?
+    private(set) var seeded: [String: UUID] = [:]
+
+    /// `secondSession`: another store on the same directory is opened first and kept open,
+    /// so the app's store may only read.
+    init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false,
+         width: Int = 80, height: Int = 24, adjust: (inout CaseProfile) -> Void = { _ in }) throws {
+        let fixtures = try Fixtures.get()
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("retour-screens-\(UUID().uuidString)", isDirectory: true)
+        session = Session(dataDirectory: directory, author: Harness.author,
+                          catalog: fixtures.catalog(language), reference: fixtures.reference)
+        let writer = try Store(directory: directory)
+        for seed in seeds {
+            var profile = try ProfileDraft(seed.values).parse(reference: fixtures.reference, today: testToday).get()
+            adjust(&profile)
+            let id = UUID()
+            try writer.commit(.register(id: id, number: seed.number, profile: profile), by: Harness.author)
+            seeded[seed.number] = id
+        }
+        if secondSession {
+            firstSession = writer
+            store = try Store(directory: directory)
+        } else {
+            firstSession = nil
+            store = writer
+        }
+        app = CaseManagerApp(session: session, store: store, today: testToday)
+        terminal = MemoryTerminal(width: width, height: height)
+        app.runUntilIdle(on: terminal)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var catalog: Catalog { session.catalog }
+
+    // MARK: Driving
+
+    func type(_ text: String) {
+        terminal.type(text)
+        app.runUntilIdle(on: terminal)
+    }
+
+    func send(_ keys: Key...) {
+        for key in keys { terminal.send(key) }
+        app.runUntilIdle(on: terminal)
+    }
+
+    func send(_ key: Key, times: Int) {
+        for _ in 0..<times { terminal.send(key) }
+        app.runUntilIdle(on: terminal)
+    }
+
+    func resize(width: Int, height: Int) {
+        terminal.resize(width: width, height: height)
+        app.runUntilIdle(on: terminal)
+    }
+
+    // MARK: Reading the screen
+
+    var rows: [String] { terminal.rows }
+    var text: String { terminal.text }
+    var titleBar: String { rows[0] }
+    var statusLine: String { rows[terminal.size.height - 2] }
+    var footer: String { rows[terminal.size.height - 1] }
+
+    /// The rows of the case list's table (under its header), empty ones left out.
+    var listRows: [String] {
+        Array(rows[3..<(terminal.size.height - 2)]).filter { !$0.isEmpty }
+    }
+
+    /// The list row marked as selected.
+    var selectedListRow: String? {
+        listRows.first { $0.hasPrefix(">") }
+    }
+
+    /// Index of the first row containing `text`.
+    func row(containing text: String) -> Int? {
+        rows.firstIndex { $0.contains(text) }
+    }
+
+    /// The row of a form field, found by its label at the start of the row.
+    func formRow(_ label: String) -> Int? {
+        rows.firstIndex { $0.dropFirst(2).hasPrefix(label) }
+    }
+
+    /// The problem written under a form field, if any.
+    func issue(under label: String) -> String? {
+        guard let row = formRow(label), row + 1 < rows.count else { return nil }
+        let next = rows[row + 1]
+        guard let arrow = next.range(of: "↳ ") else { return nil }
+        return String(next[arrow.upperBound...])
+    }
+
+    func formValue(_ label: String) -> String? {
+        guard let row = formRow(label) else { return nil }
+        // The value starts after the label column: two spaces past the label's padding.
+        let line = rows[row]
+        let labelEnd = line.index(line.startIndex, offsetBy: 2 + label.count)
+        var rest = line[labelEnd...].trimmingCharacters(in: .whitespaces)
+        if rest.hasPrefix("*") { rest.removeFirst() }
+        if rest.hasSuffix("▾") { rest.removeLast() }
+        return rest.trimmingCharacters(in: .whitespaces)
+    }
+}
