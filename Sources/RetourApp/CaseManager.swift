@@ -8,7 +8,7 @@ public enum CaseManager {
     /// on the real terminal, then restores the terminal and closes the store, whatever ended
     /// the session: quit, Ctrl-C, SIGTERM or SIGHUP.
     public static func run(session: Session) throws {
-        let store = try Store(directory: session.dataDirectory)
+        let store = try Store(directory: session.dataDirectory, user: session.author)
         let environment = ProcessInfo.processInfo.environment
         let monochrome = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let terminal = CursesTerminal(monochrome: monochrome)

@@ -96,6 +96,11 @@ final class CaseManagerApp {
             requestQuit()
             return
         }
+        if isTooSmall {
+            // Nothing is visible, so nothing may change unseen: only quitting works.
+            if key == .function(10) { requestQuit() }
+            return
+        }
         if let overlay {
             handleOverlay(overlay, key: key)
             return
@@ -175,9 +180,13 @@ final class CaseManagerApp {
 
     // MARK: Output
 
+    /// Whether the last screen drawn was below the minimum size.
+    private var isTooSmall = false
+
     func render(size: Size) -> Canvas {
         var canvas = Canvas(size: size)
-        guard size.width >= CaseManagerApp.minimumSize.width, size.height >= CaseManagerApp.minimumSize.height else {
+        isTooSmall = size.width < CaseManagerApp.minimumSize.width || size.height < CaseManagerApp.minimumSize.height
+        guard !isTooSmall else {
             drawTooSmall(into: &canvas)
             return canvas
         }

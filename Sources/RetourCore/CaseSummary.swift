@@ -23,9 +23,9 @@ public struct CaseSummary {
         }
         var birth = ""
         if let date = profile.dateOfBirth {
-            birth = catalog.text("summary.birthDate", ["date": catalog.date(date), "age": String(date.years(until: today))])
-        } else if let age = profile.age(on: today) {
-            birth = catalog.text("summary.estimatedAge", ["age": String(age)])
+            birth = catalog.date(date) + " (" + catalog.counted("summary.years", date.years(until: today)) + ")"
+        } else if let estimate = profile.ageEstimate, let age = profile.age(on: today) {
+            birth = catalog.counted("summary.ageEstimate", age, ["date": catalog.date(estimate.asOf)])
         }
         let document = profile.document.map { "\(catalog.text("document.\($0.type)")) \($0.number)" } ?? ""
         let region = reference.region(profile.region)
@@ -66,13 +66,16 @@ public struct CaseSummary {
         ]
     }
 
-    /// Plain text: a title line per section, then `label: value` lines, labels aligned.
-    public func text(labelWidth: Int = 24) -> [String] {
-        sections.flatMap { section in
-            [section.title] + section.lines.map { line in
-                let padding = String(repeating: " ", count: max(1, labelWidth - line.label.count))
-                return "  " + line.label + padding + (line.value.isEmpty ? "—" : line.value)
-            }
-        }
+    /// Plain text for a terminal or a script: a title line per section, then the filled
+    /// `label  value` lines, labels aligned; values typed with line breaks stay on one line.
+    public var text: String {
+        let filled = sections.map { section in (section.title, section.lines.filter { !$0.value.isEmpty }) }
+        let width = filled.flatMap { $0.1 }.map(\.label.count).max() ?? 0
+        return filled.filter { !$0.1.isEmpty }.map { title, lines in
+            ([title] + lines.map { line in
+                let padding = String(repeating: " ", count: width - line.label.count + 2)
+                return "  " + line.label + padding + line.value.split(whereSeparator: \.isNewline).joined(separator: " ")
+            }).joined(separator: "\n")
+        }.joined(separator: "\n\n")
     }
 }

@@ -113,8 +113,8 @@ public struct DataCheck: Sendable {
             return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: code).message)]
         }
         let bytes = (try? Posix.readAll(fd, name: Store.Files.lock)) ?? []
-        let holder = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return [Finding(.info, Message(holder.isEmpty ? "check.locked" : "check.lockedBy", ["holder": holder]))]
+        let holder = FileLock.holder(in: bytes)
+        return [Finding(.info, Message(holder == nil ? "check.locked" : "check.lockedBy", ["holder": holder ?? ""]))]
     }
 
     /// What decoding lets through: codes that are not in the reference data. Cases are named

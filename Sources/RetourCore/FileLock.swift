@@ -12,14 +12,16 @@ final class FileLock {
     /// Who holds it, as written by the holder: user name and start time.
     let holder: String?
 
-    init(path: String, name: String) throws {
+    /// Takes the lock for `user` if it is free; else reads who holds it.
+    init(path: String, name: String, user: String) throws {
         fd = try Posix.open(path, O_RDWR | O_CREAT, name: name, operation: .lock)
         if flock(fd, LOCK_EX | LOCK_NB) == 0 {
             acquired = true
             holder = nil
-            let formatter = ISO8601DateFormatter()
-            let user = ProcessInfo.processInfo.environment["USER"] ?? "?"
-            let text = "\(user) \(formatter.string(from: Date())) pid \(getpid())\n"
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            let text = "\(user) (\(formatter.string(from: Date())))\npid \(getpid())\n"
             _ = ftruncate(fd, 0)
             _ = pwrite(fd, text, text.utf8.count, 0)
         } else {
@@ -30,8 +32,7 @@ final class FileLock {
             }
             acquired = false
             let bytes = (try? Posix.readAll(fd, name: name)) ?? []
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            holder = text.isEmpty ? nil : text
+            holder = FileLock.holder(in: bytes)
             close(fd)
             fd = -1
         }
@@ -45,4 +46,10 @@ final class FileLock {
     }
 
     deinit { release() }
+
+    /// The first line of a lock file: "user (start time)".
+    static func holder(in bytes: [UInt8]) -> String? {
+        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first
+        return line.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
 }

@@ -182,7 +182,11 @@ public struct ProfileDraft: Hashable, Sendable {
             .map { $0.lowercased() }
         let unknown = codes.filter { !reference.isVulnerability($0) }
         if !unknown.isEmpty {
-            issues.append(FieldIssue(.vulnerabilities, "invalid.vulnerability", ["codes": unknown.joined(separator: " ")]))
+            // Repeat what was typed only when it looks like a code: free text may be personal.
+            let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
+            issues.append(looksLikeCodes
+                ? FieldIssue(.vulnerabilities, "invalid.vulnerability", ["codes": unknown.joined(separator: " ")])
+                : FieldIssue(.vulnerabilities, "invalid.vulnerabilityText"))
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
         profile.assignedTo = text(.assignedTo)
@@ -198,9 +202,9 @@ public struct ProfileDraft: Hashable, Sendable {
         }
     }
 
-    /// A category code, or its French or English label.
+    /// A category code, or its French or English label, with or without the feminine "(e)".
     static func category(_ text: String) -> Category? {
-        switch Fold.key(text) {
+        switch Fold.key(text.replacingOccurrences(of: "(e)", with: "")) {
         case "idp returnee", "pdi retourne", "pdi retournee", "returned idp", "pdi": return .idpReturnee
         case "refugee returnee", "refugie rapatrie", "refugiee rapatriee", "repatriated refugee", "refugie": return .refugeeReturnee
         case "host community", "communaute hote", "host community member", "membre de la communaute hote": return .hostCommunity

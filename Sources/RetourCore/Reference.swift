@@ -2,25 +2,46 @@ import Foundation
 
 /// An administrative place of the gazetteer. Names are matched ignoring case and accents,
 /// and usual spellings are listed as aliases (Timbuktu for Tombouctou).
-public struct Place: Codable, Hashable, Sendable {
+public struct Place: Decodable, Hashable, Sendable {
     public let pcode: String
     public let name: String
     public let aliases: [String]
+    /// P-code, name and aliases, folded once.
+    private let keys: Set<String>
+
+    private enum CodingKeys: String, CodingKey { case pcode, name, aliases }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        pcode = try container.decode(String.self, forKey: .pcode)
+        name = try container.decode(String.self, forKey: .name)
+        aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        keys = Set(([pcode, name] + aliases).map(Fold.key))
+    }
 
     func matches(folded: String) -> Bool {
-        folded == Fold.key(pcode) || folded == Fold.key(name) || aliases.contains { Fold.key($0) == folded }
+        keys.contains(folded)
     }
 }
 
-public struct Region: Codable, Hashable, Sendable {
-    public let pcode: String
-    public let name: String
+public struct Region: Decodable, Hashable, Sendable {
+    /// The region as a place: its P-code, name and aliases.
+    public let place: Place
     /// Prefix of the case numbers registered in this region (`GAO`).
     public let prefix: String
-    public let aliases: [String]
     public let cercles: [Place]
 
-    var place: Place { Place(pcode: pcode, name: name, aliases: aliases) }
+    public var pcode: String { place.pcode }
+    public var name: String { place.name }
+
+    private enum CodingKeys: String, CodingKey { case prefix, cercles }
+
+    public init(from decoder: Decoder) throws {
+        place = try Place(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        prefix = try container.decode(String.self, forKey: .prefix)
+        cercles = try container.decode([Place].self, forKey: .cercles)
+    }
 }
 
 public struct Vulnerability: Codable, Hashable, Sendable {

@@ -43,7 +43,9 @@ public final class Store {
     /// Opens `directory`, creating it (0700) when `write` is asked and it does not exist.
     /// A writer takes the session lock; when another session holds it, the store opens
     /// read-only and says why in `readOnlyReason`.
-    public init(directory: URL, write: Bool = true) throws {
+    /// `user` is who the lock file names as holder, for the notice other sessions show.
+    public init(directory: URL, write: Bool = true,
+                user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment)) throws {
         self.directory = directory
         self.book = CaseBook()
         let path = directory.path
@@ -56,7 +58,7 @@ public final class Store {
                 try Posix.syncDirectory(directory.deletingLastPathComponent().path, name: path)
             }
             if let mode = Posix.mode(path), mode != Posix.directoryMode { chmod(path, Posix.directoryMode) }
-            let lock = try FileLock(path: file(Files.lock), name: Files.lock)
+            let lock = try FileLock(path: file(Files.lock), name: Files.lock, user: user)
             if lock.acquired {
                 self.lock = lock
             } else {
@@ -255,11 +257,32 @@ public final class Store {
         let name = "snapshot-\(String(format: "%09d", snapshotSeq))-\(formatter.string(from: Date())).jsonl"
         let target = backupsPath + "/" + name
         unlink(target)
-        guard link(snapshotPath, target) == 0 else { throw FileError(operation: .create, file: Files.backups, code: errno) }
+        // A hard link costs nothing; file systems without links (FAT, exFAT sticks) get a copy.
+        if link(snapshotPath, target) != 0 {
+            try copyFile(snapshotPath, to: target, name: Files.backups + "/" + name)
+        }
         for old in Store.backups(in: directory).dropLast(Store.backupsKept) {
             unlink(backupsPath + "/" + old)
         }
         try Posix.syncDirectory(backupsPath, name: Files.backups)
+    }
+
+    private func copyFile(_ source: String, to target: String, name: String) throws {
+        let input = try Posix.open(source, O_RDONLY, name: Files.snapshot, operation: .read)
+        let bytes: [UInt8]
+        do {
+            defer { Glibc.close(input) }
+            bytes = try Posix.readAll(input, name: Files.snapshot)
+        }
+        let output = try Posix.open(target, O_WRONLY | O_CREAT | O_EXCL, name: name, operation: .create)
+        defer { Glibc.close(output) }
+        do {
+            try Posix.writeAll(output, bytes, name: name)
+            try Posix.sync(output, name: name)
+        } catch {
+            unlink(target)
+            throw error
+        }
     }
 
     static let encoder: JSONEncoder = {

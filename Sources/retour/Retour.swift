@@ -15,7 +15,7 @@ struct Retour: ParsableCommand {
     static func main() {
         let environment = ProcessInfo.processInfo.environment
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(movingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -30,6 +30,29 @@ struct Retour: ParsableCommand {
             Foundation.exit(64)
         }
     }
+}
+
+/// Options given before the subcommand (`retour --data DIR import …`) moved after it, where the
+/// subcommand's `GlobalOptions` reads them: each command has its own copy of those options.
+func movingGlobalOptions(_ arguments: [String]) -> [String] {
+    let withValue: Set<String> = ["--data", "--user", "--lang"]
+    let commands = Set(Retour.configuration.subcommands.map { $0._commandName })
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if withValue.contains(argument), index + 1 < arguments.count {
+            leading += [argument, arguments[index + 1]]
+            index += 2
+        } else if withValue.contains(where: { argument.hasPrefix($0 + "=") }) {
+            leading.append(argument)
+            index += 1
+        } else {
+            break
+        }
+    }
+    guard !leading.isEmpty, index < arguments.count, commands.contains(arguments[index]) else { return arguments }
+    return [arguments[index]] + leading + arguments[(index + 1)...]
 }
 
 /// Options every command takes.

@@ -11,7 +11,7 @@ struct ReadOnlyTests {
         let harness = try Harness(secondSession: true)
         #expect(harness.store.isReadOnly)
         #expect(harness.titleBar.hasSuffix("READ-ONLY"))
-        #expect(harness.statusLine.hasPrefix(" ! Another Retour session is using this data directory"))
+        #expect(harness.statusLine.hasPrefix(" ! Read-only: in use by "))
         #expect(harness.listRows.count == 5)
 
         harness.type("n")
@@ -25,7 +25,7 @@ struct ReadOnlyTests {
         harness.send(.enter, .enter)
         #expect(harness.formValue("Region") == "Tombouctou")
         harness.send(.function(2))
-        #expect(harness.statusLine.hasPrefix(" ! Another Retour session is using this data directory"))
+        #expect(harness.statusLine.hasPrefix(" ! Read-only: in use by "))
         #expect(harness.titleBar.contains("New registration"))
         #expect(harness.titleBar.hasSuffix("READ-ONLY"))
         #expect(harness.formValue("Family name") == "Sangaré")
@@ -38,7 +38,7 @@ struct ReadOnlyTests {
     func french() throws {
         let harness = try Harness(language: .fr, secondSession: true)
         #expect(harness.titleBar.hasSuffix("LECTURE SEULE"))
-        #expect(harness.statusLine.hasPrefix(" ! Une autre session de Retour utilise ce répertoire"))
+        #expect(harness.statusLine.hasPrefix(" ! Lecture seule : utilisé par "))
     }
 
     @Test("a session that may write says who is working instead")
