@@ -88,6 +88,18 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
     public var updated: Stamp
     /// Incremented by every change applied to this case; lets concurrent edits be detected.
     public var version: Int
+    public var plans: [Plan] = []
+    /// Oldest first; never changed once recorded.
+    public var assessments: [Assessment] = []
+    public var referrals: [Referral] = []
+    /// Oldest first; never edited.
+    public var notes: [Note] = []
+    /// Why closure was requested (status `closure_requested`).
+    public var closureRequest: String?
+    /// How the case was closed (status `closed`).
+    public var closure: Closure?
+    /// What happened to the case, oldest first.
+    public var timeline: [TimelineEvent] = []
 
     public init(id: UUID, number: String, profile: CaseProfile, status: CaseStatus,
                 created: Stamp, updated: Stamp, version: Int) {
@@ -98,5 +110,71 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
         self.created = created
         self.updated = updated
         self.version = version
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, number, profile, status, created, updated, version
+        case plans, assessments, referrals, notes, closureRequest, closure, timeline
+    }
+
+    /// Reads cases written before plans, assessments, referrals and notes existed.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        number = try container.decode(String.self, forKey: .number)
+        profile = try container.decode(CaseProfile.self, forKey: .profile)
+        status = try container.decode(CaseStatus.self, forKey: .status)
+        created = try container.decode(Stamp.self, forKey: .created)
+        updated = try container.decode(Stamp.self, forKey: .updated)
+        version = try container.decode(Int.self, forKey: .version)
+        plans = try container.decodeIfPresent([Plan].self, forKey: .plans) ?? []
+        assessments = try container.decodeIfPresent([Assessment].self, forKey: .assessments) ?? []
+        referrals = try container.decodeIfPresent([Referral].self, forKey: .referrals) ?? []
+        notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
+        closureRequest = try container.decodeIfPresent(String.self, forKey: .closureRequest)
+        closure = try container.decodeIfPresent(Closure.self, forKey: .closure)
+        timeline = try container.decodeIfPresent([TimelineEvent].self, forKey: .timeline) ?? []
+    }
+}
+
+/// What a case worker needs to see at a glance, computed from the records.
+extension Case {
+    /// The current status of one criterion: the latest assessment that rated it, and the
+    /// access it had in the assessment before (to show a change such as none → partial).
+    public struct CriterionStatus: Hashable, Sendable {
+        public let criterion: String
+        public let rating: Rating
+        public let date: CalendarDate
+        public let assessor: String
+        public let previous: Access?
+    }
+
+    /// The latest rating of each criterion, in `criteria` order; unassessed criteria are left out.
+    public func currentRights(criteria: [String]) -> [CriterionStatus] {
+        let ordered = assessments.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+        return criteria.compactMap { criterion in
+            let rated = ordered.filter { $0.ratings[criterion] != nil }
+            guard let latest = rated.last, let rating = latest.ratings[criterion] else { return nil }
+            let previous = rated.dropLast().last?.ratings[criterion]?.access
+            return CriterionStatus(criterion: criterion, rating: rating, date: latest.date,
+                                   assessor: latest.assessor, previous: previous)
+        }
+    }
+
+    /// Criteria whose current access is none or partial.
+    public func gaps(criteria: [String]) -> [String] {
+        currentRights(criteria: criteria).filter { $0.rating.access.isGap }.map(\.criterion)
+    }
+
+    public func overdueSteps(on today: CalendarDate) -> [(plan: Plan, step: Step)] {
+        plans.flatMap { plan in plan.steps.filter { $0.isOverdue(on: today) }.map { (plan, $0) } }
+    }
+
+    public var openSteps: Int {
+        plans.reduce(0) { $0 + $1.steps.filter(\.isOpen).count }
+    }
+
+    public var openReferrals: [Referral] {
+        referrals.filter { $0.status.isOpen }
     }
 }

@@ -8,10 +8,25 @@ public enum Change: Codable, Hashable, Sendable {
     /// New values for the profile of an existing case. `expectedVersion` is the version the
     /// editor started from: a case changed meanwhile by someone else is refused, not overwritten.
     case editProfile(id: UUID, expectedVersion: Int, profile: CaseProfile)
+    /// Enrolment in a track: the plan holds its steps as made from the template then.
+    case enrol(id: UUID, plan: Plan)
+    /// New state of one step of a plan.
+    case updateStep(id: UUID, plan: UUID, step: Step)
+    /// A new rights assessment (never changed afterwards).
+    case assess(id: UUID, assessment: Assessment)
+    /// A new referral, or a referral's new status and outcome.
+    case saveReferral(id: UUID, referral: Referral)
+    case addNote(id: UUID, note: Note)
+    case requestClosure(id: UUID, reason: String)
+    case close(id: UUID, closure: Closure)
+    case reopen(id: UUID, reason: String)
 
     public var caseID: UUID {
         switch self {
-        case .register(let id, _, _), .editProfile(let id, _, _): return id
+        case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .updateStep(let id, _, _),
+             .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .requestClosure(let id, _),
+             .close(let id, _), .reopen(let id, _):
+            return id
         }
     }
 }
@@ -37,7 +52,8 @@ public struct JournalEntry: Codable, Hashable, Sendable {
 
 public enum Schema {
     /// Version of the files this program writes. Files with a higher number are refused.
-    public static let version = 1
+    /// 2 added plans, assessments, referrals, notes, closure and the timeline to cases.
+    public static let version = 2
 }
 
 /// Why a change cannot be applied. No personal data: cases are named by number.
@@ -47,6 +63,13 @@ public enum ChangeError: UserFacingError, Equatable {
     case duplicateNumber(String)
     case staleVersion(number: String)
     case outOfSequence(expected: Int, found: Int)
+    /// The case's status does not allow this action (closing a case that is not waiting for
+    /// closure, enrolling a closed case…).
+    case notAllowed(number: String, status: CaseStatus)
+    case alreadyEnrolled(number: String, track: String)
+    case unknownPlanOrStep(number: String)
+    /// A reason, a note or a rating is required and was empty.
+    case missingText(number: String)
 
     public var message: Message {
         switch self {
@@ -56,6 +79,12 @@ public enum ChangeError: UserFacingError, Equatable {
         case .staleVersion(let number): return Message("error.change.stale", ["number": number])
         case .outOfSequence(let expected, let found):
             return Message("error.change.sequence", ["expected": String(expected), "found": String(found)])
+        case .notAllowed(let number, let status):
+            return Message("error.change.notAllowed", ["number": number, "status": "@status.\(status.rawValue)"])
+        case .alreadyEnrolled(let number, let track):
+            return Message("error.change.alreadyEnrolled", ["number": number, "track": "@track.\(track)"])
+        case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
+        case .missingText(let number): return Message("error.change.missingText", ["number": number])
         }
     }
 }

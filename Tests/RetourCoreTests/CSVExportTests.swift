@@ -61,7 +61,7 @@ struct CSVExportTests {
         let decoded = try Store.decoder.decode([Case].self, from: data)
         #expect(decoded == cases)
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.hasPrefix("[\n{\"created\":{\"at\":\"2015-12-13T09:46:40Z\",\"by\":\"awa\"},\"id\":"))
+        #expect(text.hasPrefix("[\n{\"assessments\":[],\"created\":{\"at\":\"2015-12-13T09:46:40Z\",\"by\":\"awa\"},\"id\":"))
         #expect(text.split(separator: "\n").count == 5)
         #expect(String(decoding: try CSVExport.json([]), as: UTF8.self) == "[]\n")
     }

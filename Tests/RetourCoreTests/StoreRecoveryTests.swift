@@ -237,17 +237,19 @@ struct StoreRecoveryTests {
 
     // MARK: Newer files
 
+    static let newer = Schema.version + 1
+
     @Test(arguments: [
-        #"{"count":3,"format":"retour-snapshot","schemaVersion":2,"seq":3}"#,
+        #"{"count":3,"format":"retour-snapshot","schemaVersion":\#(newer),"seq":3}"#,
         // A newer header may also have changed shape.
-        #"{"format":"retour-snapshot","schemaVersion":2,"sequence":{"last":3}}"#,
+        #"{"format":"retour-snapshot","schemaVersion":\#(newer),"sequence":{"last":3}}"#,
     ])
     func newerSnapshotIsRefused(header: String) throws {
         try withTemporaryDirectory { root in
             let snapshot = try snapshotOfThree(root)
             try replaceLine(1, of: snapshot, with: header)
             let error = try expectUntouched(root, write: true)
-            #expect(error == .newerSchema(file: "snapshot.jsonl", found: 2))
+            #expect(error == .newerSchema(file: "snapshot.jsonl", found: Self.newer))
             #expect(try expectUntouched(root, write: false) == error)
         }
     }
@@ -257,9 +259,9 @@ struct StoreRecoveryTests {
             try commitWithoutClosing(root, count: 3)
             let journal = fileURL(root, Store.Files.journal)
             let third = try lines(journal)[2]
-            try replaceLine(3, of: journal, with: third.replacingOccurrences(of: #""schemaVersion":1"#, with: #""schemaVersion":2"#))
+            try replaceLine(3, of: journal, with: third.replacingOccurrences(of: #""schemaVersion":\#(Schema.version)"#, with: #""schemaVersion":\#(Self.newer)"#))
             let error = try expectUntouched(root, write: true)
-            #expect(error == .newerSchema(file: "journal.jsonl", found: 2))
+            #expect(error == .newerSchema(file: "journal.jsonl", found: Self.newer))
         }
     }
 
@@ -286,7 +288,7 @@ struct StoreRecoveryTests {
             .unreadable(file: "snapshot.jsonl", line: 4, reason: "error.parse.truncated", detail: "", newestBackup: nil),
             .unreadable(file: "journal.jsonl", line: 2, reason: "error.parse.rules", detail: " (2 ≠ 3)", newestBackup: nil),
             .unreadable(file: "snapshot.jsonl", line: 1, reason: "error.parse.changing", detail: "", newestBackup: nil),
-            .newerSchema(file: "journal.jsonl", found: 2),
+            .newerSchema(file: "journal.jsonl", found: Self.newer),
             .readOnly(holder: "awa 2025-01-01T00:00:00Z pid 12"),
             .readOnly(holder: nil),
         ]

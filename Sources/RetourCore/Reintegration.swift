@@ -1,0 +1,190 @@
+import Foundation
+
+// The follow-up of a case: plans (tracks and their steps), rights assessments against the
+// eight IASC criteria, referrals, notes and the case's lifecycle. Codes come from
+// `Assets/tracks.json`; labels from the locales.
+
+public enum StepStatus: String, Codable, CaseIterable, Sendable {
+    case notStarted = "not_started"
+    case inProgress = "in_progress"
+    case done
+    case blocked
+    case notApplicable = "not_applicable"
+}
+
+/// One step of a plan, as it stands.
+public struct Step: Codable, Hashable, Sendable {
+    public var code: String
+    public var status: StepStatus
+    public var plannedOn: CalendarDate
+    public var doneOn: CalendarDate?
+    /// Who did it (or is doing it).
+    public var by: String
+    public var note: String
+    /// Why it is blocked (status `blocked`).
+    public var blockedReason: String
+    /// For a kit or grant: what was given.
+    public var given: String
+
+    public init(code: String, plannedOn: CalendarDate) {
+        self.code = code
+        status = .notStarted
+        self.plannedOn = plannedOn
+        by = ""
+        note = ""
+        blockedReason = ""
+        given = ""
+    }
+
+    /// Planned date passed and neither done nor not applicable.
+    public func isOverdue(on today: CalendarDate) -> Bool {
+        plannedOn < today && status != .done && status != .notApplicable
+    }
+
+    /// Still to do: neither done nor not applicable.
+    public var isOpen: Bool { status != .done && status != .notApplicable }
+}
+
+/// A case's enrolment in a track, with its steps in the template's order.
+public struct Plan: Codable, Hashable, Sendable, Identifiable {
+    public var id: UUID
+    public var track: String
+    public var enrolledOn: CalendarDate
+    public var steps: [Step]
+
+    public init(id: UUID, track: String, enrolledOn: CalendarDate, steps: [Step]) {
+        self.id = id
+        self.track = track
+        self.enrolledOn = enrolledOn
+        self.steps = steps
+    }
+
+    /// Steps done out of the steps that apply.
+    public var progress: (done: Int, applicable: Int) {
+        let applicable = steps.filter { $0.status != .notApplicable }
+        return (applicable.filter { $0.status == .done }.count, applicable.count)
+    }
+}
+
+/// Access to one right, as assessed.
+public enum Access: String, Codable, CaseIterable, Sendable {
+    case full
+    case partial
+    case none
+    case unknown
+    case notApplicable = "not_applicable"
+
+    /// No or partial access: something to act on.
+    public var isGap: Bool { self == .none || self == .partial }
+}
+
+public struct Rating: Codable, Hashable, Sendable {
+    public var access: Access
+    public var note: String
+
+    public init(access: Access, note: String = "") {
+        self.access = access
+        self.note = note
+    }
+}
+
+/// One assessment of the eight criteria. Assessments are kept as a history, never changed.
+public struct Assessment: Codable, Hashable, Sendable, Identifiable {
+    public var id: UUID
+    public var date: CalendarDate
+    public var assessor: String
+    /// Criterion code → rating. A criterion left out was not assessed this time.
+    public var ratings: [String: Rating]
+
+    public init(id: UUID, date: CalendarDate, assessor: String, ratings: [String: Rating]) {
+        self.id = id
+        self.date = date
+        self.assessor = assessor
+        self.ratings = ratings
+    }
+}
+
+public enum ReferralStatus: String, Codable, CaseIterable, Sendable {
+    case referred
+    case accepted
+    case completed
+    case declined
+
+    /// Still expecting an answer or a result.
+    public var isOpen: Bool { self == .referred || self == .accepted }
+}
+
+public struct Referral: Codable, Hashable, Sendable, Identifiable {
+    public var id: UUID
+    /// A code of `Tracks.services`.
+    public var service: String
+    public var provider: String
+    public var date: CalendarDate
+    /// The criterion this referral addresses, if any.
+    public var criterion: String?
+    public var status: ReferralStatus
+    public var outcome: String
+
+    public init(id: UUID, service: String, provider: String, date: CalendarDate, criterion: String?,
+                status: ReferralStatus = .referred, outcome: String = "") {
+        self.id = id
+        self.service = service
+        self.provider = provider
+        self.date = date
+        self.criterion = criterion
+        self.status = status
+        self.outcome = outcome
+    }
+}
+
+/// A note. Never edited: a correction is a new note that names the one it corrects.
+public struct Note: Codable, Hashable, Sendable, Identifiable {
+    public var id: UUID
+    public var text: String
+    public var by: String
+    public var at: Date
+    public var corrects: UUID?
+
+    public init(id: UUID, text: String, by: String, at: Date, corrects: UUID? = nil) {
+        self.id = id
+        self.text = text
+        self.by = by
+        self.at = at
+        self.corrects = corrects
+    }
+}
+
+/// Why a case was closed.
+public struct Closure: Codable, Hashable, Sendable {
+    /// A code of `Tracks.closureReasons`.
+    public var reason: String
+    public var note: String
+    /// Steps still open or rights gaps remained, and the closer confirmed anyway.
+    public var confirmedOpenItems: Bool
+
+    public init(reason: String, note: String, confirmedOpenItems: Bool) {
+        self.reason = reason
+        self.note = note
+        self.confirmedOpenItems = confirmedOpenItems
+    }
+}
+
+/// One line of a case's timeline: what changed, who, when — derived from the journaled change
+/// when it is applied, so the history survives compaction.
+public struct TimelineEvent: Codable, Hashable, Sendable {
+    public var seq: Int
+    public var by: String
+    public var at: Date
+    /// Catalogue key of what happened (`timeline.register`, `timeline.step`…).
+    public var kind: String
+    /// Codes and values that complete it (step code and status, fields edited, a reason).
+    public var details: [String: String]
+
+    public init(seq: Int, by: String, at: Date, kind: String, details: [String: String] = [:]) {
+        self.seq = seq
+        self.by = by
+        self.at = at
+        self.kind = kind
+        self.details = details
+    }
+}

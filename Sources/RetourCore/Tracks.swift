@@ -1,0 +1,78 @@
+import Foundation
+
+/// Plan templates and the codes of the follow-up, from `Assets/tracks.json`. A new track or
+/// step is a change of that file, not of the code.
+public struct Tracks: Sendable {
+    public struct StepTemplate: Codable, Hashable, Sendable {
+        public let code: String
+        /// Days from enrolment to the step's planned date.
+        public let delayDays: Int
+        /// `given` for a kit or grant, whose delivery records what was given.
+        public let records: String?
+    }
+
+    public struct Track: Codable, Hashable, Sendable {
+        public let code: String
+        public let steps: [StepTemplate]
+    }
+
+    public let tracks: [Track]
+    /// The eight IASC criteria, in their order.
+    public let criteria: [String]
+    public let services: [String]
+    public let closureReasons: [String]
+
+    public init(tracks: [Track], criteria: [String], services: [String], closureReasons: [String]) {
+        self.tracks = tracks
+        self.criteria = criteria
+        self.services = services
+        self.closureReasons = closureReasons
+    }
+
+    public init(assets: Assets) throws {
+        struct File: Decodable {
+            let tracks: [Track]
+            let criteria: [String]
+            let services: [String]
+            let closureReasons: [String]
+        }
+        guard let data = try? Data(contentsOf: assets.url("tracks.json")) else {
+            throw AssetError(file: "tracks.json", reason: "cannot be read")
+        }
+        guard let file = try? JSONDecoder().decode(File.self, from: data) else {
+            throw AssetError(file: "tracks.json", reason: "is not valid")
+        }
+        self.init(tracks: file.tracks, criteria: file.criteria, services: file.services, closureReasons: file.closureReasons)
+    }
+
+    public func track(_ code: String) -> Track? {
+        tracks.first { $0.code == code }
+    }
+
+    /// A new plan for `track`, its steps planned from `enrolledOn` and the template's delays.
+    public func plan(track code: String, id: UUID, enrolledOn: CalendarDate) -> Plan? {
+        guard let track = track(code) else { return nil }
+        let steps = track.steps.map { Step(code: $0.code, plannedOn: enrolledOn.adding(days: $0.delayDays)) }
+        return Plan(id: id, track: code, enrolledOn: enrolledOn, steps: steps)
+    }
+
+    /// The track code named by a code or a label in either language.
+    public func findTrack(_ text: String, catalogs: [Catalog]) -> Track? {
+        let folded = Fold.key(text)
+        return tracks.first { track in
+            Fold.key(track.code) == folded || catalogs.contains { Fold.key($0.text("track.\(track.code)")) == folded }
+        }
+    }
+}
+
+extension CalendarDate {
+    /// This date moved by `days` (negative goes back).
+    public func adding(days: Int) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let moved = calendar.date(byAdding: .day, value: days, to: start)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: moved)
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
