@@ -56,17 +56,20 @@ public struct Vulnerability: Codable, Hashable, Sendable {
     }
 }
 
-/// Reference data from `Assets/`: the gazetteer and the code lists. Growing it (a region,
+/// Reference data from `Assets/`: the gazetteer, the code lists and the plan templates. Growing it (a region,
 /// a cercle, a vulnerability) is a data change.
 public struct Reference: Sendable {
     public let regions: [Region]
     public let vulnerabilities: [Vulnerability]
     public let idDocumentTypes: [String]
+    /// Plan templates, criteria, services and closure reasons.
+    public let tracks: Tracks
 
-    public init(regions: [Region], vulnerabilities: [Vulnerability], idDocumentTypes: [String]) {
+    public init(regions: [Region], vulnerabilities: [Vulnerability], idDocumentTypes: [String], tracks: Tracks) {
         self.regions = regions
         self.vulnerabilities = vulnerabilities
         self.idDocumentTypes = idDocumentTypes
+        self.tracks = tracks
     }
 
     public init(assets: Assets) throws {
@@ -78,7 +81,7 @@ public struct Reference: Sendable {
         let gazetteer: GazetteerFile = try Reference.load("gazetteer.json", from: assets)
         let codes: CodesFile = try Reference.load("codes.json", from: assets)
         self.init(regions: gazetteer.regions, vulnerabilities: codes.vulnerabilities,
-                  idDocumentTypes: codes.idDocumentTypes)
+                  idDocumentTypes: codes.idDocumentTypes, tracks: try Tracks(assets: assets))
     }
 
     public func region(_ pcode: String) -> Region? {
