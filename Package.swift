@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "retour", targets: ["retour"]),
+        .executable(name: "retour-bench", targets: ["retour-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,14 @@ let package = Package(
         // The executable: argument parsing and wiring.
         .executableTarget(
             name: "retour",
+            dependencies: [
+                "RetourCore", "RetourTUI", "RetourApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Measures the case manager on synthetic data; prints figures, asserts nothing.
+        .executableTarget(
+            name: "retour-bench",
             dependencies: [
                 "RetourCore", "RetourTUI", "RetourApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,75 +2,299 @@ import Foundation
 import RetourCore
 import RetourTUI
 
-/// Everything about one case, read-only; `e` edits it through the registration form.
+/// One case in six tabs — profile, plan, rights, referrals, notes, timeline — switched with
+/// Tab/Shift-Tab, ←/→ or 1–6. Each tab's key acts on it (enrol, update the selected step,
+/// assess…); the lifecycle keys work from every tab and are offered only when the case's
+/// status allows them. Every action opens a small form whose save commits one change.
 final class CaseDetailScreen: Screen {
     let caseID: UUID
-    private var top = 0
-    private var visibleLines = 1
+    private(set) var tab: CaseTab
+    /// The case's status as last drawn: the keys offered depend on it.
+    private var status: CaseStatus = .registered
+    private var tables: [CaseTab: TableView] = [:]
+    private var shown: Set<CaseTab> = []
+    private var profileTop = 0
+    private var profileVisible = 1
+    private var profileWidth = 80
+    /// The row to select when its tab is next drawn (what was just saved).
+    private var pending: (tab: CaseTab, target: TabRow.Target?)?
 
-    init(caseID: UUID) {
+    init(caseID: UUID, tab: CaseTab = .profile) {
         self.caseID = caseID
+        self.tab = tab
     }
 
-    var context: KeyContext { .detail }
-    var helpKey: String { "help.detail" }
+    var context: KeyContext { .detail(tab, status) }
+    var helpKey: String { tab.helpKey }
 
     func title(_ app: CaseManagerApp) -> String {
         guard let item = app.store.book[caseID] else { return "" }
-        return "\(item.number) · \(item.profile.fullName)"
+        return "\(item.number) · \(item.profile.fullName) · \(app.catalog.text("status.\(item.status.rawValue)"))"
     }
 
+    func storeDidChange(_ app: CaseManagerApp) {
+        if let item = app.store.book[caseID] { status = item.status }
+    }
+
+    // MARK: Keys
+
     func handle(_ action: Action?, key: Key, app: CaseManagerApp) {
+        guard let item = app.store.book[caseID] else {
+            if action == .back { app.pop() }
+            return
+        }
         switch action {
         case .back?: app.pop()
-        case .edit?:
-            guard let item = app.store.book[caseID] else { return }
-            app.push(CaseFormScreen(app: app, editing: item))
-        case .move(let movement)?:
-            let last = max(0, lineCount(app) - visibleLines)
-            switch movement {
-            case .up: top -= 1
-            case .down: top += 1
-            case .pageUp: top -= visibleLines
-            case .pageDown: top += visibleLines
-            case .first: top = 0
-            case .last: top = last
-            }
-            top = max(0, min(top, last))
+        case .nextTab?: show(tab.moved(by: 1))
+        case .previousTab?: show(tab.moved(by: -1))
+        case .showTab(let number)?: show(CaseTab(rawValue: number - 1) ?? tab)
+        case .move(let movement)?: move(movement, app: app)
+        case .edit?: app.push(CaseFormScreen(app: app, editing: item))
+        case .enrol?:
+            if let form = FollowUpForms.enrol(item, app: app, onSaved: saved(in: .plan)) { app.push(form) }
+        case .updateStep?:
+            guard case .step(let planID, let code)? = selectedTarget(app),
+                  let plan = item.plans.first(where: { $0.id == planID }),
+                  let step = plan.steps.first(where: { $0.code == code }) else { return }
+            app.push(FollowUpForms.step(step, of: plan, item: item, app: app, onSaved: saved(in: .plan)))
+        case .assess?:
+            app.push(FollowUpForms.assessment(item, app: app, onSaved: saved(in: .rights)))
+        case .refer?:
+            // From the rights tab, the referral is for the criterion under the cursor.
+            var criterion: String?
+            if tab == .rights, case .criterion(let code)? = selectedTarget(app) { criterion = code }
+            app.push(FollowUpForms.referral(nil, criterion: criterion, item: item, app: app, onSaved: saved(in: .referrals)))
+        case .updateReferral?:
+            guard case .referral(let id)? = selectedTarget(app), let referral = item.referrals.first(where: { $0.id == id }) else { return }
+            app.push(FollowUpForms.referral(referral, item: item, app: app, onSaved: saved(in: .referrals)))
+        case .addNote?:
+            app.push(FollowUpForms.note(correcting: nil, item: item, app: app, onSaved: saved(in: .notes)))
+        case .correctNote?:
+            guard case .note(let id)? = selectedTarget(app), let note = item.notes.first(where: { $0.id == id }) else { return }
+            app.push(FollowUpForms.note(correcting: note, item: item, app: app, onSaved: saved(in: .notes)))
+        case .requestClosure?: app.push(FollowUpForms.requestClosure(item, app: app))
+        case .closeCase?: app.push(FollowUpForms.close(item, app: app))
+        case .reopen?: app.push(FollowUpForms.reopen(item, app: app))
         default: break
         }
     }
+
+    private func show(_ next: CaseTab) {
+        guard next != tab else { return }
+        // Notes and events are read from the latest, which may have changed since.
+        if next == .notes || next == .timeline { shown.remove(next) }
+        tab = next
+    }
+
+    /// After a save: show `tab` with the saved row selected (its first row when nil).
+    private func saved(in tab: CaseTab) -> FollowUpForms.Saved {
+        { [weak self] target in
+            self?.tab = tab
+            self?.pending = (tab, target)
+        }
+    }
+
+    private func content(_ item: Case, _ app: CaseManagerApp) -> CaseTabContent {
+        CaseTabContent(item: item, catalog: app.catalog, reference: app.session.reference, today: app.today)
+    }
+
+    private func table(for tab: CaseTab, _ content: CaseTabContent) -> TabTable? {
+        switch tab {
+        case .profile: return nil
+        case .plan: return content.plan()
+        case .rights: return content.rights()
+        case .referrals: return content.referrals()
+        case .notes: return content.notes()
+        case .timeline: return content.timeline()
+        }
+    }
+
+    /// What the selected row of the current tab stands for.
+    func selectedTarget(_ app: CaseManagerApp) -> TabRow.Target? {
+        guard let item = app.store.book[caseID], let rows = table(for: tab, content(item, app))?.rows,
+              let selected = tables[tab]?.selected, rows.indices.contains(selected) else { return nil }
+        return rows[selected].target
+    }
+
+    private func move(_ movement: Movement, app: CaseManagerApp) {
+        guard let item = app.store.book[caseID] else { return }
+        guard let rows = table(for: tab, content(item, app))?.rows else {
+            let last = max(0, content(item, app).profileLineCount(width: profileWidth) - profileVisible)
+            switch movement {
+            case .up: profileTop -= 1
+            case .down: profileTop += 1
+            case .pageUp: profileTop -= profileVisible
+            case .pageDown: profileTop += profileVisible
+            case .first: profileTop = 0
+            case .last: profileTop = last
+            }
+            profileTop = max(0, min(profileTop, last))
+            return
+        }
+        var table = tables[tab] ?? TableView()
+        table.setCount(rows.count)
+        table.move(movement)
+        let forward = [.down, .pageDown, .last].contains(movement)
+        CaseDetailScreen.skipHeadings(&table, rows: rows, forward: forward)
+        tables[tab] = table
+    }
+
+    /// Moves the selection off a heading (onward, else back), and keeps the heading above the
+    /// selected row in view so that a step is never shown without its plan.
+    private static func skipHeadings(_ table: inout TableView, rows: [TabRow], forward: Bool) {
+        guard rows.indices.contains(table.selected) else { return }
+        if rows[table.selected].isHeading {
+            let after = rows.indices.filter { $0 > table.selected && !rows[$0].isHeading }
+            let before = rows.indices.filter { $0 < table.selected && !rows[$0].isHeading }
+            if let next = forward ? (after.first ?? before.last) : (before.last ?? after.first) { table.select(next) }
+        }
+        let selected = table.selected
+        if selected > 0 && rows[selected - 1].isHeading {
+            table.select(selected - 1)
+            table.select(selected)
+        }
+    }
+
+    // MARK: Drawing
 
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
         guard let item = app.store.book[caseID] else {
             canvas.put(app.catalog.text("error.change.unknownCase"), x: 1, y: area.y + 1, style: .error)
             return Point(x: 1, y: area.y + 1)
         }
-        let summary = CaseSummary(item, catalog: app.catalog, reference: app.session.reference, today: app.today)
-        let labelWidth = min(28, (summary.sections.flatMap(\.lines).map { CellWidth.of($0.label) }.max() ?? 10) + 2)
-        var lines: [(String, String, Bool)] = []
-        for section in summary.sections {
-            if !lines.isEmpty { lines.append(("", "", false)) }
-            lines.append((section.title, "", true))
-            lines += section.lines.map { ($0.label, $0.value.isEmpty ? "—" : $0.value, false) }
+        status = item.status
+        let tabCursor = drawTabBar(into: &canvas, area: area, app: app)
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        let content = content(item, app)
+        guard let table = table(for: tab, content) else {
+            return drawProfile(content.profile(), into: &canvas, area: body)
         }
-        visibleLines = area.height
-        top = max(0, min(top, max(0, lines.count - visibleLines)))
-        for (row, line) in lines.dropFirst(top).prefix(area.height).enumerated() {
-            let y = area.y + row
-            if line.2 {
-                canvas.put(line.0, x: 1, y: y, style: .header)
+        return drawTable(table, into: &canvas, area: body, app: app) ?? tabCursor
+    }
+
+    /// "[1 Profile]  2 Plan  3 Rights …": the current tab bracketed and reversed, so that it
+    /// reads without colour. Returns the current tab's position.
+    private func drawTabBar(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point {
+        var x = area.x + 1
+        var cursor = Point(x: x, y: area.y)
+        for candidate in CaseTab.allCases {
+            let label = "\(candidate.number) \(app.catalog.text(candidate.labelKey))"
+            if candidate == tab {
+                cursor = Point(x: x + 1, y: area.y)
+                x += canvas.put("[\(label)]", x: x, y: area.y, width: area.maxX - x, style: Style(bold: true, reverse: true))
             } else {
-                canvas.put(line.0, x: 3, y: y, width: labelWidth, style: .bold)
-                canvas.put(line.1, x: 3 + labelWidth, y: y, width: area.width - labelWidth - 4)
+                x += canvas.put(" \(label) ", x: x, y: area.y, width: area.maxX - x)
+            }
+            x += 1
+        }
+        return cursor
+    }
+
+    private func drawProfile(_ lines: [ProfileLine], into canvas: inout Canvas, area: Rect) -> Point? {
+        let rows = CaseDetailScreen.profileRows(lines, width: area.width)
+        profileVisible = max(1, area.height)
+        profileWidth = area.width
+        profileTop = max(0, min(profileTop, max(0, rows.count - profileVisible)))
+        for (offset, row) in rows.dropFirst(profileTop).prefix(area.height).enumerated() {
+            let y = area.y + offset
+            if row.isHeading {
+                canvas.put(row.label, x: 1, y: y, width: area.width - 2, style: .header)
+            } else {
+                canvas.put(row.label, x: 3, y: y, width: row.labelWidth, style: .bold)
+                canvas.put(row.value, x: 3 + row.labelWidth, y: y, width: area.width - row.labelWidth - 4)
             }
         }
         return Point(x: 1, y: area.y)
     }
 
-    private func lineCount(_ app: CaseManagerApp) -> Int {
-        guard let item = app.store.book[caseID] else { return 0 }
-        let summary = CaseSummary(item, catalog: app.catalog, reference: app.session.reference, today: app.today)
-        return summary.sections.reduce(0) { $0 + $1.lines.count + 2 } - 1
+    /// A profile line as drawn: long values wrap under themselves.
+    struct ProfileRow {
+        let label: String
+        let value: String
+        let isHeading: Bool
+        let labelWidth: Int
+    }
+
+    static func profileRows(_ lines: [ProfileLine], width: Int) -> [ProfileRow] {
+        let labelWidth = min(30, (lines.filter { !$0.isHeading }.map { CellWidth.of($0.label) }.max() ?? 10) + 2)
+        let valueWidth = max(10, width - labelWidth - 4)
+        return lines.flatMap { line -> [ProfileRow] in
+            if line.isHeading { return [ProfileRow(label: line.label, value: "", isHeading: true, labelWidth: labelWidth)] }
+            let oneLine = line.value.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return Dialog.wrap(oneLine, width: valueWidth).enumerated().map { index, part in
+                ProfileRow(label: index == 0 ? line.label : "", value: part, isHeading: false, labelWidth: labelWidth)
+            }
+        }
+    }
+
+    /// Rows under the table for the selected row's details.
+    static let detailsHeight = 4
+
+    private func drawTable(_ content: TabTable, into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
+        let rows = content.rows
+        canvas.put(content.summary, x: 1, y: area.y, width: area.width - 2, style: .bold)
+        let tableArea = Rect(x: area.x, y: area.y + 1, width: area.width,
+                             height: area.height - 2 - CaseDetailScreen.detailsHeight)
+        var table = tables[tab] ?? TableView()
+        table.setCount(rows.count)
+        if let pending, pending.tab == tab {
+            let index = pending.target.flatMap { target in rows.firstIndex { $0.target == target } }
+            table.select(index ?? 0)
+            self.pending = nil
+        } else if !shown.contains(tab) {
+            // Notes and events are read from the latest; the others from the top.
+            table.select(tab == .notes || tab == .timeline ? rows.count - 1 : 0)
+        }
+        shown.insert(tab)
+        // Draw once to learn the visible rows, then settle the selection off headings.
+        var scratch = canvas
+        _ = table.draw(into: &scratch, area: tableArea, columns: content.columns) { rows[$0].cells }
+        CaseDetailScreen.skipHeadings(&table, rows: rows, forward: true)
+        let cursor = table.draw(into: &canvas, area: tableArea, columns: content.columns) { rows[$0].cells }
+        tables[tab] = table
+        // Headings span the whole row, above the columns.
+        let visible = max(0, tableArea.height - 1)
+        for line in 0..<visible {
+            let index = table.top + line
+            guard index < rows.count, rows[index].isHeading else { continue }
+            let y = tableArea.y + 1 + line
+            canvas.fill(Rect(x: tableArea.x, y: y, width: tableArea.width, height: 1))
+            canvas.put(rows[index].cells.first ?? "", x: 1, y: y, width: tableArea.width - 2, style: .bold)
+        }
+        // Attention rows are said in words in their cells; colour only adds to it.
+        for line in 0..<visible {
+            let index = table.top + line
+            guard index < rows.count, rows[index].attention, index != table.selected else { continue }
+            let y = tableArea.y + 1 + line
+            for x in tableArea.x..<tableArea.maxX where !canvas[x, y].text.isEmpty && canvas[x, y].text != " " {
+                canvas.put(canvas[x, y].text, x: x, y: y, width: 2, style: .warning)
+            }
+        }
+        // The selected row's details, under a rule.
+        let rule = tableArea.maxY
+        canvas.put(String(repeating: "─", count: max(0, area.width - 2)), x: 1, y: rule, width: area.width - 2, style: .muted)
+        if rows.isEmpty {
+            return nil
+        }
+        if rows.indices.contains(table.selected) {
+            let width = area.width - 4
+            var details = rows[table.selected].details.flatMap { Dialog.wrap($0, width: width) }
+            if details.count > CaseDetailScreen.detailsHeight {
+                // Cut short: say so on the last line shown.
+                details = Array(details.prefix(CaseDetailScreen.detailsHeight))
+                details[details.count - 1] = CellWidth.prefix(details[details.count - 1], fitting: width - 1) + "…"
+            }
+            for (offset, line) in details.enumerated() {
+                canvas.put(line, x: 2, y: rule + 1 + offset, width: width)
+            }
+        }
+        return cursor
+    }
+}
+
+extension CaseTabContent {
+    /// Lines of the profile tab once wrapped to `width`.
+    func profileLineCount(width: Int) -> Int {
+        CaseDetailScreen.profileRows(profile(), width: width).count
     }
 }

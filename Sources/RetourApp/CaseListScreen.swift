@@ -2,10 +2,13 @@ import Foundation
 import RetourCore
 import RetourTUI
 
-/// The case list: every case, sortable by column, narrowed as the search is typed.
+/// The case list: every case, sortable by column, narrowed as the search is typed and by the
+/// filters (`f` opens them); the search line names the active filters.
 final class CaseListScreen: Screen {
     private var rows: CaseRows
-    /// Indexes into `rows.entries` that match the search, in display order.
+    /// The filters, without the search (which is `searchField`'s text).
+    private(set) var filters: CaseQuery
+    /// Indexes into `rows.entries` that match the search and the filters, in display order.
     private var visible: [Int] = []
     private var table = TableView()
     private var searchField = TextField()
@@ -15,16 +18,27 @@ final class CaseListScreen: Screen {
 
     init(app: CaseManagerApp) {
         rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
+        filters = CaseQuery(today: app.today)
         rows.sort(by: sortColumn, ascending: ascending)
         refilter()
     }
 
     var context: KeyContext { searching ? .search : .list }
-    var helpKey: String { "help.list" }
+    var helpKey: String { "filters.help.list" }
+
+    var totalCount: Int { rows.entries.count }
+    var matchCount: Int { visible.count }
+    var searchText: String { searchField.text }
+
+    /// Changes the filters and narrows the list at once, keeping the selected case if it still matches.
+    func changeFilters(_ change: (inout CaseQuery) -> Void) {
+        change(&filters)
+        refilter(keeping: selectedID)
+    }
 
     func title(_ app: CaseManagerApp) -> String {
         let total = rows.entries.count
-        if searchField.text.isEmpty {
+        if searchField.text.isEmpty && !filters.hasFilters {
             return app.catalog.text("list.title", ["count": String(total)])
         }
         return app.catalog.text("list.titleFiltered", ["count": String(visible.count), "total": String(total)])
@@ -61,6 +75,13 @@ final class CaseListScreen: Screen {
         case .sortReverse?:
             ascending.toggle()
             resort()
+        case .filters?:
+            searching = false
+            app.push(CaseFilterScreen(list: self))
+        case .clearFilters?:
+            guard filters.hasFilters else { return }
+            changeFilters { $0 = $0.withoutFilters }
+            app.say(app.catalog.text("filters.cleared"))
         default:
             guard searching, searchField.handle(key) else { return }
             refilter()
@@ -80,28 +101,50 @@ final class CaseListScreen: Screen {
     }
 
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
-        let label = app.catalog.text("list.search") + " "
-        let labelWidth = canvas.put(label, x: 1, y: area.y, style: searching ? .bold : .plain)
+        let catalog = app.catalog
+        let summary = filters.hasFilters ? FilterField.summary(of: filters, catalog: catalog, reference: app.session.reference) : []
         var cursor: Point?
-        if searching || !searchField.text.isEmpty {
-            let point = searchField.draw(into: &canvas, x: 1 + labelWidth, y: area.y, width: min(40, area.width - labelWidth - 2))
-            if searching { cursor = point }
-        } else {
-            canvas.put(app.catalog.text("list.searchHint"), x: 1 + labelWidth, y: area.y, width: area.width - labelWidth - 2, style: .muted)
+        var x = 1
+        var resting = Point(x: x, y: area.y)
+        if searching || !searchField.text.isEmpty || summary.isEmpty {
+            let label = catalog.text("list.search") + " "
+            x += canvas.put(label, x: x, y: area.y, style: searching ? .bold : .plain)
+            resting = Point(x: x, y: area.y)
+            // With filters, the search box is as wide as its text, so that the filters are named after it.
+            let searchWidth = summary.isEmpty ? min(40, area.width - x - 1) : min(24, max(10, CellWidth.of(searchField.text) + 2))
+            if searching || !searchField.text.isEmpty {
+                let point = searchField.draw(into: &canvas, x: x, y: area.y, width: searchWidth)
+                if searching { cursor = point }
+            } else {
+                canvas.put(catalog.text("list.searchHint"), x: x, y: area.y, width: area.width - x - 1, style: .muted)
+            }
+            x += searchWidth + 2
+        }
+        if !summary.isEmpty {
+            x += canvas.put(catalog.text("filters.summary.label") + " ", x: x, y: area.y, style: .bold)
+            let words = summary.joined(separator: ", ")
+            let hint = searching || !searchField.text.isEmpty ? "" : "  " + catalog.text("filters.searchShort")
+            let room = area.width - 1 - x
+            if CellWidth.of(words + hint) <= room {
+                x += canvas.put(words, x: x, y: area.y)
+                canvas.put(hint, x: x, y: area.y, style: .muted)
+            } else {
+                canvas.put(CellWidth.fit(words, room), x: x, y: area.y, width: room)
+            }
         }
         let tableArea = Rect(x: 0, y: area.y + 1, width: area.width, height: area.height - 1)
         if visible.isEmpty {
-            let message = app.catalog.text(rows.entries.isEmpty ? "list.empty" : "list.noMatch")
+            let message = catalog.text(rows.entries.isEmpty ? "list.empty" : (filters.hasFilters ? "filters.noMatch" : "list.noMatch"))
             for (offset, line) in Dialog.wrap(message, width: area.width - 4).enumerated() {
                 canvas.put(line, x: 2, y: tableArea.y + 2 + offset, style: .muted)
             }
         }
-        let columns = CaseRows.columns(app.catalog)
+        let columns = CaseRows.columns(catalog)
         let entries = rows.entries
         let visible = self.visible
         let rowCursor = table.draw(into: &canvas, area: tableArea, columns: columns, sortedColumn: sortColumn,
                                    ascending: ascending) { entries[visible[$0]].cells }
-        return cursor ?? rowCursor ?? Point(x: 1 + labelWidth, y: area.y)
+        return cursor ?? rowCursor ?? resting
     }
 
     private func resort() {
@@ -111,8 +154,15 @@ final class CaseListScreen: Screen {
     }
 
     private func refilter(keeping id: UUID? = nil) {
-        visible = rows.matching(CaseQuery(search: searchField.text))
+        var query = filters
+        query.search = searchField.text
+        visible = rows.matching(query)
         table.setCount(visible.count)
-        if let id { select(id) } else { table.select(0) }
+        // The case under the cursor stays there if it still matches; otherwise the first one.
+        if let id, let position = visible.firstIndex(where: { rows.entries[$0].id == id }) {
+            table.select(position)
+        } else {
+            table.select(0)
+        }
     }
 }

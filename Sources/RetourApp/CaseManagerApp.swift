@@ -106,6 +106,11 @@ final class CaseManagerApp {
             return
         }
         let action = KeyMap.action(for: key, in: top.context)
+        if let action, action.changesData, let reason = store.readOnlyReason {
+            // Say it before anything is typed, not after a whole form.
+            say(catalog.text(reason), .error)
+            return
+        }
         switch action {
         case .quit?: requestQuit()
         case .help?: showHelp()
@@ -257,8 +262,24 @@ final class CaseManagerApp {
             if let event = terminal.nextEvent(timeoutMilliseconds: 250) {
                 handle(event)
                 needsDraw = true
+            } else if refreshFromDisk() {
+                needsDraw = true
             }
         }
+    }
+
+    /// A read-only session shows what the writing session saves: when the files changed, read
+    /// them again and let the screens update. Returns whether anything changed.
+    @discardableResult
+    func refreshFromDisk() -> Bool {
+        do {
+            guard try store.reloadIfChanged() else { return false }
+        } catch {
+            say(catalog.text(error), .error)
+            return true
+        }
+        for screen in screens { screen.storeDidChange(self) }
+        return true
     }
 
     /// For tests: handles every queued event, drawing after each as the real loop does.

@@ -4,6 +4,9 @@ import RetourTUI
 
 /// The list's view of the case book: for each case, its cells as shown, its search entry and
 /// its sort keys. Built once per change, so that each keystroke only scans bytes.
+///
+/// The alerts column reads without colour: "L2 G3" (in French "R2 M3") is two steps overdue
+/// and three rights criteria with no or partial access; blank when there is neither.
 struct CaseRows {
     struct Entry {
         let id: UUID
@@ -13,7 +16,7 @@ struct CaseRows {
         let sortKeys: [String]
     }
 
-    static let columnCount = 7
+    static let columnCount = 8
 
     private(set) var entries: [Entry]
 
@@ -23,17 +26,21 @@ struct CaseRows {
             let name = profile.fullName
             let age = profile.age(on: today).map(String.init) ?? "?"
             let sex = profile.sex.map { catalog.text("sex.short.\($0.rawValue)") } ?? "?"
-            let category = profile.category.map { catalog.text("category.short.\($0.rawValue)") } ?? ""
+            let category = profile.category.map { catalog.text("filters.category.\($0.rawValue)") } ?? ""
             let region = reference.region(profile.region)?.name ?? profile.region
             let cercle = reference.cercle(profile.cercle)?.cercle.name
             let place = cercle.map { "\(region)/\($0)" } ?? region
             let status = catalog.text("status.\(item.status.rawValue)")
+            let search = SearchIndex.Entry(item)
+            let late = search.overdueSteps(on: today), gaps = search.gaps.count
             return Entry(
                 id: item.id,
-                cells: [item.number, name, "\(sex) \(age)", category, place, status, profile.assignedTo],
-                search: SearchIndex.Entry(item),
+                cells: [item.number, name, "\(sex) \(age)", category, place, status,
+                        CaseRows.alerts(late: late, gaps: gaps, catalog: catalog), profile.assignedTo],
+                search: search,
                 sortKeys: [item.number, Fold.key(name), String(format: "%03d", profile.age(on: today) ?? 999),
-                           category, Fold.key(place), status, Fold.key(profile.assignedTo)]
+                           category, Fold.key(place), status, String(format: "%03d%03d", late, gaps),
+                           Fold.key(profile.assignedTo)]
             )
         }
     }
@@ -41,13 +48,22 @@ struct CaseRows {
     static func columns(_ catalog: Catalog) -> [Column] {
         [
             Column(catalog.text("column.number"), .fixed(10)),
-            Column(catalog.text("column.name"), .flexible(weight: 3, minimum: 12)),
+            Column(catalog.text("column.name"), .flexible(weight: 3, minimum: 13)),
             Column(catalog.text("column.sexAge"), .fixed(5)),
-            Column(catalog.text("column.category"), .fixed(9)),
+            Column(catalog.text("filters.column.category"), .fixed(4)),
             Column(catalog.text("column.place"), .flexible(weight: 2, minimum: 10)),
             Column(catalog.text("column.status"), .fixed(10)),
-            Column(catalog.text("column.worker"), .flexible(weight: 1, minimum: 6)),
+            Column(catalog.text("filters.column.alerts"), .fixed(6)),
+            Column(catalog.text("column.worker"), .flexible(weight: 1, minimum: 4)),
         ]
+    }
+
+    /// "L2 G3": overdue steps and rights gaps, each left out when there is none.
+    static func alerts(late: Int, gaps: Int, catalog: Catalog) -> String {
+        var parts: [String] = []
+        if late > 0 { parts.append(catalog.text("filters.alert.late", ["count": String(late)])) }
+        if gaps > 0 { parts.append(catalog.text("filters.alert.gaps", ["count": String(gaps)])) }
+        return parts.joined(separator: " ")
     }
 
     mutating func sort(by column: Int, ascending: Bool) {

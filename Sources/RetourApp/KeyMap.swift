@@ -10,11 +10,31 @@ enum Action: Hashable {
     case sortNext, sortReverse
     case nextField, previousField, choose, save
     case toggle
+    case filters, clearFilter, clearFilters
+    // The case screen's tabs and what is done from them.
+    case nextTab, previousTab, showTab(Int)
+    case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
+    case requestClosure, closeCase, reopen
+}
+
+extension Action {
+    /// Actions that lead to a change of the data, refused up front in a read-only session.
+    var changesData: Bool {
+        switch self {
+        case .newCase, .edit, .save: return true
+        case .enrol, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
+             .requestClosure, .closeCase, .reopen: return true
+        default: return false
+        }
+    }
 }
 
 /// Where the keyboard is: each context has its own bindings.
 enum KeyContext: Hashable {
-    case list, search, detail, form, picker, multiPicker, dialog, help
+    case list, search, form, picker, multiPicker, dialog, help
+    /// The case screen: its bindings depend on the tab and on what the case's status allows.
+    case detail(CaseTab, CaseStatus)
+    case filters
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -38,7 +58,9 @@ enum KeyMap {
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "action.open", inFooter: true),
                 Binding(keys: [.character("/")], keysLabel: "key.slash", action: .search, label: "action.search", inFooter: true),
                 Binding(keys: [.character("n")], keysLabel: "key.n", action: .newCase, label: "action.new", inFooter: true),
-                Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: true),
+                Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "filters.action.open", inFooter: true),
+                Binding(keys: [.character("F")], keysLabel: "filters.key.F", action: .clearFilters, label: "filters.action.clearAllFromList", inFooter: false),
+                Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: false),
                 Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
@@ -51,13 +73,8 @@ enum KeyMap {
                 Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: false)
-        case .detail:
-            return [
-                Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true),
-                Binding(keys: [.escape, .left, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
-                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
-                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
-            ] + navigation(letters: true)
+        case .detail(let tab, let status):
+            return detailBindings(tab, status)
         case .form:
             return [
                 Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
@@ -86,6 +103,15 @@ enum KeyMap {
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.confirm", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
             ]
+        case .filters:
+            return [
+                Binding(keys: [.enter, .right], keysLabel: "key.enter", action: .choose, label: "action.choose", inFooter: true),
+                Binding(keys: [.character("x"), .delete, .backspace], keysLabel: "filters.key.x", action: .clearFilter, label: "filters.action.clear", inFooter: true),
+                Binding(keys: [.character("X")], keysLabel: "filters.key.X", action: .clearFilters, label: "filters.action.clearAll", inFooter: true),
+                Binding(keys: [.escape, .left, .character("q"), .character("f")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: true)
         case .help:
             return [
                 Binding(keys: [.escape, .enter, .character("q"), .character("?"), .function(1)], keysLabel: "key.esc", action: .back, label: "action.close", inFooter: true),
@@ -109,6 +135,60 @@ enum KeyMap {
             guard seen.insert(binding.label).inserted else { return nil }
             return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(binding.label))
         }
+    }
+
+    /// The case screen: tabs, the current tab's actions, the profile edit, and the lifecycle
+    /// actions the case's status allows (the others are not offered at all).
+    private static func detailBindings(_ tab: CaseTab, _ status: CaseStatus) -> [Binding] {
+        var bindings = [
+            Binding(keys: [.tab, .right], keysLabel: "tabs.key.tabs", action: .nextTab, label: "tabs.action.nextTab", inFooter: true),
+            Binding(keys: [.backTab, .left], keysLabel: "tabs.key.backTab", action: .previousTab, label: "tabs.action.previousTab", inFooter: false),
+        ]
+        for candidate in CaseTab.allCases {
+            let digit = Character(String(candidate.number))
+            bindings.append(Binding(keys: [.character(digit)], keysLabel: "tabs.key.digits", action: .showTab(candidate.number),
+                                    label: "tabs.action.showTab", inFooter: false))
+        }
+        switch tab {
+        case .profile:
+            bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))
+        case .plan:
+            if status != .closed {
+                bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .enrol, label: "tabs.action.enrol", inFooter: true))
+            }
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateStep, label: "tabs.action.updateStep", inFooter: true))
+        case .rights:
+            bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .assess, label: "tabs.action.assess", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .refer, label: "tabs.action.referCriterion", inFooter: true))
+        case .referrals:
+            bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .refer, label: "tabs.action.refer", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateReferral, label: "tabs.action.updateReferral", inFooter: true))
+        case .notes:
+            bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .addNote, label: "tabs.action.addNote", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .correctNote, label: "tabs.action.correctNote", inFooter: true))
+        case .timeline:
+            break
+        }
+        if tab != .profile {
+            bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: false))
+        }
+        let lifecycleInFooter = tab == .profile
+        switch status {
+        case .registered, .active:
+            bindings.append(Binding(keys: [.character("c")], keysLabel: "tabs.key.c", action: .requestClosure,
+                                    label: "tabs.action.requestClosure", inFooter: lifecycleInFooter))
+        case .closureRequested:
+            bindings.append(Binding(keys: [.character("c")], keysLabel: "tabs.key.c", action: .closeCase,
+                                    label: "tabs.action.closeCase", inFooter: lifecycleInFooter))
+        case .closed:
+            bindings.append(Binding(keys: [.character("r")], keysLabel: "tabs.key.r", action: .reopen,
+                                    label: "tabs.action.reopen", inFooter: lifecycleInFooter))
+        }
+        return bindings + [
+            Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+            Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+            Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+        ] + navigation(letters: true)
     }
 
     private static func navigation(letters: Bool) -> [Binding] {

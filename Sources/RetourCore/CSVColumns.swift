@@ -1,10 +1,13 @@
 /// The columns of an import file: which profile field each header names, in English or French,
-/// ignoring case, accents, spaces and underscores.
+/// ignoring case, accents, spaces and underscores; and the optional column of the tracks to
+/// enrol each person in.
 public struct CSVColumns: Sendable {
     /// The header as written in the file.
     public let header: [String]
     /// The field read from each column; nil for a column that is ignored.
     public let fields: [ProfileField?]
+    /// The position of the track column, if the file has one.
+    public let trackColumn: Int?
     /// Columns the importer does not know, as written.
     public let unknown: [String]
     /// Columns of an export that an import ignores: Retour sets them itself.
@@ -32,6 +35,9 @@ public struct CSVColumns: Sendable {
         .assignedTo: ["assigned_to", "agent", "case worker", "agent charge"],
     ]
 
+    /// Names of the column holding the tracks (programmes) to enrol each person in.
+    public static let trackNames = ["track", "programme", "tracks", "programmes", "program", "parcours"]
+
     /// Columns a registration cannot do without.
     public static let required: [ProfileField] = [.familyName, .givenNames, .sex, .category, .region]
 
@@ -52,6 +58,8 @@ public struct CSVColumns: Sendable {
         case missing([ProfileField])
         /// Two columns give the same field.
         case twice(field: ProfileField, first: String, second: String)
+        /// Two columns give the tracks.
+        case trackTwice(first: String, second: String)
 
         public var message: Message {
             switch self {
@@ -63,6 +71,8 @@ public struct CSVColumns: Sendable {
             case .twice(let field, let first, let second):
                 return Message("import.error.columnTwice",
                                ["first": first, "second": second, "field": "@" + field.labelKey])
+            case .trackTwice(let first, let second):
+                return Message("import.error.columnTwice", ["first": first, "second": second, "field": "@import.field.track"])
             }
         }
     }
@@ -72,12 +82,17 @@ public struct CSVColumns: Sendable {
         var unknown: [String] = []
         var managed: [String] = []
         var columnOf: [ProfileField: String] = [:]
+        var trackColumn: Int?
         let managedFolded = Set(CSVColumns.managedNames.map(Fold.key))
-        for name in header {
+        let trackFolded = Set(CSVColumns.trackNames.map(Fold.key))
+        for (index, name) in header.enumerated() {
             let folded = Fold.key(name)
             guard let field = CSVColumns.fieldByFoldedName[folded] else {
                 fields.append(nil)
-                if managedFolded.contains(folded) {
+                if trackFolded.contains(folded) {
+                    if let first = trackColumn { throw Failure.trackTwice(first: header[first], second: name) }
+                    trackColumn = index
+                } else if managedFolded.contains(folded) {
                     managed.append(name)
                 } else if !folded.isEmpty {
                     unknown.append(name)
@@ -92,6 +107,7 @@ public struct CSVColumns: Sendable {
         guard missing.isEmpty else { throw Failure.missing(missing) }
         self.header = header
         self.fields = fields
+        self.trackColumn = trackColumn
         self.unknown = unknown
         self.managed = managed
     }
@@ -99,6 +115,17 @@ public struct CSVColumns: Sendable {
     /// The header of the column giving `field`, as written, if any.
     public func column(of field: ProfileField) -> String? {
         fields.firstIndex(of: field).map { header[$0] }
+    }
+
+    /// The header of the track column, as written, if any.
+    public var trackHeader: String? {
+        trackColumn.map { header[$0] }
+    }
+
+    /// The text of the track cell of a record; empty without a track column or cell.
+    public func trackCell(_ record: [String]) -> String {
+        guard let trackColumn, trackColumn < record.count else { return "" }
+        return CSVColumns.unguarded(record[trackColumn])
     }
 
     /// The draft a record gives. Missing trailing cells count as empty.

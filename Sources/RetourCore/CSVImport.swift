@@ -7,9 +7,11 @@ import Foundation
 ///
 /// `plan` reads and validates without touching any file: each row becomes a `ProfileDraft`
 /// checked by `ProfileDraft.parse` (the one home of the registration rules), then compared
-/// with the store and the rows above it for possible duplicates. `apply` commits one
-/// `Change.register` per accepted row through `Store.commit`. `run` does both for a file,
-/// with the options of the command line.
+/// with the store and the rows above it for possible duplicates; the optional track column
+/// names the tracks to enrol the person in. `apply` commits one `Change.register` per
+/// accepted row through `Store.commit`, each followed by one `Change.enrol` per track (a plan
+/// from the track's template, enrolled on the day of the import). `run` does both for a
+/// file, with the options of the command line.
 ///
 /// Rows are numbered as a spreadsheet shows them: the header is row 1, a record with line
 /// breaks inside quotes is one row, and empty rows are skipped but still counted.
@@ -32,8 +34,9 @@ public enum CSVImport {
 
     /// Reads and validates `data`. Throws only for what stops every row: text that is not
     /// UTF-8, an empty file, a header without a required column.
+    /// Tracks are named by code, or by their label in the languages of `trackLabels`.
     public static func plan(data: Data, reference: Reference, book: CaseBook, today: CalendarDate,
-                            options: Options = Options()) throws -> ImportPlan {
+                            options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
         let text = try CSVText.decode(data)
         let separator = CSVText.separator(of: text)
         var records = try CSVText.records(of: text, separator: separator)
@@ -46,6 +49,7 @@ public enum CSVImport {
             warnings.append(Message("import.warning.managedColumns", ["columns": columns.managed.joined(separator: ", ")]))
         }
 
+        let trackNames = TrackNames(tracks: reference.tracks, catalogs: trackLabels)
         var rows: [ImportRow] = []
         rows.reserveCapacity(records.count)
         // Valid rows so far, by what duplicates share.
@@ -56,14 +60,21 @@ public enum CSVImport {
             if record.count > header.count, !isEmpty(Array(record[header.count...])) {
                 row.problems.append(ImportProblem(row: number, column: nil, reason: Message("import.problem.extraValues")))
             }
+            var trackProblem: ImportProblem?
+            switch trackNames.parse(columns.trackCell(record)) {
+            case .success(let tracks): row.tracks = tracks
+            case .failure(let problem): trackProblem = ImportProblem(row: number, column: columns.trackHeader, reason: problem.message)
+            }
             switch columns.draft(record).parse(reference: reference, today: today) {
             case .failure(let invalid):
                 row.problems += invalid.issues.map { issue in
                     ImportProblem(row: number, column: columns.column(of: issue.field) ?? "@" + issue.field.labelKey,
                                   reason: issue.message)
                 }
+                if let trackProblem { row.problems.append(trackProblem) }
             case .success(let profile):
                 row.profile = profile
+                if let trackProblem { row.problems.append(trackProblem) }
                 let key = DuplicateKey(profile)
                 row.duplicates = book.possibleDuplicates(of: profile).map { .existing(number: $0.number) }
                     + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }
@@ -77,12 +88,14 @@ public enum CSVImport {
             }
             rows.append(row)
         }
-        return ImportPlan(separator: separator, columns: columns, warnings: warnings, rows: rows, options: options)
+        return ImportPlan(separator: separator, columns: columns, warnings: warnings, rows: rows, options: options,
+                          today: today)
     }
 
     /// Commits the rows `plan` would import, in file order, numbering each case in its
-    /// region. Returns the numbers given. A failure part way throws `Interrupted`, which
-    /// says which cases were already saved.
+    /// region and enrolling it, right after its registration, in the tracks of its row
+    /// (enrolled on the plan's day). Returns the numbers given. A failure part way throws
+    /// `Interrupted`, which says which cases were already saved.
     @discardableResult
     public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
                              by author: String, at time: Date = Date()) throws -> [String] {
@@ -92,12 +105,22 @@ public enum CSVImport {
         for row in plan.toImport {
             guard let profile = row.profile, let region = reference.region(profile.region) else { continue }
             let number = store.book.nextNumber(prefix: region.prefix)
+            let id = UUID()
             do {
-                try store.commit(.register(id: UUID(), number: number, profile: profile), by: author, at: time)
+                try store.commit(.register(id: id, number: number, profile: profile), by: author, at: time)
             } catch {
                 throw Interrupted(row: row.row, imported: numbers, underlying: error)
             }
             numbers.append(number)
+            for track in row.tracks {
+                guard let newPlan = reference.tracks.plan(track: track, id: UUID(), enrolledOn: plan.today) else { continue }
+                do {
+                    try store.commit(.enrol(id: id, plan: newPlan), by: author, at: time)
+                } catch {
+                    // The case is saved; its enrolments from this row on are not.
+                    throw Interrupted(row: row.row, imported: numbers, underlying: error)
+                }
+            }
         }
         return numbers
     }
@@ -105,16 +128,20 @@ public enum CSVImport {
     /// Validates `file` and, unless this is a dry run or a row stops the import, writes the
     /// rejected rows (with `skipInvalid`) then imports the others into `store`.
     public static func run(file: URL, store: Store, reference: Reference, catalog: Catalog,
-                           author: String, today: CalendarDate, options: Options) throws -> ImportResult {
+                           author: String, today: CalendarDate, options: Options,
+                           trackLabels: [Catalog]? = nil) throws -> ImportResult {
         try run(data: read(file), file: file, store: store, reference: reference, catalog: catalog,
-                author: author, today: today, options: options)
+                author: author, today: today, options: options, trackLabels: trackLabels)
     }
 
     /// As `run(file:…)`, with the file already read (so that a missing file is reported
-    /// before the store is opened).
+    /// before the store is opened). Tracks are named by code or by their label in the
+    /// languages of `trackLabels` (by default, `catalog`'s).
     public static func run(data: Data, file: URL, store: Store, reference: Reference, catalog: Catalog,
-                           author: String, today: CalendarDate, options: Options) throws -> ImportResult {
-        let plan = try plan(data: data, reference: reference, book: store.book, today: today, options: options)
+                           author: String, today: CalendarDate, options: Options,
+                           trackLabels: [Catalog]? = nil) throws -> ImportResult {
+        let plan = try plan(data: data, reference: reference, book: store.book, today: today, options: options,
+                            trackLabels: trackLabels ?? [catalog])
         return try run(plan, store: store, reference: reference, catalog: catalog, author: author,
                        rejectedFile: rejectedFile(for: file))
     }
@@ -248,6 +275,8 @@ public struct ImportRow: Sendable {
     public internal(set) var duplicates: [DuplicateMatch] = []
     /// Possible duplicates allowed by the options: reported, not blocking.
     public internal(set) var notes: [ImportProblem] = []
+    /// Codes of the tracks to enrol the person in, in the cell's order.
+    public internal(set) var tracks: [String] = []
 
     init(row: Int, record: [String]) {
         self.row = row
@@ -266,6 +295,8 @@ public struct ImportPlan: Sendable {
     /// Non-empty rows, in file order.
     public let rows: [ImportRow]
     public let options: CSVImport.Options
+    /// The day the file was checked against; enrolments are dated this day.
+    public let today: CalendarDate
 
     public var accepted: [ImportRow] { rows.filter(\.isValid) }
     public var rejected: [ImportRow] { rows.filter { !$0.isValid } }
@@ -279,6 +310,8 @@ public struct ImportPlan: Sendable {
     public var isBlocked: Bool { !options.skipInvalid && rows.contains { !$0.isValid } }
     /// The rows an import would register.
     public var toImport: [ImportRow] { isBlocked ? [] : accepted }
+    /// The enrolments an import would make.
+    public var enrolmentCount: Int { toImport.reduce(0) { $0 + $1.tracks.count } }
 }
 
 /// What an import did, for the command line to print.

@@ -136,7 +136,9 @@ public struct CaseBook: Sendable {
                 item.referrals.append(referral)
                 item.timeline.append(event("timeline.referral", ["service": referral.service, "status": referral.status.rawValue]))
             }
-        case .addNote(_, let note):
+        case .addNote(_, var note):
+            // The journal keeps whole seconds: keep the note as it will be read back.
+            note.at = Date(timeIntervalSince1970: note.at.timeIntervalSince1970.rounded(.down))
             item.notes.append(note)
             item.timeline.append(event(note.corrects == nil ? "timeline.note" : "timeline.noteCorrection"))
         case .requestClosure(_, let reason):

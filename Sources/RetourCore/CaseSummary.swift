@@ -1,14 +1,29 @@
 /// A case as labelled lines in the user's language: what `retour show` prints and the case
-/// screen displays.
+/// screen displays. The profile first, then the follow-up: each plan, the current rights
+/// status, the open referrals (`FollowUpSections`).
 public struct CaseSummary {
     public struct Line: Hashable, Sendable {
         public let label: String
         public let value: String
+        /// Needs action: an overdue or blocked step, a rights gap. Said in words in `value`
+        /// too; a screen may also show it in colour.
+        public let attention: Bool
+
+        public init(label: String, value: String, attention: Bool = false) {
+            self.label = label
+            self.value = value
+            self.attention = attention
+        }
     }
 
     public struct Section: Hashable, Sendable {
         public let title: String
         public let lines: [Line]
+
+        public init(title: String, lines: [Line]) {
+            self.title = title
+            self.lines = lines
+        }
     }
 
     public let sections: [Section]
@@ -34,10 +49,21 @@ public struct CaseSummary {
         func stamp(_ stamp: Stamp) -> String {
             catalog.text("summary.stamp", ["who": stamp.by, "when": catalog.dateTime(stamp.at)])
         }
+        var closure: [Line] = []
+        if item.status == .closureRequested, let reason = item.closureRequest {
+            closure.append(Line(label: catalog.text("followup.summary.closureRequested"), value: reason))
+        }
+        if item.status == .closed, let closed = item.closure {
+            let reason = catalog.text("closureReason.\(closed.reason)")
+            closure.append(Line(label: catalog.text("followup.summary.closed"),
+                                value: closed.note.isEmpty ? reason : "\(reason) — \(closed.note)"))
+        }
+        let followUp = FollowUpSections(item, catalog: catalog, reference: reference, today: today)
         sections = [
             Section(title: catalog.text("summary.case"), lines: [
                 Line(label: catalog.text("summary.number"), value: item.number),
                 Line(label: catalog.text("summary.status"), value: catalog.text("status.\(item.status.rawValue)")),
+            ] + closure + [
                 line(.category, label("category", profile.category?.rawValue)),
                 line(.assignedTo, profile.assignedTo),
             ]),
@@ -59,6 +85,7 @@ public struct CaseSummary {
                 line(.commune, profile.commune),
                 line(.village, profile.village),
             ]),
+        ] + followUp.sections + [
             Section(title: catalog.text("summary.record"), lines: [
                 Line(label: catalog.text("summary.created"), value: stamp(item.created)),
                 Line(label: catalog.text("summary.updated"), value: stamp(item.updated)),
@@ -67,15 +94,122 @@ public struct CaseSummary {
     }
 
     /// Plain text for a terminal or a script: a title line per section, then the filled
-    /// `label  value` lines, labels aligned; values typed with line breaks stay on one line.
+    /// `label  value` lines, labels aligned within the section; values typed with line breaks
+    /// stay on one line.
     public var text: String {
         let filled = sections.map { section in (section.title, section.lines.filter { !$0.value.isEmpty }) }
-        let width = filled.flatMap { $0.1 }.map(\.label.count).max() ?? 0
         return filled.filter { !$0.1.isEmpty }.map { title, lines in
-            ([title] + lines.map { line in
+            let width = lines.map(\.label.count).max() ?? 0
+            return ([title] + lines.map { line in
                 let padding = String(repeating: " ", count: width - line.label.count + 2)
                 return "  " + line.label + padding + line.value.split(whereSeparator: \.isNewline).joined(separator: " ")
             }).joined(separator: "\n")
         }.joined(separator: "\n\n")
+    }
+}
+
+/// The follow-up of a case as sections of `CaseSummary`: one per plan (its progress, then each
+/// step with its status, planned and done dates, and the word "overdue" when it is), the
+/// current rights status (each assessed criterion, gaps first, with its change since the
+/// assessment before), and the open referrals. Sections without content are left out.
+public struct FollowUpSections {
+    public let sections: [CaseSummary.Section]
+
+    public init(_ item: Case, catalog: Catalog, reference: Reference, today: CalendarDate) {
+        typealias Line = CaseSummary.Line
+        var sections: [CaseSummary.Section] = []
+
+        for plan in item.plans {
+            let progress = plan.progress
+            let title = catalog.text("followup.plan.title", [
+                "track": catalog.text("track.\(plan.track)"), "done": String(progress.done),
+                "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
+            ])
+            let lines = plan.steps.map { step in
+                Line(label: catalog.text("step.\(step.code)"), value: FollowUpSections.describe(step, catalog: catalog, today: today),
+                     attention: step.isOverdue(on: today) || step.status == .blocked)
+            }
+            sections.append(CaseSummary.Section(title: title, lines: lines))
+        }
+
+        let rights = item.currentRights(criteria: reference.tracks.criteria)
+        if !rights.isEmpty {
+            let gaps = rights.filter { $0.rating.access.isGap }
+            let latest = rights.map(\.date).max()!
+            let title = catalog.counted("followup.rights.title", gaps.count, ["date": catalog.date(latest)])
+            let lines = (gaps + rights.filter { !$0.rating.access.isGap }).map { status in
+                Line(label: catalog.text("criterion.\(status.criterion)"),
+                     value: FollowUpSections.describe(status, catalog: catalog),
+                     attention: status.rating.access.isGap)
+            }
+            sections.append(CaseSummary.Section(title: title, lines: lines))
+        }
+
+        let open = item.openReferrals
+        if !open.isEmpty {
+            let lines = open.map { referral in
+                Line(label: catalog.text("service.\(referral.service)"), value: FollowUpSections.describe(referral, catalog: catalog))
+            }
+            sections.append(CaseSummary.Section(title: catalog.counted("followup.referrals.title", open.count), lines: lines))
+        }
+        self.sections = sections
+    }
+
+    /// `Done on 2016-02-03 (planned 2016-02-01)`, `Not started, planned 2016-03-10 — OVERDUE
+    /// by 112 days`, `Not applicable`; then the reason it is blocked, what was given, who, the
+    /// note.
+    static func describe(_ step: Step, catalog: Catalog, today: CalendarDate) -> String {
+        let status = catalog.text("stepStatus.\(step.status.rawValue)")
+        let planned = catalog.date(step.plannedOn)
+        var text: String
+        if step.status == .notApplicable {
+            text = status
+        } else if step.status == .done, let doneOn = step.doneOn {
+            text = catalog.text("followup.step.doneOn", ["done": catalog.date(doneOn), "planned": planned])
+        } else {
+            text = catalog.text("followup.step.state", ["status": status, "planned": planned])
+        }
+        if step.isOverdue(on: today) {
+            text += " — " + catalog.counted("followup.step.overdue", step.plannedOn.days(until: today))
+        }
+        var details: [String] = []
+        if step.status == .blocked && !step.blockedReason.isEmpty {
+            details.append(catalog.text("followup.step.blockedReason", ["reason": step.blockedReason]))
+        }
+        if !step.given.isEmpty { details.append(catalog.text("followup.step.given", ["given": step.given])) }
+        if !step.by.isEmpty { details.append(catalog.text("followup.step.by", ["who": step.by])) }
+        if !step.note.isEmpty { details.append(step.note) }
+        return ([text] + details).joined(separator: " — ")
+    }
+
+    /// `No access → Partial access — assessed 2016-03-12 by a.maiga`, with the assessor's
+    /// note if any.
+    static func describe(_ status: Case.CriterionStatus, catalog: Catalog) -> String {
+        let access = catalog.text("access.\(status.rating.access.rawValue)")
+        var text: String
+        if let previous = status.previous {
+            text = previous == status.rating.access
+                ? catalog.text("followup.rights.unchanged", ["access": access])
+                : catalog.text("followup.rights.change", ["before": catalog.text("access.\(previous.rawValue)"), "access": access])
+        } else {
+            text = access
+        }
+        text += " — " + catalog.text("followup.rights.assessed", ["date": catalog.date(status.date), "who": status.assessor])
+        if !status.rating.note.isEmpty { text += " — " + status.rating.note }
+        return text
+    }
+
+    /// `Accepted (referred 2016-03-12) — CSCOM du village — for: Documents`, with the
+    /// outcome if any.
+    static func describe(_ referral: Referral, catalog: Catalog) -> String {
+        var parts = [catalog.text("followup.referral.since", [
+            "status": catalog.text("referralStatus.\(referral.status.rawValue)"), "date": catalog.date(referral.date),
+        ])]
+        if !referral.provider.isEmpty { parts.append(referral.provider) }
+        if let criterion = referral.criterion {
+            parts.append(catalog.text("followup.referral.for", ["criterion": catalog.text("criterion.short.\(criterion)")]))
+        }
+        if !referral.outcome.isEmpty { parts.append(referral.outcome) }
+        return parts.joined(separator: " — ")
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Fictitious people for demonstrations, training and benchmarks, drawn from the name lists
 /// of `Assets/demo-names.json` and the gazetteer. The same seed always gives the same people.
-/// They are produced as an import file, so that they enter the store by the import's path.
+/// They are produced as an import file, so that they enter the store by the import's path,
+/// each with a history of follow-up (`DemoHistory`): plans with steps done, in progress,
+/// blocked or overdue, rights assessments with gaps, referrals, notes and a few closures.
 public struct DemoPeople: Sendable {
     struct Lists: Decodable, Sendable {
         let familyNames: [String]
@@ -13,6 +15,36 @@ public struct DemoPeople: Sendable {
         /// By category code.
         let displacedTo: [String: [String]]
         let caseWorkers: [String]
+        /// Texts of the follow-up; without them, people get no history.
+        let followUp: FollowUpLists?
+    }
+
+    struct FollowUpLists: Decodable, Sendable {
+        /// By service code.
+        let providers: [String: [String]]
+        let notes: [String]
+        let corrections: [String]
+        let blockedReasons: [String]
+        /// By step code.
+        let given: [String: [String]]
+        /// Outcomes of completed referrals, by service code.
+        let completed: [String: [String]]
+        /// Outcomes of declined referrals.
+        let declined: [String]
+        /// By criterion code.
+        let ratingNotes: [String: [String]]
+        let closureRequests: [String]
+        let lostContact: [String]
+        let closureNotes: [String]
+        let reopenReasons: [String]
+        /// Who approves closures.
+        let supervisors: [String]
+    }
+
+    /// Fictitious people as an import file, and the follow-up of each, in the same order.
+    public struct Batch: Sendable {
+        public let csv: Data
+        public let histories: [DemoHistory]
     }
 
     public static let file = "demo-names.json"
@@ -35,14 +67,27 @@ public struct DemoPeople: Sendable {
 
     /// `count` people as an import file (UTF-8, `,`), with the export's column names.
     public func csv(count: Int, seed: UInt64, reference: Reference, today: CalendarDate) throws -> Data {
+        try batch(count: count, seed: seed, reference: reference, today: today, withHistories: false).csv
+    }
+
+    /// `count` people as an import file, and their follow-up up to the day before `today`.
+    /// The people are those `csv` gives for the same seed; the histories come from a second
+    /// generator, so that adding to them never changes the people.
+    public func batch(count: Int, seed: UInt64, reference: Reference, today: CalendarDate,
+                      withHistories: Bool = true) throws -> Batch {
         var generator = SeededGenerator(seed: seed)
+        var followUpGenerator = SeededGenerator(seed: seed ^ 0x0F01_10DA_7E5E_ED00)
         var records = [CSVExport.profileColumns.map(\.rawValue)]
         records.reserveCapacity(count + 1)
+        var histories: [DemoHistory] = []
         for _ in 0..<count {
             let draft = person(using: &generator, reference: reference, today: today)
             records.append(CSVExport.profileColumns.map { draft[$0] })
+            if withHistories {
+                histories.append(history(of: draft, using: &followUpGenerator, reference: reference, today: today))
+            }
         }
-        return try CSVText.encode(records, separator: ",", byteOrderMark: false)
+        return Batch(csv: try CSVText.encode(records, separator: ",", byteOrderMark: false), histories: histories)
     }
 
     func person(using random: inout SeededGenerator, reference: Reference, today: CalendarDate) -> ProfileDraft {

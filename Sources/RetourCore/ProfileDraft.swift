@@ -95,7 +95,13 @@ public struct ProfileDraft: Hashable, Sendable {
         func pastDate(_ field: ProfileField) -> CalendarDate? {
             let value = text(field)
             guard !value.isEmpty else { return nil }
-            guard let date = CalendarDate(parsing: value), date.year >= 1900 else {
+            guard let date = CalendarDate(parsing: value) else {
+                // Written in a known form but not a real day (31/02) deserves its own words.
+                let wellFormed = value.range(of: #"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})$"#, options: .regularExpression) != nil
+                issues.append(FieldIssue(field, wellFormed ? "invalid.noSuchDay" : "invalid.date"))
+                return nil
+            }
+            guard date.year >= 1900 else {
                 issues.append(FieldIssue(field, "invalid.date"))
                 return nil
             }
@@ -114,9 +120,14 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.dateOfBirth = pastDate(.dateOfBirth)
         let age = text(.age)
-        if !age.isEmpty && profile.dateOfBirth == nil && !issues.contains(where: { $0.field == .dateOfBirth }) {
+        if !age.isEmpty {
             if let years = Int(age), (0...120).contains(years) {
-                profile.ageEstimate = AgeEstimate(years: years, asOf: today)
+                if let born = profile.dateOfBirth {
+                    // Both given: they must agree (within a year), else one of them is wrong.
+                    if abs(born.years(until: today) - years) > 1 { issues.append(FieldIssue(.age, "invalid.ageMismatch")) }
+                } else if !issues.contains(where: { $0.field == .dateOfBirth }) {
+                    profile.ageEstimate = AgeEstimate(years: years, asOf: today)
+                }
             } else {
                 issues.append(FieldIssue(.age, "invalid.age"))
             }
@@ -168,11 +179,15 @@ public struct ProfileDraft: Hashable, Sendable {
                         issues.append(FieldIssue(.cercle, "invalid.cercleRegion",
                                                  ["cercle": elsewhere.cercle.name, "region": elsewhere.region.name]))
                     } else {
-                        issues.append(FieldIssue(.cercle, "invalid.cercle"))
+                        issues.append(FieldIssue(.cercle, "invalid.cercle",
+                                                 ["region": region.name, "cercles": region.cercles.map(\.name).joined(separator: ", ")]))
                     }
                 }
+            } else if let cercle = reference.findCercleAnywhere(regionText) {
+                // Ménaka and Taoudénit became regions in 2016; the gazetteer may still list them as cercles.
+                issues.append(FieldIssue(.region, "invalid.regionIsCercle", ["cercle": cercle.cercle.name, "region": cercle.region.name]))
             } else {
-                issues.append(FieldIssue(.region, "invalid.region"))
+                issues.append(FieldIssue(.region, "invalid.region", ["regions": reference.regions.map(\.name).joined(separator: ", ")]))
             }
         }
         profile.commune = text(.commune)
@@ -203,7 +218,7 @@ public struct ProfileDraft: Hashable, Sendable {
     }
 
     /// A category code, or its French or English label, with or without the feminine "(e)".
-    static func category(_ text: String) -> Category? {
+    public static func category(_ text: String) -> Category? {
         switch Fold.key(text.replacingOccurrences(of: "(e)", with: "")) {
         case "idp returnee", "pdi retourne", "pdi retournee", "returned idp", "pdi": return .idpReturnee
         case "refugee returnee", "refugie rapatrie", "refugiee rapatriee", "repatriated refugee", "refugie": return .refugeeReturnee

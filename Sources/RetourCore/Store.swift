@@ -29,6 +29,9 @@ public final class Store {
     /// Journal lines not yet folded into the snapshot.
     public private(set) var journalLines = 0
 
+    /// What the files looked like when last read, to notice another session's changes.
+    private var loadedSignature: [Int] = []
+
     private var lock: FileLock?
     private var journalFD: Int32 = -1
     private var journalLength: Int = 0
@@ -160,6 +163,22 @@ public final class Store {
         if !isReadOnly && journalFD >= 0 { try compact() }
     }
 
+    /// For a read-only session: reads the files again when another session changed them, so
+    /// that what it shows stays current. Returns whether anything was read.
+    public func reloadIfChanged() throws -> Bool {
+        guard isReadOnly, fileSignature() != loadedSignature else { return false }
+        try load()
+        return true
+    }
+
+    private func fileSignature() -> [Int] {
+        [Files.snapshot, Files.journal].flatMap { name -> [Int] in
+            var info = stat()
+            guard stat(file(name), &info) == 0 else { return [-1] }
+            return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        }
+    }
+
     /// The newest snapshot backup, relative to the data directory.
     public func newestBackup() -> String? {
         Store.backups(in: directory).last.map { "\(Files.backups)/\($0)" }
@@ -194,6 +213,7 @@ public final class Store {
     private struct RaceDetected: Error { let underlying: Error }
 
     private func loadOnce() throws {
+        loadedSignature = fileSignature()
         let snapshotPath = file(Files.snapshot)
         var snapshotInode: ino_t?
         if Posix.exists(snapshotPath) {

@@ -93,8 +93,11 @@ public struct TableView: Sendable {
             var x = area.x + 2
             canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: .header)
             for (index, column) in columns.enumerated() {
-                let mark = index == sortedColumn ? (ascending ? "▲" : "▼") : ""
-                canvas.put(CellWidth.fit(column.title + mark, widths[index]), x: x, y: area.y, width: widths[index], style: .header)
+                // The sort mark keeps its cell even when the title is cut.
+                let title = index == sortedColumn
+                    ? CellWidth.prefix(column.title, fitting: widths[index] - 1) + (ascending ? "▲" : "▼")
+                    : column.title
+                canvas.put(CellWidth.fit(title, widths[index]), x: x, y: area.y, width: widths[index], style: .header)
                 x += widths[index] + 1
             }
         }

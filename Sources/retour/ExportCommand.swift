@@ -2,11 +2,25 @@ import ArgumentParser
 import Foundation
 import RetourCore
 
-/// `retour export`: every case, as CSV (re-importable) or JSON, to a file or stdout.
+/// `retour export`: every case with its follow-up. JSON is one array of whole cases, to a file
+/// or stdout. CSV is one table per kind of record, linked by case number, written into a
+/// folder; without `--out`, only `cases.csv` goes to stdout.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every case as CSV (UTF-8, comma, CRLF) or JSON, to a file or stdout."
+        abstract: "Write every case, with its follow-up, as CSV files or JSON.",
+        discussion: """
+        --format csv --out DIR writes five files into the folder DIR (created if missing), UTF-8 \
+        with BOM, comma, CRLF, each row starting with the case number: cases.csv (the profiles; it \
+        re-imports as is), steps.csv (one row per step of each plan), assessments.csv (one row per \
+        criterion rated), referrals.csv and notes.csv. --format csv without --out writes cases.csv \
+        only, to stdout.
+
+        --format json writes one JSON array of the cases as stored (plans, assessments, referrals, \
+        notes, closure and timeline included), to the file --out names or to stdout.
+
+        Folders are created readable by you only, files too, each replaced whole.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -14,21 +28,49 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv or json.")
     var format: CSVExport.Format = .csv
 
-    @Option(help: "File to write (created readable by you only). Default: stdout.")
+    @Option(help: "CSV separator: semicolon (what French spreadsheets expect) or comma. Default: semicolon in French, comma in English.")
+    var separator: Separator?
+
+    enum Separator: String, ExpressibleByArgument, CaseIterable {
+        case comma, semicolon
+        var character: Character { self == .comma ? "," : ";" }
+    }
+
+    @Option(help: "csv: the folder for the five CSV files; json: the file. Default: stdout (csv: cases.csv only).")
     var out: String?
 
     func run() throws {
         let session = try global.session()
         let store = try openForReading(session)
         let cases = Array(store.book.cases.values)
-        let data = try CSVExport.data(cases, format: format, reference: session.reference, today: CalendarDate.today())
+        let today = CalendarDate.today()
         guard let out else {
-            Output.data(data)
+            Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,
+                                           separator: separatorCharacter(session)))
             return
         }
         let url = URL(fileURLWithPath: out)
-        try PrivateFile.write(data, to: url)
-        Output.line(session.catalog.counted("export.summary", cases.count, ["file": url.path]))
+        switch format {
+        case .json:
+            try PrivateFile.write(try CSVExport.json(cases), to: url)
+            Output.line(session.catalog.counted("export.summary", cases.count, ["file": url.path]))
+        case .csv:
+            if !FileManager.default.fileExists(atPath: url.path), url.pathExtension.lowercased() == "csv" {
+                throw PrivateFile.FolderFailure.looksLikeAFile(out)
+            }
+            let files = try CSVExport.tables(cases, reference: session.reference, today: today,
+                                             separator: separatorCharacter(session))
+            try PrivateFile.write(files, into: url)
+            Output.line(session.catalog.counted("export.summary.folder", cases.count,
+                                                ["folder": url.path, "files": files.map(\.name).joined(separator: ", ")]))
+        }
+    }
+}
+
+extension ExportCommand {
+    /// French spreadsheets split columns on `;`, English ones on `,`.
+    func separatorCharacter(_ session: Session) -> Character {
+        separator?.character ?? (session.catalog.language == .fr ? ";" : ",")
     }
 }
 

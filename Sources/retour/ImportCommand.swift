@@ -11,6 +11,11 @@ struct ImportCommand: ParsableCommand {
         abstract: "Register people from a CSV file (UTF-8, commas or semicolons, header row in English or French).",
         discussion: """
         Required columns: family_name/nom, given_names/prenoms, sex/sexe, category/categorie, region.
+
+        Optional column track/programme: youth_entrepreneurship, women_agr, durable_solutions (or \
+        their French or English names), several separated by | or spaces; each person is enrolled \
+        in them on the day of the import, right after registration.
+
         By default, one invalid row or possible duplicate stops the whole import.
         """
     )
@@ -29,10 +34,10 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("allow-duplicates"), help: "Import possible duplicates anyway (they are still reported).")
     var allowDuplicates = false
 
-    @Option(help: .hidden)
+    @Option(help: "Instead of a file: register N fictitious people (for training and demonstrations) into an empty data directory.")
     var generate: Int?
 
-    @Option(help: .hidden)
+    @Option(help: "With --generate: the seed that makes the fictitious people (same seed, same people).")
     var seed: UInt64 = 1
 
     func validate() throws {
@@ -54,8 +59,11 @@ struct ImportCommand: ParsableCommand {
         do {
             if let input, let data {
                 let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
+                let assets = try Assets.locate()
+                let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
                 result = try CSVImport.run(data: data, file: input, store: store, reference: session.reference,
-                                           catalog: catalog, author: session.author, today: today, options: options)
+                                           catalog: catalog, author: session.author, today: today, options: options,
+                                           trackLabels: labels)
             } else {
                 result = try generated(generate ?? 0, session: session, store: store, today: today)
             }
@@ -67,22 +75,47 @@ struct ImportCommand: ParsableCommand {
             try? store.close()
             throw error
         }
+        let followUp = generate == nil || dryRun ? nil : FollowUpCount(store.book)
         try store.close()
         report(result, catalog: catalog)
+        if let followUp {
+            Output.line(catalog.text("import.summary.generated", followUp.arguments))
+        }
         // Also for a dry run: scripts learn whether the real import would register nothing.
         if result.plan.toImport.isEmpty && !result.plan.rows.isEmpty { throw ExitCode(1) }
     }
 
-    /// Fictitious people, imported by the same path as a file; only into an empty data
-    /// directory, so that they can never be mixed with real people.
+    /// Fictitious people, checked by the same path as a file, each registered and followed
+    /// up (plans, assessments, referrals, notes) in the past by their fictitious case worker;
+    /// only into an empty data directory, so that they can never be mixed with real people.
     private func generated(_ count: Int, session: Session, store: Store, today: CalendarDate) throws -> ImportResult {
         guard store.book.count == 0 else { throw CommandError("import.error.generateNotEmpty") }
         let people = try DemoPeople(assets: try Assets.locate())
-        let data = try people.csv(count: count, seed: seed, reference: session.reference, today: today)
+        let batch = try people.batch(count: count, seed: seed, reference: session.reference, today: today)
         let options = CSVImport.Options(skipInvalid: true, allowDuplicates: true, dryRun: dryRun)
-        let plan = try CSVImport.plan(data: data, reference: session.reference, book: store.book, today: today, options: options)
-        return try CSVImport.run(plan, store: store, reference: session.reference, catalog: session.catalog,
-                                 author: session.author, rejectedFile: nil)
+        let plan = try CSVImport.plan(data: batch.csv, reference: session.reference, book: store.book, today: today, options: options)
+        return try DemoPeople.run(plan, histories: batch.histories, store: store, reference: session.reference)
+    }
+
+    /// What the generated follow-up holds, for the summary.
+    private struct FollowUpCount {
+        var plans = 0, assessments = 0, referrals = 0, notes = 0, overdue = 0
+
+        init(_ book: CaseBook) {
+            let today = CalendarDate.today()
+            for item in book.cases.values {
+                plans += item.plans.count
+                assessments += item.assessments.count
+                referrals += item.referrals.count
+                notes += item.notes.count
+                if !item.overdueSteps(on: today).isEmpty { overdue += 1 }
+            }
+        }
+
+        var arguments: [String: String] {
+            ["plans": String(plans), "assessments": String(assessments), "referrals": String(referrals),
+             "notes": String(notes), "overdue": String(overdue)]
+        }
     }
 
     private func report(_ result: ImportResult, catalog: Catalog) {
@@ -111,6 +144,10 @@ struct ImportCommand: ParsableCommand {
         } else {
             Output.line(catalog.counted("import.summary.imported", result.imported.count,
                                         ["numbers": CSVImport.ranges(result.imported)]))
+            if plan.enrolmentCount > 0 {
+                Output.line(catalog.counted("import.summary.enrolled", plan.enrolmentCount,
+                                            ["date": catalog.date(plan.today)]))
+            }
         }
         if !dryRun, !plan.isBlocked, result.rejectedCount > 0 {
             if let file = result.rejectedFile {

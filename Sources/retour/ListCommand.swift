@@ -4,6 +4,8 @@ import RetourCore
 
 /// `retour list`: the cases as a tab-separated table for scripts. The header line names the
 /// columns with the import's stable column names; names and places are never translated.
+/// The last two columns, after those of the first versions so that scripts keep working, are
+/// the number of steps overdue today and the criteria with a rights gap (codes, space-separated).
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -11,7 +13,7 @@ struct ListCommand: ParsableCommand {
     )
 
     static let header = ["number", "family_name", "given_names", "sex", "age", "category", "region", "cercle",
-                         "status", "assigned_to"]
+                         "status", "assigned_to", "overdue_steps", "gaps"]
 
     @OptionGroup var global: GlobalOptions
 
@@ -27,14 +29,35 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Status code: registered, active, closure_requested or closed.")
     var status: String?
 
+    @Option(help: "Cercle: name, usual spelling or P-code (in --region when it is given).")
+    var cercle: String?
+
+    @Option(help: "Track the case is enrolled in: code (youth_entrepreneurship, women_agr, durable_solutions) or name.")
+    var track: String?
+
+    @Option(name: .customLong("step-status"),
+            help: "Cases with a step in this status: not_started, in_progress, done, blocked or not_applicable.")
+    var stepStatus: String?
+
+    @Flag(help: "Only cases with a step overdue today (planned date passed, neither done nor not applicable).")
+    var overdue = false
+
+    @Option(help: "Criterion with no or partial access, by code (documentation, livelihoods…).")
+    var gap: String?
+
+    @Option(help: "Case worker, as recorded (case, accents and spaces ignored).")
+    var worker: String?
+
     func run() throws {
         let session = try global.session()
-        let query = try makeQuery(reference: session.reference)
-        let store = try openForReading(session)
         let today = CalendarDate.today()
+        let query = try makeQuery(reference: session.reference, catalogs: [session.catalog], today: today)
+        let store = try openForReading(session)
         let reference = session.reference
+        let criteria = reference.tracks.criteria
         var text = ListCommand.header.joined(separator: "\t") + "\n"
-        for item in store.book.cases.values where query.matches(item) {
+        // Sorted by case number, as the case list shows them at first.
+        for item in store.book.cases.values.sorted(by: { $0.number < $1.number }) where query.matches(item) {
             let profile = item.profile
             let cells = [
                 item.number, profile.familyName, profile.givenNames, profile.sex?.rawValue ?? "",
@@ -42,6 +65,7 @@ struct ListCommand: ParsableCommand {
                 reference.region(profile.region)?.name ?? profile.region,
                 reference.cercle(profile.cercle)?.cercle.name ?? profile.cercle,
                 item.status.rawValue, profile.assignedTo,
+                String(item.overdueSteps(on: today).count), item.gaps(criteria: criteria).joined(separator: " "),
             ]
             text += cells.map(ListCommand.cell).joined(separator: "\t") + "\n"
             if text.utf8.count > 1 << 16 {
@@ -52,18 +76,62 @@ struct ListCommand: ParsableCommand {
         Output.data(Data(text.utf8))
     }
 
-    func makeQuery(reference: Reference) throws -> CaseQuery {
-        var regionCode: String?
+    /// The query the options describe; a value that names nothing is an error naming the choices.
+    /// `catalogs` are the languages whose track names are accepted besides the codes.
+    func makeQuery(reference: Reference, catalogs: [Catalog] = [], today: CalendarDate = .today()) throws -> CaseQuery {
+        var foundRegion: Region?
         if let region {
             guard let found = reference.findRegion(region) else {
                 throw CommandError("list.error.region", ["value": region,
                                                          "choices": reference.regions.map(\.name).joined(separator: ", ")])
             }
-            regionCode = found.pcode
+            foundRegion = found
+        }
+        var cercleCode: String?
+        if let cercle {
+            if let region = foundRegion {
+                guard let found = reference.findCercle(cercle, in: region) else {
+                    if let elsewhere = reference.findCercleAnywhere(cercle) {
+                        throw CommandError("filters.error.cercleRegion", ["cercle": elsewhere.cercle.name,
+                                                                          "region": elsewhere.region.name])
+                    }
+                    throw CommandError("filters.error.cercle", ["value": cercle])
+                }
+                cercleCode = found.pcode
+            } else {
+                guard let found = reference.findCercleAnywhere(cercle) else {
+                    throw CommandError("filters.error.cercle", ["value": cercle])
+                }
+                cercleCode = found.cercle.pcode
+            }
+        }
+        var trackCode: String?
+        if let track {
+            guard let found = reference.tracks.findTrack(track, catalogs: catalogs) else {
+                throw CommandError("filters.error.track", ["value": track,
+                                                           "choices": reference.tracks.tracks.map(\.code).joined(separator: ", ")])
+            }
+            trackCode = found.code
+        }
+        var stepStatusCode: StepStatus?
+        if let stepStatus {
+            guard let found = StepStatus(rawValue: stepStatus) else {
+                throw CommandError("filters.error.stepStatus", ["value": stepStatus,
+                                                                "choices": StepStatus.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            stepStatusCode = found
+        }
+        var gapCode: String?
+        if let gap {
+            guard let found = reference.tracks.criteria.first(where: { $0 == gap || Fold.key($0) == Fold.key(gap) }) else {
+                throw CommandError("filters.error.gap", ["value": gap,
+                                                         "choices": reference.tracks.criteria.joined(separator: ", ")])
+            }
+            gapCode = found
         }
         var categoryCode: RetourCore.Category?
         if let category {
-            guard let found = RetourCore.Category(rawValue: category) else {
+            guard let found = ProfileDraft.category(category) else {
                 throw CommandError("list.error.category", ["value": category,
                                                            "choices": RetourCore.Category.allCases.map(\.rawValue).joined(separator: ", ")])
             }
@@ -71,13 +139,18 @@ struct ListCommand: ParsableCommand {
         }
         var statusCode: CaseStatus?
         if let status {
-            guard let found = CaseStatus(rawValue: status) else {
+            // A code, or its label in the interface language ("Enregistré").
+            let folded = Fold.key(status)
+            guard let found = CaseStatus(rawValue: status)
+                    ?? CaseStatus.allCases.first(where: { code in catalogs.contains { Fold.key($0.text("status.\(code.rawValue)")) == folded } }) else {
                 throw CommandError("list.error.status", ["value": status,
                                                          "choices": CaseStatus.allCases.map(\.rawValue).joined(separator: ", ")])
             }
             statusCode = found
         }
-        return CaseQuery(search: search ?? "", region: regionCode, category: categoryCode, status: statusCode)
+        return CaseQuery(search: search ?? "", region: foundRegion?.pcode, cercle: cercleCode, category: categoryCode,
+                         status: statusCode, track: trackCode, stepStatus: stepStatusCode, overdue: overdue ? true : nil,
+                         gap: gapCode, worker: worker, today: today)
     }
 
     /// One line per case: tabs and line breaks inside a value become spaces.

@@ -61,7 +61,7 @@ struct FormScreenTests {
         let fieldX = try #require(harness.terminal.cursor?.x)
         harness.type("31/02/2020")
         // Once the user has tried to save, messages follow the typing.
-        #expect(harness.issue(under: "Date of birth") == "Not a date: write DD/MM/YYYY or YYYY-MM-DD.")
+        #expect(harness.issue(under: "Date of birth") == "No such day: check the day and the month.")
         #expect(harness.terminal.cursor == Point(x: fieldX + 10, y: harness.formRow("Date of birth") ?? -1))
         #expect(harness.formValue("Date of birth") == "31/02/2020")
 

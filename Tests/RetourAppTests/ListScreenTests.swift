@@ -13,7 +13,7 @@ struct ListScreenTests {
         #expect(harness.titleBar.hasSuffix("awa.traore"))
         #expect(harness.rows[1].hasPrefix(" Search: press / and type"))
         let header = harness.rows[2]
-        for title in ["Number", "Name", "S/age", "Category", "Region/cercle", "Status", "Worker"] {
+        for title in ["Number", "Name", "S/age", "Cat.", "Region/cercle", "Status", "Alerts", "Worker"] {
             #expect(header.contains(title), "header lacks \(title): \(header)")
         }
         let rows = harness.listRows
@@ -270,12 +270,12 @@ struct ListScreenTests {
         #expect(rows[2].contains("Cisse\u{0301} Ibrahima S…"))
         #expect(rows[3].contains("Ould Sidi Mohame…"))
         #expect(rows[3].contains("Tombouctou/G…"))
-        #expect(rows[3].contains("Fatouma…"))
+        #expect(rows[3].contains("Fatou…"))
 
         let header = harness.rows[2]
         let statusColumn = try #require(header.range(of: "Status").map { CellWidth.of(String(header[..<$0.lowerBound])) })
         let placeColumn = try #require(header.range(of: "Region/cercle").map { CellWidth.of(String(header[..<$0.lowerBound])) })
-        #expect(statusColumn == 61)
+        #expect(statusColumn == 56)
         for row in rows {
             let status = try #require(row.range(of: "Registered"), "no status in \(row)")
             #expect(CellWidth.of(String(row[..<status.lowerBound])) == statusColumn, "misaligned: \(row)")

@@ -129,8 +129,8 @@ struct CSVImportRuleTests {
         ("prénoms", "  ", "invalid.required"),
         ("sexe", "", "invalid.required"),
         ("sexe", "X", "invalid.sex"),
-        ("date_naissance", "31/02/1985", "invalid.date"),
-        ("date_naissance", "1985-13-01", "invalid.date"),
+        ("date_naissance", "31/02/1985", "invalid.noSuchDay"),
+        ("date_naissance", "1985-13-01", "invalid.noSuchDay"),
         ("date_naissance", "01/07/2016", "invalid.future"),
         ("date_retour", "2017-01-01", "invalid.future"),
         ("taille_menage", "0", "invalid.household"),
@@ -194,11 +194,11 @@ struct CSVImportRuleTests {
         let plan = try F.plan([Self.header, Self.row(["sexe": "X"]), Self.row(["cercle": "Goundam", "nom": "Touré"])])
         #expect(plan.problems.map { $0.text(F.english) } == [
             "row 2, column sexe: Sex must be F or M.",
-            "row 3, column cercle: Goundam is a cercle of Tombouctou, not of this region.",
+            "row 3, column cercle: Goundam is a cercle of Tombouctou, not of the region given.",
         ])
         #expect(plan.problems.map { $0.text(F.french) } == [
             "ligne 2, colonne sexe : Le sexe doit être F ou M.",
-            "ligne 3, colonne cercle : Goundam est un cercle de Tombouctou, pas de cette région.",
+            "ligne 3, colonne cercle : Goundam est un cercle de Tombouctou, pas de la région indiquée.",
         ])
     }
 

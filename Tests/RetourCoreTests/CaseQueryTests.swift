@@ -95,7 +95,7 @@ struct CaseQueryTests {
         var found: [UUID] = []
         let elapsed = clock.measure { found = CaseQuery(search: "kounta given").filter(index) }
         #expect(found.count == 12_500)
-        // Generous for an unoptimised build on a small machine; optimised it is a few ms.
-        #expect(elapsed < .milliseconds(1_000), "\(elapsed)")
+        // A timing is printed, not asserted: it depends on the machine and on its load.
+        print("Searching 100 000 entries: \(elapsed)")
     }
 }

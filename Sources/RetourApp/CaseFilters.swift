@@ -1,0 +1,188 @@
+import Foundation
+import RetourCore
+import RetourTUI
+
+/// The filters of the case list, in the order the filter panel lists them: what each is
+/// called, its value in words, its choices, and how a choice sets the `CaseQuery`.
+enum FilterField: CaseIterable {
+    case track, stepStatus, overdue, gap, status, category, region, cercle, worker
+
+    var labelKey: String { "filters.field.\(self)" }
+
+    func isSet(in query: CaseQuery) -> Bool {
+        switch self {
+        case .track: return query.track != nil
+        case .stepStatus: return query.stepStatus != nil
+        case .overdue: return query.overdue != nil
+        case .gap: return query.gap != nil
+        case .status: return query.status != nil
+        case .category: return query.category != nil
+        case .region: return query.region != nil
+        case .cercle: return query.cercle != nil
+        case .worker: return query.worker != nil
+        }
+    }
+
+    /// Clears this filter; clearing the region clears its cercle too.
+    func clear(in query: inout CaseQuery) {
+        switch self {
+        case .track: query.track = nil
+        case .stepStatus: query.stepStatus = nil
+        case .overdue: query.overdue = nil
+        case .gap: query.gap = nil
+        case .status: query.status = nil
+        case .category: query.category = nil
+        case .region:
+            query.region = nil
+            query.cercle = nil
+        case .cercle: query.cercle = nil
+        case .worker: query.worker = nil
+        }
+    }
+
+    /// The picker's value for the current setting ("" for any).
+    func pickerValue(in query: CaseQuery) -> String {
+        switch self {
+        case .track: return query.track ?? FilterField.any
+        case .stepStatus: return query.stepStatus?.rawValue ?? FilterField.any
+        case .overdue: return query.overdue.map { $0 ? "yes" : "no" } ?? FilterField.any
+        case .gap: return query.gap ?? FilterField.any
+        case .status: return query.status?.rawValue ?? FilterField.any
+        case .category: return query.category?.rawValue ?? FilterField.any
+        case .region: return query.region ?? FilterField.any
+        case .cercle: return query.cercle ?? FilterField.any
+        case .worker: return query.worker.map { FilterField.worker($0) } ?? FilterField.any
+        }
+    }
+
+    /// Sets this filter from a picker's value; `FilterField.any` clears it. Choosing another
+    /// region clears a cercle that is not in it.
+    func set(_ value: String, in query: inout CaseQuery, reference: Reference) {
+        guard value != FilterField.any else {
+            clear(in: &query)
+            return
+        }
+        switch self {
+        case .track: query.track = value
+        case .stepStatus: query.stepStatus = StepStatus(rawValue: value)
+        case .overdue: query.overdue = value == "yes"
+        case .gap: query.gap = value
+        case .status: query.status = CaseStatus(rawValue: value)
+        case .category: query.category = Category(rawValue: value)
+        case .region:
+            if query.region != value, let cercle = query.cercle, reference.cercle(cercle)?.region.pcode != value {
+                query.cercle = nil
+            }
+            query.region = value
+        case .cercle:
+            query.cercle = value
+            if let region = reference.cercle(value)?.region.pcode { query.region = region }
+        case .worker: query.worker = String(value.dropFirst(FilterField.workerPrefix.count))
+        }
+    }
+
+    /// The choices of this filter, "any" first. `workers`: the case workers in the data.
+    func options(query: CaseQuery, catalog: Catalog, reference: Reference, workers: [String]) -> [Picker.Option] {
+        var options = [Picker.Option(value: FilterField.any, label: catalog.text("filters.any"))]
+        switch self {
+        case .track:
+            options += reference.tracks.tracks.map { Picker.Option(value: $0.code, label: catalog.text("track.\($0.code)")) }
+        case .stepStatus:
+            options += StepStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("stepStatus.\($0.rawValue)")) }
+        case .overdue:
+            options += [Picker.Option(value: "yes", label: catalog.text("filters.overdue.yes")),
+                        Picker.Option(value: "no", label: catalog.text("filters.overdue.no"))]
+        case .gap:
+            options += reference.tracks.criteria.map { Picker.Option(value: $0, label: catalog.text("criterion.\($0)")) }
+        case .status:
+            options += CaseStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("status.\($0.rawValue)")) }
+        case .category:
+            options += Category.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("category.\($0.rawValue)")) }
+        case .region:
+            options += reference.regions.map { Picker.Option(value: $0.pcode, label: $0.name) }
+        case .cercle:
+            guard let region = query.region.flatMap(reference.region) else { return options }
+            options = [Picker.Option(value: FilterField.any, label: catalog.text("filters.allCercles", ["region": region.name]))]
+                + region.cercles.map { Picker.Option(value: $0.pcode, label: $0.name) }
+        case .worker:
+            options += workers.map { name in
+                Picker.Option(value: FilterField.worker(name), label: name.isEmpty ? catalog.text("filters.worker.none") : name)
+            }
+        }
+        return options
+    }
+
+    /// The picker's title.
+    func pickerTitle(query: CaseQuery, catalog: Catalog, reference: Reference) -> String {
+        if self == .cercle {
+            let region = query.region.flatMap(reference.region)?.name ?? ""
+            return catalog.text("filters.picker.cercle", ["region": region])
+        }
+        return catalog.text("filters.picker.\(self)")
+    }
+
+    /// The value as the filter panel shows it.
+    func value(in query: CaseQuery, catalog: Catalog, reference: Reference) -> String {
+        switch self {
+        case .track: return query.track.map { catalog.text("track.\($0)") } ?? catalog.text("filters.any")
+        case .stepStatus: return query.stepStatus.map { catalog.text("stepStatus.\($0.rawValue)") } ?? catalog.text("filters.any")
+        case .overdue:
+            return query.overdue.map { catalog.text($0 ? "filters.overdue.yes" : "filters.overdue.no") } ?? catalog.text("filters.any")
+        case .gap: return query.gap.map { catalog.text("criterion.\($0)") } ?? catalog.text("filters.any")
+        case .status: return query.status.map { catalog.text("status.\($0.rawValue)") } ?? catalog.text("filters.any")
+        case .category: return query.category.map { catalog.text("category.\($0.rawValue)") } ?? catalog.text("filters.any")
+        case .region: return query.region.map { reference.region($0)?.name ?? $0 } ?? catalog.text("filters.any")
+        case .cercle:
+            if let cercle = query.cercle { return reference.cercle(cercle)?.cercle.name ?? cercle }
+            return catalog.text(query.region == nil ? "filters.cercleNeedsRegion" : "filters.any")
+        case .worker:
+            guard let worker = query.worker else { return catalog.text("filters.any") }
+            return worker.isEmpty ? catalog.text("filters.worker.none") : worker
+        }
+    }
+
+    /// The active filters of `query` in words, as the list names them:
+    /// "Youth entrepreneurship, overdue, gap: Documents".
+    static func summary(of query: CaseQuery, catalog: Catalog, reference: Reference) -> [String] {
+        var words: [String] = []
+        if let track = query.track { words.append(catalog.text("track.\(track)")) }
+        if let status = query.stepStatus {
+            words.append(catalog.text("filters.summary.stepStatus", ["status": catalog.text("stepStatus.\(status.rawValue)")]))
+        }
+        if let overdue = query.overdue { words.append(catalog.text(overdue ? "filters.summary.overdue" : "filters.summary.notOverdue")) }
+        if let gap = query.gap {
+            words.append(catalog.text("filters.summary.gap", ["criterion": catalog.text("criterion.short.\(gap)")]))
+        }
+        if let status = query.status { words.append(catalog.text("status.\(status.rawValue)")) }
+        if let category = query.category { words.append(catalog.text("category.\(category.rawValue)")) }
+        if let cercle = query.cercle {
+            let found = reference.cercle(cercle)
+            words.append([found?.region.name, found?.cercle.name ?? cercle].compactMap { $0 }.joined(separator: "/"))
+        } else if let region = query.region {
+            words.append(reference.region(region)?.name ?? region)
+        }
+        if let worker = query.worker {
+            words.append(worker.isEmpty ? catalog.text("filters.summary.noWorker")
+                                        : catalog.text("filters.summary.worker", ["worker": worker]))
+        }
+        return words
+    }
+
+    /// The case workers named in `book`, each once (the first spelling of each folded name),
+    /// in folded order; "" first when some cases have none.
+    static func workers(in book: CaseBook) -> [String] {
+        var byKey: [String: String] = [:]
+        for item in book.cases.values {
+            let name = item.profile.assignedTo.trimmingCharacters(in: .whitespaces)
+            let key = Fold.key(name)
+            if byKey[key] == nil { byKey[key] = name }
+        }
+        return byKey.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The picker value meaning "any".
+    static let any = ""
+    /// Worker values are prefixed, so that "no case worker" ("") differs from "any".
+    private static let workerPrefix = "="
+    private static func worker(_ name: String) -> String { workerPrefix + name }
+}

@@ -1,0 +1,350 @@
+import Foundation
+import RetourCore
+import RetourTUI
+
+/// The small forms of the case screen, each a `FieldForm` whose save commits one change:
+/// enrolment, a step's new state, an assessment, a referral, a note or its correction, and the
+/// lifecycle actions (request closure, close, reopen). `onSaved` names the row to select after.
+enum FollowUpForms {
+    typealias Saved = (TabRow.Target?) -> Void
+
+    // MARK: Plans
+
+    /// Enrolment in a track not yet followed; nil (and says why) when there is none left.
+    static func enrol(_ item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm? {
+        let catalog = app.catalog
+        let tracks = app.session.reference.tracks
+        let free = tracks.tracks.filter { track in !item.plans.contains { $0.track == track.code } }
+        guard !free.isEmpty else {
+            app.say(catalog.text("tabs.enrol.allTracks"), .error)
+            return nil
+        }
+        let options = free.map { Picker.Option(value: $0.code, label: catalog.text("track.\($0.code)")) }
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.enrol.title", catalog),
+            intro: [catalog.text("tabs.enrol.intro")],
+            fields: [
+                FormField("track", catalog.text("tabs.enrol.track"), .choice(options), required: true),
+                FormField("date", catalog.text("tabs.enrol.date"), required: true),
+            ],
+            values: ["track": free.count == 1 ? free[0].code : "", "date": catalog.date(app.today)],
+            validate: { values in
+                issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog)])
+            },
+            submit: { form, values, app in
+                guard let date = CalendarDate(parsing: values["date"] ?? ""), let code = values["track"],
+                      let plan = tracks.plan(track: code, id: UUID(), enrolledOn: date),
+                      app.commit(.enrol(id: item.id, plan: plan)) != nil else { return }
+                form.finish(app, saying: catalog.counted("tabs.enrol.saved", plan.steps.count,
+                                                         ["track": catalog.text("track.\(code)")]))
+                onSaved(plan.steps.first.map { .step(plan: plan.id, code: $0.code) })
+            })
+    }
+
+    /// A step's status, dates, who, note, the reason it is blocked and, for a kit or grant,
+    /// what was given.
+    static func step(_ step: Step, of plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+        let catalog = app.catalog
+        let template = app.session.reference.tracks.track(plan.track)?.steps.first { $0.code == step.code }
+        let recordsGiven = template?.records == "given"
+        let statuses = StepStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("stepStatus.\($0.rawValue)")) }
+        var fields = [
+            FormField("status", catalog.text("tabs.step.field.status"), .choice(statuses), required: true),
+            FormField("planned", catalog.text("tabs.step.field.planned"), required: true),
+            FormField("done", catalog.text("tabs.step.field.done"), placeholder: catalog.text("tabs.step.field.donePlaceholder")),
+            FormField("by", catalog.text("tabs.step.field.by")),
+            FormField("blocked", catalog.text("tabs.step.field.blocked"), placeholder: catalog.text("tabs.step.field.blockedPlaceholder")),
+        ]
+        if recordsGiven || !step.given.isEmpty { fields.append(FormField("given", catalog.text("tabs.step.field.given"))) }
+        fields.append(FormField("note", catalog.text("tabs.step.field.note")))
+        let today = app.today
+        let todayText = catalog.date(today)
+        let author = app.session.author
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.step.title", catalog),
+            intro: [catalog.text("tabs.step.intro", ["step": catalog.text("step.\(step.code)"),
+                                                     "track": catalog.text("track.\(plan.track)")])],
+            fields: fields,
+            values: [
+                "status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
+                "done": step.doneOn.map(catalog.date) ?? "", "by": step.by,
+                "blocked": step.blockedReason, "given": step.given, "note": step.note,
+            ],
+            validate: { values in
+                let done = values["status"] == StepStatus.done.rawValue
+                let doneText = (values["done"] ?? "").trimmingCharacters(in: .whitespaces)
+                var found: [String: String?] = ["planned": dateIssue(values["planned"], today: nil, catalog: catalog)]
+                if done {
+                    found["done"] = doneText.isEmpty ? catalog.text("tabs.step.doneRequired")
+                        : dateIssue(doneText, today: today, catalog: catalog)
+                } else if !doneText.isEmpty {
+                    found["done"] = catalog.text("tabs.step.doneOnlyWhenDone")
+                }
+                if values["status"] == StepStatus.blocked.rawValue,
+                   (values["blocked"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                    found["blocked"] = catalog.text("tabs.step.blockedRequired")
+                }
+                return issues(found)
+            },
+            onChange: { id, values in
+                // Marking a step done dates it today unless a date is typed; leaving "done" clears it.
+                // Starting or finishing it names who, unless someone is named already.
+                guard id == "status" else { return }
+                let started = [StepStatus.inProgress.rawValue, StepStatus.done.rawValue].contains(values["status"] ?? "")
+                if started && (values["by"] ?? "").isEmpty { values["by"] = author }
+                if values["status"] == StepStatus.done.rawValue {
+                    if (values["done"] ?? "").isEmpty { values["done"] = todayText }
+                } else if values["done"] == todayText && step.doneOn == nil {
+                    values["done"] = ""
+                }
+            },
+            submit: { form, values, app in
+                guard let status = StepStatus(rawValue: values["status"] ?? ""),
+                      let planned = CalendarDate(parsing: values["planned"] ?? "") else { return }
+                var updated = step
+                updated.status = status
+                updated.plannedOn = planned
+                updated.doneOn = status == .done ? CalendarDate(parsing: values["done"] ?? "") : nil
+                updated.by = values["by"] ?? ""
+                updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
+                updated.given = values["given"] ?? step.given
+                updated.note = values["note"] ?? ""
+                guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated)) != nil else { return }
+                form.finish(app, saying: catalog.text("tabs.step.saved", [
+                    "step": catalog.text("step.\(step.code)"), "status": catalog.text("stepStatus.\(status.rawValue)"),
+                ]))
+                onSaved(.step(plan: plan.id, code: step.code))
+            })
+    }
+
+    // MARK: Rights
+
+    /// A new assessment: date, assessor, then one row per criterion (access and note); the
+    /// criteria left unassessed are left out of it.
+    static func assessment(_ item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+        let catalog = app.catalog
+        let criteria = app.session.reference.tracks.criteria
+        let notAssessed = catalog.text("tabs.assess.notAssessed")
+        let access = [Picker.Option(value: "", label: notAssessed)]
+            + Access.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("access.\($0.rawValue)")) }
+        var fields = [
+            FormField("date", catalog.text("tabs.assess.date"), required: true),
+            FormField("assessor", catalog.text("tabs.assess.assessor"), required: true),
+        ]
+        // The note's placeholder recalls the current rating, so that only changes need typing.
+        let current = Dictionary(uniqueKeysWithValues: item.currentRights(criteria: criteria).map { ($0.criterion, $0.rating.access) })
+        for criterion in criteria {
+            fields.append(FormField("access.\(criterion)", catalog.text("tabs.criterion.\(criterion)"), .choice(access),
+                                    width: 16, placeholder: notAssessed))
+            let placeholder = current[criterion].map {
+                catalog.text("tabs.assess.notePlaceholderBefore", ["access": catalog.text("tabs.access.short.\($0.rawValue)")])
+            } ?? catalog.text("tabs.assess.notePlaceholder")
+            fields.append(FormField("note.\(criterion)", "", sameRow: true, placeholder: placeholder))
+        }
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.assess.title", catalog),
+            intro: [catalog.text("tabs.assess.intro")],
+            fields: fields,
+            values: ["date": catalog.date(app.today), "assessor": app.session.author],
+            validate: { values in
+                var found: [String: String?] = ["date": dateIssue(values["date"], today: app.today, catalog: catalog)]
+                var rated = 0
+                for criterion in criteria {
+                    if !(values["access.\(criterion)"] ?? "").isEmpty {
+                        rated += 1
+                    } else if !(values["note.\(criterion)"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                        found["note.\(criterion)"] = catalog.text("tabs.assess.noteWithoutAccess")
+                    }
+                }
+                if rated == 0 { found[FieldForm.formIssue] = catalog.text("tabs.assess.noneRated") }
+                return issues(found)
+            },
+            submit: { form, values, app in
+                guard let date = CalendarDate(parsing: values["date"] ?? "") else { return }
+                var ratings: [String: Rating] = [:]
+                for criterion in criteria {
+                    guard let level = Access(rawValue: values["access.\(criterion)"] ?? "") else { continue }
+                    ratings[criterion] = Rating(access: level, note: values["note.\(criterion)"] ?? "")
+                }
+                let assessment = Assessment(id: UUID(), date: date, assessor: values["assessor"] ?? "", ratings: ratings)
+                guard app.commit(.assess(id: item.id, assessment: assessment)) != nil else { return }
+                let gaps = ratings.values.filter { $0.access.isGap }.count
+                form.finish(app, saying: catalog.counted("tabs.assess.saved", gaps, ["date": catalog.date(date)]))
+                onSaved(nil)
+            })
+    }
+
+    // MARK: Referrals
+
+    /// A new referral (for `criterion` when made from the rights tab), or `existing` updated:
+    /// the same form either way.
+    static func referral(_ existing: Referral?, criterion: String? = nil, item: Case, app: CaseManagerApp,
+                         onSaved: @escaping Saved) -> FieldForm {
+        let catalog = app.catalog
+        let reference = app.session.reference
+        let services = reference.tracks.services.map { Picker.Option(value: $0, label: catalog.text("service.\($0)")) }
+        let criteria = [Picker.Option(value: "", label: catalog.text("tabs.referral.noCriterion"))]
+            + reference.tracks.criteria.map { Picker.Option(value: $0, label: catalog.text("criterion.\($0)")) }
+        let statuses = ReferralStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("referralStatus.\($0.rawValue)")) }
+        let fields = [
+            FormField("service", catalog.text("tabs.referral.field.service"), .choice(services), required: true),
+            FormField("provider", catalog.text("tabs.referral.field.provider")),
+            FormField("date", catalog.text("tabs.referral.field.date"), required: true),
+            FormField("criterion", catalog.text("tabs.referral.field.criterion"), .choice(criteria),
+                      placeholder: catalog.text("tabs.referral.noCriterion")),
+            FormField("status", catalog.text("tabs.referral.field.status"), .choice(statuses), required: true),
+            FormField("outcome", catalog.text("tabs.referral.field.outcome")),
+        ]
+        let values: FieldForm.Values = [
+            "service": existing?.service ?? "", "provider": existing?.provider ?? "",
+            "date": catalog.date(existing?.date ?? app.today), "criterion": existing?.criterion ?? criterion ?? "",
+            "status": (existing?.status ?? .referred).rawValue, "outcome": existing?.outcome ?? "",
+        ]
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, existing == nil ? "tabs.referral.newTitle" : "tabs.referral.editTitle", catalog),
+            intro: [catalog.text(existing == nil ? "tabs.referral.newIntro" : "tabs.referral.editIntro")],
+            fields: fields,
+            values: values,
+            validate: { values in
+                issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog)])
+            },
+            submit: { form, values, app in
+                guard let date = CalendarDate(parsing: values["date"] ?? ""),
+                      let status = ReferralStatus(rawValue: values["status"] ?? "") else { return }
+                let criterion = values["criterion"].flatMap { $0.isEmpty ? nil : $0 }
+                let referral = Referral(id: existing?.id ?? UUID(), service: values["service"] ?? "",
+                                        provider: values["provider"] ?? "", date: date, criterion: criterion,
+                                        status: status, outcome: values["outcome"] ?? "")
+                guard app.commit(.saveReferral(id: item.id, referral: referral)) != nil else { return }
+                form.finish(app, saying: catalog.text(existing == nil ? "tabs.referral.saved" : "tabs.referral.updated", [
+                    "service": catalog.text("service.\(referral.service)"),
+                    "status": catalog.text("referralStatus.\(status.rawValue)"),
+                ]))
+                onSaved(.referral(referral.id))
+            })
+    }
+
+    // MARK: Notes
+
+    /// A new note, or a correction of `corrected`: a new note that names it (notes are never edited).
+    static func note(correcting corrected: Note?, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+        let catalog = app.catalog
+        let intro = corrected.map {
+            catalog.text("tabs.note.correctIntro", ["when": catalog.dateTime($0.at), "who": $0.by])
+        } ?? catalog.text("tabs.note.newIntro")
+        let original = corrected?.text ?? ""
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, corrected == nil ? "tabs.note.newTitle" : "tabs.note.correctTitle", catalog),
+            intro: [intro],
+            fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true)],
+            values: ["text": original],
+            validate: { values in
+                guard corrected != nil, (values["text"] ?? "").trimmingCharacters(in: .whitespaces) == original else { return [:] }
+                return ["text": catalog.text("tabs.note.unchanged")]
+            },
+            submit: { form, values, app in
+                let note = Note(id: UUID(), text: values["text"] ?? "", by: app.session.author, at: Date(),
+                                corrects: corrected?.id)
+                guard app.commit(.addNote(id: item.id, note: note)) != nil else { return }
+                form.finish(app, saying: catalog.text(corrected == nil ? "tabs.note.saved" : "tabs.note.corrected"))
+                onSaved(.note(note.id))
+            })
+    }
+
+    // MARK: Lifecycle
+
+    static func requestClosure(_ item: Case, app: CaseManagerApp) -> FieldForm {
+        let catalog = app.catalog
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.requestClosure.title", catalog),
+            intro: [catalog.text("tabs.requestClosure.intro")],
+            fields: [FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true)],
+            values: [:],
+            submit: { form, values, app in
+                guard app.commit(.requestClosure(id: item.id, reason: values["reason"] ?? "")) != nil else { return }
+                form.finish(app, saying: catalog.text("tabs.requestClosure.saved", ["number": item.number]))
+            })
+    }
+
+    /// Closing: a reason and a note. Steps still open or rights gaps are said in a question
+    /// first; closing anyway records that they were confirmed.
+    static func close(_ item: Case, app: CaseManagerApp) -> FieldForm {
+        let catalog = app.catalog
+        let reference = app.session.reference
+        let reasons = reference.tracks.closureReasons.map { Picker.Option(value: $0, label: catalog.text("closureReason.\($0)")) }
+        var intro = [catalog.text("tabs.close.intro")]
+        if let request = item.closureRequest {
+            intro.append(catalog.text("tabs.close.requested", ["reason": request.split(whereSeparator: \.isNewline).joined(separator: " ")]))
+        }
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.close.title", catalog),
+            intro: intro,
+            fields: [
+                FormField("reason", catalog.text("tabs.close.reason"), .choice(reasons), required: true),
+                FormField("note", catalog.text("tabs.close.note")),
+            ],
+            values: [:],
+            submit: { form, values, app in
+                let current = app.store.book[item.id] ?? item
+                let openSteps = current.openSteps
+                let gaps = current.gaps(criteria: reference.tracks.criteria).count
+                func close(confirmed: Bool) {
+                    let closure = Closure(reason: values["reason"] ?? "", note: values["note"] ?? "", confirmedOpenItems: confirmed)
+                    guard app.commit(.close(id: item.id, closure: closure)) != nil else { return }
+                    form.finish(app, saying: catalog.text("tabs.close.saved", ["number": item.number]))
+                }
+                guard openSteps > 0 || gaps > 0 else {
+                    close(confirmed: false)
+                    return
+                }
+                var lines = [catalog.text("tabs.close.openIntro")]
+                if openSteps > 0 { lines.append("• " + catalog.counted("tabs.close.openSteps", openSteps)) }
+                if gaps > 0 { lines.append("• " + catalog.counted("tabs.close.gaps", gaps)) }
+                lines.append(catalog.text("tabs.close.openOutro"))
+                app.confirm(title: catalog.text("tabs.close.confirmTitle"), lines: lines,
+                            yes: catalog.text("tabs.close.confirmYes"), no: catalog.text("tabs.close.confirmNo")) {
+                    close(confirmed: true)
+                }
+            })
+    }
+
+    static func reopen(_ item: Case, app: CaseManagerApp) -> FieldForm {
+        let catalog = app.catalog
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.reopen.title", catalog),
+            intro: [catalog.text("tabs.reopen.intro")],
+            fields: [FormField("reason", catalog.text("tabs.reopen.reason"), required: true)],
+            values: [:],
+            submit: { form, values, app in
+                guard app.commit(.reopen(id: item.id, reason: values["reason"] ?? "")) != nil else { return }
+                form.finish(app, saying: catalog.text("tabs.reopen.saved", ["number": item.number]))
+            })
+    }
+
+    // MARK: Helpers
+
+    private static func title(_ item: Case, _ key: String, _ catalog: Catalog) -> String {
+        "\(item.number) · " + catalog.text(key)
+    }
+
+    /// What is wrong with a typed date: not a date, or (with `today`) in the future.
+    static func dateIssue(_ text: String?, today: CalendarDate?, catalog: Catalog) -> String? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }  // Required fields say so themselves.
+        guard let date = CalendarDate(parsing: text) else { return catalog.text("invalid.date") }
+        if let today, today < date { return catalog.text("invalid.future") }
+        return nil
+    }
+
+    private static func issues(_ found: [String: String?]) -> [String: String] {
+        found.compactMapValues { $0 }
+    }
+}

@@ -1,0 +1,30 @@
+import RetourCore
+import RetourTUI
+
+/// Drives the case manager without a real terminal: for measurements. Each key is handled and
+/// the screen drawn into an in-memory terminal, as the real loop does after every event.
+///
+///     let manager = HeadlessCaseManager(session: session, store: store)  // builds and draws the list
+///     manager.press(.character("/"))
+///     print(manager.rows[0])
+public final class HeadlessCaseManager {
+    private let app: CaseManagerApp
+    private let terminal: MemoryTerminal
+
+    /// Builds the screens over `store` and draws the first one, as the case manager does
+    /// before it waits for the first key.
+    public init(session: Session, store: Store, width: Int = 80, height: Int = 24) {
+        terminal = MemoryTerminal(width: width, height: height)
+        app = CaseManagerApp(session: session, store: store)
+        terminal.present(app.render(size: terminal.size))
+    }
+
+    /// Handles `key`, then draws the screen.
+    public func press(_ key: Key) {
+        app.handle(.key(key))
+        terminal.present(app.render(size: terminal.size))
+    }
+
+    /// The screen's text rows, trailing spaces removed.
+    public var rows: [String] { terminal.rows }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import RetourCore
+
+/// A timeline event in words: its catalogue text with the codes of its details turned into
+/// labels (track, step, status, service, closure reason, profile fields, dates).
+enum TimelineText {
+    static func describe(_ event: TimelineEvent, catalog: Catalog) -> String {
+        var arguments: [String: String] = [:]
+        for (name, value) in event.details {
+            switch name {
+            case "track": arguments[name] = catalog.text("track.\(value)")
+            case "step": arguments[name] = catalog.text("step.\(value)")
+            case "status":
+                // Steps and referrals both have a status; the kind of event says which.
+                let prefix = event.kind == "timeline.step" ? "stepStatus" : "referralStatus"
+                arguments[name] = catalog.text("\(prefix).\(value)")
+            case "service": arguments[name] = catalog.text("service.\(value)")
+            case "reason":
+                // A closure's reason is a code; a request's or a reopening's is typed text.
+                arguments[name] = event.kind == "timeline.closed" ? catalog.text("closureReason.\(value)") : value
+            case "fields":
+                let labels = value.split(separator: " ").map { code in
+                    ProfileField(rawValue: String(code)).map { catalog.text($0.labelKey) } ?? String(code)
+                }
+                arguments[name] = labels.isEmpty ? catalog.text("tabs.timeline.noField") : labels.joined(separator: ", ")
+            case "date": arguments[name] = CalendarDate(parsing: value).map(catalog.date) ?? value
+            default: arguments[name] = value
+            }
+        }
+        var text = catalog.text(event.kind, arguments)
+        if event.kind == "timeline.closed" && event.details["confirmed"] == "yes" {
+            text += " — " + catalog.text("tabs.timeline.confirmedOpenItems")
+        }
+        // Typed reasons may hold line breaks: one line per event.
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

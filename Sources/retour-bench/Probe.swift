@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import RetourApp
+import RetourCore
+import RetourTUI
+
+/// What one probe process measured, written as one JSON line for the parent.
+struct ProbeReport: Codable {
+    /// `CLOCK_MONOTONIC` readings, in nanoseconds: when the command started running (after
+    /// process start, runtime start and argument parsing) and when the list was ready.
+    var startedAt: UInt64 = 0
+    var readyAt: UInt64 = 0
+    /// From the process's start time in `/proc/self/stat` (10 ms ticks) to the list being ready.
+    var readySinceProcessStart: Double?
+    /// Phases of opening, in seconds.
+    var session = 0.0
+    var storeOpen = 0.0
+    var listFirstRender = 0.0
+    var cases = 0
+    var peakAtReady = 0
+    var openOnly = false
+
+    /// Drawing the list again after a key that changes nothing, in milliseconds.
+    var renderMedian = 0.0
+    /// One incremental-search keystroke (key, filter, draw), in milliseconds.
+    var keystrokes: [Double] = []
+    /// The title row once the first name was typed: shows that the search narrowed the list.
+    var searchTitle = ""
+    /// `Store.commit` of one profile edit, in milliseconds.
+    var commits: [Double] = []
+    /// F2 in the edit form until the case is shown again (commit, list rebuilt, draw), in milliseconds.
+    var formSaves: [Double] = []
+    /// `Store.close` (the journal folded into a new snapshot, as on quitting), in seconds.
+    var close = 0.0
+    var peakBeforeClose = 0
+    var peak = 0
+}
+
+/// `retour-bench probe --data DIR`: opens the data directory as the case manager does, measures,
+/// and prints a `ProbeReport` as one JSON line. Run by the bench in a fresh process each time.
+struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Measure one data directory in this process (used by the bench itself).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The data directory.")
+    var data: String
+
+    @Flag(help: "Stop once the list is ready.")
+    var openOnly = false
+
+    /// Names typed in the search, folded as a case worker types them.
+    static let searches = ["maiga", "toure", "cisse", "dicko", "traore"]
+    static let searchRounds = 40
+    static let commitCount = 50
+    static let formSaveCount = 10
+
+    func run() throws {
+        var report = ProbeReport()
+        report.startedAt = Measure.monotonicNanoseconds()
+        report.openOnly = openOnly
+
+        let (session, sessionTime) = try Measure.timed {
+            let assets = try Assets.locate()
+            return Session(dataDirectory: URL(fileURLWithPath: data), author: SyntheticData.author,
+                           catalog: try Catalog(language: .en, assets: assets), reference: try Reference(assets: assets))
+        }
+        report.session = sessionTime
+        let (store, storeTime) = try Measure.timed {
+            try Store(directory: session.dataDirectory, user: session.author)
+        }
+        report.storeOpen = storeTime
+        let (manager, listTime) = Measure.timed { HeadlessCaseManager(session: session, store: store) }
+        report.listFirstRender = listTime
+        report.readyAt = Measure.monotonicNanoseconds()
+        if let start = Measure.processStartSinceBoot() {
+            report.readySinceProcessStart = Measure.secondsSinceBoot() - start
+        }
+        report.cases = store.book.count
+        report.peakAtReady = Measure.peakResidentBytes()
+        if openOnly {
+            try emit(report)
+            return
+        }
+
+        report.renderMedian = Measure.median((0..<20).map { _ in milliseconds { manager.press(.function(12)) } })
+
+        for round in 0..<Probe.searchRounds {
+            let name = Probe.searches[round % Probe.searches.count]
+            let keys = [Key.character("/")] + name.map { Key.character($0) }
+                + Array(repeating: Key.backspace, count: name.count)
+            for (index, key) in keys.enumerated() {
+                report.keystrokes.append(milliseconds { manager.press(key) })
+                if round == 0 && index == name.count { report.searchTitle = manager.rows.first ?? "" }
+            }
+            manager.press(.escape)  // Back to the list, search closed.
+        }
+
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<Probe.commitCount {
+            let item = store.book.cases.values.randomElement(using: &random)!
+            var profile = item.profile
+            profile.householdSize = profile.householdSize % 12 + 1
+            let change = Change.editProfile(id: item.id, expectedVersion: item.version, profile: profile)
+            try report.commits.append(milliseconds { try store.commit(change, by: session.author) })
+        }
+
+        // Through the screens: open a case, edit, save unchanged with F2. A case with possible
+        // duplicates gets a question instead of a save; it is left and another one tried.
+        var attempts = 0
+        while report.formSaves.count < Probe.formSaveCount && attempts < Probe.formSaveCount * 3 {
+            attempts += 1
+            for _ in 0..<Int.random(in: 1...15, using: &random) { manager.press(.down) }
+            manager.press(.enter)
+            manager.press(.character("e"))
+            let before = store.journalLines
+            let time = milliseconds { manager.press(.function(2)) }
+            if store.journalLines > before {
+                report.formSaves.append(time)
+                manager.press(.escape)
+            } else {
+                for _ in 0..<3 { manager.press(.escape) }
+            }
+        }
+
+        report.peakBeforeClose = Measure.peakResidentBytes()
+        let ((), closeTime) = try Measure.timed { try store.close() }
+        report.close = closeTime
+        report.peak = Measure.peakResidentBytes()
+        try emit(report)
+    }
+
+    private func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+        try Measure.timed(body).1 * 1000
+    }
+
+    private func emit(_ report: ProbeReport) throws {
+        var line = try JSONEncoder().encode(report)
+        line.append(0x0A)
+        FileHandle.standardOutput.write(line)
+    }
+}
