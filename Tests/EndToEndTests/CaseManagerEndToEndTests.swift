@@ -129,4 +129,50 @@ struct CaseManagerEndToEndTests {
         let check = try harness.run(["check"])
         #expect(check.status == 0, "check: \(check.stdout) \(check.stderr)")
     }
+
+    @Test(.enabled(if: TmuxSession.available))
+    func enrolMarkTrainingDoneAssessQuitThenShow() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.frenchSpreadsheet())
+        #expect(try harness.run(["import", csv.path]).status == 0)
+
+        let tmux = try TmuxSession(harness: harness, arguments: ["--user", "awa"], language: "C.UTF-8")
+        defer { tmux.kill() }
+        tmux.waitFor("Cases (20)")
+        try tmux.keys("/")
+        try tmux.type("aissata")
+        tmux.waitFor("Cases (1 of 20)")
+        try tmux.keys("Enter", "Enter")
+        tmux.waitFor("[1 Profile]")
+        // Plan tab: enrol in the youth track (the first of the list).
+        try tmux.keys("2", "n")
+        tmux.waitFor("Enrolment in a track")
+        try tmux.keys("Enter")
+        tmux.waitFor("Youth entrepreneurship")
+        try tmux.keys("Enter", "F2")
+        tmux.waitFor("0/7 steps done")
+        // The training step: done.
+        try tmux.keys("Down", "Enter")
+        tmux.waitFor("Update a step")
+        try tmux.keys("Enter", "Down", "Down", "Enter", "F2")
+        tmux.waitFor("1/7 steps done")
+        // Rights tab: full access to safety, partial standard of living, no access to livelihoods.
+        try tmux.keys("3", "n")
+        tmux.waitFor("Rights assessment")
+        try tmux.keys("Tab", "Tab", "Enter", "Down", "Enter")
+        try tmux.keys("Tab", "Tab", "Enter", "Down", "Down", "Enter")
+        try tmux.keys("Tab", "Tab", "Enter", "Down", "Down", "Down", "Enter", "F2")
+        tmux.waitFor("2 gaps")
+        try tmux.keys("Escape", "q")
+        #expect(tmux.waitForExit() == 0)
+
+        let show = try harness.run(["show", "GAO-000001", "--lang", "en"])
+        #expect(show.status == 0, "show: \(show.stderr)")
+        #expect(show.stdout.contains("Plan: Youth entrepreneurship — 1/7 steps done"))
+        #expect(show.stdout.contains("Training                 Done on"))
+        #expect(show.stdout.contains("Rights access — 2 gaps"))
+        #expect(show.stdout.contains("No access — assessed"))
+        #expect(try harness.run(["check"]).status == 0)
+    }
 }
