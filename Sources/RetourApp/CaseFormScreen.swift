@@ -74,7 +74,7 @@ final class CaseFormScreen: Screen {
         case .choose?:
             if case .choice = focused.kind { openPicker(app) } else { focus = min(focus + 1, CaseFormScreen.fields.count - 1) }
         case .save?: save(app)
-        case .back?: cancel(app)
+        case .back?: app.leaveTopScreen()
         default:
             switch focused.kind {
             case .text:
@@ -214,18 +214,6 @@ final class CaseFormScreen: Screen {
         (app.top as? CaseListScreen)?.select(id)
         app.push(CaseDetailScreen(caseID: id))
         app.say(catalog.text("form.registered", ["number": number]), .success)
-    }
-
-    private func cancel(_ app: CaseManagerApp) {
-        guard hasUnsavedInput else {
-            app.pop()
-            return
-        }
-        let catalog = app.catalog
-        app.confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.form")],
-                    yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak app] in
-            app?.pop()
-        }
     }
 
     // MARK: Drawing

@@ -50,6 +50,18 @@ final class CaseManagerApp {
         status = StatusMessage(text: text, kind: kind)
     }
 
+    /// Leaves the top screen, asking first when it holds typed text.
+    func leaveTopScreen() {
+        guard top.hasUnsavedInput else {
+            pop()
+            return
+        }
+        confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.form")],
+                yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak self] in
+            self?.pop()
+        }
+    }
+
     /// Quits, asking first when a form holds typed text.
     func requestQuit() {
         guard screens.contains(where: \.hasUnsavedInput) else {

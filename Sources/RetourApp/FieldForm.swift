@@ -100,7 +100,7 @@ final class FieldForm: Screen {
         case .choose?:
             if case .choice = focused.kind { openPicker(app) } else { focus = min(focus + 1, fields.count - 1) }
         case .save?: save(app)
-        case .back?: cancel(app)
+        case .back?: app.leaveTopScreen()
         default:
             switch focused.kind {
             case .text:
@@ -166,18 +166,6 @@ final class FieldForm: Screen {
     func finish(_ app: CaseManagerApp, saying message: String) {
         if app.top === self { app.pop() }
         app.say(message, .success)
-    }
-
-    private func cancel(_ app: CaseManagerApp) {
-        guard hasUnsavedInput else {
-            app.pop()
-            return
-        }
-        let catalog = app.catalog
-        app.confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.form")],
-                    yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak app] in
-            app?.pop()
-        }
     }
 
     // MARK: Drawing
