@@ -59,7 +59,7 @@ struct RetourBench: ParsableCommand {
         for count in counts {
             let directory = root.appendingPathComponent("cases-\(count)")
             if FileManager.default.fileExists(atPath: directory.path) {
-                throw ValidationError("\(directory.path) already exists: remove it or keep elsewhere")
+                throw BenchError(description: "\(directory.path) already exists: remove it or keep elsewhere")
             }
             Log.line("\(count) cases: generating and committing (one fsync per change)…")
             let phases = try SyntheticData.build(count: count, in: directory, assets: assets, reference: reference)
