@@ -32,7 +32,7 @@ final class CaseDetailScreen: Screen {
         return "\(item.number) · \(item.profile.fullName) · \(app.catalog.text("status.\(item.status.rawValue)"))"
     }
 
-    func storeDidChange(_ app: CaseManagerApp) {
+    func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
         if let item = app.store.book[caseID] { status = item.status }
     }
 

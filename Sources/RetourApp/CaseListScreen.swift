@@ -88,10 +88,16 @@ final class CaseListScreen: Screen {
         }
     }
 
-    func storeDidChange(_ app: CaseManagerApp) {
+    func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
         let selected = selectedID
-        rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
-        rows.sort(by: sortColumn, ascending: ascending)
+        if let changed, let item = app.store.book[changed] {
+            // One case changed: replace its row only, so saving costs the same at any size.
+            rows.update(CaseRows.entry(item, catalog: app.catalog, reference: app.session.reference, today: app.today),
+                        sortedBy: sortColumn, ascending: ascending)
+        } else {
+            rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
+            rows.sort(by: sortColumn, ascending: ascending)
+        }
         refilter(keeping: selected)
     }
 

@@ -86,7 +86,7 @@ final class CaseManagerApp {
     func commit(_ change: Change) -> JournalEntry? {
         do {
             let entry = try store.commit(change, by: session.author)
-            for screen in screens { screen.storeDidChange(self) }
+            for screen in screens { screen.storeDidChange(self, changed: change.caseID) }
             return entry
         } catch {
             say(catalog.text(error), .error)
@@ -290,7 +290,7 @@ final class CaseManagerApp {
             say(catalog.text(error), .error)
             return true
         }
-        for screen in screens { screen.storeDidChange(self) }
+        for screen in screens { screen.storeDidChange(self, changed: nil) }
         return true
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import RetourCore
 import RetourTUI
 
@@ -14,14 +15,15 @@ protocol Screen: AnyObject {
     func handle(_ action: Action?, key: Key, app: CaseManagerApp)
     /// Draws into `area` and returns where the cursor goes.
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point?
-    /// Called after a change was committed, so the screen shows it.
-    func storeDidChange(_ app: CaseManagerApp)
+    /// Called after a change was committed, so the screen shows it. `changed` is the case
+    /// it touched; nil when anything may have changed (files read again from disk).
+    func storeDidChange(_ app: CaseManagerApp, changed: UUID?)
     /// Whether leaving would lose typed text (the app then asks first).
     var hasUnsavedInput: Bool { get }
 }
 
 extension Screen {
-    func storeDidChange(_ app: CaseManagerApp) {}
+    func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {}
     var hasUnsavedInput: Bool { false }
 }
 
