@@ -61,13 +61,11 @@ enum SnapshotFile {
         guard header.schemaVersion <= Schema.version else {
             throw Failure(line: 1, reason: "", newerSchema: header.schemaVersion)
         }
-        var cases: [Case] = []
-        // The count comes from the file: never reserve more than the lines it can hold.
-        cases.reserveCapacity(min(header.count, bytes.count / 2))
-        for line in lines.dropFirst() {
-            guard line.complete else { throw Failure(line: line.number, reason: "error.parse.truncated") }
-            cases.append(try decode(Case.self, from: bytes[line.range], line: line.number))
+        let caseLines = Array(lines.dropFirst())
+        if let cut = caseLines.first(where: { !$0.complete }) {
+            throw Failure(line: cut.number, reason: "error.parse.truncated")
         }
+        let cases = try decodeCases(caseLines, in: bytes)
         guard cases.count == header.count else {
             throw Failure(line: cases.count + 1, reason: "error.parse.count",
                           detail: " (\(cases.count)/\(header.count))")
@@ -79,9 +77,46 @@ enum SnapshotFile {
         }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int) throws -> T {
+    /// Decodes one case per line, on every core for large files: decoding is most of the time
+    /// it takes to open a data directory. The first damaged line (the lowest number) is reported.
+    static func decodeCases(_ lines: [Lines.Line], in bytes: [UInt8]) throws -> [Case] {
+        let parts = lines.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let size = (lines.count + parts - 1) / max(1, parts)
+        final class Results: @unchecked Sendable {
+            // Each part writes only its own slot.
+            var cases: [[Case]]
+            var failures: [Failure?]
+            init(_ parts: Int) {
+                cases = Array(repeating: [], count: parts)
+                failures = Array(repeating: nil, count: parts)
+            }
+        }
+        let results = Results(parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            var decoded: [Case] = []
+            let range = min(lines.count, part * size)..<min(lines.count, (part + 1) * size)
+            decoded.reserveCapacity(range.count)
+            do {
+                for line in lines[range] {
+                    decoded.append(try decode(Case.self, from: bytes[line.range], line: line.number, decoder: decoder))
+                }
+            } catch let failure as Failure {
+                results.failures[part] = failure
+            } catch {
+                results.failures[part] = Failure(line: 0, reason: "error.parse.json")
+            }
+            results.cases[part] = decoded
+        }
+        if let failure = results.failures.compactMap({ $0 }).min(by: { $0.line < $1.line }) { throw failure }
+        return results.cases.flatMap { $0 }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int,
+                                     decoder: JSONDecoder = Store.decoder) throws -> T {
         do {
-            return try Store.decoder.decode(T.self, from: Data(bytes))
+            return try decoder.decode(T.self, from: Data(bytes))
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw Failure(line: line, reason: "error.parse.json")  // Not JSON at all.
         } catch let error as DecodingError {
