@@ -34,7 +34,8 @@ public enum CSVImport {
 
     /// Reads and validates `data`. Throws only for what stops every row: text that is not
     /// UTF-8, an empty file, a header without a required column.
-    /// Tracks are named by code, or by their label in the languages of `trackLabels`.
+    /// Tracks, vulnerabilities and document types are named by code, or by their label in the
+    /// languages of `trackLabels`.
     public static func plan(data: Data, reference: Reference, book: CaseBook, today: CalendarDate,
                             options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
         let text = try CSVText.decode(data)
@@ -50,6 +51,7 @@ public enum CSVImport {
         }
 
         let trackNames = TrackNames(tracks: reference.tracks, catalogs: trackLabels)
+        let codeLabels = CodeLabels(reference: reference, catalogs: trackLabels)
         var rows: [ImportRow] = []
         rows.reserveCapacity(records.count)
         // Valid rows so far, by what duplicates share.
@@ -65,7 +67,9 @@ public enum CSVImport {
             case .success(let tracks): row.tracks = tracks
             case .failure(let problem): trackProblem = ImportProblem(row: number, column: columns.trackHeader, reason: problem.message)
             }
-            switch columns.draft(record).parse(reference: reference, today: today) {
+            var draft = columns.draft(record)
+            codeLabels.translate(&draft)
+            switch draft.parse(reference: reference, today: today) {
             case .failure(let invalid):
                 row.problems += invalid.issues.map { issue in
                     ImportProblem(row: number, column: columns.column(of: issue.field) ?? "@" + issue.field.labelKey,

@@ -399,4 +399,20 @@ struct CommandLineTextTests {
         #expect(CSVFixtures.french.keys.isSuperset(of: french))
         #expect(CSVFixtures.english.keys.isSuperset(of: french))
     }
+
+    @Test func labelsAsThePickersShowThemAreRead() throws {
+        let plan = try CSVImport.plan(data: CSVFixtures.file([
+            "nom;prénoms;sexe;catégorie;région;vulnérabilités;type_pièce;numéro_pièce",
+            "Maïga;Aïssata;F;PDI retourné;Gao;Handicap | Personne âgée;Carte de réfugié;HCR-1",
+            "Touré;Awa;F;PDI retourné;Gao;Disability, older_person;Refugee card;HCR-2",
+            "Cissé;Oumou;F;PDI retourné;Gao;Handicap|marchande;;",
+        ]), reference: CSVFixtures.reference, book: CaseBook(), today: CSVFixtures.today, trackLabels: [CSVFixtures.french, CSVFixtures.english])
+        #expect(plan.rows[0].profile?.vulnerabilities == ["disability", "older_person"])
+        #expect(plan.rows[0].profile?.document == IdentityDocument(type: "refugee_card", number: "HCR-1"))
+        #expect(plan.rows[1].profile?.vulnerabilities == ["disability", "older_person"])
+        #expect(plan.rows[1].profile?.document?.type == "refugee_card")
+        // A word that is neither a label nor a code is refused.
+        #expect(plan.rows[2].profile == nil)
+        #expect(plan.rows[2].problems.map(\.reason.key) == ["invalid.vulnerability"])
+    }
 }
