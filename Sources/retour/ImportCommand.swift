@@ -157,7 +157,8 @@ struct ImportCommand: ParsableCommand {
             }
         }
         if plan.options.allowDuplicates && result.duplicateCount > 0 {
-            Output.line(catalog.counted("import.summary.duplicatesAllowed", result.duplicateCount))
+            Output.line(catalog.counted(dryRun ? "import.summary.duplicatesWouldBeAllowed" : "import.summary.duplicatesAllowed",
+                                        result.duplicateCount))
         }
     }
 }
