@@ -142,7 +142,7 @@ struct CaseTabContent {
         }
         var lines = [first]
         if step.isOverdue(on: today) {
-            lines.append(catalog.counted("tabs.step.overdue", CaseTabContent.days(from: step.plannedOn, to: today)))
+            lines.append(catalog.counted("tabs.step.overdue", step.plannedOn.days(until: today)))
         }
         if step.status == .blocked {
             lines.append(catalog.text("tabs.step.blocked", ["reason": step.blockedReason]))
@@ -308,15 +308,5 @@ struct CaseTabContent {
             ])
         }
         return TabTable(summary: catalog.counted("tabs.timeline.summary", item.timeline.count), columns: columns, rows: rows)
-    }
-
-    /// Whole days from one date to a later one.
-    static func days(from start: CalendarDate, to end: CalendarDate) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        func day(_ date: CalendarDate) -> Date {
-            calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-        }
-        return calendar.dateComponents([.day], from: day(start), to: day(end)).day ?? 0
     }
 }

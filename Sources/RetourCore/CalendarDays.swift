@@ -2,7 +2,7 @@
 /// thousands of dates of a generated follow-up.
 extension CalendarDate {
     /// Days since 1970-01-01 (negative before).
-    var daysSinceEpoch: Int {
+    public var daysSinceEpoch: Int {
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -13,7 +13,7 @@ extension CalendarDate {
     }
 
     /// Days from this date to `date` (negative when `date` is earlier).
-    func days(until date: CalendarDate) -> Int {
+    public func days(until date: CalendarDate) -> Int {
         date.daysSinceEpoch - daysSinceEpoch
     }
 }

@@ -96,9 +96,11 @@ public struct DemoPeople: Sendable {
         draft[.sex] = female ? "F" : "M"
         draft[.familyName] = lists.familyNames.randomElement(using: &random)!
         let givenNames = female ? lists.femaleGivenNames : lists.maleGivenNames
-        draft[.givenNames] = givenNames.randomElement(using: &random)!
+        let first = givenNames.randomElement(using: &random)!
+        draft[.givenNames] = first
         if Int.random(in: 0..<100, using: &random) < 15 {
-            draft[.givenNames] += " " + givenNames.randomElement(using: &random)!
+            // A second given name, never the first one again.
+            draft[.givenNames] += " " + givenNames.filter { $0 != first }.randomElement(using: &random)!
         }
 
         let age = Int.random(in: 0...85, using: &random)
