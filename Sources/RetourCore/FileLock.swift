@@ -5,12 +5,12 @@ import Foundation
 
 /// The session lock: `flock` on a separate file (the snapshot's inode changes at every
 /// rename). The kernel releases it when the process dies, even by `kill -9`.
-final class FileLock {
+final class FileLock: SessionLock {
     private var fd: Int32
     /// Whether this process holds the lock.
-    let acquired: Bool
+    public let acquired: Bool
     /// Who holds it, as written by the holder: user name and start time.
-    let holder: String?
+    public let holder: String?
 
     /// Takes the lock for `user` if it is free; else reads who holds it.
     init(path: String, name: String, user: String) throws {
@@ -38,7 +38,7 @@ final class FileLock {
         }
     }
 
-    func release() {
+    public func release() {
         guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)

@@ -13,6 +13,12 @@ public struct FileError: UserFacingError, Equatable {
     public let file: String
     public let code: Int32
 
+    public init(operation: Operation, file: String, code: Int32) {
+        self.operation = operation
+        self.file = file
+        self.code = code
+    }
+
     public var message: Message {
         let reason: String
         switch code {

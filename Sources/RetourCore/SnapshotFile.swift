@@ -30,7 +30,7 @@ enum SnapshotFile {
         }
     }
 
-    static func write(_ book: CaseBook, to fd: Int32, name: String) throws {
+    static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String) throws {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq, count: book.count)
         var buffer = try Store.encoder.encode(header)
         buffer.append(0x0A)
@@ -38,11 +38,11 @@ enum SnapshotFile {
             buffer.append(try Store.encoder.encode(item))
             buffer.append(0x0A)
             if buffer.count > 1 << 20 {
-                try Posix.writeAll(fd, Array(buffer), name: name)
+                try disk.write(fd, Array(buffer), name: name)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        try Posix.writeAll(fd, Array(buffer), name: name)
+        try disk.write(fd, Array(buffer), name: name)
     }
 
     static func read(_ bytes: [UInt8]) throws -> CaseBook {

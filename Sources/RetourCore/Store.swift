@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// A data directory: a JSON-lines snapshot of every case, an append-only JSON-lines journal
@@ -21,6 +18,8 @@ public final class Store {
     public static let backupsKept = 5
 
     public let directory: URL
+    /// Every file operation goes through it (tests put faults under it).
+    let disk: FileSystem
     public private(set) var book: CaseBook
     /// Nil when this session may write; else why it may only read.
     public private(set) var readOnlyReason: StoreError?
@@ -32,7 +31,7 @@ public final class Store {
     /// What the files looked like when last read, to notice another session's changes.
     private var loadedSignature: [Int] = []
 
-    private var lock: FileLock?
+    private var lock: SessionLock?
     private var journalFD: Int32 = -1
     private var journalLength: Int = 0
     /// A failed save whose partial line could not be cut off yet: the next save must cut it
@@ -48,20 +47,21 @@ public final class Store {
     /// read-only and says why in `readOnlyReason`.
     /// `user` is who the lock file names as holder, for the notice other sessions show.
     public init(directory: URL, write: Bool = true,
-                user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment)) throws {
+                user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
+                fileSystem: FileSystem = Disk.shared) throws {
         self.directory = directory
+        self.disk = fileSystem
         self.book = CaseBook()
         let path = directory.path
-        if Posix.exists(path) && !Posix.isDirectory(path) { throw StoreError.notADirectory(path) }
+        if disk.exists(path) && !disk.isDirectory(path) { throw StoreError.notADirectory(path) }
         if write {
-            let created = !Posix.exists(path)
-            try Posix.makeDirectory(path, name: path)
+            let created = !disk.exists(path)
+            try disk.makeDirectory(path, name: path)
             if created {
                 // The new directory's entry must reach the disk before the files inside it matter.
-                try Posix.syncDirectory(directory.deletingLastPathComponent().path, name: path)
+                try disk.syncDirectory(directory.deletingLastPathComponent().path, name: path)
             }
-            if let mode = Posix.mode(path), mode != Posix.directoryMode { chmod(path, Posix.directoryMode) }
-            let lock = try FileLock(path: file(Files.lock), name: Files.lock, user: user)
+            let lock = try disk.lock(file(Files.lock), name: Files.lock, user: user)
             if lock.acquired {
                 self.lock = lock
             } else {
@@ -70,21 +70,21 @@ public final class Store {
         } else {
             readOnlyReason = .readOnly(holder: nil)
         }
-        guard Posix.isDirectory(path) else { return }
+        guard disk.isDirectory(path) else { return }
         try load()
         if !isReadOnly {
             let journalPath = file(Files.journal)
-            let created = !Posix.exists(journalPath)
-            journalFD = try Posix.open(journalPath, O_WRONLY | O_APPEND | O_CREAT, name: Files.journal)
+            let created = !disk.exists(journalPath)
+            journalFD = try disk.open(journalPath, .append, name: Files.journal)
             if created {
                 // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed.
-                try Posix.syncDirectory(path, name: path)
+                try disk.syncDirectory(path, name: path)
             }
         }
     }
 
     deinit {
-        if journalFD >= 0 { Glibc.close(journalFD) }
+        if journalFD >= 0 { disk.close(journalFD) }
     }
 
     /// Makes `change` durable, then applies it. On failure nothing changes, in memory or on
@@ -99,17 +99,15 @@ public final class Store {
         var line = try Store.encoder.encode(entry)
         line.append(0x0A)
         if journalNeedsCut {
-            guard ftruncate(journalFD, off_t(journalLength)) == 0 else {
-                throw FileError(operation: .write, file: Files.journal, code: errno)
-            }
+            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
             journalNeedsCut = false
         }
         do {
-            try Posix.writeAll(journalFD, Array(line), name: Files.journal)
-            try Posix.sync(journalFD, name: Files.journal)
+            try disk.write(journalFD, Array(line), name: Files.journal)
+            try disk.sync(journalFD, name: Files.journal)
         } catch {
             // Take back whatever part of the line reached the file, so the next save starts clean.
-            if ftruncate(journalFD, off_t(journalLength)) != 0 { journalNeedsCut = true }
+            do { try disk.truncate(journalFD, to: journalLength, name: Files.journal) } catch { journalNeedsCut = true }
             throw error
         }
         journalLength += line.count
@@ -125,37 +123,38 @@ public final class Store {
     public func compact() throws {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
-        if journalLines == 0 && Posix.exists(snapshotPath) { return }
+        if journalLines == 0 && disk.exists(snapshotPath) { return }
         let temporary = file(Files.snapshot + ".tmp")
-        unlink(temporary)
-        let fd = try Posix.open(temporary, O_WRONLY | O_CREAT | O_EXCL, name: Files.snapshot + ".tmp", operation: .create)
+        disk.remove(temporary)
+        let fd = try disk.open(temporary, .create, name: Files.snapshot + ".tmp")
         do {
-            defer { Glibc.close(fd) }
-            try SnapshotFile.write(book, to: fd, name: Files.snapshot + ".tmp")
-            try Posix.sync(fd, name: Files.snapshot + ".tmp")
+            defer { disk.close(fd) }
+            try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp")
+            try disk.sync(fd, name: Files.snapshot + ".tmp")
         } catch {
-            unlink(temporary)
+            disk.remove(temporary)
             throw error
         }
         try keepBackup(of: snapshotPath)
-        guard rename(temporary, snapshotPath) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw FileError(operation: .rename, file: Files.snapshot, code: code)
+        do {
+            try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
+        } catch {
+            disk.remove(temporary)
+            throw error
         }
-        try Posix.syncDirectory(directory.path, name: directory.path)
+        try disk.syncDirectory(directory.path, name: directory.path)
         snapshotSeq = book.seq
-        guard ftruncate(journalFD, 0) == 0 else { throw FileError(operation: .write, file: Files.journal, code: errno) }
+        try disk.truncate(journalFD, to: 0, name: Files.journal)
         journalLength = 0
         journalLines = 0
         journalNeedsCut = false
-        try Posix.sync(journalFD, name: Files.journal)
+        try disk.sync(journalFD, name: Files.journal)
     }
 
     /// Compacts (when this session may write) and releases the lock.
     public func close() throws {
         defer {
-            if journalFD >= 0 { Glibc.close(journalFD) }
+            if journalFD >= 0 { disk.close(journalFD) }
             journalFD = -1
             lock?.release()
             lock = nil
@@ -172,21 +171,25 @@ public final class Store {
     }
 
     private func fileSignature() -> [Int] {
-        [Files.snapshot, Files.journal].flatMap { name -> [Int] in
-            var info = stat()
-            guard stat(file(name), &info) == 0 else { return [-1] }
-            return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-        }
+        [Files.snapshot, Files.journal].flatMap { disk.signature(file($0)) ?? [-1] }
     }
 
     /// The newest snapshot backup, relative to the data directory.
     public func newestBackup() -> String? {
-        Store.backups(in: directory).last.map { "\(Files.backups)/\($0)" }
+        backups().last.map { "\(Files.backups)/\($0)" }
+    }
+
+    /// Names of the snapshot backups, oldest first.
+    func backups() -> [String] {
+        Store.backups(among: disk.contents(of: file(Files.backups)))
     }
 
     static func backups(in directory: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent(Files.backups).path)) ?? []
-        return names.filter { $0.hasPrefix("snapshot-") && $0.hasSuffix(".jsonl") }.sorted()
+        backups(among: Disk.shared.contents(of: directory.appendingPathComponent(Files.backups).path))
+    }
+
+    private static func backups(among names: [String]) -> [String] {
+        names.filter { $0.hasPrefix("snapshot-") && $0.hasSuffix(".jsonl") }.sorted()
     }
 
     func file(_ name: String) -> String {
@@ -215,12 +218,12 @@ public final class Store {
     private func loadOnce() throws {
         loadedSignature = fileSignature()
         let snapshotPath = file(Files.snapshot)
-        var snapshotInode: ino_t?
-        if Posix.exists(snapshotPath) {
-            let fd = try Posix.open(snapshotPath, O_RDONLY, name: Files.snapshot, operation: .read)
-            defer { Glibc.close(fd) }
-            snapshotInode = Posix.inode(fd)
-            let bytes = try Posix.readAll(fd, name: Files.snapshot)
+        var snapshotInode: Int?
+        if disk.exists(snapshotPath) {
+            let fd = try disk.open(snapshotPath, .read, name: Files.snapshot)
+            defer { disk.close(fd) }
+            snapshotInode = disk.inode(fd)
+            let bytes = try disk.readAll(fd, name: Files.snapshot)
             do {
                 book = try SnapshotFile.read(bytes)
             } catch let failure as SnapshotFile.Failure {
@@ -231,12 +234,12 @@ public final class Store {
         }
         snapshotSeq = book.seq
         let journalPath = file(Files.journal)
-        guard Posix.exists(journalPath) else { return }
-        let fd = try Posix.open(journalPath, O_RDONLY, name: Files.journal, operation: .read)
+        guard disk.exists(journalPath) else { return }
+        let fd = try disk.open(journalPath, .read, name: Files.journal)
         let bytes: [UInt8]
         do {
-            defer { Glibc.close(fd) }
-            bytes = try Posix.readAll(fd, name: Files.journal)
+            defer { disk.close(fd) }
+            bytes = try disk.readAll(fd, name: Files.journal)
         }
         let replay: JournalFile.Replay
         do {
@@ -244,10 +247,10 @@ public final class Store {
         } catch let failure as SnapshotFile.Failure {
             let error = failure.storeError(file: Files.journal, newestBackup: newestBackup())
             // A gap right after a snapshot may be a writer compacting under our feet.
-            if snapshotInode != Posix.inode(snapshotPath) || failure.isSequenceGap { throw RaceDetected(underlying: error) }
+            if snapshotInode != currentInode(snapshotPath) || failure.isSequenceGap { throw RaceDetected(underlying: error) }
             throw error
         }
-        if snapshotInode != Posix.inode(snapshotPath) {
+        if snapshotInode != currentInode(snapshotPath) {
             throw RaceDetected(underlying: StoreError.unreadable(file: Files.snapshot, line: 1, reason: "error.parse.changing", detail: "", newestBackup: nil))
         }
         journalLines = replay.lines
@@ -255,19 +258,21 @@ public final class Store {
         droppedTornBytes = bytes.count - replay.goodLength
         if droppedTornBytes > 0 && !isReadOnly {
             // The incomplete line was never confirmed to anyone: drop it for good.
-            let fd = try Posix.open(journalPath, O_WRONLY, name: Files.journal)
-            defer { Glibc.close(fd) }
-            guard ftruncate(fd, off_t(replay.goodLength)) == 0 else {
-                throw FileError(operation: .write, file: Files.journal, code: errno)
-            }
-            try Posix.sync(fd, name: Files.journal)
+            let fd = try disk.open(journalPath, .write, name: Files.journal)
+            defer { disk.close(fd) }
+            try disk.truncate(fd, to: replay.goodLength, name: Files.journal)
+            try disk.sync(fd, name: Files.journal)
         }
     }
 
+    private func currentInode(_ path: String) -> Int? {
+        disk.signature(path)?.first
+    }
+
     private func keepBackup(of snapshotPath: String) throws {
-        guard Posix.exists(snapshotPath) else { return }
+        guard disk.exists(snapshotPath) else { return }
         let backupsPath = file(Files.backups)
-        try Posix.makeDirectory(backupsPath, name: Files.backups)
+        try disk.makeDirectory(backupsPath, name: Files.backups)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -276,31 +281,31 @@ public final class Store {
         // sort first and be pruned.
         let name = "snapshot-\(String(format: "%09d", snapshotSeq))-\(formatter.string(from: Date())).jsonl"
         let target = backupsPath + "/" + name
-        unlink(target)
+        disk.remove(target)
         // A hard link costs nothing; file systems without links (FAT, exFAT sticks) get a copy.
-        if link(snapshotPath, target) != 0 {
+        if !disk.link(snapshotPath, to: target) {
             try copyFile(snapshotPath, to: target, name: Files.backups + "/" + name)
         }
-        for old in Store.backups(in: directory).dropLast(Store.backupsKept) {
-            unlink(backupsPath + "/" + old)
+        for old in backups().dropLast(Store.backupsKept) {
+            disk.remove(backupsPath + "/" + old)
         }
-        try Posix.syncDirectory(backupsPath, name: Files.backups)
+        try disk.syncDirectory(backupsPath, name: Files.backups)
     }
 
     private func copyFile(_ source: String, to target: String, name: String) throws {
-        let input = try Posix.open(source, O_RDONLY, name: Files.snapshot, operation: .read)
+        let input = try disk.open(source, .read, name: Files.snapshot)
         let bytes: [UInt8]
         do {
-            defer { Glibc.close(input) }
-            bytes = try Posix.readAll(input, name: Files.snapshot)
+            defer { disk.close(input) }
+            bytes = try disk.readAll(input, name: Files.snapshot)
         }
-        let output = try Posix.open(target, O_WRONLY | O_CREAT | O_EXCL, name: name, operation: .create)
-        defer { Glibc.close(output) }
+        let output = try disk.open(target, .create, name: name)
+        defer { disk.close(output) }
         do {
-            try Posix.writeAll(output, bytes, name: name)
-            try Posix.sync(output, name: name)
+            try disk.write(output, bytes, name: name)
+            try disk.sync(output, name: name)
         } catch {
-            unlink(target)
+            disk.remove(target)
             throw error
         }
     }
