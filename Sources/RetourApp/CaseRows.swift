@@ -91,7 +91,7 @@ struct CaseRows {
     }
 
     mutating func sort(by column: Int, ascending: Bool) {
-        fillPlaces()
+        if column == 4 { fillPlaces() }
         let keys = entries.map { (sortKey($0, column: column), $0.number) }
         let order = entries.indices.sorted { CaseRows.precedes(keys[$0], keys[$1], ascending: ascending) }
         entries = order.map { entries[$0] }
