@@ -99,6 +99,73 @@ struct FuzzTests {
         #expect(opened > 100)
     }
 
+    @Test func damagedIndexesAreIgnoredAndTheSnapshotIsReadInstead() throws {
+        var random = Generator(state: 20_261_129)
+        try withTemporaryDirectory { root in
+            _ = try Self.seedDirectory(root)
+            try Store(directory: root).close()
+            let good = try Store(directory: root, write: false)
+            let digests = good.book.digests
+            let cases = try good.book.allCases()
+            let index = try bytes(fileURL(root, Store.Files.index))
+            for round in 0..<1_000 {
+                try write(Self.mutate(index, &random), to: fileURL(root, Store.Files.index))
+                do {
+                    let store = try Store(directory: root, write: false)
+                    #expect(store.book.digests == digests, "round \(round)")
+                    #expect(try store.book.allCases() == cases, "round \(round)")
+                } catch {
+                    Issue.record("round \(round): a damaged index stopped the opening: \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func damagedEncryptedFilesAreRefusedInWordsAndLeftAlone() throws {
+        var random = Generator(state: 8_151_994)
+        var refused = 0, opened = 0
+        try withTemporaryDirectory { root in
+            let seeded = root.appendingPathComponent("seed")
+            _ = try Self.seedDirectory(seeded)
+            try Encryption.protect(seeded, passphrase: "sable chaud de Gao", user: "awa",
+                                   parameters: ScryptParameters(logN: 10, r: 8, p: 1))
+            let sealing = try Encryption.sealing(for: seeded) { "sable chaud de Gao" }
+            // A journal line too, sealed.
+            let store = try Store(directory: seeded, sealing: sealing)
+            try register(store, sampleProfile("Cissé", "Oumar"))
+            withExtendedLifetime(store) {}
+            let snapshot = try bytes(fileURL(seeded, Store.Files.snapshot))
+            let journal = try bytes(fileURL(seeded, Store.Files.journal))
+            let key = try bytes(fileURL(seeded, Store.Files.key))
+            for round in 0..<600 {
+                let damageSnapshot = round % 2 == 0
+                let mutatedSnapshot = damageSnapshot ? Self.mutate(snapshot, &random) : snapshot
+                let mutatedJournal = damageSnapshot ? journal : Self.mutate(journal, &random)
+                let directory = root.appendingPathComponent("round")
+                try? FileManager.default.removeItem(at: directory)
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try write(mutatedSnapshot, to: fileURL(directory, Store.Files.snapshot))
+                try write(mutatedJournal, to: fileURL(directory, Store.Files.journal))
+                try write(key, to: fileURL(directory, Store.Files.key))
+                do {
+                    let store = try Store(directory: directory, sealing: sealing)
+                    opened += 1
+                    #expect(try store.book.count == store.book.allCases().count)
+                    #expect(try bytes(fileURL(directory, Store.Files.snapshot)) == mutatedSnapshot)
+                } catch let error as UserFacingError {
+                    refused += 1
+                    #expect(!error.message.key.isEmpty)
+                    #expect(try bytes(fileURL(directory, Store.Files.snapshot)) == mutatedSnapshot, "round \(round)")
+                    #expect(try bytes(fileURL(directory, Store.Files.journal)) == mutatedJournal, "round \(round)")
+                } catch {
+                    Issue.record("round \(round): not a user-facing error: \(type(of: error))")
+                }
+            }
+        }
+        #expect(refused > 100)
+        #expect(opened > 50)
+    }
+
     @Test func damagedCSVFilesNeverCrashTheImporter() throws {
         var random = Generator(state: 2016)
         let good = Array(CSVFixtures.file([
