@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import RetourCore
+import RetourTestSupport
+
+/// Data directories on a `SimulatedDisk`, for the crash and fault tests.
+enum Simulated {
+    /// The data directory's parent, present (and durable) on every disk made here.
+    static let root = URL(fileURLWithPath: "/retour")
+    static let directory = root.appendingPathComponent("data")
+    static let author = "awa"
+    /// A time of day for the changes these tests save (the journal keeps whole seconds).
+    static let time = Date(timeIntervalSince1970: 1_460_000_000)
+
+    /// A disk holding only the data directory's parent.
+    static func emptyDisk(hardLinks: Bool = true) throws -> SimulatedDisk {
+        let disk = SimulatedDisk(hardLinks: hardLinks)
+        try disk.makeDirectory(root.path, name: root.path)
+        try disk.syncDirectory("/", name: "/")
+        return disk
+    }
+
+    struct DataDisk {
+        let disk: SimulatedDisk
+        /// A case with a plan, assessments, referrals and notes.
+        let followed: UUID
+        /// A case only registered.
+        let registered: UUID
+    }
+
+    /// A data directory saved by `closedSessions` sessions (1 or more) that each closed, so
+    /// that there are a snapshot and `closedSessions - 1` backups, then by one left open with
+    /// `openChanges` changes in the journal. The first session saves the followed case of
+    /// `FollowUpBook.followed()`; later ones register a case each.
+    static func dataDisk(closedSessions: Int, openChanges: Int, hardLinks: Bool = true) throws -> DataDisk {
+        let disk = try emptyDisk(hardLinks: hardLinks)
+        let (followUp, followed, registered) = try FollowUpBook.followed()
+        let first = try Store(directory: directory, user: author, fileSystem: disk)
+        for entry in followUp.entries {
+            try first.commit(entry.change, by: entry.by, at: entry.at)
+        }
+        #expect(first.book.cases == followUp.book.cases)
+        try first.close()
+        for session in 1..<max(1, closedSessions) {
+            let store = try Store(directory: directory, user: author, fileSystem: disk)
+            try register(store, sampleProfile("Diarra", "Session\(session)"))
+            try store.close()
+        }
+        let open = try Store(directory: directory, user: author, fileSystem: disk)
+        for index in 0..<openChanges {
+            try register(open, sampleProfile("Sangaré", "Open\(index)", region: "ML06"), prefix: "TBK")
+        }
+        withExtendedLifetime(open) {}
+        return DataDisk(disk: disk, followed: followed, registered: registered)
+    }
+
+    static func open(_ disk: SimulatedDisk, at directory: URL = directory, write: Bool = true) throws -> Store {
+        try Store(directory: directory, write: write, user: author, fileSystem: disk)
+    }
+}
+
+/// What a book holds, compared whole: every case, in order, and the sequence number.
+struct BookState: Equatable, CustomStringConvertible {
+    let seq: Int
+    let cases: [Case]
+
+    init(_ book: CaseBook) {
+        seq = book.seq
+        cases = Array(book.cases.values)
+    }
+
+    var description: String { "seq \(seq), \(cases.count) case(s)" }
+}
