@@ -172,10 +172,8 @@ enum FilterField: CaseIterable {
     /// in folded order; "" first when some cases have none.
     static func workers(in book: CaseBook) -> [String] {
         var byKey: [String: String] = [:]
-        for item in book.cases.values {
-            let name = item.profile.assignedTo.trimmingCharacters(in: .whitespaces)
-            let key = Fold.key(name)
-            if byKey[key] == nil { byKey[key] = name }
+        for digest in book.digests where byKey[digest.worker] == nil {
+            byKey[digest.worker] = digest.assignedTo.trimmingCharacters(in: .whitespaces)
         }
         return byKey.sorted { $0.key < $1.key }.map(\.value)
     }

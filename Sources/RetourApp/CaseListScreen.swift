@@ -90,10 +90,9 @@ final class CaseListScreen: Screen {
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
         let selected = selectedID
-        if let changed, let item = app.store.book[changed] {
+        if let changed, let digest = app.store.book.digest(changed) {
             // One case changed: replace its row only, so saving costs the same at any size.
-            rows.update(CaseRows.entry(item, catalog: app.catalog, reference: app.session.reference, today: app.today),
-                        sortedBy: sortColumn, ascending: ascending)
+            rows.update(digest, sortedBy: sortColumn, ascending: ascending)
         } else {
             rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
             rows.sort(by: sortColumn, ascending: ascending)
@@ -146,10 +145,10 @@ final class CaseListScreen: Screen {
             }
         }
         let columns = CaseRows.columns(catalog)
-        let entries = rows.entries
+        let rows = self.rows
         let visible = self.visible
         let rowCursor = table.draw(into: &canvas, area: tableArea, columns: columns, sortedColumn: sortColumn,
-                                   ascending: ascending) { entries[visible[$0]].cells }
+                                   ascending: ascending) { rows.cells(rows.entries[visible[$0]]) }
         return cursor ?? rowCursor ?? resting
     }
 

@@ -2,58 +2,71 @@ import Foundation
 import RetourCore
 import RetourTUI
 
-/// The list's view of the case book: for each case, its cells as shown, its search entry and
-/// its sort keys. Built once when the list opens and updated one case at a change, so that each
-/// keystroke only scans bytes.
+/// The list's view of the case book: every case's digest in display order. Built once when the
+/// list opens and updated one case at a change, so that each keystroke only scans bytes.
 ///
 /// The alerts column reads without colour: "L2 G3" (in French "R2 M3") is two steps overdue
 /// and three rights criteria with no or partial access; blank when there is neither.
 struct CaseRows {
-    struct Entry {
-        let id: UUID
-        let cells: [String]
-        /// What the search looks in.
-        let search: SearchIndex.Entry
-        let sortKeys: [String]
-    }
-
     static let columnCount = 8
 
-    private(set) var entries: [Entry]
+    /// Every case's digest, in display order. A row's cells are made only when it is drawn,
+    /// so that opening the list costs the same whatever the number of cases.
+    private(set) var entries: [CaseDigest]
+    private let catalog: Catalog
+    private let reference: Reference
+    private let today: CalendarDate
+    /// "Gao/Ansongo" by cercle code (or region code when there is no cercle): few distinct
+    /// values, folded once.
+    private var places: [String: (text: String, key: String)] = [:]
 
     init(book: CaseBook, catalog: Catalog, reference: Reference, today: CalendarDate) {
-        entries = book.cases.values.map { CaseRows.entry($0, catalog: catalog, reference: reference, today: today) }
+        entries = book.digests
+        self.catalog = catalog
+        self.reference = reference
+        self.today = today
     }
 
-    /// The row of one case.
-    static func entry(_ item: Case, catalog: Catalog, reference: Reference, today: CalendarDate) -> Entry {
-        let profile = item.profile
-        let name = profile.fullName
-        let age = profile.age(on: today).map(String.init) ?? "?"
-        let sex = profile.sex.map { catalog.text("sex.short.\($0.rawValue)") } ?? "?"
-        let category = profile.category.map { catalog.text("filters.category.\($0.rawValue)") } ?? ""
-        let region = reference.region(profile.region)?.name ?? profile.region
-        let cercle = reference.cercle(profile.cercle)?.cercle.name
-        let place = cercle.map { "\(region)/\($0)" } ?? region
-        let status = catalog.text("status.\(item.status.rawValue)")
-        let search = SearchIndex.Entry(item)
-        let late = search.overdueSteps(on: today), gaps = search.gaps.count
-        return Entry(
-            id: item.id,
-            cells: [item.number, name, "\(sex) \(age)", category, place, status,
-                    CaseRows.alerts(late: late, gaps: gaps, catalog: catalog), profile.assignedTo],
-            search: search,
-            sortKeys: [item.number, Fold.key(name), String(format: "%03d", profile.age(on: today) ?? 999),
-                       category, Fold.key(place), status, String(format: "%03d%03d", late, gaps),
-                       Fold.key(profile.assignedTo)]
-        )
+    /// The cells of one row, as shown.
+    func cells(_ digest: CaseDigest) -> [String] {
+        let age = digest.age(on: today).map(String.init) ?? "?"
+        let sex = digest.sex.map { catalog.text("sex.short.\($0.rawValue)") } ?? "?"
+        let category = digest.category.map { catalog.text("filters.category.\($0.rawValue)") } ?? ""
+        return [digest.number, digest.fullName, "\(sex) \(age)", category, place(digest).text,
+                catalog.text("status.\(digest.status.rawValue)"),
+                CaseRows.alerts(late: digest.overdueSteps(on: today), gaps: digest.gaps.count, catalog: catalog),
+                digest.assignedTo]
     }
 
-    /// Puts `entry` in place of the row of the same case (or adds it), at its sorted position.
-    mutating func update(_ entry: Entry, sortedBy column: Int, ascending: Bool) {
-        entries.removeAll { $0.id == entry.id }
-        let position = entries.partitionPoint { !CaseRows.precedes($0, entry, column: column, ascending: ascending) }
-        entries.insert(entry, at: position)
+    private func place(_ digest: CaseDigest) -> (text: String, key: String) {
+        if let known = places[digest.cercle.isEmpty ? digest.region : digest.cercle] { return known }
+        let region = reference.region(digest.region)?.name ?? digest.region
+        let text = reference.cercle(digest.cercle).map { "\(region)/\($0.cercle.name)" } ?? region
+        return (text, Fold.key(text))
+    }
+
+    /// What column `column` sorts on.
+    private func sortKey(_ digest: CaseDigest, column: Int) -> String {
+        switch column {
+        case 0: return digest.number
+        case 1: return digest.nameKey
+        case 2: return String(1000 + (digest.age(on: today) ?? 999))
+        case 3: return digest.category.map { catalog.text("filters.category.\($0.rawValue)") } ?? ""
+        case 4: return place(digest).key
+        case 5: return catalog.text("status.\(digest.status.rawValue)")
+        case 6: return String(1_000_000 + digest.overdueSteps(on: today) * 1000 + digest.gaps.count)
+        default: return digest.worker
+        }
+    }
+
+    /// Puts `digest` in place of the row of the same case (or adds it), at its sorted position.
+    mutating func update(_ digest: CaseDigest, sortedBy column: Int, ascending: Bool) {
+        entries.removeAll { $0.id == digest.id }
+        let key = sortKey(digest, column: column)
+        let position = entries.partitionPoint {
+            !CaseRows.precedes((sortKey($0, column: column), $0.number), (key, digest.number), ascending: ascending)
+        }
+        entries.insert(digest, at: position)
     }
 
     static func columns(_ catalog: Catalog) -> [Column] {
@@ -78,20 +91,31 @@ struct CaseRows {
     }
 
     mutating func sort(by column: Int, ascending: Bool) {
-        entries.sort { CaseRows.precedes($0, $1, column: column, ascending: ascending) }
+        if column == 4 { fillPlaces() }
+        let keys = entries.map { (sortKey($0, column: column), $0.number) }
+        let order = entries.indices.sorted { CaseRows.precedes(keys[$0], keys[$1], ascending: ascending) }
+        entries = order.map { entries[$0] }
     }
 
-    /// The list's order: by `column`, then by case number.
-    static func precedes(_ first: Entry, _ second: Entry, column: Int, ascending: Bool) -> Bool {
-        let a = first.sortKeys[column], b = second.sortKeys[column]
-        if a == b { return first.sortKeys[0] < second.sortKeys[0] }
-        return ascending ? a < b : a > b
+    /// Folds each place once before sorting 100 000 rows by place.
+    private mutating func fillPlaces() {
+        for digest in entries {
+            let code = digest.cercle.isEmpty ? digest.region : digest.cercle
+            if places[code] == nil { places[code] = place(digest) }
+        }
+    }
+
+    /// The list's order: by the column's key, then by case number.
+    static func precedes(_ first: (key: String, number: String), _ second: (key: String, number: String),
+                         ascending: Bool) -> Bool {
+        if first.key == second.key { return first.number < second.number }
+        return ascending ? first.key < second.key : first.key > second.key
     }
 
     /// Positions of the entries that `query` matches, in display order.
     func matching(_ query: CaseQuery) -> [Int] {
         guard !query.isEmpty else { return Array(entries.indices) }
-        return entries.indices.filter { query.matches(entries[$0].search) }
+        return entries.indices.filter { query.matches(entries[$0]) }
     }
 }
 

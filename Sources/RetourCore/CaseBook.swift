@@ -3,32 +3,97 @@ import Foundation
 
 /// Every case of a data directory, in registration order, and the indexes kept beside them.
 /// The only place where a change modifies cases.
+/// Every case of a data directory, in registration order, and the indexes kept beside them.
+/// The only place where a change modifies cases.
+///
+/// Each case is known by its digest (what lists, searches and numbering need); the whole case
+/// is read from the snapshot when asked for, and kept here once a change has touched it.
 public struct CaseBook: Sendable {
-    public private(set) var cases: OrderedDictionary<UUID, Case> = [:]
+    /// Every case's digest, in registration order.
+    public private(set) var digests: [CaseDigest] = []
     /// Sequence number of the last change applied.
     public private(set) var seq: Int = 0
+    /// Lines of the snapshot that break the model's rules (a second case with a number already
+    /// taken): kept in the file as they are, left out of the book, reported by `retour check`.
+    public private(set) var setAside: [SetAsideLine] = []
+    /// Cases registered or changed since the snapshot was read: the next snapshot encodes
+    /// these and copies the others' lines as they are.
+    private(set) var changed: [UUID: Case] = [:]
+    /// Where the other cases are read from.
+    private(set) var snapshot: SnapshotLines?
+    private var positions: [UUID: Int] = [:]
     private var idByNumber: [String: UUID] = [:]
     private var highestSerial: [String: Int] = [:]
     private var idsByDuplicateKey: [DuplicateKey: [UUID]] = [:]
 
     public init() {}
 
-    /// A book holding `cases` as of change `seq` (as read from a snapshot).
+    /// A book holding `cases` as of change `seq`, all in memory.
     public init(cases: [Case], seq: Int) throws {
         self.seq = seq
         for item in cases {
-            guard self.cases[item.id] == nil else { throw ChangeError.duplicateID }
+            guard positions[item.id] == nil else { throw ChangeError.duplicateID }
             guard idByNumber[item.number] == nil else { throw ChangeError.duplicateNumber(item.number) }
-            insert(item)
+            insert(CaseDigest(item))
+            changed[item.id] = item
         }
     }
 
-    public var count: Int { cases.count }
+    /// A book whose cases are in `snapshot`, known by their digests (already checked to have
+    /// distinct ids and numbers).
+    init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int) {
+        self.seq = seq
+        self.snapshot = snapshot
+        self.setAside = setAside
+        self.digests.reserveCapacity(digests.count)
+        positions.reserveCapacity(digests.count)
+        idByNumber.reserveCapacity(digests.count)
+        for digest in digests { insert(digest) }
+    }
 
-    public subscript(id: UUID) -> Case? { cases[id] }
+    public var count: Int { digests.count }
+
+    /// Case `id`, read from the snapshot unless a change touched it; nil when there is no such
+    /// case or its line cannot be read any more.
+    public subscript(id: UUID) -> Case? { try? load(id) }
+
+    public func digest(_ id: UUID) -> CaseDigest? {
+        positions[id].map { digests[$0] }
+    }
 
     public func find(number: String) -> Case? {
-        idByNumber[number.uppercased()].flatMap { cases[$0] }
+        idByNumber[number.uppercased()].flatMap { self[$0] }
+    }
+
+    /// Every case, in registration order, read on every core.
+    public func allCases() throws -> [Case] {
+        try cases(digests.map(\.id))
+    }
+
+    /// The cases `ids`, in that order, read on every core.
+    public func cases(_ ids: [UUID]) throws -> [Case] {
+        do {
+            return try SnapshotFile.inParallel(ids.count) { index in
+                guard let item = try load(ids[index]) else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.rules") }
+                return item
+            }
+        } catch let failure as SnapshotFile.Failure {
+            throw failure.storeError(file: Store.Files.snapshot, newestBackup: nil)
+        }
+    }
+
+    /// Like the subscript, but says why a case's line cannot be read.
+    func load(_ id: UUID) throws -> Case? {
+        if let item = changed[id] { return item }
+        guard positions[id] != nil, let snapshot else { return nil }
+        return try snapshot.read(id)
+    }
+
+    /// The book after its snapshot was rewritten: every case is now read from `snapshot`.
+    mutating func rebase(on snapshot: SnapshotLines, setAside: [SetAsideLine]) {
+        self.snapshot = snapshot
+        self.setAside = setAside
+        changed = [:]
     }
 
     /// The next free case number for a region: its prefix and the next serial (`GAO-000043`).
@@ -41,11 +106,15 @@ public struct CaseBook: Sendable {
     public func check(_ entry: JournalEntry) throws {
         guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
         if case .register(let id, let number, _) = entry.change {
-            guard cases[id] == nil else { throw ChangeError.duplicateID }
+            guard positions[id] == nil else { throw ChangeError.duplicateID }
             guard idByNumber[number] == nil else { throw ChangeError.duplicateNumber(number) }
             return
         }
-        guard let item = cases[entry.change.caseID] else { throw ChangeError.unknownCase }
+        guard let item = try load(entry.change.caseID) else { throw ChangeError.unknownCase }
+        try check(entry, on: item)
+    }
+
+    private func check(_ entry: JournalEntry, on item: Case) throws {
         let number = item.number
         func require(_ text: String) throws {
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ChangeError.missingText(number: number) }
@@ -90,29 +159,35 @@ public struct CaseBook: Sendable {
     }
 
     public mutating func apply(_ entry: JournalEntry) throws {
-        try check(entry)
+        guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
+        var item: Case
+        if case .register(let id, let number, let profile) = entry.change {
+            try check(entry)
+            item = Case(id: id, number: number, profile: profile, status: .registered,
+                        created: Stamp(by: entry.by, at: entry.at), updated: Stamp(by: entry.by, at: entry.at), version: 1)
+        } else {
+            guard let current = try load(entry.change.caseID) else { throw ChangeError.unknownCase }
+            try check(entry, on: current)
+            item = current
+        }
         let stamp = Stamp(by: entry.by, at: entry.at)
         func event(_ kind: String, _ details: [String: String] = [:]) -> TimelineEvent {
             TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details)
         }
-        if case .register(let id, let number, let profile) = entry.change {
-            var item = Case(id: id, number: number, profile: profile, status: .registered,
-                            created: stamp, updated: stamp, version: 1)
+        if case .register = entry.change {
             item.timeline = [event("timeline.register")]
-            insert(item)
+            insert(CaseDigest(item))
+            changed[item.id] = item
             seq = entry.seq
             return
         }
         let id = entry.change.caseID
-        var item = cases[id]!
         switch entry.change {
         case .register: break
         case .editProfile(_, _, let profile):
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
             let changed = ProfileField.allCases.filter { before[$0] != after[$0] }.map(\.rawValue)
-            removeFromDuplicateIndex(item)
             item.profile = profile
-            idsByDuplicateKey[DuplicateKey(item.profile), default: []].append(id)
             item.timeline.append(event("timeline.edit", ["fields": changed.joined(separator: " ")]))
         case .enrol(_, let plan):
             item.plans.append(plan)
@@ -158,32 +233,42 @@ public struct CaseBook: Sendable {
         }
         item.updated = stamp
         item.version += 1
-        cases[id] = item
+        replace(CaseDigest(item))
+        changed[id] = item
         seq = entry.seq
     }
 
     /// Cases that may be the same person as `profile` (same folded names, same region,
     /// birth years within one year when both are known), except `excluding`.
     public func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [Case] {
-        (idsByDuplicateKey[DuplicateKey(profile)] ?? [])
+        let year = profile.birthYear
+        return (idsByDuplicateKey[DuplicateKey(profile)] ?? [])
             .filter { $0 != excluding }
-            .compactMap { cases[$0] }
-            .filter { DuplicateKey.birthYearsClose($0.profile, profile) }
+            .compactMap(digest)
+            .filter { DuplicateKey.birthYearsClose($0.birthYear, year) }
+            .compactMap { self[$0.id] }
     }
 
-    private mutating func insert(_ item: Case) {
-        cases[item.id] = item
-        idByNumber[item.number] = item.id
-        if let (prefix, serial) = CaseBook.split(number: item.number) {
+    private mutating func insert(_ digest: CaseDigest) {
+        positions[digest.id] = digests.count
+        digests.append(digest)
+        idByNumber[digest.number] = digest.id
+        if let (prefix, serial) = CaseBook.split(number: digest.number) {
             highestSerial[prefix] = max(highestSerial[prefix] ?? 0, serial)
         }
-        idsByDuplicateKey[DuplicateKey(item.profile), default: []].append(item.id)
+        idsByDuplicateKey[DuplicateKey(digest), default: []].append(digest.id)
     }
 
-    private mutating func removeFromDuplicateIndex(_ item: Case) {
-        let key = DuplicateKey(item.profile)
-        idsByDuplicateKey[key]?.removeAll { $0 == item.id }
-        if idsByDuplicateKey[key]?.isEmpty == true { idsByDuplicateKey[key] = nil }
+    private mutating func replace(_ digest: CaseDigest) {
+        let position = positions[digest.id]!
+        let before = DuplicateKey(digests[position])
+        let after = DuplicateKey(digest)
+        if before != after {
+            idsByDuplicateKey[before]?.removeAll { $0 == digest.id }
+            if idsByDuplicateKey[before]?.isEmpty == true { idsByDuplicateKey[before] = nil }
+            idsByDuplicateKey[after, default: []].append(digest.id)
+        }
+        digests[position] = digest
     }
 
     static func split(number: String) -> (String, Int)? {
@@ -206,9 +291,29 @@ public struct DuplicateKey: Hashable, Sendable {
         region = profile.region
     }
 
+    init(_ digest: CaseDigest) {
+        familyName = digest.compactFamilyName
+        givenNames = digest.compactGivenNames
+        region = digest.region
+    }
+
     /// Birth years within one year of each other; an unknown year matches any.
     public static func birthYearsClose(_ a: CaseProfile, _ b: CaseProfile) -> Bool {
-        guard let first = a.birthYear, let second = b.birthYear else { return true }
-        return abs(first - second) <= 1
+        birthYearsClose(a.birthYear, b.birthYear)
     }
+
+    static func birthYearsClose(_ a: Int?, _ b: Int?) -> Bool {
+        guard let a, let b else { return true }
+        return abs(a - b) <= 1
+    }
+}
+
+/// A line of the snapshot left out of the book because it breaks the model's rules; copied as
+/// it is into every later snapshot so that nothing typed is ever lost.
+public struct SetAsideLine: Sendable, Equatable {
+    /// The case number the line holds, as far as it could be read.
+    public let number: String
+    /// A catalogue key saying why.
+    public let reason: String
+    let location: SnapshotLines.Location
 }

@@ -117,8 +117,11 @@ public struct DataCheck: Sendable {
         return [Finding(.info, Message(holder == nil ? "check.locked" : "check.lockedBy", ["holder": holder ?? ""]))]
     }
 
-    /// What decoding lets through: codes that are not in the reference data. Cases are named
-    /// by number only.
+    /// What decoding lets through: lines set aside when opening (a number used twice), lines
+    /// that no longer read, codes that are not in the reference data, plans of unknown tracks.
+    /// Reads every case (on every core): opening trusts the index and reads cases only when
+    /// they are needed, so this is where every line of the snapshot is verified. Cases are
+    /// named by number only.
     static func rules(_ book: CaseBook, reference: Reference) -> [Finding] {
         var findings: [Finding] = []
         var hidden = 0
@@ -129,7 +132,20 @@ public struct DataCheck: Sendable {
                 hidden += 1
             }
         }
-        for item in book.cases.values {
+        for aside in book.setAside {
+            add(aside.reason, ["number": aside.number, "file": Store.Files.snapshot])
+        }
+        let read = (try? SnapshotFile.inParallel(book.count) { index -> Result<Case, Error> in
+            let digest = book.digests[index]
+            return Result { try book.load(digest.id).orThrow(SnapshotFile.Failure(line: 0, reason: "error.parse.rules")) }
+        }) ?? []
+        var staleIndex = false
+        for (digest, result) in zip(book.digests, read) {
+            guard case .success(let item) = result else {
+                add("check.case.unreadable", ["number": digest.number, "file": Store.Files.snapshot])
+                continue
+            }
+            if CaseDigest(item) != digest { staleIndex = true }
             let profile = item.profile
             let number = item.number
             if let region = reference.region(profile.region) {
@@ -152,10 +168,30 @@ public struct DataCheck: Sendable {
             if let document = profile.document, !reference.idDocumentTypes.contains(document.type) {
                 add("check.case.document", ["number": number, "code": document.type])
             }
+            for plan in item.plans {
+                guard let track = reference.tracks.track(plan.track) else {
+                    add("check.case.track", ["number": number, "track": plan.track])
+                    continue
+                }
+                let known = Set(track.steps.map(\.code))
+                for step in plan.steps where !known.contains(step.code) {
+                    add("check.case.step", ["number": number, "track": plan.track, "step": step.code])
+                }
+            }
+        }
+        if staleIndex {
+            findings.append(Finding(.problem, Message("check.staleIndex", ["file": Store.Files.index])))
         }
         if hidden > 0 {
             findings.append(Finding(.problem, Message("check.case.more", ["count": String(hidden)])))
         }
         return findings
+    }
+}
+
+private extension Optional {
+    func orThrow(_ error: Error) throws -> Wrapped {
+        guard let self else { throw error }
+        return self
     }
 }

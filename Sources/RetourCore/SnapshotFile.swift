@@ -14,6 +14,8 @@ enum SnapshotFile {
         var schemaVersion: Int
         var seq: Int
         var count: Int
+        /// Names this very file, so that the index written beside it can be matched to it.
+        var generation: String?
     }
 
     /// Where and why a file does not parse. Line numbers count from 1.
@@ -30,91 +32,158 @@ enum SnapshotFile {
         }
     }
 
-    static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String) throws {
-        let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq, count: book.count)
-        var buffer = try Store.encoder.encode(header)
-        buffer.append(0x0A)
-        for item in book.cases.values {
-            buffer.append(try Store.encoder.encode(item))
-            buffer.append(0x0A)
-            if buffer.count > 1 << 20 {
-                try disk.write(fd, Array(buffer), name: name)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        try disk.write(fd, Array(buffer), name: name)
+    /// What a snapshot holds, as the book needs it.
+    struct Contents {
+        var header: Header
+        var digests: [CaseDigest] = []
+        var locations: [UUID: SnapshotLines.Location] = [:]
+        var setAside: [SetAsideLine] = []
     }
 
-    static func read(_ bytes: [UInt8]) throws -> CaseBook {
-        let lines = Lines(bytes)
-        guard let first = lines.first else { throw Failure(line: 1, reason: "error.parse.empty") }
-        guard first.complete else { throw Failure(line: 1, reason: "error.parse.truncated") }
+    /// Writes `book` as a new snapshot: changed cases encoded, the others' lines copied as
+    /// they are from the snapshot they were read from, set-aside lines last.
+    static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String,
+                      sealing: LineSealing) throws -> Contents {
+        let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
+                            count: book.count + book.setAside.count, generation: UUID().uuidString)
+        var contents = Contents(header: header)
+        contents.locations.reserveCapacity(book.count)
+        var buffer = try Array(Store.encoder.encode(header))
+        buffer.append(0x0A)
+        var written = 0
+        func add(_ line: [UInt8]) throws -> SnapshotLines.Location {
+            let location = SnapshotLines.Location(offset: written + buffer.count, length: line.count)
+            buffer.append(contentsOf: line)
+            buffer.append(0x0A)
+            if buffer.count > 1 << 20 {
+                try disk.write(fd, buffer, name: name)
+                written += buffer.count
+                buffer.removeAll(keepingCapacity: true)
+            }
+            return location
+        }
+        for digest in book.digests {
+            let line: [UInt8]
+            if let item = book.changed[digest.id] {
+                line = try sealing.seal(Array(Store.encoder.encode(item)))
+            } else if let snapshot = book.snapshot {
+                line = try snapshot.storedLine(digest.id)
+            } else {
+                throw Failure(line: 0, reason: "error.parse.rules")
+            }
+            contents.locations[digest.id] = try add(line)
+        }
+        for aside in book.setAside {
+            guard let snapshot = book.snapshot else { break }
+            let location = try add(snapshot.storedLine(at: aside.location))
+            contents.setAside.append(SetAsideLine(number: aside.number, reason: aside.reason, location: location))
+        }
+        try disk.write(fd, buffer, name: name)
+        contents.digests = book.digests
+        return contents
+    }
+
+    /// The header (first line) of a snapshot, from its first bytes.
+    static func header(_ bytes: [UInt8]) throws -> (Header, length: Int) {
+        guard !bytes.isEmpty else { throw Failure(line: 1, reason: "error.parse.empty") }
+        guard let end = bytes.firstIndex(of: 0x0A) else { throw Failure(line: 1, reason: "error.parse.truncated") }
+        let line = bytes[..<end]
         let header: Header
         do {
-            header = try Store.decoder.decode(Header.self, from: Data(bytes[first.range]))
+            header = try JSONDecoder.retour().decode(Header.self, from: Data(line))
         } catch {
             // A newer program may have changed the header's shape: say so rather than "damaged".
-            if let found = newerSchema(in: bytes[first.range]) { throw Failure(line: 1, reason: "", newerSchema: found) }
+            if let found = newerSchema(in: line) { throw Failure(line: 1, reason: "", newerSchema: found) }
             throw Failure(line: 1, reason: "error.parse.header")
         }
         guard header.format == format, header.count >= 0 else { throw Failure(line: 1, reason: "error.parse.header") }
         guard header.schemaVersion <= Schema.version else {
             throw Failure(line: 1, reason: "", newerSchema: header.schemaVersion)
         }
-        let caseLines = Array(lines.dropFirst())
+        return (header, end + 1)
+    }
+
+    /// Reads a whole snapshot, decoding every case on every core. A line that breaks the
+    /// model's rules (an id or a number seen on an earlier line) is set aside, not refused:
+    /// the others must open.
+    static func read(_ bytes: [UInt8], sealing: LineSealing) throws -> Contents {
+        let (header, _) = try Self.header(bytes)
+        let caseLines = Array(Lines(bytes).dropFirst())
         if let cut = caseLines.first(where: { !$0.complete }) {
             throw Failure(line: cut.number, reason: "error.parse.truncated")
         }
-        let cases = try decodeCases(caseLines, in: bytes)
-        guard cases.count == header.count else {
-            throw Failure(line: cases.count + 1, reason: "error.parse.count",
-                          detail: " (\(cases.count)/\(header.count))")
+        guard caseLines.count == header.count else {
+            throw Failure(line: min(caseLines.count, header.count) + 1, reason: "error.parse.count",
+                          detail: " (\(caseLines.count)/\(header.count))")
         }
-        do {
-            return try CaseBook(cases: cases, seq: header.seq)
-        } catch let error as ChangeError {
-            throw Failure(line: 1, reason: "error.parse.rules", detail: ruleDetail(error))
+        let digests = try inParallel(caseLines.count) { index in
+            let line = caseLines[index]
+            return CaseDigest(try decodeCase(bytes[line.range], sealing: sealing, line: line.number))
         }
+        var contents = Contents(header: header)
+        contents.locations.reserveCapacity(digests.count)
+        contents.digests.reserveCapacity(digests.count)
+        var numbers = Set<String>()
+        for (digest, line) in zip(digests, caseLines) {
+            let location = SnapshotLines.Location(offset: line.range.lowerBound, length: line.range.count)
+            let reason: String?
+            if contents.locations[digest.id] != nil {
+                reason = "check.setAside.duplicateID"
+            } else if !numbers.insert(digest.number).inserted {
+                reason = "check.setAside.duplicateNumber"
+            } else {
+                reason = nil
+            }
+            if let reason {
+                contents.setAside.append(SetAsideLine(number: digest.number, reason: reason, location: location))
+            } else {
+                contents.locations[digest.id] = location
+                contents.digests.append(digest)
+            }
+        }
+        return contents
     }
 
-    /// Decodes one case per line, on every core for large files: decoding is most of the time
-    /// it takes to open a data directory. The first damaged line (the lowest number) is reported.
-    static func decodeCases(_ lines: [Lines.Line], in bytes: [UInt8]) throws -> [Case] {
-        let parts = lines.count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-        let size = (lines.count + parts - 1) / max(1, parts)
-        final class Results: @unchecked Sendable {
-            // Each part writes only its own slot.
-            var cases: [[Case]]
-            var failures: [Failure?]
-            init(_ parts: Int) {
-                cases = Array(repeating: [], count: parts)
-                failures = Array(repeating: nil, count: parts)
-            }
+    /// One case line: unsealed, then decoded.
+    static func decodeCase(_ stored: ArraySlice<UInt8>, sealing: LineSealing, line: Int) throws -> Case {
+        let plain: [UInt8]
+        do {
+            plain = try sealing.open(stored)
+        } catch {
+            throw Failure(line: line, reason: "error.parse.sealed")
         }
-        let results = Results(parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            var decoded: [Case] = []
-            let range = min(lines.count, part * size)..<min(lines.count, (part + 1) * size)
-            decoded.reserveCapacity(range.count)
-            do {
-                for line in lines[range] {
-                    decoded.append(try decode(Case.self, from: bytes[line.range], line: line.number, decoder: decoder))
+        return try decode(Case.self, from: plain[...], line: line)
+    }
+
+    /// `body(i)` for every i in 0..<count, on every core when there are many; the error of the
+    /// lowest failing i is thrown.
+    static func inParallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let parts = count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+        let size = (count + parts - 1) / max(1, parts)
+        let results = ParallelResults<T>(parts)
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let range = min(count, part * size)..<min(count, (part + 1) * size)
+                var values: [T] = []
+                values.reserveCapacity(range.count)
+                for index in range {
+                    do {
+                        values.append(try body(index))
+                    } catch {
+                        results.failures[part] = (index, error)
+                        break
+                    }
                 }
-            } catch let failure as Failure {
-                results.failures[part] = failure
-            } catch {
-                results.failures[part] = Failure(line: 0, reason: "error.parse.json")
+                results.values[part] = values
             }
-            results.cases[part] = decoded
         }
-        if let failure = results.failures.compactMap({ $0 }).min(by: { $0.line < $1.line }) { throw failure }
-        return results.cases.flatMap { $0 }
+        if let (_, error) = results.failures.compactMap({ $0 }).min(by: { $0.0 < $1.0 }) { throw error }
+        return results.values.flatMap { $0 }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int,
-                                     decoder: JSONDecoder = Store.decoder) throws -> T {
+                                     decoder: JSONDecoder = JSONDecoder.retour()) throws -> T {
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
@@ -130,7 +199,7 @@ enum SnapshotFile {
     /// newer than this program's: its other fields may have changed shape.
     static func newerSchema(in bytes: ArraySlice<UInt8>) -> Int? {
         struct Probe: Decodable { let schemaVersion: Int }
-        guard let probe = try? Store.decoder.decode(Probe.self, from: Data(bytes)),
+        guard let probe = try? JSONDecoder.retour().decode(Probe.self, from: Data(bytes)),
               probe.schemaVersion > Schema.version else { return nil }
         return probe.schemaVersion
     }
@@ -156,6 +225,17 @@ enum SnapshotFile {
         if context.codingPath.isEmpty && last == nil && context.underlyingError != nil { return "JSON" }
         let names = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue } + (last.map { [$0] } ?? [])
         return names.isEmpty ? "JSON" : names.joined(separator: ".")
+    }
+}
+
+/// What the parts of `SnapshotFile.inParallel` produce; each part writes only its own slot.
+private final class ParallelResults<T>: @unchecked Sendable {
+    var values: [[T]]
+    var failures: [(Int, Error)?]
+
+    init(_ parts: Int) {
+        values = Array(repeating: [], count: parts)
+        failures = Array(repeating: nil, count: parts)
     }
 }
 
@@ -207,17 +287,23 @@ enum JournalFile {
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
     /// last line is left out of `goodLength`; a complete line that does not parse is an error.
-    static func replay(_ bytes: [UInt8], onto book: inout CaseBook) throws -> Replay {
+    static func replay(_ bytes: [UInt8], onto book: inout CaseBook, sealing: LineSealing) throws -> Replay {
         var replay = Replay()
         for line in Lines(bytes) {
             let lineNumber = line.number
             guard line.complete else { break }
             let entry: JournalEntry
+            let plain: [UInt8]
             do {
-                entry = try SnapshotFile.decode(JournalEntry.self, from: bytes[line.range], line: lineNumber)
+                plain = try sealing.open(bytes[line.range])
+            } catch {
+                throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.sealed")
+            }
+            do {
+                entry = try SnapshotFile.decode(JournalEntry.self, from: plain[...], line: lineNumber)
             } catch let failure as SnapshotFile.Failure {
                 // A newer program may have added kinds of change this one cannot decode.
-                if let found = SnapshotFile.newerSchema(in: bytes[line.range]) {
+                if let found = SnapshotFile.newerSchema(in: plain[...]) {
                     throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: found)
                 }
                 throw failure
@@ -230,6 +316,9 @@ enum JournalFile {
             if entry.seq <= book.seq { continue }  // Already in the snapshot.
             do {
                 try book.apply(entry)
+            } catch let failure as SnapshotFile.Failure {
+                // The snapshot line of the case it changes cannot be read.
+                throw failure
             } catch let error as ChangeError {
                 var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
                 if case .outOfSequence = error { failure.isSequenceGap = true }

@@ -10,6 +10,7 @@ public final class Store {
     public enum Files {
         public static let snapshot = "snapshot.jsonl"
         public static let journal = "journal.jsonl"
+        public static let index = "snapshot.index"
         public static let lock = "retour.lock"
         public static let backups = "backups"
     }
@@ -20,6 +21,8 @@ public final class Store {
     public let directory: URL
     /// Every file operation goes through it (tests put faults under it).
     let disk: FileSystem
+    /// How lines are stored: plain, or sealed with the directory's data key.
+    let sealing: LineSealing
     public private(set) var book: CaseBook
     /// Nil when this session may write; else why it may only read.
     public private(set) var readOnlyReason: StoreError?
@@ -48,9 +51,10 @@ public final class Store {
     /// `user` is who the lock file names as holder, for the notice other sessions show.
     public init(directory: URL, write: Bool = true,
                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
-                fileSystem: FileSystem = Disk.shared) throws {
+                fileSystem: FileSystem = Disk.shared, sealing: LineSealing = PlainLines()) throws {
         self.directory = directory
         self.disk = fileSystem
+        self.sealing = sealing
         self.book = CaseBook()
         let path = directory.path
         if disk.exists(path) && !disk.isDirectory(path) { throw StoreError.notADirectory(path) }
@@ -101,15 +105,19 @@ public final class Store {
         // The journal keeps whole seconds: the entry kept in memory is the one read back.
         let time = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
         let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
-        try book.check(entry)
-        var line = try Store.encoder.encode(entry)
+        do {
+            try book.check(entry)
+        } catch let failure as SnapshotFile.Failure {
+            throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
+        }
+        var line = try sealing.seal(Array(Store.encoder.encode(entry)))
         line.append(0x0A)
         if journalNeedsCut {
             try disk.truncate(journalFD, to: journalLength, name: Files.journal)
             journalNeedsCut = false
         }
         do {
-            try disk.write(journalFD, Array(line), name: Files.journal)
+            try disk.write(journalFD, line, name: Files.journal)
             try disk.sync(journalFD, name: Files.journal)
         } catch {
             // Take back whatever part of the line reached the file, so the next save starts clean.
@@ -118,14 +126,15 @@ public final class Store {
         }
         journalLength += line.count
         journalLines += 1
-        try! book.apply(entry)  // Checked above; applying cannot fail.
+        try! book.apply(entry)  // Checked above, and the case was read then: applying cannot fail.
         return entry
     }
 
     /// Folds the journal into a new snapshot: temp file 0600 → fsync → backup link of the old
     /// snapshot → rename → fsync directory → empty the journal. A crash at any point leaves
     /// either the old snapshot with the full journal or the new snapshot (whose sequence
-    /// number makes the old journal lines skipped).
+    /// number makes the old journal lines skipped). Unchanged cases are copied line for line,
+    /// so compacting costs about a copy of the file whatever the number of cases.
     public func compact() throws {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
@@ -133,10 +142,14 @@ public final class Store {
         let temporary = file(Files.snapshot + ".tmp")
         disk.remove(temporary)
         let fd = try disk.open(temporary, .create, name: Files.snapshot + ".tmp")
+        let contents: SnapshotFile.Contents
         do {
             defer { disk.close(fd) }
-            try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp")
+            contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp", sealing: sealing)
             try disk.sync(fd, name: Files.snapshot + ".tmp")
+        } catch let failure as SnapshotFile.Failure {
+            disk.remove(temporary)
+            throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
         } catch {
             disk.remove(temporary)
             throw error
@@ -150,11 +163,35 @@ public final class Store {
         }
         try disk.syncDirectory(directory.path, name: directory.path)
         snapshotSeq = book.seq
+        let snapshotFD = try disk.open(snapshotPath, .read, name: Files.snapshot)
+        book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing,
+                                      locations: contents.locations), setAside: contents.setAside)
         try disk.truncate(journalFD, to: 0, name: Files.journal)
         journalLength = 0
         journalLines = 0
         journalNeedsCut = false
         try disk.sync(journalFD, name: Files.journal)
+        writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
+    }
+
+    /// Writes the index of the snapshot just read or written. The index is a cache: when it
+    /// cannot be written the next opening reads the whole snapshot instead, so a failure here
+    /// is not worth refusing anything for.
+    private func writeIndex(_ contents: SnapshotFile.Contents, snapshotSize: Int) {
+        guard !isReadOnly, contents.header.generation != nil else { return }
+        let path = file(Files.index), temporary = file(Files.index + ".tmp")
+        disk.remove(temporary)
+        do {
+            let bytes = try IndexFile.encode(contents, snapshotSize: snapshotSize, sealing: sealing)
+            let fd = try disk.open(temporary, .create, name: Files.index)
+            defer { disk.close(fd) }
+            try disk.write(fd, bytes, name: Files.index)
+            try disk.sync(fd, name: Files.index)
+            try disk.rename(temporary, to: path, name: Files.index)
+        } catch {
+            disk.remove(temporary)
+            disk.remove(path)
+        }
     }
 
     /// Compacts (when this session may write) and releases the lock.
@@ -227,14 +264,24 @@ public final class Store {
         var snapshotInode: Int?
         if disk.exists(snapshotPath) {
             let fd = try disk.open(snapshotPath, .read, name: Files.snapshot)
-            defer { disk.close(fd) }
+            var kept = false
+            defer { if !kept { disk.close(fd) } }
             snapshotInode = disk.inode(fd)
-            let bytes = try disk.readAll(fd, name: Files.snapshot)
+            let size = try disk.size(fd, name: Files.snapshot)
+            let contents: SnapshotFile.Contents
             do {
-                book = try SnapshotFile.read(bytes)
+                if let indexed = try readIndex(snapshot: fd, size: size) {
+                    contents = indexed
+                } else {
+                    contents = try SnapshotFile.read(try disk.readAll(fd, name: Files.snapshot), sealing: sealing)
+                    writeIndex(contents, snapshotSize: size)
+                }
             } catch let failure as SnapshotFile.Failure {
                 throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
             }
+            let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: sealing, locations: contents.locations)
+            kept = true
+            book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq)
         } else {
             book = CaseBook()
         }
@@ -249,7 +296,7 @@ public final class Store {
         }
         let replay: JournalFile.Replay
         do {
-            replay = try JournalFile.replay(bytes, onto: &book)
+            replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing)
         } catch let failure as SnapshotFile.Failure {
             let error = failure.storeError(file: Files.journal, newestBackup: newestBackup())
             // A gap right after a snapshot may be a writer compacting under our feet.
@@ -269,6 +316,18 @@ public final class Store {
             try disk.truncate(fd, to: replay.goodLength, name: Files.journal)
             try disk.sync(fd, name: Files.journal)
         }
+    }
+
+    /// The snapshot's contents from the index, when the index belongs to this snapshot.
+    private func readIndex(snapshot fd: Int32, size: Int) throws -> SnapshotFile.Contents? {
+        let indexPath = file(Files.index)
+        guard disk.exists(indexPath),
+              let (header, _) = try? SnapshotFile.header(try disk.read(fd, at: 0, count: min(size, 1 << 16), name: Files.snapshot)),
+              header.generation != nil else { return nil }
+        guard let indexFD = try? disk.open(indexPath, .read, name: Files.index) else { return nil }
+        defer { disk.close(indexFD) }
+        guard let bytes = try? disk.readAll(indexFD, name: Files.index) else { return nil }
+        return IndexFile.decode(bytes, snapshot: header, snapshotSize: size, sealing: sealing)
     }
 
     private func currentInode(_ path: String) -> Int? {
@@ -323,9 +382,14 @@ public final class Store {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
+}
+
+extension JSONDecoder {
+    /// A decoder for Retour's files (dates in ISO 8601). One per thread: decoding is done on
+    /// every core.
+    static func retour() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }()
+    }
 }

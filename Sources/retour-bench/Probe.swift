@@ -100,7 +100,7 @@ struct Probe: ParsableCommand {
 
         var random = SystemRandomNumberGenerator()
         for _ in 0..<Probe.commitCount {
-            let item = store.book.cases.values.randomElement(using: &random)!
+            let item = store.book[store.book.digests.randomElement(using: &random)!.id]!
             var profile = item.profile
             profile.householdSize = profile.householdSize % 12 + 1
             let change = Change.editProfile(id: item.id, expectedVersion: item.version, profile: profile)

@@ -42,7 +42,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let store = try openForReading(session)
-        let cases = Array(store.book.cases.values)
+        let cases = try store.book.allCases()
         let today = CalendarDate.today()
         guard let out else {
             Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,

@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
             try? store.close()
             throw error
         }
-        let followUp = generate == nil || dryRun ? nil : FollowUpCount(store.book)
+        let followUp = generate == nil || dryRun ? nil : try FollowUpCount(store.book)
         try store.close()
         report(result, catalog: catalog)
         if let followUp {
@@ -101,9 +101,9 @@ struct ImportCommand: ParsableCommand {
     private struct FollowUpCount {
         var plans = 0, assessments = 0, referrals = 0, notes = 0, overdue = 0
 
-        init(_ book: CaseBook) {
+        init(_ book: CaseBook) throws {
             let today = CalendarDate.today()
-            for item in book.cases.values {
+            for item in try book.allCases() {
                 plans += item.plans.count
                 assessments += item.assessments.count
                 referrals += item.referrals.count

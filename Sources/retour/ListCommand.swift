@@ -57,7 +57,8 @@ struct ListCommand: ParsableCommand {
         let criteria = reference.tracks.criteria
         var text = ListCommand.header.joined(separator: "\t") + "\n"
         // Sorted by case number, as the case list shows them at first.
-        for item in store.book.cases.values.sorted(by: { $0.number < $1.number }) where query.matches(item) {
+        let matching = store.book.digests.filter(query.matches).sorted { $0.number < $1.number }
+        for item in try store.book.cases(matching.map(\.id)) {
             let profile = item.profile
             let cells = [
                 item.number, profile.familyName, profile.givenNames, profile.sex?.rawValue ?? "",

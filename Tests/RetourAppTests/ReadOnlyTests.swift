@@ -34,7 +34,7 @@ struct ReadOnlyTests {
         let harness = try Harness(secondSession: true)
         let writer = try #require(harness.firstSession)
         #expect(!harness.app.refreshFromDisk())
-        var profile = try #require(writer.book.cases.values.first).profile
+        var profile = try #require(try writer.book.allCases().first).profile
         profile.familyName = "Sangaré"
         profile.givenNames = "Oumou"
         try writer.commit(.register(id: UUID(), number: "TBK-000099", profile: profile), by: "moussa")

@@ -73,7 +73,7 @@ struct CaseQueryFilterTests {
     }
 
     func numbers(_ book: Book, _ query: CaseQuery) -> [String] {
-        query.filter(SearchIndex(book: book.book)).compactMap { book.book[$0]?.number }
+        query.filter(book.book).compactMap { book.book[$0]?.number }
     }
 
     @Test func trackKeepsTheCasesEnrolledInIt() throws {
@@ -102,8 +102,7 @@ struct CaseQueryFilterTests {
             #expect(numbers(book, CaseQuery(overdue: true, today: Self.march10)) == ["GAO-000001", "TBK-000001"])
             #expect(numbers(book, CaseQuery(overdue: true, today: CalendarDate(year: 2016, month: 1, day: 8)!)).isEmpty)
 
-            let index = SearchIndex(book: book.book)
-            let entry = try #require(index.entries.first { $0.id == book.maiga })
+            let entry = try #require(book.book.digest(book.maiga))
             #expect(entry.overdueSteps(on: Self.march1) == 2)
             #expect(entry.overdueSteps(on: Self.march10) == 3)
             #expect(entry.overdueSteps(on: CalendarDate(year: 2017, month: 1, day: 1)!) == 6)
@@ -186,8 +185,8 @@ struct CaseQueryFilterTests {
     @Test func aCaseMatchedDirectlyAgreesWithItsIndexEntry() throws {
         try Self.withBook { book in
             let criteria = F.reference.tracks.criteria
-            let index = SearchIndex(book: book.book)
-            for entry in index.entries {
+            let index = book.book
+            for entry in index.digests {
                 let item = try #require(book.book[entry.id])
                 for day in [Self.march1, Self.march10] {
                     #expect(entry.overdueSteps(on: day) == item.overdueSteps(on: day).count)
@@ -201,7 +200,7 @@ struct CaseQueryFilterTests {
                 CaseQuery(region: "ML07", worker: "awa traoré"), CaseQuery(cercle: "ML0701", overdue: false, today: Self.march1),
             ]
             for query in queries {
-                let direct = book.book.cases.values.filter(query.matches).map(\.id)
+                let direct = try book.book.allCases().filter(query.matches).map(\.id)
                 #expect(direct == query.filter(index))
             }
         }
@@ -209,12 +208,11 @@ struct CaseQueryFilterTests {
 
     @Test func updatingAnEntryRefreshesItsFollowUp() throws {
         try Self.withBook { book in
-            var index = SearchIndex(book: book.book)
-            #expect(CaseQuery(track: "women_agr").filter(index).isEmpty)
+            #expect(CaseQuery(track: "women_agr").filter(book.book).isEmpty)
             let plan = try #require(F.reference.tracks.plan(track: "women_agr", id: UUID(),
                                                              enrolledOn: CalendarDate(year: 2016, month: 1, day: 1)!))
             try book.store.commit(.enrol(id: book.cisse, plan: plan), by: "awa")
-            index.update(try #require(book.book[book.cisse]))
+            let index = book.book
             #expect(CaseQuery(track: "women_agr").filter(index) == [book.cisse])
             #expect(CaseQuery(overdue: true, today: Self.march1).filter(index) == [book.maiga, book.cisse])
             #expect(CaseQuery(status: .active).filter(index).count == 3)
@@ -228,7 +226,7 @@ struct CaseQueryFilterTests {
         let access: [Access] = [.full, .partial, .none, .unknown]
         // A thousand cases with plans and assessments, repeated: building entries is the index's
         // cost, paid once per change; the filters then compare codes and numbers.
-        let distinct = (0..<1_000).map { index -> SearchIndex.Entry in
+        let distinct = (0..<1_000).map { index -> CaseDigest in
             var item = Case(id: UUID(), number: String(format: "GAO-%06d", index + 1),
                             profile: F.profile(names[index % names.count], "Given \(index)", region: "ML07",
                                                cercle: index % 2 == 0 ? "ML0701" : "ML0703"),
@@ -239,10 +237,10 @@ struct CaseQueryFilterTests {
             item.plans = [tracks.plan(track: track, id: UUID(), enrolledOn: enrolled)!]
             item.assessments = [Assessment(id: UUID(), date: enrolled, assessor: "awa", ratings: Dictionary(
                 uniqueKeysWithValues: tracks.criteria.enumerated().map { ($1, Rating(access: access[(index + $0) % access.count])) }))]
-            return SearchIndex.Entry(item)
+            return CaseDigest(item)
         }
-        let index = SearchIndex(entries: Array((0..<100).map { _ in distinct }.joined()))
-        #expect(index.entries.count == 100_000)
+        let index = Array((0..<100).map { _ in distinct }.joined())
+        #expect(index.count == 100_000)
         let clock = ContinuousClock()
         var query = CaseQuery(track: "youth_entrepreneurship", overdue: true, gap: "documentation",
                               today: CalendarDate(year: 2016, month: 3, day: 1)!)

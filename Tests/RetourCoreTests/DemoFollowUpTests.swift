@@ -30,7 +30,7 @@ struct DemoFollowUpTests {
             let (first, result) = try generate(120, seed: 11, into: root.appendingPathComponent("a"))
             let (second, _) = try generate(120, seed: 11, into: root.appendingPathComponent("b"))
             #expect(result.imported.count == 120)
-            #expect(Array(first.book.cases.values) == Array(second.book.cases.values))
+            #expect(try first.book.allCases() == second.book.allCases())
         }
     }
 
@@ -38,7 +38,7 @@ struct DemoFollowUpTests {
         try F.withDirectory { root throws in
             let (store, result) = try generate(400, seed: 5, into: root)
             #expect(result.imported.count == 400)
-            let cases = Array(store.book.cases.values)
+            let cases = try store.book.allCases()
             func share(_ test: (Case) -> Bool) -> Double { Double(cases.filter(test).count) / Double(cases.count) }
             #expect((0.5...0.85).contains(share { !$0.plans.isEmpty }))
             #expect((0.3...0.8).contains(share { $0.plans.contains { $0.steps.contains { $0.status == .done } } }))
@@ -64,7 +64,7 @@ struct DemoFollowUpTests {
         try F.withDirectory { root throws in
             let (store, _) = try generate(200, seed: 9, into: root)
             let midnight = DemoPeople.moment(F.today, minutes: 0)
-            for item in store.book.cases.values {
+            for item in try store.book.allCases() {
                 #expect(item.timeline.first?.kind == "timeline.register")
                 #expect(item.timeline.map(\.at) == item.timeline.map(\.at).sorted(), "\(item.number)")
                 #expect(item.timeline.allSatisfy { $0.at < midnight }, "\(item.number)")
@@ -76,7 +76,7 @@ struct DemoFollowUpTests {
                 #expect(item.notes.allSatisfy { note in item.timeline.contains { $0.at == note.at } })
             }
             // Case numbers follow the days of registration within each region.
-            let gao = store.book.cases.values.filter { $0.number.hasPrefix("GAO-") }
+            let gao = try store.book.allCases().filter { $0.number.hasPrefix("GAO-") }
             #expect(gao.map(\.created.at) == gao.map(\.created.at).sorted())
         }
     }
@@ -84,10 +84,10 @@ struct DemoFollowUpTests {
     @Test func theFollowUpSurvivesTheSnapshot() throws {
         try F.withDirectory { root throws in
             let (store, _) = try generate(80, seed: 2, into: root)
-            let written = Array(store.book.cases.values)
+            let written = try store.book.allCases()
             try store.close()
             let reopened = try Store(directory: root)
-            #expect(Array(reopened.book.cases.values) == written)
+            #expect(try reopened.book.allCases() == written)
             try reopened.close()
             #expect(DataCheck.run(directory: root, reference: F.reference).isOK)
         }

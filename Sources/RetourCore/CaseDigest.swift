@@ -1,0 +1,216 @@
+import Foundation
+
+/// What the list, the search, the filters, duplicate detection and case numbering need of a
+/// case, kept in memory for every case. The whole case (plans, notes, timeline…) stays in the
+/// snapshot and is read when it is opened: that is what lets 100 000 cases open in a second.
+///
+/// Everything costly to compute (folding for search and sort) is computed once here and kept
+/// in the index file beside the snapshot, so opening does not fold anything again.
+public struct CaseDigest: Sendable, Equatable {
+    public let id: UUID
+    public let number: String
+    public let familyName: String
+    public let givenNames: String
+    public let sex: Sex?
+    public let dateOfBirth: CalendarDate?
+    public let ageEstimate: AgeEstimate?
+    public let category: Category?
+    /// P-codes.
+    public let region: String
+    public let cercle: String
+    public let status: CaseStatus
+    /// The case worker, as typed.
+    public let assignedTo: String
+    /// The case worker, folded.
+    public let worker: String
+    /// The full name, folded (the list sorts on it).
+    public let nameKey: String
+    /// Family and given names folded without spaces or apostrophes (duplicate detection).
+    public let compactFamilyName: String
+    public let compactGivenNames: String
+    /// Codes of the tracks the case is enrolled in.
+    public let tracks: [String]
+    /// Criteria whose current access is none or partial, in code order.
+    public let gaps: [String]
+    /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
+    let stepStatuses: UInt8
+    /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
+    /// ascending: overdue on any day is a comparison with the first.
+    let openPlanned: [Int32]
+    /// Folded number, names, phone and village, separated by newlines (which a folded
+    /// query word never holds), NUL-terminated for `strstr`.
+    let text: [CChar]
+
+    public init(_ item: Case) {
+        let profile = item.profile
+        id = item.id
+        number = item.number
+        familyName = profile.familyName
+        givenNames = profile.givenNames
+        sex = profile.sex
+        dateOfBirth = profile.dateOfBirth
+        ageEstimate = profile.ageEstimate
+        category = profile.category
+        region = profile.region
+        cercle = profile.cercle
+        status = item.status
+        assignedTo = profile.assignedTo
+        tracks = item.plans.map(\.track)
+        var statuses: UInt8 = 0
+        var planned: [Int32] = []
+        for plan in item.plans {
+            for step in plan.steps {
+                statuses |= CaseDigest.bit(step.status)
+                if step.isOpen { planned.append(CaseDigest.dayNumber(step.plannedOn)) }
+            }
+        }
+        stepStatuses = statuses
+        openPlanned = planned.sorted()
+        if item.assessments.isEmpty {
+            gaps = []
+        } else {
+            let criteria = Set(item.assessments.flatMap(\.ratings.keys)).sorted()
+            gaps = item.gaps(criteria: criteria)
+        }
+        // One fold for every field (folding costs per call and per character); the separator
+        // is a control character that folding keeps.
+        let folded = Fold.key([item.number, profile.familyName, profile.givenNames, profile.phone, profile.village,
+                               profile.assignedTo].joined(separator: "\u{1}"))
+            .split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+        func compact(_ text: String) -> String { String(text.filter { $0 != " " && $0 != "'" }) }
+        let field = { (index: Int) in index < folded.count ? folded[index] : "" }
+        worker = field(5)
+        nameKey = [field(1), field(2)].filter { !$0.isEmpty }.joined(separator: " ")
+        compactFamilyName = compact(field(1))
+        compactGivenNames = compact(field(2))
+        // "gao000042" for "GAO-000042", "agmohamedahmed" for "Ag Mohamed Ahmed".
+        let parts = folded.prefix(5) + [compact(field(0)), compactFamilyName + compactGivenNames,
+                                        profile.phone.filter { $0.isASCII && $0.isNumber }]
+        text = CaseDigest.cString(parts.joined(separator: "\n"))
+    }
+
+    public var fullName: String {
+        [familyName, givenNames].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// Year of birth, exact or estimated.
+    public var birthYear: Int? {
+        if let dateOfBirth { return dateOfBirth.year }
+        if let ageEstimate { return ageEstimate.asOf.year - ageEstimate.years }
+        return nil
+    }
+
+    public func age(on date: CalendarDate) -> Int? {
+        if let dateOfBirth { return dateOfBirth.years(until: date) }
+        if let ageEstimate { return ageEstimate.years + (date.year - ageEstimate.asOf.year) }
+        return nil
+    }
+
+    /// Whether a step of the case is in `status`.
+    public func hasStep(in status: StepStatus) -> Bool {
+        stepStatuses & CaseDigest.bit(status) != 0
+    }
+
+    /// Whether a step is overdue on `today`: planned before it and still open.
+    public func isOverdue(on today: CalendarDate) -> Bool {
+        guard let earliest = openPlanned.first else { return false }
+        return earliest < CaseDigest.dayNumber(today)
+    }
+
+    /// How many steps are overdue on `today`.
+    public func overdueSteps(on today: CalendarDate) -> Int {
+        let day = CaseDigest.dayNumber(today)
+        var count = 0
+        for planned in openPlanned {
+            guard planned < day else { break }
+            count += 1
+        }
+        return count
+    }
+
+    static func dayNumber(_ date: CalendarDate) -> Int32 {
+        Int32(date.year * 10_000 + date.month * 100 + date.day)
+    }
+
+    static func date(dayNumber: Int32) -> CalendarDate? {
+        let value = Int(dayNumber)
+        return CalendarDate(year: value / 10_000, month: value / 100 % 100, day: value % 100)
+    }
+
+    static func bit(_ status: StepStatus) -> UInt8 {
+        1 << UInt8(StepStatus.allCases.firstIndex(of: status)!)
+    }
+
+    static func cString<S: StringProtocol>(_ text: S) -> [CChar] {
+        text.utf8.compactMap { $0 == 0 ? nil : CChar(bitPattern: $0) } + [0]
+    }
+}
+
+// MARK: The index file's encoding
+
+extension CaseDigest {
+    func write(to out: inout BinaryWriter) {
+        out.uuid(id)
+        out.string(number)
+        out.string(familyName)
+        out.string(givenNames)
+        out.string(sex?.rawValue ?? "")
+        out.int(dateOfBirth.map { Int(CaseDigest.dayNumber($0)) } ?? 0)
+        out.int(ageEstimate.map { $0.years + 1 } ?? 0)
+        out.int(ageEstimate.map { Int(CaseDigest.dayNumber($0.asOf)) } ?? 0)
+        out.string(category?.rawValue ?? "")
+        out.string(region)
+        out.string(cercle)
+        out.string(status.rawValue)
+        out.string(assignedTo)
+        out.string(worker)
+        out.string(nameKey)
+        out.string(compactFamilyName)
+        out.string(compactGivenNames)
+        out.strings(tracks)
+        out.strings(gaps)
+        out.int(Int(stepStatuses))
+        out.int(openPlanned.count)
+        for day in openPlanned { out.int(Int(day)) }
+        out.bytes(text.dropLast().map { UInt8(bitPattern: $0) })
+    }
+
+    /// Reads what `write` wrote; throws on anything out of shape.
+    init(from input: inout BinaryReader) throws {
+        id = try input.uuid()
+        number = try input.string()
+        familyName = try input.string()
+        givenNames = try input.string()
+        sex = try input.code(Sex.self)
+        dateOfBirth = try CaseDigest.optionalDate(input.int())
+        let years = try input.int()
+        let asOf = try CaseDigest.optionalDate(input.int())
+        ageEstimate = years > 0 ? asOf.map { AgeEstimate(years: years - 1, asOf: $0) } : nil
+        category = try input.code(Category.self)
+        region = try input.string()
+        cercle = try input.string()
+        guard let status = try input.code(CaseStatus.self) else { throw BinaryReader.Malformed() }
+        self.status = status
+        assignedTo = try input.string()
+        worker = try input.string()
+        nameKey = try input.string()
+        compactFamilyName = try input.string()
+        compactGivenNames = try input.string()
+        tracks = try input.strings()
+        gaps = try input.strings()
+        stepStatuses = UInt8(truncatingIfNeeded: try input.int())
+        let count = try input.int()
+        guard count <= input.remaining else { throw BinaryReader.Malformed() }
+        var planned: [Int32] = []
+        planned.reserveCapacity(count)
+        for _ in 0..<count { planned.append(Int32(truncatingIfNeeded: try input.int())) }
+        openPlanned = planned
+        text = try input.bytes().map { CChar(bitPattern: $0) } + [0]
+    }
+
+    private static func optionalDate(_ value: Int) throws -> CalendarDate? {
+        guard value != 0 else { return nil }
+        guard let date = CaseDigest.date(dayNumber: Int32(truncatingIfNeeded: value)) else { throw BinaryReader.Malformed() }
+        return date
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The index beside the snapshot: every case's digest and where its line lies, so that opening
+/// a data directory reads this small file instead of decoding every case.
+///
+///     {"count":2,"format":"retour-index","generation":"…","schemaVersion":1,"snapshotSize":6142}
+///     <binary digests, sealed like every other line when the directory is encrypted>
+///
+/// It is a cache: it is trusted only when it names the snapshot's generation and size, and is
+/// rebuilt from the snapshot when missing, stale or damaged. Losing it costs time, never data.
+enum IndexFile {
+    static let format = "retour-index"
+    static let version = 1
+
+    struct Header: Codable {
+        var format: String
+        var schemaVersion: Int
+        var generation: String
+        var snapshotSize: Int
+        var count: Int
+    }
+
+    static func encode(_ contents: SnapshotFile.Contents, snapshotSize: Int, sealing: LineSealing) throws -> [UInt8] {
+        var body = BinaryWriter()
+        body.int(contents.digests.count)
+        for digest in contents.digests {
+            guard let location = contents.locations[digest.id] else { continue }
+            digest.write(to: &body)
+            body.int(location.offset)
+            body.int(location.length)
+        }
+        body.int(contents.setAside.count)
+        for aside in contents.setAside {
+            body.string(aside.number)
+            body.string(aside.reason)
+            body.int(aside.location.offset)
+            body.int(aside.location.length)
+        }
+        let header = Header(format: format, schemaVersion: version, generation: contents.header.generation ?? "",
+                            snapshotSize: snapshotSize, count: contents.digests.count)
+        var bytes = try Array(Store.encoder.encode(header))
+        bytes.append(0x0A)
+        bytes.append(contentsOf: try sealing.seal(body.buffer))
+        return bytes
+    }
+
+    /// The snapshot's contents as the index gives them, or nil when the index does not belong
+    /// to this snapshot (`header`, `snapshotSize`) or does not read whole.
+    static func decode(_ bytes: [UInt8], snapshot header: SnapshotFile.Header, snapshotSize: Int,
+                       sealing: LineSealing) -> SnapshotFile.Contents? {
+        guard let end = bytes.firstIndex(of: 0x0A),
+              let indexHeader = try? JSONDecoder.retour().decode(Header.self, from: Data(bytes[..<end])),
+              indexHeader.format == format, indexHeader.schemaVersion == version,
+              let generation = header.generation, indexHeader.generation == generation,
+              indexHeader.snapshotSize == snapshotSize,
+              let body = try? sealing.open(bytes[(end + 1)...]) else { return nil }
+        var input = BinaryReader(body)
+        var contents = SnapshotFile.Contents(header: header)
+        do {
+            let count = try input.int()
+            guard count >= 0, count <= input.remaining else { return nil }
+            contents.digests.reserveCapacity(count)
+            contents.locations.reserveCapacity(count)
+            for _ in 0..<count {
+                let digest = try CaseDigest(from: &input)
+                let location = try self.location(&input, within: snapshotSize)
+                guard contents.locations.updateValue(location, forKey: digest.id) == nil else { return nil }
+                contents.digests.append(digest)
+            }
+            let asideCount = try input.int()
+            guard asideCount >= 0, asideCount <= input.remaining else { return nil }
+            for _ in 0..<asideCount {
+                let number = try input.string()
+                let reason = try input.string()
+                contents.setAside.append(SetAsideLine(number: number, reason: reason,
+                                                      location: try location(&input, within: snapshotSize)))
+            }
+        } catch {
+            return nil
+        }
+        guard input.isAtEnd, contents.digests.count + contents.setAside.count == header.count,
+              Set(contents.digests.map(\.number)).count == contents.digests.count else { return nil }
+        return contents
+    }
+
+    private static func location(_ input: inout BinaryReader, within size: Int) throws -> SnapshotLines.Location {
+        let offset = try input.int(), length = try input.int()
+        guard offset > 0, length > 0, offset + length < size else { throw BinaryReader.Malformed() }
+        return SnapshotLines.Location(offset: offset, length: length)
+    }
+}

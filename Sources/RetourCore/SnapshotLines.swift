@@ -1,0 +1,57 @@
+import Foundation
+
+/// Where each case of a snapshot lies in its file, to read one case when it is needed
+/// (opening it, changing it) and to copy unchanged cases as they are into the next snapshot.
+///
+/// Holds the snapshot open: the store replaces the file by renaming a new one over it, and
+/// this one keeps reading the file it opened. Read-only after creation; reads use `pread`,
+/// which is safe from several threads.
+public final class SnapshotLines: @unchecked Sendable {
+    /// A case's stored line: its first byte and its length, without the newline.
+    public struct Location: Sendable, Equatable {
+        public let offset: Int
+        public let length: Int
+    }
+
+    let disk: FileSystem
+    let fd: Int32
+    let name: String
+    let sealing: LineSealing
+    private let locations: [UUID: Location]
+
+    init(disk: FileSystem, fd: Int32, name: String, sealing: LineSealing, locations: [UUID: Location]) {
+        self.disk = disk
+        self.fd = fd
+        self.name = name
+        self.sealing = sealing
+        self.locations = locations
+    }
+
+    deinit { disk.close(fd) }
+
+    func contains(_ id: UUID) -> Bool { locations[id] != nil }
+
+    /// The line of case `id` as stored (sealed when the directory is encrypted).
+    func storedLine(_ id: UUID) throws -> [UInt8] {
+        guard let location = locations[id] else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.rules") }
+        return try storedLine(at: location)
+    }
+
+    func storedLine(at location: Location) throws -> [UInt8] {
+        let bytes = try disk.read(fd, at: location.offset, count: location.length, name: name)
+        guard bytes.count == location.length else {
+            throw SnapshotFile.Failure(line: 0, reason: "error.parse.truncated")
+        }
+        return bytes
+    }
+
+    /// Case `id`, decoded from its line.
+    func read(_ id: UUID) throws -> Case {
+        let stored = try storedLine(id)
+        let item = try SnapshotFile.decodeCase(stored[...], sealing: sealing, line: 0)
+        // The index said this line holds this case; anything else means the file changed
+        // under the index.
+        guard item.id == id else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.changing") }
+        return item
+    }
+}
