@@ -154,10 +154,11 @@ public final class Store {
             disk.remove(temporary)
             throw error
         }
-        try keepBackup(of: snapshotPath)
         do {
+            try keepBackup(of: snapshotPath)
             try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
         } catch {
+            // A whole snapshot left behind would hold space on a disk that may be full.
             disk.remove(temporary)
             throw error
         }

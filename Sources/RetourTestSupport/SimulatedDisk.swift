@@ -189,46 +189,61 @@ public final class SimulatedDisk: FileSystem {
 
     /// An exact copy, pending changes included, without open files and faults.
     public func copy() -> SimulatedDisk {
-        let copy = SimulatedDisk(hardLinks: hardLinks)
-        copy.entries = entries
-        copy.durableEntries = durableEntries
-        copy.pendingEntries = pendingEntries
-        copy.nodes = nodes
-        copy.nextNode = nextNode
-        copy.writeOrder = writeOrder
-        return copy
+        return locked {
+            let copy = SimulatedDisk(hardLinks: hardLinks)
+            copy.entries = entries
+            copy.durableEntries = durableEntries
+            copy.pendingEntries = pendingEntries
+            copy.nodes = nodes
+            copy.nextNode = nextNode
+            copy.writeOrder = writeOrder
+            return copy
+        }
     }
 
     /// Stops the world after `count` more mutating operations (at once when 0): every later
-    /// operation, reads included, throws an I/O error, so that whatever used the disk is
-    /// abandoned as a power cut would leave it. Then `crash(_:)` gives the disk after restart.
+    /// one throws an I/O error and changes nothing, so that whatever used the disk is abandoned
+    /// as a power cut would leave it. Then `crash(_:)` gives the disk after the restart.
+    ///
+    /// Reads still answer from what is visible: they change nothing, and a process stopped by a
+    /// real power cut never sees them fail, so a failure there would test what cannot happen.
     public func crashAt(_ count: Int) {
-        if count <= 0 { isStopped = true } else { stopAfter = operationCount + count }
+        locked {
+            if count <= 0 { isStopped = true } else { stopAfter = operationCount + count }
+        }
     }
 
     /// Stops the world now.
     public func stop() {
-        isStopped = true
+        locked {
+            isStopped = true
+        }
     }
 
     /// Makes the `k`-th mutating operation from now (1 is the next one) fail once with `code`,
     /// doing nothing; a write given `partialWrite` first writes half of its bytes, as a write
     /// loop that fills the disk does.
     public func failAt(_ k: Int, with code: Int32, partialWrite: Bool = false) {
-        failures[operationCount + k] = (code, partialWrite)
+        locked {
+            failures[operationCount + k] = (code, partialWrite)
+        }
     }
 
     /// Makes every operation of the given kinds fail with `code` until `clearFaults()`, as a
     /// full disk (ENOSPC on writes) or a failing one (EIO) does.
     public func fail(_ kinds: Set<Operation>, with code: Int32) {
-        for kind in kinds { persistentFaults[kind] = code }
+        locked {
+            for kind in kinds { persistentFaults[kind] = code }
+        }
     }
 
     /// Removes every fault not yet injected (the disk is "freed").
     public func clearFaults() {
-        failures = [:]
-        persistentFaults = [:]
-        stopAfter = nil
+        locked {
+            failures = [:]
+            persistentFaults = [:]
+            stopAfter = nil
+        }
     }
 
     // MARK: Crashing
@@ -255,54 +270,56 @@ public final class SimulatedDisk: FileSystem {
     /// The disk after a power cut now and a restart: everything durable, and what `crash`
     /// keeps of the rest. Files no entry names any more are gone.
     public func crash(_ crash: Crash) -> SimulatedDisk {
-        var namespace = durableEntries
-        for change in pendingEntries.prefix(crash.entries.count(of: pendingEntries.count)) {
-            for (path, entry) in change.entries { namespace[path] = entry }
-        }
-        // An entry whose directory did not survive is unreachable.
-        for path in namespace.keys.sorted(by: { depth($0) < depth($1) }) where path != "/" {
-            if let parent = SimulatedDisk.parent(of: path), namespace[parent] != .directory { namespace[path] = nil }
-        }
-        var torn: (node: Int, index: Int, tear: Tear)?
-        if case .tornLast(let tear) = crash.writes {
-            var newest = -1
-            for (id, node) in nodes {
-                for (index, change) in node.pending.enumerated() {
-                    if case .write(_, _, let order) = change, order > newest {
-                        newest = order
-                        torn = (id, index, tear)
-                    }
-                }
+        return locked {
+            var namespace = durableEntries
+            for change in pendingEntries.prefix(crash.entries.count(of: pendingEntries.count)) {
+                for (path, entry) in change.entries { namespace[path] = entry }
             }
-        }
-        let result = SimulatedDisk(hardLinks: hardLinks)
-        result.nextNode = nextNode
-        for (path, entry) in namespace {
-            if case .file(let id) = entry, result.nodes[id] == nil, let node = nodes[id] {
-                var bytes = node.durable
-                switch crash.writes {
-                case .dropped:
-                    break
-                case .kept:
-                    bytes = node.visible
-                case .tornLast:
+            // An entry whose directory did not survive is unreachable.
+            for path in namespace.keys.sorted(by: { depth($0) < depth($1) }) where path != "/" {
+                if let parent = SimulatedDisk.parent(of: path), namespace[parent] != .directory { namespace[path] = nil }
+            }
+            var torn: (node: Int, index: Int, tear: Tear)?
+            if case .tornLast(let tear) = crash.writes {
+                var newest = -1
+                for (id, node) in nodes {
                     for (index, change) in node.pending.enumerated() {
-                        if let torn, torn.node == id, index >= torn.index {
-                            if index == torn.index, case .write(let offset, let data, let order) = change {
-                                let kept = Array(data.prefix(torn.tear.kept(of: data.count)))
-                                DataChange.write(offset: offset, bytes: kept, order: order).apply(to: &bytes)
-                            }
-                            continue
+                        if case .write(_, _, let order) = change, order > newest {
+                            newest = order
+                            torn = (id, index, tear)
                         }
-                        change.apply(to: &bytes)
                     }
                 }
-                result.nodes[id] = Node(durable: bytes, visible: bytes, pending: [], version: node.version + 1)
             }
-            result.entries[path] = entry
+            let result = SimulatedDisk(hardLinks: hardLinks)
+            result.nextNode = nextNode
+            for (path, entry) in namespace {
+                if case .file(let id) = entry, result.nodes[id] == nil, let node = nodes[id] {
+                    var bytes = node.durable
+                    switch crash.writes {
+                    case .dropped:
+                        break
+                    case .kept:
+                        bytes = node.visible
+                    case .tornLast:
+                        for (index, change) in node.pending.enumerated() {
+                            if let torn, torn.node == id, index >= torn.index {
+                                if index == torn.index, case .write(let offset, let data, let order) = change {
+                                    let kept = Array(data.prefix(torn.tear.kept(of: data.count)))
+                                    DataChange.write(offset: offset, bytes: kept, order: order).apply(to: &bytes)
+                                }
+                                continue
+                            }
+                            change.apply(to: &bytes)
+                        }
+                    }
+                    result.nodes[id] = Node(durable: bytes, visible: bytes, pending: [], version: node.version + 1)
+                }
+                result.entries[path] = entry
+            }
+            result.durableEntries = result.entries
+            return result
         }
-        result.durableEntries = result.entries
-        return result
     }
 
     /// The visible files: path → content.
@@ -322,221 +339,264 @@ public final class SimulatedDisk: FileSystem {
     /// Writes `bytes` as the whole durable content of `path` (its directory must exist), for
     /// tests that start from given files.
     public func place(_ bytes: [UInt8], at path: String) throws {
-        let path = SimulatedDisk.normalized(path)
-        guard let parent = SimulatedDisk.parent(of: path), entries[parent] == .directory else {
-            throw FileError(operation: .create, file: path, code: ENOENT)
+        try locked {
+            let path = SimulatedDisk.normalized(path)
+            guard let parent = SimulatedDisk.parent(of: path), entries[parent] == .directory else {
+                throw FileError(operation: .create, file: path, code: ENOENT)
+            }
+            let id: Int
+            if case .file(let existing)? = entries[path] {
+                id = existing
+            } else {
+                id = nextNode
+                nextNode += 1
+            }
+            nodes[id] = Node(durable: bytes, visible: bytes, pending: [], version: (nodes[id]?.version ?? 0) + 1)
+            entries[path] = .file(id)
+            durableEntries[path] = .file(id)
         }
-        let id: Int
-        if case .file(let existing)? = entries[path] {
-            id = existing
-        } else {
-            id = nextNode
-            nextNode += 1
-        }
-        nodes[id] = Node(durable: bytes, visible: bytes, pending: [], version: (nodes[id]?.version ?? 0) + 1)
-        entries[path] = .file(id)
-        durableEntries[path] = .file(id)
     }
 
     // MARK: FileSystem
 
     public func open(_ path: String, _ mode: OpenMode, name: String) throws -> Int32 {
-        let path = SimulatedDisk.normalized(path)
-        let failure: FileError.Operation = mode == .read ? .read : (mode == .create ? .create : .open)
-        let existing = entries[path]
-        if existing == .directory { throw FileError(operation: failure, file: name, code: EISDIR) }
-        let id: Int
-        switch (mode, existing) {
-        case (.read, .file(let node)?), (.write, .file(let node)?), (.append, .file(let node)?):
-            try checkStopped(failure, name)
-            id = node
-        case (.create, .file?):
-            try begin(.create, "create \(name)", failure, name)
-            throw FileError(operation: failure, file: name, code: EEXIST)
-        case (.create, nil), (.append, nil):
-            try begin(.create, "create \(name)", failure, name)
-            guard let parent = SimulatedDisk.parent(of: path), entries[parent] == .directory else {
+        return try locked {
+            let path = SimulatedDisk.normalized(path)
+            let failure: FileError.Operation = mode == .read ? .read : (mode == .create ? .create : .open)
+            let existing = entries[path]
+            if existing == .directory { throw FileError(operation: failure, file: name, code: EISDIR) }
+            let id: Int
+            switch (mode, existing) {
+            case (.read, .file(let node)?), (.write, .file(let node)?), (.append, .file(let node)?):
+                id = node
+            case (.create, .file?):
+                try begin(.create, "create \(name)", failure, name)
+                throw FileError(operation: failure, file: name, code: EEXIST)
+            case (.create, nil), (.append, nil):
+                try begin(.create, "create \(name)", failure, name)
+                guard let parent = SimulatedDisk.parent(of: path), entries[parent] == .directory else {
+                    throw FileError(operation: failure, file: name, code: ENOENT)
+                }
+                id = nextNode
+                nextNode += 1
+                nodes[id] = Node()
+                setEntries("create \(name)", [(path, .file(id))])
+            default:
                 throw FileError(operation: failure, file: name, code: ENOENT)
             }
-            id = nextNode
-            nextNode += 1
-            nodes[id] = Node()
-            setEntries("create \(name)", [(path, .file(id))])
-        default:
-            try checkStopped(failure, name)
-            throw FileError(operation: failure, file: name, code: ENOENT)
+            let fd = nextHandle
+            nextHandle += 1
+            handles[fd] = Handle(node: id, mode: mode)
+            return fd
         }
-        let fd = nextHandle
-        nextHandle += 1
-        handles[fd] = Handle(node: id, mode: mode)
-        return fd
     }
 
     public func close(_ fd: Int32) {
-        handles[fd] = nil
+        locked {
+            handles[fd] = nil
+        }
     }
 
     public func write(_ fd: Int32, _ bytes: [UInt8], name: String) throws {
-        var handle = try self.handle(fd, .write, name)
-        guard handle.mode != .read else { throw FileError(operation: .write, file: name, code: EBADF) }
-        let offset = handle.mode == .append ? nodes[handle.node]!.visible.count : handle.position
-        do {
-            try begin(.write, "write \(name) (\(bytes.count) bytes)", .write, name)
-        } catch let failure as InjectedFailure {
-            if failure.partialWrite && bytes.count > 1 {
-                apply(.write(offset: offset, bytes: Array(bytes.prefix(bytes.count / 2)), order: nextWriteOrder()),
-                      to: handle.node)
+        try locked {
+            var handle = try self.handle(fd, .write, name)
+            guard handle.mode != .read else { throw FileError(operation: .write, file: name, code: EBADF) }
+            let offset = handle.mode == .append ? nodes[handle.node]!.visible.count : handle.position
+            do {
+                try begin(.write, "write \(name) (\(bytes.count) bytes)", .write, name)
+            } catch let failure as InjectedFailure {
+                if failure.partialWrite && bytes.count > 1 {
+                    apply(.write(offset: offset, bytes: Array(bytes.prefix(bytes.count / 2)), order: nextWriteOrder()),
+                          to: handle.node)
+                }
+                throw failure.error
             }
-            throw failure.error
+            apply(.write(offset: offset, bytes: bytes, order: nextWriteOrder()), to: handle.node)
+            handle.position = offset + bytes.count
+            handles[fd] = handle
         }
-        apply(.write(offset: offset, bytes: bytes, order: nextWriteOrder()), to: handle.node)
-        handle.position = offset + bytes.count
-        handles[fd] = handle
     }
 
     public func read(_ fd: Int32, at offset: Int, count: Int, name: String) throws -> [UInt8] {
-        let handle = try self.handle(fd, .read, name)
-        try checkStopped(.read, name)
-        let bytes = nodes[handle.node]!.visible
-        guard offset < bytes.count else { return [] }
-        return Array(bytes[offset..<min(bytes.count, offset + count)])
+        return try locked {
+            let handle = try self.handle(fd, .read, name)
+            let bytes = nodes[handle.node]!.visible
+            guard offset < bytes.count else { return [] }
+            return Array(bytes[offset..<min(bytes.count, offset + count)])
+        }
     }
 
     public func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
-        var handle = try self.handle(fd, .read, name)
-        try checkStopped(.read, name)
-        let bytes = nodes[handle.node]!.visible
-        let start = min(handle.position, bytes.count)
-        handle.position = bytes.count
-        handles[fd] = handle
-        return Array(bytes[start...])
+        return try locked {
+            var handle = try self.handle(fd, .read, name)
+            let bytes = nodes[handle.node]!.visible
+            let start = min(handle.position, bytes.count)
+            handle.position = bytes.count
+            handles[fd] = handle
+            return Array(bytes[start...])
+        }
     }
 
     public func size(_ fd: Int32, name: String) throws -> Int {
-        let handle = try self.handle(fd, .read, name)
-        try checkStopped(.read, name)
-        return nodes[handle.node]!.visible.count
+        return try locked {
+            let handle = try self.handle(fd, .read, name)
+            return nodes[handle.node]!.visible.count
+        }
     }
 
     public func sync(_ fd: Int32, name: String) throws {
-        let handle = try self.handle(fd, .sync, name)
-        try begin(.sync, "sync \(name)", .sync, name)
-        nodes[handle.node]!.durable = nodes[handle.node]!.visible
-        nodes[handle.node]!.pending = []
+        try locked {
+            let handle = try self.handle(fd, .sync, name)
+            try begin(.sync, "sync \(name)", .sync, name)
+            nodes[handle.node]!.durable = nodes[handle.node]!.visible
+            nodes[handle.node]!.pending = []
+        }
     }
 
     public func truncate(_ fd: Int32, to length: Int, name: String) throws {
-        let handle = try self.handle(fd, .write, name)
-        guard handle.mode != .read else { throw FileError(operation: .write, file: name, code: EINVAL) }
-        try begin(.truncate, "truncate \(name) to \(length)", .write, name)
-        apply(.truncate(length), to: handle.node)
+        try locked {
+            let handle = try self.handle(fd, .write, name)
+            guard handle.mode != .read else { throw FileError(operation: .write, file: name, code: EINVAL) }
+            try begin(.truncate, "truncate \(name) to \(length)", .write, name)
+            apply(.truncate(length), to: handle.node)
+        }
     }
 
     public func syncDirectory(_ directory: String, name: String) throws {
-        let directory = SimulatedDisk.normalized(directory)
-        try begin(.syncDirectory, "sync directory \(directory)", .sync, name)
-        guard entries[directory] == .directory else { throw FileError(operation: .sync, file: name, code: ENOENT) }
-        for index in pendingEntries.indices {
-            pendingEntries[index].entries.removeAll { SimulatedDisk.parent(of: $0.path) == directory }
-        }
-        pendingEntries.removeAll { $0.entries.isEmpty }
-        for path in Set(entries.keys).union(durableEntries.keys) where SimulatedDisk.parent(of: path) == directory {
-            durableEntries[path] = entries[path]
+        try locked {
+            let directory = SimulatedDisk.normalized(directory)
+            try begin(.syncDirectory, "sync directory \(directory)", .sync, name)
+            guard entries[directory] == .directory else { throw FileError(operation: .sync, file: name, code: ENOENT) }
+            for index in pendingEntries.indices {
+                pendingEntries[index].entries.removeAll { SimulatedDisk.parent(of: $0.path) == directory }
+            }
+            pendingEntries.removeAll { $0.entries.isEmpty }
+            for path in Set(entries.keys).union(durableEntries.keys) where SimulatedDisk.parent(of: path) == directory {
+                durableEntries[path] = entries[path]
+            }
         }
     }
 
     public func rename(_ source: String, to target: String, name: String) throws {
-        let source = SimulatedDisk.normalized(source)
-        let target = SimulatedDisk.normalized(target)
-        try begin(.rename, "rename \(SimulatedDisk.lastComponent(source)) → \(name)", .rename, name)
-        guard let entry = entries[source] else { throw FileError(operation: .rename, file: name, code: ENOENT) }
-        guard let parent = SimulatedDisk.parent(of: target), entries[parent] == .directory else {
-            throw FileError(operation: .rename, file: name, code: ENOENT)
+        try locked {
+            let source = SimulatedDisk.normalized(source)
+            let target = SimulatedDisk.normalized(target)
+            try begin(.rename, "rename \(SimulatedDisk.lastComponent(source)) → \(name)", .rename, name)
+            guard let entry = entries[source] else { throw FileError(operation: .rename, file: name, code: ENOENT) }
+            guard let parent = SimulatedDisk.parent(of: target), entries[parent] == .directory else {
+                throw FileError(operation: .rename, file: name, code: ENOENT)
+            }
+            if entries[target] == .directory { throw FileError(operation: .rename, file: name, code: EISDIR) }
+            guard source != target else { return }
+            setEntries("rename \(SimulatedDisk.lastComponent(source)) → \(name)", [(source, nil), (target, entry)])
         }
-        if entries[target] == .directory { throw FileError(operation: .rename, file: name, code: EISDIR) }
-        guard source != target else { return }
-        setEntries("rename \(SimulatedDisk.lastComponent(source)) → \(name)", [(source, nil), (target, entry)])
     }
 
     public func link(_ source: String, to target: String) -> Bool {
-        let source = SimulatedDisk.normalized(source)
-        let target = SimulatedDisk.normalized(target)
-        let label = "link \(SimulatedDisk.lastComponent(source)) → \(SimulatedDisk.lastComponent(target))"
-        guard (try? begin(.link, label, .create, target)) != nil, hardLinks else { return false }
-        guard case .file(let id)? = entries[source], entries[target] == nil,
-              let parent = SimulatedDisk.parent(of: target), entries[parent] == .directory else { return false }
-        setEntries(label, [(target, .file(id))])
-        return true
+        return locked {
+            let source = SimulatedDisk.normalized(source)
+            let target = SimulatedDisk.normalized(target)
+            let label = "link \(SimulatedDisk.lastComponent(source)) → \(SimulatedDisk.lastComponent(target))"
+            guard (try? begin(.link, label, .create, target)) != nil, hardLinks else { return false }
+            guard case .file(let id)? = entries[source], entries[target] == nil,
+                  let parent = SimulatedDisk.parent(of: target), entries[parent] == .directory else { return false }
+            setEntries(label, [(target, .file(id))])
+            return true
+        }
     }
 
     public func remove(_ path: String) {
-        let path = SimulatedDisk.normalized(path)
-        let label = "remove \(SimulatedDisk.lastComponent(path))"
-        guard (try? begin(.remove, label, .remove, path)) != nil, case .file? = entries[path] else { return }
-        setEntries(label, [(path, nil)])
+        locked {
+            let path = SimulatedDisk.normalized(path)
+            let label = "remove \(SimulatedDisk.lastComponent(path))"
+            guard (try? begin(.remove, label, .remove, path)) != nil, case .file? = entries[path] else { return }
+            setEntries(label, [(path, nil)])
+        }
     }
 
     public func exists(_ path: String) -> Bool {
-        entries[SimulatedDisk.normalized(path)] != nil
+        return locked {
+            entries[SimulatedDisk.normalized(path)] != nil
+        }
     }
 
     public func isDirectory(_ path: String) -> Bool {
-        entries[SimulatedDisk.normalized(path)] == .directory
+        return locked {
+            entries[SimulatedDisk.normalized(path)] == .directory
+        }
     }
 
     public func makeDirectory(_ path: String, name: String) throws {
-        let path = SimulatedDisk.normalized(path)
-        switch entries[path] {
-        case .directory?:
-            try checkStopped(.create, name)
-        case .file?:
-            try begin(.create, "make directory \(name)", .create, name)
-            throw FileError(operation: .create, file: name, code: EEXIST)
-        case nil:
-            try begin(.create, "make directory \(name)", .create, name)
-            // Missing parents are made too, as the real one does.
-            var missing: [String] = []
-            var current: String? = path
-            while let next = current, entries[next] == nil {
-                missing.append(next)
-                current = SimulatedDisk.parent(of: next)
+        try locked {
+            let path = SimulatedDisk.normalized(path)
+            switch entries[path] {
+            case .directory?:
+                break
+            case .file?:
+                try begin(.create, "make directory \(name)", .create, name)
+                throw FileError(operation: .create, file: name, code: EEXIST)
+            case nil:
+                try begin(.create, "make directory \(name)", .create, name)
+                // Missing parents are made too, as the real one does.
+                var missing: [String] = []
+                var current: String? = path
+                while let next = current, entries[next] == nil {
+                    missing.append(next)
+                    current = SimulatedDisk.parent(of: next)
+                }
+                if let current, entries[current] != .directory {
+                    throw FileError(operation: .create, file: name, code: ENOTDIR)
+                }
+                setEntries("make directory \(name)", missing.reversed().map { ($0, .directory) })
             }
-            if let current, entries[current] != .directory {
-                throw FileError(operation: .create, file: name, code: ENOTDIR)
-            }
-            setEntries("make directory \(name)", missing.reversed().map { ($0, .directory) })
         }
     }
 
     public func contents(of directory: String) -> [String] {
-        let directory = SimulatedDisk.normalized(directory)
-        guard entries[directory] == .directory else { return [] }
-        return entries.keys.filter { SimulatedDisk.parent(of: $0) == directory && $0 != directory }
-            .map(SimulatedDisk.lastComponent).sorted()
+        return locked {
+            let directory = SimulatedDisk.normalized(directory)
+            guard entries[directory] == .directory else { return [] }
+            return entries.keys.filter { SimulatedDisk.parent(of: $0) == directory && $0 != directory }
+                .map(SimulatedDisk.lastComponent).sorted()
+        }
     }
 
     public func signature(_ path: String) -> [Int]? {
-        switch entries[SimulatedDisk.normalized(path)] {
-        case .file(let id)?:
-            let node = nodes[id]!
-            return [id, node.visible.count, node.version, 0]
-        case .directory?:
-            return [0, 0, 0, 0]
-        case nil:
-            return nil
+        return locked {
+            switch entries[SimulatedDisk.normalized(path)] {
+            case .file(let id)?:
+                let node = nodes[id]!
+                return [id, node.visible.count, node.version, 0]
+            case .directory?:
+                return [0, 0, 0, 0]
+            case nil:
+                return nil
+            }
         }
     }
 
     public func inode(_ fd: Int32) -> Int? {
-        handles[fd]?.node
+        return locked {
+            handles[fd]?.node
+        }
     }
 
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
-        try checkStopped(.lock, name)
-        return Lock()
+        return try locked {
+            return Lock()
+        }
     }
 
     // MARK: Helpers
+
+    /// Every public entry point holds it: snapshot lines are read from several threads.
+    private let mutex = NSLock()
+
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return try body()
+    }
 
     private struct InjectedFailure: Error {
         let error: FileError

@@ -133,7 +133,7 @@ struct CrashAtEveryOperationTests {
 
     /// Cuts the power after each operation of the save, and restarts with every outcome.
     func crashAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
-        let before = BookState(try Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
         let dry = scenario.base.copy()
         var confirmedDry = false
         do {
@@ -142,7 +142,7 @@ struct CrashAtEveryOperationTests {
         }
         let count = dry.operationCount
         tally.operations[scenario.name] = count
-        let after = BookState(try Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
         #expect(count > 0, "\(scenario.name)")
         if scenario.changesBook {
             #expect(confirmedDry, "\(scenario.name)")
@@ -183,7 +183,13 @@ struct CrashAtEveryOperationTests {
             Issue.record("\(label): the directory does not open: \(error)", sourceLocation: sourceLocation)
             return
         }
-        let state = BookState(store.book)
+        let state: BookState
+        do {
+            state = try BookState(store.book)
+        } catch {
+            Issue.record("\(label): the cases do not read: \(error)", sourceLocation: sourceLocation)
+            return
+        }
         if !allowed.contains(state) {
             let what = allowed.count == 1 ? "a confirmed change was lost" : "neither the state before nor the state after"
             Issue.record("\(label): \(what): \(state), expected \(allowed.map(\.description).joined(separator: " or "))",
@@ -191,12 +197,12 @@ struct CrashAtEveryOperationTests {
         }
         do {
             try register(store, sampleProfile("Traoré", "Après"), prefix: "MPT")
-            let expected = BookState(store.book)
+            let expected = try BookState(store.book)
             try store.close()
-            #expect(BookState(try Simulated.open(disk.copy(), at: scenario.directory).book) == expected,
+            #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory).book) == expected,
                     "\(label): reopened", sourceLocation: sourceLocation)
             let durable = disk.crash(.init(writes: .dropped, entries: .undone))
-            #expect(BookState(try Simulated.open(durable, at: scenario.directory).book) == expected,
+            #expect(try BookState(Simulated.open(durable, at: scenario.directory).book) == expected,
                     "\(label): a closed session is durable", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(label): the directory is not usable after the restart: \(error)", sourceLocation: sourceLocation)
@@ -209,14 +215,14 @@ struct CrashAtEveryOperationTests {
     /// error): the error is a `FileError`, nothing changes in memory or on disk for a save not
     /// confirmed, and once the fault is gone the same save goes through.
     func failAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
-        let before = BookState(try Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
         let dry = scenario.base.copy()
         let count = try {
             let store = try Simulated.open(dry, at: scenario.directory)
             try scenario.save(store) {}
             return dry.operationCount
         }()
-        let after = BookState(try Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
         for k in 1...count {
             for (code, partial) in [(ENOSPC, true), (EIO, false)] {
                 tally.failures += 1
@@ -235,7 +241,7 @@ struct CrashAtEveryOperationTests {
                     #expect(error.code == code, "\(label): \(error)")
                     let failed = disk.operations.last ?? ""
                     if let store {
-                        #expect(BookState(store.book) == (confirmed ? after : before), "\(label) (\(failed)): the book in memory changed")
+                        #expect(try BookState(store.book) == (confirmed ? after : before), "\(label) (\(failed)): the book in memory changed")
                         if !confirmed && scenario.failureKeepsBytes {
                             #expect(disk.files == filesBefore, "\(label) (\(failed)): the files changed")
                         }
@@ -244,7 +250,7 @@ struct CrashAtEveryOperationTests {
                     let allowed = confirmed ? [after] : [before, after]
                     for (view, copy) in [("now", disk.copy()), ("after a power cut", disk.crash(.init(writes: .dropped, entries: .undone)))] {
                         do {
-                            let state = BookState(try Simulated.open(copy, at: scenario.directory, write: false).book)
+                            let state = try BookState(Simulated.open(copy, at: scenario.directory, write: false).book)
                             #expect(allowed.contains(state), "\(label) (\(failed)), read \(view): \(state)")
                         } catch {
                             Issue.record("\(label) (\(failed)), read \(view): does not open: \(error)")
@@ -261,11 +267,11 @@ struct CrashAtEveryOperationTests {
                         try scenario.save(retry) { confirmed = true }
                     }
                     store = nil
-                    let reopened = BookState(try Simulated.open(disk.copy(), at: scenario.directory).book)
+                    let reopened = try BookState(Simulated.open(disk.copy(), at: scenario.directory).book)
                     #expect(reopened == after, "\(label): after the retry \(reopened), expected \(after)")
                     // What the retry confirmed is durable.
                     let durable = disk.crash(.init(writes: .dropped, entries: .undone))
-                    let survived = BookState(try Simulated.open(durable, at: scenario.directory).book)
+                    let survived = try BookState(Simulated.open(durable, at: scenario.directory).book)
                     // Known gap: a new data directory whose parent was missing too, when syncing the
                     // grandparent failed: the next opening cannot tell that the parent was just made.
                     let grandparent = scenario.directory.deletingLastPathComponent().deletingLastPathComponent().path

@@ -39,7 +39,7 @@ enum Simulated {
         for entry in followUp.entries {
             try first.commit(entry.change, by: entry.by, at: entry.at)
         }
-        #expect(first.book.cases == followUp.book.cases)
+        #expect(try first.book.allCases() == followUp.book.allCases())
         try first.close()
         for session in 1..<max(1, closedSessions) {
             let store = try Store(directory: directory, user: author, fileSystem: disk)
@@ -59,14 +59,19 @@ enum Simulated {
     }
 }
 
-/// What a book holds, compared whole: every case, in order, and the sequence number.
+/// What a book holds, compared whole: every case, in order, as read back in full, with the
+/// digests lists and searches use, the lines set aside and the sequence number.
 struct BookState: Equatable, CustomStringConvertible {
     let seq: Int
     let cases: [Case]
+    let digests: [CaseDigest]
+    let setAside: [SetAsideLine]
 
-    init(_ book: CaseBook) {
+    init(_ book: CaseBook) throws {
         seq = book.seq
-        cases = Array(book.cases.values)
+        cases = try book.allCases()
+        digests = book.digests
+        setAside = book.setAside
     }
 
     var description: String { "seq \(seq), \(cases.count) case(s)" }
