@@ -406,8 +406,11 @@ public final class SimulatedDisk: FileSystem {
                 try begin(.write, "write \(name) (\(bytes.count) bytes)", .write, name)
             } catch let failure as InjectedFailure {
                 if failure.partialWrite && bytes.count > 1 {
-                    apply(.write(offset: offset, bytes: Array(bytes.prefix(bytes.count / 2)), order: nextWriteOrder()),
-                          to: handle.node)
+                    // The part written moves the file position, as a short write(2) does.
+                    let part = Array(bytes.prefix(bytes.count / 2))
+                    apply(.write(offset: offset, bytes: part, order: nextWriteOrder()), to: handle.node)
+                    handle.position = offset + part.count
+                    handles[fd] = handle
                 }
                 throw failure.error
             }

@@ -76,3 +76,9 @@ struct BookState: Equatable, CustomStringConvertible {
 
     var description: String { "seq \(seq), \(cases.count) case(s)" }
 }
+
+/// The files added, removed or changed (byte for byte) between two views of a disk, to say
+/// which ones without printing their contents.
+func differingFiles(_ before: [String: [UInt8]], _ after: [String: [UInt8]]) -> [String] {
+    Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+}

@@ -75,7 +75,7 @@ struct StoreDiskFaultTests {
                 #expect(french.text(error) == "Impossible d'enregistrer journal.jsonl sur le disque : \(frenchReason). Rien n'a été enregistré ; réessayez.")
             }
             #expect(try BookState(store.book) == before)
-            #expect(disk.files == files)
+            #expect(differingFiles(files, disk.files) == [])
             #expect(try BookState(Simulated.open(disk.copy()).book) == before)
         }
 
@@ -99,7 +99,7 @@ struct StoreDiskFaultTests {
         let error = try #require(fileError { try store.commit(change, by: Simulated.author) })
         #expect(english.text(error).contains("the disk is full"))
         #expect(disk.operations.suffix(2).map { $0.components(separatedBy: " ").first } == ["write", "truncate"])
-        #expect(disk.files == files)
+        #expect(differingFiles(files, disk.files) == [])
         try store.commit(change, by: Simulated.author)
         #expect(store.droppedTornBytes == 0)
         let reopened = try Simulated.open(disk.copy())
@@ -123,7 +123,7 @@ struct StoreDiskFaultTests {
         let other = Change.addNote(id: data.registered, note: note("Autre."))
         let files = disk.files
         #expect(fileError { try store.commit(other, by: Simulated.author) }?.code == EIO)
-        #expect(disk.files == files)
+        #expect(differingFiles(files, disk.files) == [])
 
         disk.clearFaults()
         try store.commit(other, by: Simulated.author)
@@ -161,8 +161,8 @@ struct StoreDiskFaultTests {
         #expect(try BookState(store.book) == before)
         if fault.operation != .truncate && fault.operation != .syncDirectory {
             // Failed before the new snapshot took the old one's place: both files as they were.
-            #expect(disk.files[snapshot] == files[snapshot])
-            #expect(disk.files[journal] == files[journal])
+            #expect(!differingFiles(files, disk.files).contains(snapshot))
+            #expect(!differingFiles(files, disk.files).contains(journal))
         }
         // No temporary file is left behind.
         #expect(!disk.files.keys.contains(snapshot + ".tmp"))
@@ -175,7 +175,7 @@ struct StoreDiskFaultTests {
 
         disk.clearFaults()
         try store.compact()
-        #expect(disk.files[journal] == [])
+        #expect(disk.files[journal]?.isEmpty == true)
         #expect(try BookState(store.book) == before)
         try store.commit(.addNote(id: data.followed, note: note()), by: Simulated.author)
         let after = try BookState(store.book)
