@@ -1,3 +1,5 @@
+import Crypto
+
 /// How each line of a data file (snapshot, journal, index) is stored on disk: as it is, or
 /// sealed with the directory's data key. Lines in and out carry no newline.
 public protocol LineSealing: Sendable {
@@ -8,10 +10,57 @@ public protocol LineSealing: Sendable {
     func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8]
 }
 
-/// Lines stored as they are: a plain data directory.
+/// Lines stored as they are: the JSON itself.
 public struct PlainLines: LineSealing {
     public init() {}
+
     public var isEncrypted: Bool { false }
+
     public func seal(_ line: [UInt8]) throws -> [UInt8] { line }
+
     public func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8] { Array(stored) }
+}
+
+/// Lines sealed with AES-256-GCM under the directory's data key: each stored line is the
+/// base64 of nonce (12 bytes, random) + ciphertext + tag (16 bytes), `AES.GCM.SealedBox.combined`.
+/// Base64 keeps the JSON-lines framing (no newline) and never starts with `{`, so a reader
+/// tells a sealed file from a plain one by its first byte.
+///
+/// Each line is sealed on its own, so lines can be read in any order and on several threads.
+/// Nothing ties a line to its place: sealing keeps the content secret and detects an altered
+/// line, but not a whole line removed, repeated or moved by someone who can write the files.
+public struct SealedLines: LineSealing {
+    /// Nonce and tag around the ciphertext of every sealed line.
+    static let overhead = 12 + 16
+
+    private let key: DataKey
+
+    /// `key` must be a 256-bit key: the one `KeyFile.unlock` returns.
+    public init(key: SymmetricKey) {
+        precondition(key.bitCount == 256, "the data key is 256 bits")
+        self.key = DataKey(key: key)
+    }
+
+    public var isEncrypted: Bool { true }
+
+    public func seal(_ line: [UInt8]) throws -> [UInt8] {
+        let box = try AES.GCM.seal(line, using: key.key)
+        // `combined` is nil only for nonces of another size than the default 12 bytes.
+        guard let combined = box.combined else { throw SealingError.damaged }
+        return Base64.encode(combined)
+    }
+
+    public func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8] {
+        guard let combined = Base64.decode(stored), combined.count >= Self.overhead,
+              let box = try? AES.GCM.SealedBox(combined: combined),
+              let plain = try? AES.GCM.open(box, using: key.key)
+        else { throw SealingError.damaged }
+        return [UInt8](plain)
+    }
+}
+
+/// swift-crypto 3 does not declare `SymmetricKey` Sendable. It is immutable once made (its
+/// bytes are only ever read), so sharing it between threads is safe.
+private struct DataKey: @unchecked Sendable {
+    let key: SymmetricKey
 }
