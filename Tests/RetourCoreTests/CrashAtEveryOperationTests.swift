@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Crypto
 import Foundation
 import Testing
 @testable import RetourCore
@@ -22,6 +23,8 @@ struct CrashAtEveryOperationTests {
         /// The disk before the save (copied for every run).
         var base: SimulatedDisk
         var directory = Simulated.directory
+        /// How the store keeps its lines (plain, or sealed with a data key).
+        var sealing: LineSealing = PlainLines()
         /// Whether the save changes the book (compaction alone does not).
         var changesBook = true
         /// Whether a failed save leaves every file as it was, byte for byte (a failed compaction
@@ -99,6 +102,17 @@ struct CrashAtEveryOperationTests {
         torn.disk.close(fd)
         result.append(Scenario(name: "commit after a torn save", base: torn.disk, save: addNote(to: torn.followed)))
 
+        // The same with every line sealed (encryption at rest).
+        let key = SealedLines(key: SymmetricKey(size: .bits256))
+        let sealed = try Simulated.dataDisk(closedSessions: 2, openChanges: 2, sealing: key)
+        result.append(Scenario(name: "commit a note (sealed lines)", base: sealed.disk, sealing: key,
+                               save: addNote(to: sealed.followed)))
+        result.append(Scenario(name: "commit then close (sealed lines)", base: sealed.disk, sealing: key,
+                               failureKeepsBytes: false) { store, confirmed in
+            try addNote(to: sealed.followed)(store, confirmed)
+            try store.close()
+        })
+
         // Compaction over a snapshot, a full set of backups (one is pruned) and a journal.
         for hardLinks in [true, false] {
             let full = try Simulated.dataDisk(closedSessions: Store.backupsKept + 2, openChanges: 3, hardLinks: hardLinks)
@@ -133,16 +147,16 @@ struct CrashAtEveryOperationTests {
 
     /// Cuts the power after each operation of the save, and restarts with every outcome.
     func crashAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
-        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
         let dry = scenario.base.copy()
         var confirmedDry = false
         do {
-            let store = try Simulated.open(dry, at: scenario.directory)
+            let store = try Simulated.open(dry, at: scenario.directory, sealing: scenario.sealing)
             try scenario.save(store) { confirmedDry = true }
         }
         let count = dry.operationCount
         tally.operations[scenario.name] = count
-        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
         #expect(count > 0, "\(scenario.name)")
         if scenario.changesBook {
             #expect(confirmedDry, "\(scenario.name)")
@@ -156,7 +170,7 @@ struct CrashAtEveryOperationTests {
             disk.crashAt(k)
             var confirmed = false
             do {
-                let store = try Simulated.open(disk, at: scenario.directory)
+                let store = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
                 try scenario.save(store) { confirmed = true }
             } catch {
                 if !disk.isStopped { Issue.record("\(scenario.name): crash after operation \(k): \(error) before the crash") }
@@ -178,7 +192,7 @@ struct CrashAtEveryOperationTests {
                sourceLocation: SourceLocation = #_sourceLocation) {
         let store: Store
         do {
-            store = try Simulated.open(disk, at: scenario.directory)
+            store = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
         } catch {
             Issue.record("\(label): the directory does not open: \(error)", sourceLocation: sourceLocation)
             return
@@ -199,10 +213,10 @@ struct CrashAtEveryOperationTests {
             try register(store, sampleProfile("Traoré", "Après"), prefix: "MPT")
             let expected = try BookState(store.book)
             try store.close()
-            #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory).book) == expected,
+            #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): reopened", sourceLocation: sourceLocation)
             let durable = disk.crash(.init(writes: .dropped, entries: .undone))
-            #expect(try BookState(Simulated.open(durable, at: scenario.directory).book) == expected,
+            #expect(try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): a closed session is durable", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(label): the directory is not usable after the restart: \(error)", sourceLocation: sourceLocation)
@@ -215,14 +229,14 @@ struct CrashAtEveryOperationTests {
     /// error): the error is a `FileError`, nothing changes in memory or on disk for a save not
     /// confirmed, and once the fault is gone the same save goes through.
     func failAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
-        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false).book)
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
         let dry = scenario.base.copy()
         let count = try {
-            let store = try Simulated.open(dry, at: scenario.directory)
+            let store = try Simulated.open(dry, at: scenario.directory, sealing: scenario.sealing)
             try scenario.save(store) {}
             return dry.operationCount
         }()
-        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false).book)
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
         for k in 1...count {
             for (code, partial) in [(ENOSPC, true), (EIO, false)] {
                 tally.failures += 1
@@ -233,7 +247,7 @@ struct CrashAtEveryOperationTests {
                 var confirmed = false
                 var filesBefore = disk.files
                 do {
-                    let opened = try Simulated.open(disk, at: scenario.directory)
+                    let opened = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
                     store = opened
                     filesBefore = disk.files
                     try scenario.save(opened) { confirmed = true }
@@ -250,7 +264,7 @@ struct CrashAtEveryOperationTests {
                     let allowed = confirmed ? [after] : [before, after]
                     for (view, copy) in [("now", disk.copy()), ("after a power cut", disk.crash(.init(writes: .dropped, entries: .undone)))] {
                         do {
-                            let state = try BookState(Simulated.open(copy, at: scenario.directory, write: false).book)
+                            let state = try BookState(Simulated.open(copy, at: scenario.directory, write: false, sealing: scenario.sealing).book)
                             #expect(allowed.contains(state), "\(label) (\(failed)), read \(view): \(state)")
                         } catch {
                             Issue.record("\(label) (\(failed)), read \(view): does not open: \(error)")
@@ -263,15 +277,15 @@ struct CrashAtEveryOperationTests {
                 disk.clearFaults()
                 do {
                     if !confirmed {
-                        let retry = try store ?? Simulated.open(disk, at: scenario.directory)
+                        let retry = try store ?? Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
                         try scenario.save(retry) { confirmed = true }
                     }
                     store = nil
-                    let reopened = try BookState(Simulated.open(disk.copy(), at: scenario.directory).book)
+                    let reopened = try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book)
                     #expect(reopened == after, "\(label): after the retry \(reopened), expected \(after)")
                     // What the retry confirmed is durable.
                     let durable = disk.crash(.init(writes: .dropped, entries: .undone))
-                    let survived = try BookState(Simulated.open(durable, at: scenario.directory).book)
+                    let survived = try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book)
                     // Known gap: a new data directory whose parent was missing too, when syncing the
                     // grandparent failed: the next opening cannot tell that the parent was just made.
                     let grandparent = scenario.directory.deletingLastPathComponent().deletingLastPathComponent().path

@@ -32,30 +32,32 @@ enum Simulated {
     /// that there are a snapshot and `closedSessions - 1` backups, then by one left open with
     /// `openChanges` changes in the journal. The first session saves the followed case of
     /// `FollowUpBook.followed()`; later ones register a case each.
-    static func dataDisk(closedSessions: Int, openChanges: Int, hardLinks: Bool = true) throws -> DataDisk {
+    static func dataDisk(closedSessions: Int, openChanges: Int, hardLinks: Bool = true,
+                         sealing: LineSealing = PlainLines()) throws -> DataDisk {
         let disk = try emptyDisk(hardLinks: hardLinks)
         let (followUp, followed, registered) = try FollowUpBook.followed()
-        let first = try Store(directory: directory, user: author, fileSystem: disk)
+        let first = try open(disk, sealing: sealing)
         for entry in followUp.entries {
             try first.commit(entry.change, by: entry.by, at: entry.at)
         }
         #expect(try first.book.allCases() == followUp.book.allCases())
         try first.close()
         for session in 1..<max(1, closedSessions) {
-            let store = try Store(directory: directory, user: author, fileSystem: disk)
+            let store = try open(disk, sealing: sealing)
             try register(store, sampleProfile("Diarra", "Session\(session)"))
             try store.close()
         }
-        let open = try Store(directory: directory, user: author, fileSystem: disk)
+        let last = try open(disk, sealing: sealing)
         for index in 0..<openChanges {
-            try register(open, sampleProfile("Sangaré", "Open\(index)", region: "ML06"), prefix: "TBK")
+            try register(last, sampleProfile("Sangaré", "Open\(index)", region: "ML06"), prefix: "TBK")
         }
-        withExtendedLifetime(open) {}
+        withExtendedLifetime(last) {}
         return DataDisk(disk: disk, followed: followed, registered: registered)
     }
 
-    static func open(_ disk: SimulatedDisk, at directory: URL = directory, write: Bool = true) throws -> Store {
-        try Store(directory: directory, write: write, user: author, fileSystem: disk)
+    static func open(_ disk: SimulatedDisk, at directory: URL = directory, write: Bool = true,
+                     sealing: LineSealing = PlainLines()) throws -> Store {
+        try Store(directory: directory, write: write, user: author, fileSystem: disk, sealing: sealing)
     }
 }
 
