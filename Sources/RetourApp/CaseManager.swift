@@ -8,10 +8,30 @@ public enum CaseManager {
     /// on the real terminal, then restores the terminal and closes the store, whatever ended
     /// the session: quit, Ctrl-C, SIGTERM or SIGHUP.
     public static func run(session: Session) throws {
-        let store = try Store(directory: session.dataDirectory, user: session.author)
         let environment = ProcessInfo.processInfo.environment
         let monochrome = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        let terminal = CursesTerminal(monochrome: monochrome)
+        let directory = session.dataDirectory
+        let store: Store
+        let terminal: CursesTerminal
+        if Encryption.isEncrypted(directory) && (environment[Passphrase.variable] ?? "").isEmpty {
+            // A damaged key file is said on stderr before the screen is taken over.
+            let keyFile = try Encryption.keyFile(in: directory)
+            terminal = CursesTerminal(monochrome: monochrome)
+            let prompt = PassphrasePrompt(catalog: session.catalog, directory: directory.path)
+            guard let sealing = prompt.run(on: terminal, unlock: { SealedLines(key: try keyFile.unlock(passphrase: $0)) }) else {
+                terminal.restore()
+                return
+            }
+            do {
+                store = try Store(directory: directory, user: session.author, sealing: sealing)
+            } catch {
+                terminal.restore()
+                throw error
+            }
+        } else {
+            store = try session.openStore(write: true, environment: environment)
+            terminal = CursesTerminal(monochrome: monochrome)
+        }
         let app = CaseManagerApp(session: session, store: store)
         app.run(on: terminal)
         terminal.restore()

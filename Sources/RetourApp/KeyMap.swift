@@ -35,6 +35,8 @@ enum KeyContext: Hashable {
     /// The case screen: its bindings depend on the tab and on what the case's status allows.
     case detail(CaseTab, CaseStatus)
     case filters
+    /// The passphrase of an encrypted data directory, asked before it opens.
+    case passphrase
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -75,6 +77,11 @@ enum KeyMap {
             ] + navigation(letters: false)
         case .detail(let tab, let status):
             return detailBindings(tab, status)
+        case .passphrase:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "crypto.action.unlock", inFooter: true),
+                Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+            ]
         case .form:
             return [
                 Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),

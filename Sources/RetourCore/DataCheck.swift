@@ -31,27 +31,35 @@ public struct DataCheck: Sendable {
     public let findings: [Finding]
     /// Cases read, when the files parse.
     public let caseCount: Int?
+    /// Whether the directory has a key file (its lines are sealed).
+    public let encrypted: Bool
 
     public var isOK: Bool { !findings.contains { $0.severity == .problem } }
 
     /// Rule findings beyond this many are summed up in one line.
     public static let ruleFindingsShown = 50
 
-    public static func run(directory: URL, reference: Reference) -> DataCheck {
+    /// `passphrase` is asked only when the directory is encrypted.
+    public static func run(directory: URL, reference: Reference,
+                           passphrase: () throws -> String = { throw SealingError.noTerminal }) -> DataCheck {
         var findings: [Finding] = []
         let path = directory.path
         guard Posix.exists(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))], caseCount: nil)
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))], caseCount: nil, encrypted: false)
         }
         guard Posix.isDirectory(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))], caseCount: nil)
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))], caseCount: nil, encrypted: false)
         }
         findings += modes(of: directory)
         findings += lock(in: directory)
         var caseCount: Int?
         do {
-            let store = try Store(directory: directory, write: false)
+            let store = try Store(directory: directory, write: false,
+                                  sealing: try Encryption.sealing(for: directory, passphrase: passphrase))
             caseCount = store.book.count
+            if store.holdsPlainData {
+                findings.append(Finding(.warning, Message("check.plainData")))
+            }
             if store.droppedTornBytes > 0 {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
             }
@@ -61,7 +69,8 @@ public struct DataCheck: Sendable {
         } catch {
             findings.append(Finding(.problem, Message("error.unexpected")))
         }
-        return DataCheck(directory: directory, findings: findings, caseCount: caseCount)
+        return DataCheck(directory: directory, findings: findings, caseCount: caseCount,
+                         encrypted: Encryption.isEncrypted(directory))
     }
 
     /// The directory 0700, `backups/` 0700, every file 0600.

@@ -18,6 +18,8 @@ enum IndexFile {
         var generation: String
         var snapshotSize: Int
         var count: Int
+        /// Sealed like the snapshot's lines.
+        var sealed: Bool?
     }
 
     static func encode(_ contents: SnapshotFile.Contents, snapshotSize: Int, sealing: LineSealing) throws -> [UInt8] {
@@ -37,7 +39,8 @@ enum IndexFile {
             body.int(aside.location.length)
         }
         let header = Header(format: format, schemaVersion: version, generation: contents.header.generation ?? "",
-                            snapshotSize: snapshotSize, count: contents.digests.count)
+                            snapshotSize: snapshotSize, count: contents.digests.count,
+                            sealed: sealing.isEncrypted ? true : nil)
         var bytes = try Array(Store.encoder.encode(header))
         bytes.append(0x0A)
         bytes.append(contentsOf: try sealing.seal(body.buffer))
@@ -52,7 +55,7 @@ enum IndexFile {
               let indexHeader = try? JSONDecoder.retour().decode(Header.self, from: Data(bytes[..<end])),
               indexHeader.format == format, indexHeader.schemaVersion == version,
               let generation = header.generation, indexHeader.generation == generation,
-              indexHeader.snapshotSize == snapshotSize,
+              indexHeader.snapshotSize == snapshotSize, (indexHeader.sealed == true) == sealing.isEncrypted,
               let body = try? sealing.open(bytes[(end + 1)...]) else { return nil }
         var input = BinaryReader(body)
         var contents = SnapshotFile.Contents(header: header)

@@ -16,6 +16,10 @@ enum SnapshotFile {
         var count: Int
         /// Names this very file, so that the index written beside it can be matched to it.
         var generation: String?
+        /// Whether its case lines are sealed with the directory's data key.
+        var sealed: Bool?
+
+        var isSealed: Bool { sealed == true }
     }
 
     /// Where and why a file does not parse. Line numbers count from 1.
@@ -45,12 +49,20 @@ enum SnapshotFile {
     static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String,
                       sealing: LineSealing) throws -> Contents {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
-                            count: book.count + book.setAside.count, generation: UUID().uuidString)
+                            count: book.count + book.setAside.count, generation: UUID().uuidString,
+                            sealed: sealing.isEncrypted ? true : nil)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
         var buffer = try Array(Store.encoder.encode(header))
         buffer.append(0x0A)
         var written = 0
+        // Lines read from a snapshot sealed the same way are copied as they are; a plain
+        // snapshot being encrypted has each line sealed on the way.
+        let resealing = book.snapshot.map { $0.sealing.isEncrypted != sealing.isEncrypted } ?? false
+        func copy(_ stored: [UInt8]) throws -> [UInt8] {
+            guard resealing, let source = book.snapshot else { return stored }
+            return try sealing.seal(source.sealing.open(stored[...]))
+        }
         func add(_ line: [UInt8]) throws -> SnapshotLines.Location {
             let location = SnapshotLines.Location(offset: written + buffer.count, length: line.count)
             buffer.append(contentsOf: line)
@@ -67,7 +79,7 @@ enum SnapshotFile {
             if let item = book.changed[digest.id] {
                 line = try sealing.seal(Array(Store.encoder.encode(item)))
             } else if let snapshot = book.snapshot {
-                line = try snapshot.storedLine(digest.id)
+                line = try copy(snapshot.storedLine(digest.id))
             } else {
                 throw Failure(line: 0, reason: "error.parse.rules")
             }
@@ -75,7 +87,7 @@ enum SnapshotFile {
         }
         for aside in book.setAside {
             guard let snapshot = book.snapshot else { break }
-            let location = try add(snapshot.storedLine(at: aside.location))
+            let location = try add(copy(snapshot.storedLine(at: aside.location)))
             contents.setAside.append(SetAsideLine(number: aside.number, reason: aside.reason, location: location))
         }
         try disk.write(fd, buffer, name: name)
@@ -283,6 +295,8 @@ enum JournalFile {
         var lines = 0
         /// Length of the journal up to the end of its last complete line.
         var goodLength = 0
+        /// Plain lines in the journal of an encrypted directory (written before it was).
+        var plainLines = 0
     }
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
@@ -294,10 +308,16 @@ enum JournalFile {
             guard line.complete else { break }
             let entry: JournalEntry
             let plain: [UInt8]
-            do {
-                plain = try sealing.open(bytes[line.range])
-            } catch {
-                throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.sealed")
+            if bytes[line.range.lowerBound] == UInt8(ascii: "{") {
+                // Written before the directory was encrypted: sealed at the next compaction.
+                plain = Array(bytes[line.range])
+                if sealing.isEncrypted { replay.plainLines += 1 }
+            } else {
+                do {
+                    plain = try sealing.open(bytes[line.range])
+                } catch {
+                    throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.sealed")
+                }
             }
             do {
                 entry = try SnapshotFile.decode(JournalEntry.self, from: plain[...], line: lineNumber)

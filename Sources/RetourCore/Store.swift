@@ -12,6 +12,8 @@ public final class Store {
         public static let journal = "journal.jsonl"
         public static let index = "snapshot.index"
         public static let lock = "retour.lock"
+        /// Present only in an encrypted directory: the data key, wrapped by the passphrase.
+        public static let key = KeyFile.fileName
         public static let backups = "backups"
     }
 
@@ -22,7 +24,7 @@ public final class Store {
     /// Every file operation goes through it (tests put faults under it).
     let disk: FileSystem
     /// How lines are stored: plain, or sealed with the directory's data key.
-    let sealing: LineSealing
+    private(set) var sealing: LineSealing
     public private(set) var book: CaseBook
     /// Nil when this session may write; else why it may only read.
     public private(set) var readOnlyReason: StoreError?
@@ -44,6 +46,10 @@ public final class Store {
     private var snapshotSeq = 0
 
     public var isReadOnly: Bool { readOnlyReason != nil }
+    public var isEncrypted: Bool { sealing.isEncrypted }
+    /// An encrypted directory still holding lines written before it was encrypted: the next
+    /// compaction seals them.
+    public private(set) var holdsPlainData = false
 
     /// Opens `directory`, creating it (0700) when `write` is asked and it does not exist.
     /// A writer takes the session lock; when another session holds it, the store opens
@@ -58,6 +64,11 @@ public final class Store {
         self.book = CaseBook()
         let path = directory.path
         if disk.exists(path) && !disk.isDirectory(path) { throw StoreError.notADirectory(path) }
+        // Before anything is written, the lock included.
+        let hasKey = disk.exists(file(Files.key))
+        if hasKey && !sealing.isEncrypted { throw StoreError.encrypted }
+        if !hasKey && sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
+        if !hasKey && snapshotIsSealed() { throw StoreError.keyMissing(file: Files.key) }
         if write {
             // The directories made here (the data directory and any missing parent), and the
             // data directory of an opening that failed before making its journal, must reach the
@@ -138,7 +149,9 @@ public final class Store {
     public func compact() throws {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
-        if journalLines == 0 && disk.exists(snapshotPath) { return }
+        if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+        // Encrypting a plain snapshot: its copies in backups/ would keep the names in clear.
+        let encrypting = sealing.isEncrypted && book.snapshot.map { !$0.sealing.isEncrypted } ?? false
         let temporary = file(Files.snapshot + ".tmp")
         disk.remove(temporary)
         let fd = try disk.open(temporary, .create, name: Files.snapshot + ".tmp")
@@ -155,7 +168,7 @@ public final class Store {
             throw error
         }
         do {
-            try keepBackup(of: snapshotPath)
+            if !encrypting { try keepBackup(of: snapshotPath) }
             try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
         } catch {
             // A whole snapshot left behind would hold space on a disk that may be full.
@@ -172,7 +185,26 @@ public final class Store {
         journalLines = 0
         journalNeedsCut = false
         try disk.sync(journalFD, name: Files.journal)
+        holdsPlainData = false
+        if encrypting { try removePlainBackups() }
         writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
+    }
+
+    /// Seals everything this directory holds with `sealing` (its key file is already written):
+    /// a new snapshot with every line sealed, the journal emptied, the plain backups removed.
+    func encrypt(with sealing: LineSealing) throws {
+        if let readOnlyReason { throw readOnlyReason }
+        self.sealing = sealing
+        holdsPlainData = true
+        try compact()
+    }
+
+    private func removePlainBackups() throws {
+        let backupsPath = file(Files.backups)
+        let names = backups()
+        guard !names.isEmpty else { return }
+        for name in names { disk.remove(backupsPath + "/" + name) }
+        try disk.syncDirectory(backupsPath, name: Files.backups)
     }
 
     /// Writes the index of the snapshot just read or written. The index is a cache: when it
@@ -180,6 +212,7 @@ public final class Store {
     /// is not worth refusing anything for.
     private func writeIndex(_ contents: SnapshotFile.Contents, snapshotSize: Int) {
         guard !isReadOnly, contents.header.generation != nil else { return }
+        let sealing: LineSealing = contents.header.isSealed ? self.sealing : PlainLines()
         let path = file(Files.index), temporary = file(Files.index + ".tmp")
         disk.remove(temporary)
         do {
@@ -270,21 +303,28 @@ public final class Store {
             snapshotInode = disk.inode(fd)
             let size = try disk.size(fd, name: Files.snapshot)
             let contents: SnapshotFile.Contents
+            let lineSealing: LineSealing
             do {
-                if let indexed = try readIndex(snapshot: fd, size: size) {
+                let (header, _) = try SnapshotFile.header(try disk.read(fd, at: 0, count: min(size, 1 << 16), name: Files.snapshot))
+                if header.isSealed && !sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
+                // A plain snapshot in an encrypted directory was written before it was encrypted.
+                lineSealing = header.isSealed ? sealing : PlainLines()
+                holdsPlainData = sealing.isEncrypted && !header.isSealed
+                if let indexed = try readIndex(header, snapshot: fd, size: size, sealing: lineSealing) {
                     contents = indexed
                 } else {
-                    contents = try SnapshotFile.read(try disk.readAll(fd, name: Files.snapshot), sealing: sealing)
+                    contents = try SnapshotFile.read(try disk.readAll(fd, name: Files.snapshot), sealing: lineSealing)
                     writeIndex(contents, snapshotSize: size)
                 }
             } catch let failure as SnapshotFile.Failure {
                 throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
             }
-            let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: sealing, locations: contents.locations)
+            let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: lineSealing, locations: contents.locations)
             kept = true
             book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq)
         } else {
             book = CaseBook()
+            holdsPlainData = false
         }
         snapshotSeq = book.seq
         let journalPath = file(Files.journal)
@@ -307,6 +347,7 @@ public final class Store {
         if snapshotInode != currentInode(snapshotPath) {
             throw RaceDetected(underlying: StoreError.unreadable(file: Files.snapshot, line: 1, reason: "error.parse.changing", detail: "", newestBackup: nil))
         }
+        if replay.plainLines > 0 { holdsPlainData = true }
         journalLines = replay.lines
         journalLength = replay.goodLength
         droppedTornBytes = bytes.count - replay.goodLength
@@ -319,12 +360,21 @@ public final class Store {
         }
     }
 
+    /// Whether the snapshot says its lines are sealed (false when it is missing or unreadable:
+    /// reading it later says why).
+    private func snapshotIsSealed() -> Bool {
+        guard let fd = try? disk.open(file(Files.snapshot), .read, name: Files.snapshot) else { return false }
+        defer { disk.close(fd) }
+        guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
+              let (header, _) = try? SnapshotFile.header(head) else { return false }
+        return header.isSealed
+    }
+
     /// The snapshot's contents from the index, when the index belongs to this snapshot.
-    private func readIndex(snapshot fd: Int32, size: Int) throws -> SnapshotFile.Contents? {
+    private func readIndex(_ header: SnapshotFile.Header, snapshot fd: Int32, size: Int,
+                           sealing: LineSealing) throws -> SnapshotFile.Contents? {
         let indexPath = file(Files.index)
-        guard disk.exists(indexPath),
-              let (header, _) = try? SnapshotFile.header(try disk.read(fd, at: 0, count: min(size, 1 << 16), name: Files.snapshot)),
-              header.generation != nil else { return nil }
+        guard disk.exists(indexPath), header.generation != nil else { return nil }
         guard let indexFD = try? disk.open(indexPath, .read, name: Files.index) else { return nil }
         defer { disk.close(indexFD) }
         guard let bytes = try? disk.readAll(indexFD, name: Files.index) else { return nil }

@@ -9,6 +9,12 @@ public enum StoreError: UserFacingError, Equatable {
     /// Another session holds the lock; this one may only read.
     case readOnly(holder: String?)
     case notADirectory(String)
+    /// The directory has a key file: it opens only with its passphrase.
+    case encrypted
+    /// Lines are sealed but the key file that opens them is missing.
+    case keyMissing(file: String)
+    /// `retour init --encrypt` on a directory that already is.
+    case alreadyEncrypted
 
     public var message: Message {
         switch self {
@@ -22,6 +28,12 @@ public enum StoreError: UserFacingError, Equatable {
             return Message(holder == nil ? "error.store.readOnly" : "error.store.readOnlyHolder", ["holder": holder ?? ""])
         case .notADirectory(let path):
             return Message("error.store.notADirectory", ["path": path])
+        case .encrypted:
+            return Message("error.store.encrypted")
+        case .keyMissing(let file):
+            return Message("error.store.keyMissing", ["file": file])
+        case .alreadyEncrypted:
+            return Message("error.store.alreadyEncrypted")
         }
     }
 }

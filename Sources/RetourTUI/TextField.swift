@@ -51,10 +51,11 @@ public struct TextField: Hashable, Sendable {
     }
 
     /// Draws the visible part of the text in `width` cells at (x, y) and returns the cursor's
-    /// screen position.
+    /// screen position. `mask` shows every character as that one (a passphrase).
     @discardableResult
-    public mutating func draw(into canvas: inout Canvas, x: Int, y: Int, width: Int, style: Style = .field) -> Point {
-        let characters = Array(text)
+    public mutating func draw(into canvas: inout Canvas, x: Int, y: Int, width: Int, style: Style = .field,
+                              mask: Character? = nil) -> Point {
+        let characters = mask.map { Array(repeating: $0, count: text.count) } ?? Array(text)
         if cursor < scroll { scroll = cursor }
         // Scroll right until the cursor fits.
         while scroll < cursor && CellWidth.of(String(characters[scroll..<cursor])) >= width { scroll += 1 }

@@ -15,12 +15,17 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let catalog = session.catalog
-        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference)
+        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference) {
+            try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: ProcessInfo.processInfo.environment)
+        }
         for finding in check.findings {
             let line = Message("check.severity.\(finding.severity.rawValue)", ["text": catalog.text(finding.message)])
             Output.line(catalog.text(line))
         }
         let path = session.dataDirectory.path
+        if check.caseCount != nil || check.encrypted {
+            Output.line(catalog.text(check.encrypted ? "check.kind.encrypted" : "check.kind.plain", ["file": Store.Files.key]))
+        }
         if check.isOK {
             Output.line(catalog.counted("check.summary.ok", check.caseCount ?? 0, ["path": path]))
         } else {

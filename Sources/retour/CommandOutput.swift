@@ -31,5 +31,5 @@ func openForReading(_ session: Session) throws -> Store {
     guard FileManager.default.fileExists(atPath: session.dataDirectory.path) else {
         throw CommandError("check.missing", ["path": session.dataDirectory.path])
     }
-    return try Store(directory: session.dataDirectory, write: false)
+    return try session.openStore(write: false)
 }

@@ -52,7 +52,7 @@ struct ImportCommand: ParsableCommand {
         let today = CalendarDate.today()
         let input = file.map { URL(fileURLWithPath: $0) }
         let data = try input.map(CSVImport.read)
-        let store = try Store(directory: session.dataDirectory, write: !dryRun, user: session.author)
+        let store = try session.openStore(write: !dryRun)
         if !dryRun, let reason = store.readOnlyReason { throw reason }
 
         let result: ImportResult

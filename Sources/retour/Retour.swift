@@ -7,7 +7,8 @@ struct Retour: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
-        subcommands: [Manage.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, CheckCommand.self],
+        subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self,
+                      CheckCommand.self, PassphraseCommand.self],
         defaultSubcommand: Manage.self
     )
 

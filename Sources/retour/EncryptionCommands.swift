@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import RetourCore
+
+/// `retour init [--encrypt]`: prepares a data directory; with `--encrypt`, protects it (new,
+/// or holding plain data) with a passphrase.
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a data directory; with --encrypt, protect it (and what it holds) with a passphrase."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Encrypt the data directory with a passphrase (asked twice, or $RETOUR_PASSPHRASE).")
+    var encrypt = false
+
+    func run() throws {
+        let session = try global.session()
+        let catalog = session.catalog
+        let directory = session.dataDirectory
+        guard encrypt else {
+            if Encryption.isEncrypted(directory) {
+                Output.line(catalog.text("init.readyEncrypted", ["path": directory.path]))
+                return
+            }
+            let store = try Store(directory: directory, user: session.author)
+            if let reason = store.readOnlyReason { throw reason }
+            try store.close()
+            Output.line(catalog.text("init.ready", ["path": directory.path]))
+            return
+        }
+        if Encryption.isEncrypted(directory) { throw StoreError.alreadyEncrypted }
+        let passphrase = try Passphrase.readNew(
+            prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
+            confirm: catalog.text("crypto.prompt.confirm"), environment: ProcessInfo.processInfo.environment)
+        let done = try Encryption.protect(directory, passphrase: passphrase, user: session.author)
+        Output.line(catalog.counted("init.encrypted", done.cases, ["path": directory.path]))
+        if done.removedBackups > 0 {
+            Output.line(catalog.counted("init.backupsRemoved", done.removedBackups))
+        }
+        Output.line(catalog.text("init.keepPassphrase"))
+    }
+}
+
+/// `retour passphrase`: changes the passphrase of an encrypted data directory. Only the key
+/// file is rewritten; the data stays as it is.
+struct PassphraseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "passphrase",
+        abstract: "Change the passphrase of an encrypted data directory ($RETOUR_PASSPHRASE, $RETOUR_NEW_PASSPHRASE for scripts)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.session()
+        let catalog = session.catalog
+        let directory = session.dataDirectory
+        guard Encryption.isEncrypted(directory) else {
+            throw CommandError("passphrase.notEncrypted", ["path": directory.path])
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let old = try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: environment)
+        // A wrong current passphrase is said before the new one is asked for.
+        _ = try Encryption.keyFile(in: directory).unlock(passphrase: old)
+        let new = try Passphrase.readNew(
+            prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
+            confirm: catalog.text("crypto.prompt.confirm"), environment: environment, variable: Passphrase.newVariable)
+        try Encryption.changePassphrase(of: directory, from: old, to: new)
+        Output.line(catalog.text("passphrase.changed"))
+    }
+}
