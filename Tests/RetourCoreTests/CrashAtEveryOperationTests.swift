@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Crypto
 import Foundation
 import Testing
 @testable import RetourCore
@@ -30,6 +29,9 @@ struct CrashAtEveryOperationTests {
         /// Whether a failed save leaves every file as it was, byte for byte (a failed compaction
         /// may leave a backup or a temporary file; its snapshot and journal still read the same).
         var failureKeepsBytes = true
+        /// Whether no name may be left readable once a session has written after the restart
+        /// (an encrypted directory: what a crash left in clear, that session seals).
+        var namesSealedAfterRestart = false
         /// Makes the save on a store opened on the disk; calls `confirmed` once it would have
         /// told the user that the change is saved. Run again on the same store after a fault,
         /// it must make the same change.
@@ -102,14 +104,22 @@ struct CrashAtEveryOperationTests {
         torn.disk.close(fd)
         result.append(Scenario(name: "commit after a torn save", base: torn.disk, save: addNote(to: torn.followed)))
 
-        // The same with every line sealed (encryption at rest).
-        let key = SealedLines(key: SymmetricKey(size: .bits256))
-        let sealed = try Simulated.dataDisk(closedSessions: 2, openChanges: 2, sealing: key)
-        result.append(Scenario(name: "commit a note (sealed lines)", base: sealed.disk, sealing: key,
+        // The same in an encrypted directory (every line sealed).
+        let sealed = try Simulated.dataDisk(closedSessions: 2, openChanges: 2, encrypted: true)
+        result.append(Scenario(name: "commit a note (encrypted)", base: sealed.disk, sealing: sealed.sealing,
                                save: addNote(to: sealed.followed)))
-        result.append(Scenario(name: "commit then close (sealed lines)", base: sealed.disk, sealing: key,
+        result.append(Scenario(name: "commit then close (encrypted)", base: sealed.disk, sealing: sealed.sealing,
                                failureKeepsBytes: false) { store, confirmed in
             try addNote(to: sealed.followed)(store, confirmed)
+            try store.close()
+        })
+        // Encrypting a plain directory once its key file is written: every line sealed into a
+        // new snapshot, the plain backups removed.
+        let plain = try Simulated.dataDisk(closedSessions: 3, openChanges: 2)
+        let key = try Simulated.encrypt(plain.disk)
+        result.append(Scenario(name: "encrypt", base: plain.disk, sealing: key, changesBook: false,
+                               failureKeepsBytes: false, namesSealedAfterRestart: true) { store, _ in
+            try store.encrypt(with: key)
             try store.close()
         })
 
@@ -215,6 +225,18 @@ struct CrashAtEveryOperationTests {
             try store.close()
             #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): reopened", sourceLocation: sourceLocation)
+            if scenario.namesSealedAfterRestart {
+                // Known defect: a power cut after the sealed snapshot replaced the plain one and
+                // before the plain backups were removed leaves those backups in clear, and no
+                // later session removes them (the snapshot no longer says anything is plain).
+                withKnownIssue("plain backups left by a crash while encrypting", isIntermittent: true) {
+                    let names = ["Fatoumata", "Diarra", "Sangar"].map { Array($0.utf8) }
+                    let readable = disk.files.filter { _, bytes in
+                        names.contains { name in bytes.indices.contains { bytes[$0...].starts(with: name) } }
+                    }.keys.sorted()
+                    #expect(readable == [], "\(label): names readable in", sourceLocation: sourceLocation)
+                }
+            }
             let durable = disk.crash(.init(writes: .dropped, entries: .undone))
             #expect(try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): a closed session is durable", sourceLocation: sourceLocation)
@@ -245,6 +267,7 @@ struct CrashAtEveryOperationTests {
                 let label = "\(scenario.name): \(code == ENOSPC ? "ENOSPC" : "EIO") at operation \(k) of \(count)"
                 var store: Store?
                 var confirmed = false
+                var failed = false
                 var filesBefore = disk.files
                 do {
                     let opened = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
@@ -252,6 +275,7 @@ struct CrashAtEveryOperationTests {
                     filesBefore = disk.files
                     try scenario.save(opened) { confirmed = true }
                 } catch let error as FileError {
+                    failed = true
                     #expect(error.code == code, "\(label): \(error)")
                     let failed = disk.operations.last ?? ""
                     if let store {
@@ -271,12 +295,14 @@ struct CrashAtEveryOperationTests {
                         }
                     }
                 } catch {
+                    failed = true
                     Issue.record("\(label): \(error) is not a FileError")
                 }
-                // The disk is freed: the same save goes through (unless it already did).
+                // The disk is freed: the same save goes through (unless it already did: the
+                // operation that failed may be one whose failure costs nothing).
                 disk.clearFaults()
                 do {
-                    if !confirmed {
+                    if failed && !confirmed {
                         let retry = try store ?? Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
                         try scenario.save(retry) { confirmed = true }
                     }

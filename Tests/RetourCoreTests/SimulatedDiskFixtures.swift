@@ -22,6 +22,8 @@ enum Simulated {
 
     struct DataDisk {
         let disk: SimulatedDisk
+        /// How its lines are stored.
+        let sealing: LineSealing
         /// A case with a plan, assessments, referrals and notes.
         let followed: UUID
         /// A case only registered.
@@ -32,9 +34,11 @@ enum Simulated {
     /// that there are a snapshot and `closedSessions - 1` backups, then by one left open with
     /// `openChanges` changes in the journal. The first session saves the followed case of
     /// `FollowUpBook.followed()`; later ones register a case each.
+    /// `encrypted`: with a key file, every line sealed with its data key.
     static func dataDisk(closedSessions: Int, openChanges: Int, hardLinks: Bool = true,
-                         sealing: LineSealing = PlainLines()) throws -> DataDisk {
+                         encrypted: Bool = false) throws -> DataDisk {
         let disk = try emptyDisk(hardLinks: hardLinks)
+        let sealing: LineSealing = try encrypted ? encrypt(disk) : PlainLines()
         let (followUp, followed, registered) = try FollowUpBook.followed()
         let first = try open(disk, sealing: sealing)
         for entry in followUp.entries {
@@ -52,7 +56,17 @@ enum Simulated {
             try register(last, sampleProfile("Sangaré", "Open\(index)", region: "ML06"), prefix: "TBK")
         }
         withExtendedLifetime(last) {}
-        return DataDisk(disk: disk, followed: followed, registered: registered)
+        return DataDisk(disk: disk, sealing: sealing, followed: followed, registered: registered)
+    }
+
+    /// Writes a key file (durable) into the data directory, made if missing, and returns how
+    /// lines are sealed with its data key.
+    static func encrypt(_ disk: SimulatedDisk) throws -> LineSealing {
+        let (keyFile, key) = try KeyFile.create(passphrase: "sable chaud de Gao", parameters: ScryptParameters(logN: 10, r: 8, p: 1))
+        try disk.makeDirectory(directory.path, name: directory.path)
+        try disk.syncDirectory(root.path, name: root.path)
+        try disk.place(keyFile.encoded(), at: directory.appendingPathComponent(Store.Files.key).path)
+        return SealedLines(key: key)
     }
 
     static func open(_ disk: SimulatedDisk, at directory: URL = directory, write: Bool = true,
