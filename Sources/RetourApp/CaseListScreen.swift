@@ -102,7 +102,7 @@ final class CaseListScreen: Screen {
 
     /// Puts the cursor on `id` (after registering it, say).
     func select(_ id: UUID) {
-        if let position = visible.firstIndex(where: { rows.entries[$0].id == id }) { table.select(position) }
+        if let row = rows.position(of: id), let position = visible.firstIndex(of: row) { table.select(position) }
     }
 
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
@@ -164,7 +164,7 @@ final class CaseListScreen: Screen {
         visible = rows.matching(query)
         table.setCount(visible.count)
         // The case under the cursor stays there if it still matches; otherwise the first one.
-        if let id, let position = visible.firstIndex(where: { rows.entries[$0].id == id }) {
+        if let id, let row = rows.position(of: id), let position = visible.firstIndex(of: row) {
             table.select(position)
         } else {
             table.select(0)

@@ -61,7 +61,7 @@ struct CaseRows {
 
     /// Puts `digest` in place of the row of the same case (or adds it), at its sorted position.
     mutating func update(_ digest: CaseDigest, sortedBy column: Int, ascending: Bool) {
-        entries.removeAll { $0.id == digest.id }
+        if let old = position(of: digest.id) { entries.remove(at: old) }
         let key = sortKey(digest, column: column)
         let position = entries.partitionPoint {
             !CaseRows.precedes((sortKey($0, column: column), $0.number), (key, digest.number), ascending: ascending)
@@ -114,8 +114,12 @@ struct CaseRows {
 
     /// Positions of the entries that `query` matches, in display order.
     func matching(_ query: CaseQuery) -> [Int] {
-        guard !query.isEmpty else { return Array(entries.indices) }
-        return entries.indices.filter { query.matches(entries[$0]) }
+        query.positions(in: entries)
+    }
+
+    /// Where case `id` is in display order.
+    func position(of id: UUID) -> Int? {
+        CaseDigest.position(of: id, in: entries)
     }
 }
 

@@ -89,6 +89,14 @@ public struct CaseDigest: Sendable, Equatable {
         text = CaseDigest.cString(parts.joined(separator: "\n"))
     }
 
+    /// Where case `id` is in `digests`, without copying them.
+    public static func position(of id: UUID, in digests: [CaseDigest]) -> Int? {
+        digests.withUnsafeBufferPointer { buffer in
+            guard let first = buffer.baseAddress else { return nil }
+            return buffer.indices.first { (first + $0).pointee.id == id }
+        }
+    }
+
     public var fullName: String {
         [familyName, givenNames].filter { !$0.isEmpty }.joined(separator: " ")
     }
