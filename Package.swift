@@ -51,9 +51,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore"]),
+        // For tests: an in-memory file system that loses what a power cut loses, and fails on demand.
+        .target(name: "RetourTestSupport", dependencies: ["RetourCore"]),
+        .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourTestSupport"]),
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
-        .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI"]),
+        .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
         .testTarget(name: "EndToEndTests", dependencies: ["retour"]),
     ]

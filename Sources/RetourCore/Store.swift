@@ -70,10 +70,18 @@ public final class Store {
         if !hasKey && sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
         if !hasKey && snapshotIsSealed() { throw StoreError.keyMissing(file: Files.key) }
         if write {
-            let created = !disk.exists(path)
+            // The directories made here (the data directory and any missing parent), and the
+            // data directory of an opening that failed before making its journal, must reach the
+            // disk before the files inside them matter: each by a sync of its parent.
+            var made: [URL] = []
+            var missing = directory
+            while !disk.exists(missing.path) && missing.path != missing.deletingLastPathComponent().path {
+                made.append(missing)
+                missing = missing.deletingLastPathComponent()
+            }
+            if made.isEmpty && disk.isDirectory(path) && !disk.exists(file(Files.journal)) { made.append(directory) }
             try disk.makeDirectory(path, name: path)
-            if created {
-                // The new directory's entry must reach the disk before the files inside it matter.
+            for directory in made.reversed() {
                 try disk.syncDirectory(directory.deletingLastPathComponent().path, name: path)
             }
             let lock = try disk.lock(file(Files.lock), name: Files.lock, user: user)
@@ -88,13 +96,11 @@ public final class Store {
         guard disk.isDirectory(path) else { return }
         try load()
         if !isReadOnly {
-            let journalPath = file(Files.journal)
-            let created = !disk.exists(journalPath)
-            journalFD = try disk.open(journalPath, .append, name: Files.journal)
-            if created {
-                // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed.
-                try disk.syncDirectory(path, name: path)
-            }
+            journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
+            // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed. At
+            // every opening, not only when the journal is made: an opening that failed right
+            // after making it left it perhaps not durable.
+            try disk.syncDirectory(path, name: path)
         }
     }
 
@@ -161,10 +167,11 @@ public final class Store {
             disk.remove(temporary)
             throw error
         }
-        if !encrypting { try keepBackup(of: snapshotPath) }
         do {
+            if !encrypting { try keepBackup(of: snapshotPath) }
             try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
         } catch {
+            // A whole snapshot left behind would hold space on a disk that may be full.
             disk.remove(temporary)
             throw error
         }

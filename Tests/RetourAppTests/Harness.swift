@@ -73,15 +73,17 @@ final class Harness {
     private(set) var seeded: [String: UUID] = [:]
 
     /// `secondSession`: another store on the same directory is opened first and kept open,
-    /// so the app's store may only read.
+    /// so the app's store may only read. `fileSystem`: where the stores keep their files (a
+    /// `SimulatedDisk` to make saving fail).
     init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false,
-         width: Int = 80, height: Int = 24, adjust: (inout CaseProfile) -> Void = { _ in }) throws {
+         width: Int = 80, height: Int = 24, fileSystem: FileSystem = Disk.shared,
+         adjust: (inout CaseProfile) -> Void = { _ in }) throws {
         let fixtures = try Fixtures.get()
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("retour-screens-\(UUID().uuidString)", isDirectory: true)
         session = Session(dataDirectory: directory, author: Harness.author,
                           catalog: fixtures.catalog(language), reference: fixtures.reference)
-        let writer = try Store(directory: directory)
+        let writer = try Store(directory: directory, fileSystem: fileSystem)
         for seed in seeds {
             var profile = try ProfileDraft(seed.values).parse(reference: fixtures.reference, today: testToday).get()
             adjust(&profile)
@@ -91,7 +93,7 @@ final class Harness {
         }
         if secondSession {
             firstSession = writer
-            store = try Store(directory: directory)
+            store = try Store(directory: directory, fileSystem: fileSystem)
         } else {
             firstSession = nil
             store = writer

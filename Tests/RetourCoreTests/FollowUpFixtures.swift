@@ -7,6 +7,8 @@ import Testing
 struct FollowUpBook {
     var book = CaseBook()
     var clock = Date(timeIntervalSince1970: 1_450_000_000)
+    /// Every entry applied, oldest first: what a store would have journaled.
+    var entries: [JournalEntry] = []
     /// Tracks, criteria and plan templates from the real assets.
     static let tracks = CSVFixtures.reference.tracks
 
@@ -23,6 +25,7 @@ struct FollowUpBook {
         clock += 60
         let entry = JournalEntry(seq: book.seq + 1, by: author, at: clock, change: change)
         try book.apply(entry)
+        entries.append(entry)
         return entry
     }
 

@@ -1,0 +1,331 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import RetourCore
+import RetourTestSupport
+
+/// Every save is run once on a `SimulatedDisk` to count its file operations, then again with the
+/// power cut after each of them (0 to all), and with each way a power cut may leave what was not
+/// yet durable; then again with each operation failing. The data directory must always open,
+/// to exactly the state before the save or exactly the state after it (after, once the save was
+/// confirmed), and stay usable.
+///
+/// The saves are driven through the store's public API only, so these tests hold whatever
+/// files and operations a save uses.
+@Suite("Store: a crash or a fault at every operation of a save")
+struct CrashAtEveryOperationTests {
+    /// A save to put faults under.
+    struct Scenario {
+        var name: String
+        /// The disk before the save (copied for every run).
+        var base: SimulatedDisk
+        var directory = Simulated.directory
+        /// How the store keeps its lines (plain, or sealed with a data key).
+        var sealing: LineSealing = PlainLines()
+        /// Whether the save changes the book (compaction alone does not).
+        var changesBook = true
+        /// Whether a failed save leaves every file as it was, byte for byte (a failed compaction
+        /// may leave a backup or a temporary file; its snapshot and journal still read the same).
+        var failureKeepsBytes = true
+        /// Whether no name may be left readable once a session has written after the restart
+        /// (an encrypted directory: what a crash left in clear, that session seals).
+        var namesSealedAfterRestart = false
+        /// Makes the save on a store opened on the disk; calls `confirmed` once it would have
+        /// told the user that the change is saved. Run again on the same store after a fault,
+        /// it must make the same change.
+        var save: (Store, _ confirmed: () -> Void) throws -> Void
+    }
+
+    struct Tally {
+        var crashes = 0
+        var failures = 0
+        var operations: [String: Int] = [:]
+    }
+
+    @Test func everyOperationOfEverySave() throws {
+        var tally = Tally()
+        for scenario in try scenarios() {
+            try crashAtEveryOperation(scenario, tally: &tally)
+            try failAtEveryOperation(scenario, tally: &tally)
+        }
+        let counts = tally.operations.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")
+        print("fault injection points exercised: \(tally.crashes + tally.failures)"
+              + " (\(tally.crashes) crash outcomes, \(tally.failures) failed operations; operations per save: \(counts))")
+        #expect(tally.crashes > 100)
+    }
+
+    // MARK: The saves
+
+    func scenarios() throws -> [Scenario] {
+        let noteID = UUID()
+        let newID = UUID()
+        let note = Note(id: noteID, text: "Appel du 3 mars : la famille est rentrée.", by: Simulated.author, at: Simulated.time)
+        func addNote(to id: UUID) -> (Store, () -> Void) throws -> Void {
+            { store, confirmed in
+                try store.commit(.addNote(id: id, note: note), by: Simulated.author, at: Simulated.time)
+                confirmed()
+            }
+        }
+        func registerNew(_ store: Store, _ confirmed: () -> Void) throws {
+            // The number is taken from the book as it stands: a retry after a fault takes the same.
+            try store.commit(.register(id: newID, number: store.book.nextNumber(prefix: "GAO"),
+                                       profile: sampleProfile("Keïta", "Bintou")),
+                             by: Simulated.author, at: Simulated.time)
+            confirmed()
+        }
+
+        var result: [Scenario] = []
+        let edited = try Simulated.dataDisk(closedSessions: 2, openChanges: 2)
+        result.append(Scenario(name: "commit a note", base: edited.disk, save: addNote(to: edited.followed)))
+
+        let profileEdit = try Simulated.dataDisk(closedSessions: 1, openChanges: 0)
+        result.append(Scenario(name: "commit a profile edit", base: profileEdit.disk) { store, confirmed in
+            let current = try #require(store.book[profileEdit.registered])
+            var profile = current.profile
+            profile.phone = "+223 66 00 11 22"
+            profile.village = "Bourem-Inaly"
+            try store.commit(.editProfile(id: current.id, expectedVersion: current.version, profile: profile),
+                             by: Simulated.author, at: Simulated.time)
+            confirmed()
+        })
+
+        result.append(Scenario(name: "first commit in a new directory", base: try Simulated.emptyDisk(), save: registerNew))
+        result.append(Scenario(name: "first commit in a new nested directory", base: try Simulated.emptyDisk(),
+                               directory: Simulated.root.appendingPathComponent("new/data"), save: registerNew))
+
+        // A journal whose last line a crash cut short: opening cuts it off, then the save.
+        let torn = try Simulated.dataDisk(closedSessions: 1, openChanges: 2)
+        let journal = Simulated.directory.appendingPathComponent(Store.Files.journal).path
+        let fd = try torn.disk.open(journal, .append, name: Store.Files.journal)
+        try torn.disk.write(fd, Array(#"{"at":"2016-04-07T00:00:00Z","by":"awa","cha"#.utf8), name: Store.Files.journal)
+        try torn.disk.sync(fd, name: Store.Files.journal)
+        torn.disk.close(fd)
+        result.append(Scenario(name: "commit after a torn save", base: torn.disk, save: addNote(to: torn.followed)))
+
+        // The same in an encrypted directory (every line sealed).
+        let sealed = try Simulated.dataDisk(closedSessions: 2, openChanges: 2, encrypted: true)
+        result.append(Scenario(name: "commit a note (encrypted)", base: sealed.disk, sealing: sealed.sealing,
+                               save: addNote(to: sealed.followed)))
+        result.append(Scenario(name: "commit then close (encrypted)", base: sealed.disk, sealing: sealed.sealing,
+                               failureKeepsBytes: false) { store, confirmed in
+            try addNote(to: sealed.followed)(store, confirmed)
+            try store.close()
+        })
+        // Encrypting a plain directory once its key file is written: every line sealed into a
+        // new snapshot, the plain backups removed.
+        let plain = try Simulated.dataDisk(closedSessions: 3, openChanges: 2)
+        let key = try Simulated.encrypt(plain.disk)
+        result.append(Scenario(name: "encrypt", base: plain.disk, sealing: key, changesBook: false,
+                               failureKeepsBytes: false, namesSealedAfterRestart: true) { store, _ in
+            try store.encrypt(with: key)
+            try store.close()
+        })
+
+        // Compaction over a snapshot, a full set of backups (one is pruned) and a journal.
+        for hardLinks in [true, false] {
+            let full = try Simulated.dataDisk(closedSessions: Store.backupsKept + 2, openChanges: 3, hardLinks: hardLinks)
+            let kind = hardLinks ? "" : " (backups copied: no hard links)"
+            result.append(Scenario(name: "close" + kind, base: full.disk, changesBook: false, failureKeepsBytes: false) { store, _ in
+                try store.close()
+            })
+        }
+        // A directory with a journal and no snapshot yet: the first compaction.
+        let fresh = try Simulated.emptyDisk()
+        let store = try Simulated.open(fresh)
+        for index in 0..<3 { try register(store, sampleProfile("Coulibaly", "Journal\(index)")) }
+        withExtendedLifetime(store) {}
+        result.append(Scenario(name: "first close (no snapshot yet)", base: fresh, changesBook: false,
+                               failureKeepsBytes: false) { store, _ in
+            try store.close()
+        })
+
+        let busy = try Simulated.dataDisk(closedSessions: 3, openChanges: 2)
+        result.append(Scenario(name: "commit then close", base: busy.disk, failureKeepsBytes: false) { store, confirmed in
+            try addNote(to: busy.followed)(store, confirmed)
+            try store.close()
+        })
+        result.append(Scenario(name: "compact then commit", base: busy.disk, failureKeepsBytes: false) { store, confirmed in
+            try store.compact()
+            try registerNew(store, confirmed)
+        })
+        return result
+    }
+
+    // MARK: Crashes
+
+    /// Cuts the power after each operation of the save, and restarts with every outcome.
+    func crashAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
+        let dry = scenario.base.copy()
+        var confirmedDry = false
+        do {
+            let store = try Simulated.open(dry, at: scenario.directory, sealing: scenario.sealing)
+            try scenario.save(store) { confirmedDry = true }
+        }
+        let count = dry.operationCount
+        tally.operations[scenario.name] = count
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
+        #expect(count > 0, "\(scenario.name)")
+        if scenario.changesBook {
+            #expect(confirmedDry, "\(scenario.name)")
+            #expect(after != before, "\(scenario.name): the save changed nothing")
+        } else {
+            #expect(after == before, "\(scenario.name)")
+        }
+
+        for k in 0...count {
+            let disk = scenario.base.copy()
+            disk.crashAt(k)
+            var confirmed = false
+            do {
+                let store = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
+                try scenario.save(store) { confirmed = true }
+            } catch {
+                if !disk.isStopped { Issue.record("\(scenario.name): crash after operation \(k): \(error) before the crash") }
+            }
+            if k == count { #expect(confirmed || !scenario.changesBook, "\(scenario.name): made more operations than counted") }
+            disk.stop()
+            let point = "\(scenario.name): crash after operation \(k) of \(count) (\(disk.operations.last ?? "none"))"
+            for crash in disk.possibleCrashes {
+                tally.crashes += 1
+                check(disk.crash(crash), "\(point), \(crash)", scenario: scenario,
+                      allowed: confirmed ? [after] : [before, after])
+            }
+        }
+    }
+
+    /// A restarted disk opens to one of `allowed`, and stays usable: a new change is saved,
+    /// closed, and read back, also after a power cut that keeps only what is durable.
+    func check(_ disk: SimulatedDisk, _ label: String, scenario: Scenario, allowed: [BookState],
+               sourceLocation: SourceLocation = #_sourceLocation) {
+        let store: Store
+        do {
+            store = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
+        } catch {
+            Issue.record("\(label): the directory does not open: \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        let state: BookState
+        do {
+            state = try BookState(store.book)
+        } catch {
+            Issue.record("\(label): the cases do not read: \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        if !allowed.contains(state) {
+            let what = allowed.count == 1 ? "a confirmed change was lost" : "neither the state before nor the state after"
+            Issue.record("\(label): \(what): \(state), expected \(allowed.map(\.description).joined(separator: " or "))",
+                         sourceLocation: sourceLocation)
+        }
+        do {
+            try register(store, sampleProfile("Traoré", "Après"), prefix: "MPT")
+            let expected = try BookState(store.book)
+            try store.close()
+            #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book) == expected,
+                    "\(label): reopened", sourceLocation: sourceLocation)
+            if scenario.namesSealedAfterRestart {
+                // Known defect: a power cut after the sealed snapshot replaced the plain one and
+                // before the plain backups were removed leaves those backups in clear, and no
+                // later session removes them (the snapshot no longer says anything is plain).
+                withKnownIssue("plain backups left by a crash while encrypting", isIntermittent: true) {
+                    let names = ["Fatoumata", "Diarra", "Sangar"].map { Array($0.utf8) }
+                    let readable = disk.files.filter { _, bytes in
+                        names.contains { name in bytes.indices.contains { bytes[$0...].starts(with: name) } }
+                    }.keys.sorted()
+                    #expect(readable == [], "\(label): names readable in", sourceLocation: sourceLocation)
+                }
+            }
+            let durable = disk.crash(.init(writes: .dropped, entries: .undone))
+            #expect(try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book) == expected,
+                    "\(label): a closed session is durable", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(label): the directory is not usable after the restart: \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    // MARK: Failures
+
+    /// Makes each operation of the save fail in turn (a full disk writing half a line, an I/O
+    /// error): the error is a `FileError`, nothing changes in memory or on disk for a save not
+    /// confirmed, and once the fault is gone the same save goes through.
+    func failAtEveryOperation(_ scenario: Scenario, tally: inout Tally) throws {
+        let before = try BookState(Simulated.open(scenario.base.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
+        let dry = scenario.base.copy()
+        let count = try {
+            let store = try Simulated.open(dry, at: scenario.directory, sealing: scenario.sealing)
+            try scenario.save(store) {}
+            return dry.operationCount
+        }()
+        let after = try BookState(Simulated.open(dry.copy(), at: scenario.directory, write: false, sealing: scenario.sealing).book)
+        for k in 1...count {
+            for (code, partial) in [(ENOSPC, true), (EIO, false)] {
+                tally.failures += 1
+                let disk = scenario.base.copy()
+                disk.failAt(k, with: code, partialWrite: partial)
+                let label = "\(scenario.name): \(code == ENOSPC ? "ENOSPC" : "EIO") at operation \(k) of \(count)"
+                var store: Store?
+                var confirmed = false
+                var failed = false
+                var filesBefore = disk.files
+                do {
+                    let opened = try Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
+                    store = opened
+                    filesBefore = disk.files
+                    try scenario.save(opened) { confirmed = true }
+                } catch let error as FileError {
+                    failed = true
+                    #expect(error.code == code, "\(label): \(error)")
+                    let failed = disk.operations.last ?? ""
+                    if let store {
+                        #expect(try BookState(store.book) == (confirmed ? after : before), "\(label) (\(failed)): the book in memory changed")
+                        if !confirmed && scenario.failureKeepsBytes {
+                            #expect(differingFiles(filesBefore, disk.files) == [], "\(label) (\(failed)): the files changed")
+                        }
+                    }
+                    // What reads it now, or after a power cut, finds the state before or after.
+                    let allowed = confirmed ? [after] : [before, after]
+                    for (view, copy) in [("now", disk.copy()), ("after a power cut", disk.crash(.init(writes: .dropped, entries: .undone)))] {
+                        do {
+                            let state = try BookState(Simulated.open(copy, at: scenario.directory, write: false, sealing: scenario.sealing).book)
+                            #expect(allowed.contains(state), "\(label) (\(failed)), read \(view): \(state)")
+                        } catch {
+                            Issue.record("\(label) (\(failed)), read \(view): does not open: \(error)")
+                        }
+                    }
+                } catch {
+                    failed = true
+                    Issue.record("\(label): \(error) is not a FileError")
+                }
+                // The disk is freed: the same save goes through (unless it already did: the
+                // operation that failed may be one whose failure costs nothing).
+                disk.clearFaults()
+                do {
+                    if failed && !confirmed {
+                        let retry = try store ?? Simulated.open(disk, at: scenario.directory, sealing: scenario.sealing)
+                        try scenario.save(retry) { confirmed = true }
+                    }
+                    store = nil
+                    let reopened = try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book)
+                    #expect(reopened == after, "\(label): after the retry \(reopened), expected \(after)")
+                    // What the retry confirmed is durable.
+                    let durable = disk.crash(.init(writes: .dropped, entries: .undone))
+                    let survived = try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book)
+                    // Known gap: a new data directory whose parent was missing too, when syncing the
+                    // grandparent failed: the next opening cannot tell that the parent was just made.
+                    let grandparent = scenario.directory.deletingLastPathComponent().deletingLastPathComponent().path
+                    withKnownIssue("a missing parent of a new data directory made durable") {
+                        #expect(survived == after, "\(label): after the retry and a power cut \(survived), expected \(after)")
+                    } when: {
+                        grandparent != Simulated.root.deletingLastPathComponent().path
+                            && disk.operations[k - 1] == "sync directory \(grandparent)"
+                    }
+                    if scenario.changesBook { #expect(confirmed, "\(label): the retry was not confirmed") }
+                } catch {
+                    Issue.record("\(label): the retry failed: \(error)")
+                }
+            }
+        }
+    }
+}
