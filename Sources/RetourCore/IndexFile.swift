@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The index beside the snapshot: every case's digest and where its line lies, so that opening
@@ -20,6 +21,8 @@ enum IndexFile {
         var count: Int
         /// Sealed like the snapshot's lines.
         var sealed: Bool?
+        /// SHA-256 of the body as stored: a damaged plain index is never half believed.
+        var checksum: String
     }
 
     static func encode(_ contents: SnapshotFile.Contents, snapshotSize: Int, sealing: LineSealing) throws -> [UInt8] {
@@ -38,12 +41,13 @@ enum IndexFile {
             body.int(aside.location.offset)
             body.int(aside.location.length)
         }
+        let stored = try sealing.seal(body.buffer)
         let header = Header(format: format, schemaVersion: version, generation: contents.header.generation ?? "",
                             snapshotSize: snapshotSize, count: contents.digests.count,
-                            sealed: sealing.isEncrypted ? true : nil)
+                            sealed: sealing.isEncrypted ? true : nil, checksum: checksum(stored[...]))
         var bytes = try Array(Store.encoder.encode(header))
         bytes.append(0x0A)
-        bytes.append(contentsOf: try sealing.seal(body.buffer))
+        bytes.append(contentsOf: stored)
         return bytes
     }
 
@@ -56,6 +60,7 @@ enum IndexFile {
               indexHeader.format == format, indexHeader.schemaVersion == version,
               let generation = header.generation, indexHeader.generation == generation,
               indexHeader.snapshotSize == snapshotSize, (indexHeader.sealed == true) == sealing.isEncrypted,
+              indexHeader.checksum == checksum(bytes[(end + 1)...]),
               let body = try? sealing.open(bytes[(end + 1)...]) else { return nil }
         var input = BinaryReader(body)
         var contents = SnapshotFile.Contents(header: header)
@@ -84,6 +89,10 @@ enum IndexFile {
         guard input.isAtEnd, contents.digests.count + contents.setAside.count == header.count,
               Set(contents.digests.map(\.number)).count == contents.digests.count else { return nil }
         return contents
+    }
+
+    private static func checksum(_ bytes: ArraySlice<UInt8>) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func location(_ input: inout BinaryReader, within size: Int) throws -> SnapshotLines.Location {
