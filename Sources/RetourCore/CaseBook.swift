@@ -103,15 +103,21 @@ public struct CaseBook: Sendable {
 
     /// Throws unless `entry` can be applied to the current state. Changes nothing.
     /// The rules of the case lifecycle live here: only an explicit action changes a status.
-    public func check(_ entry: JournalEntry) throws {
+    /// Returns the change with the case it applies to as it stands, so that applying it reads
+    /// nothing again (and cannot fail once the change is durable).
+    @discardableResult
+    public func check(_ entry: JournalEntry) throws -> CheckedChange {
         guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
-        if case .register(let id, let number, _) = entry.change {
+        if case .register(let id, let number, let profile) = entry.change {
             guard positions[id] == nil else { throw ChangeError.duplicateID }
             guard idByNumber[number] == nil else { throw ChangeError.duplicateNumber(number) }
-            return
+            let stamp = Stamp(by: entry.by, at: entry.at)
+            return CheckedChange(entry: entry, current: Case(id: id, number: number, profile: profile, status: .registered,
+                                                             created: stamp, updated: stamp, version: 1))
         }
         guard let item = try load(entry.change.caseID) else { throw ChangeError.unknownCase }
         try check(entry, on: item)
+        return CheckedChange(entry: entry, current: item)
     }
 
     private func check(_ entry: JournalEntry, on item: Case) throws {
@@ -159,17 +165,13 @@ public struct CaseBook: Sendable {
     }
 
     public mutating func apply(_ entry: JournalEntry) throws {
-        guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
-        var item: Case
-        if case .register(let id, let number, let profile) = entry.change {
-            try check(entry)
-            item = Case(id: id, number: number, profile: profile, status: .registered,
-                        created: Stamp(by: entry.by, at: entry.at), updated: Stamp(by: entry.by, at: entry.at), version: 1)
-        } else {
-            guard let current = try load(entry.change.caseID) else { throw ChangeError.unknownCase }
-            try check(entry, on: current)
-            item = current
-        }
+        apply(try check(entry))
+    }
+
+    /// Applies a change `check` accepted on this very state.
+    mutating func apply(_ checked: CheckedChange) {
+        let entry = checked.entry
+        var item = checked.current
         let stamp = Stamp(by: entry.by, at: entry.at)
         func event(_ kind: String, _ details: [String: String] = [:]) -> TimelineEvent {
             TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details)
@@ -306,6 +308,13 @@ public struct DuplicateKey: Hashable, Sendable {
         guard let a, let b else { return true }
         return abs(a - b) <= 1
     }
+}
+
+/// A change `CaseBook.check` accepted, with the case it applies to as it stood (the new case
+/// for a registration).
+public struct CheckedChange: Sendable {
+    public let entry: JournalEntry
+    let current: Case
 }
 
 /// A line of the snapshot left out of the book because it breaks the model's rules; copied as

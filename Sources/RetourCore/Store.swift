@@ -116,8 +116,9 @@ public final class Store {
         // The journal keeps whole seconds: the entry kept in memory is the one read back.
         let time = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
         let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
+        let checked: CheckedChange
         do {
-            try book.check(entry)
+            checked = try book.check(entry)
         } catch let failure as SnapshotFile.Failure {
             throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
         }
@@ -137,7 +138,7 @@ public final class Store {
         }
         journalLength += line.count
         journalLines += 1
-        try! book.apply(entry)  // Checked above, and the case was read then: applying cannot fail.
+        book.apply(checked)
         return entry
     }
 
@@ -186,7 +187,7 @@ public final class Store {
         journalNeedsCut = false
         try disk.sync(journalFD, name: Files.journal)
         holdsPlainData = false
-        if encrypting { try removePlainBackups() }
+        if sealing.isEncrypted { try removePlainBackups() }
         writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
     }
 
@@ -199,12 +200,19 @@ public final class Store {
         try compact()
     }
 
+    /// Removes the backups made before the directory was encrypted. Also run after a crash
+    /// in the middle of encrypting: the snapshot is sealed by then, the backups may not be.
     private func removePlainBackups() throws {
-        let backupsPath = file(Files.backups)
-        let names = backups()
+        let names = plainBackups()
         guard !names.isEmpty else { return }
+        let backupsPath = file(Files.backups)
         for name in names { disk.remove(backupsPath + "/" + name) }
         try disk.syncDirectory(backupsPath, name: Files.backups)
+    }
+
+    /// Backups whose header does not say their lines are sealed.
+    private func plainBackups() -> [String] {
+        backups().filter { !isSealed(file(Files.backups) + "/" + $0) }
     }
 
     /// Writes the index of the snapshot just read or written. The index is a cache: when it
@@ -236,7 +244,13 @@ public final class Store {
             lock?.release()
             lock = nil
         }
-        if !isReadOnly && journalFD >= 0 { try compact() }
+        guard !isReadOnly && journalFD >= 0 else { return }
+        do {
+            try compact()
+        } catch let error as FileError {
+            // Every change is already in the journal: say so rather than "nothing was saved".
+            throw StoreError.notCompacted(file: error.file, reason: error.message.arguments["reason"] ?? "")
+        }
     }
 
     /// For a read-only session: reads the files again when another session changed them, so
@@ -326,6 +340,7 @@ public final class Store {
             book = CaseBook()
             holdsPlainData = false
         }
+        if sealing.isEncrypted && !plainBackups().isEmpty { holdsPlainData = true }
         snapshotSeq = book.seq
         let journalPath = file(Files.journal)
         guard disk.exists(journalPath) else { return }
@@ -363,7 +378,11 @@ public final class Store {
     /// Whether the snapshot says its lines are sealed (false when it is missing or unreadable:
     /// reading it later says why).
     private func snapshotIsSealed() -> Bool {
-        guard let fd = try? disk.open(file(Files.snapshot), .read, name: Files.snapshot) else { return false }
+        isSealed(file(Files.snapshot))
+    }
+
+    private func isSealed(_ path: String) -> Bool {
+        guard let fd = try? disk.open(path, .read, name: Files.snapshot) else { return false }
         defer { disk.close(fd) }
         guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
               let (header, _) = try? SnapshotFile.header(head) else { return false }
