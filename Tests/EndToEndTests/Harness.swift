@@ -145,8 +145,9 @@ final class TmuxSession {
     func waitForExit(timeout: TimeInterval = 15) -> Int? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            // A killed program leaves the screen as it was: the line may be printed anywhere.
-            let text = screen
+            // A killed program leaves the screen as it was: the line may be printed anywhere,
+            // even wrapped at the right edge (`-J` joins wrapped lines).
+            let text = (try? tmux(["capture-pane", "-p", "-J", "-t", name])) ?? ""
             if let found = text.range(of: "exit status ", options: .backwards) {
                 return Int(text[found.upperBound...].prefix { $0.isNumber })
             }
