@@ -192,9 +192,11 @@ struct StoreDiskFaultTests {
         try store.commit(.addNote(id: data.followed, note: note()), by: Simulated.author)
         let before = try BookState(store.book)
         disk.fail([.write], with: ENOSPC)
-        let error = try #require(fileError { try store.close() })
-        #expect(error.file == Store.Files.snapshot + ".tmp")
-        #expect(english.text(error).contains("the disk is full"))
+        var thrown: Error?
+        do { try store.close() } catch { thrown = error }
+        let error = try #require(thrown as? StoreError)
+        #expect(error == .notCompacted(file: Store.Files.snapshot + ".tmp", reason: "@error.io.full"))
+        #expect(english.text(error.message) == "Every change is saved in journal.jsonl, but snapshot.jsonl.tmp could not be rewritten: the disk is full. Nothing is lost; it will be tried again when Retour next closes.")
         disk.clearFaults()
         let next = try Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone)))
         #expect(next.journalLines == 3)
