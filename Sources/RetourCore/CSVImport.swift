@@ -98,31 +98,23 @@ public enum CSVImport {
 
     /// Commits the rows `plan` would import, in file order, numbering each case in its
     /// region and enrolling it, right after its registration, in the tracks of its row
-    /// (enrolled on the plan's day). Returns the numbers given. A failure part way throws
-    /// `Interrupted`, which says which cases were already saved.
+    /// (enrolled on the plan's day). Returns the numbers given. All or nothing: the rows are
+    /// one batch, so a full disk or a crash part way saves none of them.
     @discardableResult
     public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
                              by author: String, at time: Date = Date()) throws -> [String] {
-        if let reason = store.readOnlyReason { throw reason }
         var numbers: [String] = []
         numbers.reserveCapacity(plan.toImport.count)
-        for row in plan.toImport {
-            guard let profile = row.profile, let region = reference.region(profile.region) else { continue }
-            let number = store.book.nextNumber(prefix: region.prefix)
-            let id = UUID()
-            do {
-                try store.commit(.register(id: id, number: number, profile: profile), by: author, at: time)
-            } catch {
-                throw Interrupted(row: row.row, imported: numbers, underlying: error)
-            }
-            numbers.append(number)
-            for track in row.tracks {
-                guard let newPlan = reference.tracks.plan(track: track, id: UUID(), enrolledOn: plan.today) else { continue }
-                do {
-                    try store.commit(.enrol(id: id, plan: newPlan), by: author, at: time)
-                } catch {
-                    // The case is saved; its enrolments from this row on are not.
-                    throw Interrupted(row: row.row, imported: numbers, underlying: error)
+        try store.commitBatch(by: author, at: time) { batch in
+            for row in plan.toImport {
+                guard let profile = row.profile, let region = reference.region(profile.region) else { continue }
+                let number = batch.book.nextNumber(prefix: region.prefix)
+                let id = UUID()
+                try batch.add(.register(id: id, number: number, profile: profile))
+                numbers.append(number)
+                for track in row.tracks {
+                    guard let newPlan = reference.tracks.plan(track: track, id: UUID(), enrolledOn: plan.today) else { continue }
+                    try batch.add(.enrol(id: id, plan: newPlan))
                 }
             }
         }

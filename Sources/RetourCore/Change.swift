@@ -40,13 +40,18 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     public var by: String
     public var at: Date
     public var change: Change
+    /// For a change committed with others (`Store.commitBatch`): the `seq` of the batch's last
+    /// entry. Replaying applies a batch only once its last line is read, so a batch cut short
+    /// by a crash leaves nothing.
+    public var batchEnd: Int?
 
-    public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change) {
+    public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change, batchEnd: Int? = nil) {
         self.schemaVersion = schemaVersion
         self.seq = seq
         self.by = by
         self.at = at
         self.change = change
+        self.batchEnd = batchEnd
     }
 }
 

@@ -303,6 +303,7 @@ enum JournalFile {
     /// last line is left out of `goodLength`; a complete line that does not parse is an error.
     static func replay(_ bytes: [UInt8], onto book: inout CaseBook, sealing: LineSealing) throws -> Replay {
         var replay = Replay()
+        var pending: [(entry: JournalEntry, line: Int)] = []
         for line in Lines(bytes) {
             let lineNumber = line.number
             guard line.complete else { break }
@@ -331,20 +332,35 @@ enum JournalFile {
             guard entry.schemaVersion <= Schema.version else {
                 throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: entry.schemaVersion)
             }
-            replay.lines += 1
-            replay.goodLength = line.range.upperBound + 1
-            if entry.seq <= book.seq { continue }  // Already in the snapshot.
-            do {
-                try book.apply(entry)
-            } catch let failure as SnapshotFile.Failure {
-                // The snapshot line of the case it changes cannot be read.
-                throw failure
-            } catch let error as ChangeError {
-                var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
-                if case .outOfSequence = error { failure.isSequenceGap = true }
-                throw failure
+            // The lines of a batch are applied together once its last one is read.
+            if let end = entry.batchEnd {
+                guard entry.seq <= end, pending.allSatisfy({ $0.entry.batchEnd == end }) else {
+                    throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules")
+                }
+                pending.append((entry, lineNumber))
+                guard entry.seq == end else { continue }
+            } else {
+                guard pending.isEmpty else { throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules") }
+                pending = [(entry, lineNumber)]
             }
+            for (entry, lineNumber) in pending where entry.seq > book.seq {  // Others are in the snapshot.
+                do {
+                    try book.apply(entry)
+                } catch let failure as SnapshotFile.Failure {
+                    // The snapshot line of the case it changes cannot be read.
+                    throw failure
+                } catch let error as ChangeError {
+                    var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
+                    if case .outOfSequence = error { failure.isSequenceGap = true }
+                    throw failure
+                }
+            }
+            replay.lines += pending.count
+            replay.goodLength = line.range.upperBound + 1
+            pending = []
         }
+        // A batch whose last line is missing was cut short by a crash: like an incomplete
+        // line, it was never confirmed, and it is left out of `goodLength`.
         // Blank lines only after the last complete line (or a file of only NUL bytes from a
         // crash) count as part of the torn tail.
         return replay

@@ -113,33 +113,91 @@ public final class Store {
     @discardableResult
     public func commit(_ change: Change, by author: String, at time: Date = Date()) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
-        // The journal keeps whole seconds: the entry kept in memory is the one read back.
-        let time = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
-        let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
+        let entry = JournalEntry(seq: book.seq + 1, by: author, at: Store.wholeSeconds(time), change: change)
         let checked: CheckedChange
         do {
             checked = try book.check(entry)
         } catch let failure as SnapshotFile.Failure {
             throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
         }
-        var line = try sealing.seal(Array(Store.encoder.encode(entry)))
-        line.append(0x0A)
+        try append([entry])
+        book.apply(checked)
+        return entry
+    }
+
+    /// Changes made together, all or none (an import): `build` adds them to a `Batch`, which
+    /// checks and applies each to a copy of the book; they are then written with one fsync,
+    /// each line naming the batch's last one, so that a crash part way leaves none of them.
+    @discardableResult
+    public func commitBatch(by author: String, at time: Date = Date(),
+                            _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
+        if let readOnlyReason { throw readOnlyReason }
+        var batch = Batch(book: book, author: author, time: Store.wholeSeconds(time))
+        do {
+            try build(&batch)
+        } catch let failure as SnapshotFile.Failure {
+            throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
+        }
+        guard let last = batch.entries.last?.seq else { return [] }
+        let entries = batch.entries.count == 1 ? batch.entries : batch.entries.map { entry -> JournalEntry in
+            var entry = entry
+            entry.batchEnd = last
+            return entry
+        }
+        try append(entries)
+        book = batch.book
+        return entries
+    }
+
+    /// A batch being built: changes checked and applied to the batch's own copy of the book.
+    public struct Batch {
+        /// The book with the changes added so far (case numbers come from it).
+        public private(set) var book: CaseBook
+        fileprivate private(set) var entries: [JournalEntry] = []
+        let author: String
+        let time: Date
+
+        init(book: CaseBook, author: String, time: Date) {
+            self.book = book
+            self.author = author
+            self.time = time
+        }
+
+        public var count: Int { entries.count }
+
+        public mutating func add(_ change: Change) throws {
+            let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
+            book.apply(try book.check(entry))
+            entries.append(entry)
+        }
+    }
+
+    /// Writes `entries` at the end of the journal with one fsync. On failure, takes back what
+    /// reached the file, so that the next save starts clean.
+    private func append(_ entries: [JournalEntry]) throws {
+        var bytes: [UInt8] = []
+        for entry in entries {
+            bytes += try sealing.seal(Array(Store.encoder.encode(entry)))
+            bytes.append(0x0A)
+        }
         if journalNeedsCut {
             try disk.truncate(journalFD, to: journalLength, name: Files.journal)
             journalNeedsCut = false
         }
         do {
-            try disk.write(journalFD, line, name: Files.journal)
+            try disk.write(journalFD, bytes, name: Files.journal)
             try disk.sync(journalFD, name: Files.journal)
         } catch {
-            // Take back whatever part of the line reached the file, so the next save starts clean.
             do { try disk.truncate(journalFD, to: journalLength, name: Files.journal) } catch { journalNeedsCut = true }
             throw error
         }
-        journalLength += line.count
-        journalLines += 1
-        book.apply(checked)
-        return entry
+        journalLength += bytes.count
+        journalLines += entries.count
+    }
+
+    /// The journal keeps whole seconds: the entry kept in memory is the one read back.
+    private static func wholeSeconds(_ time: Date) -> Date {
+        Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
     }
 
     /// Folds the journal into a new snapshot: temp file 0600 → fsync → backup link of the old
@@ -249,7 +307,7 @@ public final class Store {
             try compact()
         } catch let error as FileError {
             // Every change is already in the journal: say so rather than "nothing was saved".
-            throw StoreError.notCompacted(file: error.file, reason: error.message.arguments["reason"] ?? "")
+            throw StoreError.notCompacted(error)
         }
     }
 

@@ -15,9 +15,9 @@ public enum StoreError: UserFacingError, Equatable {
     case keyMissing(file: String)
     /// `retour init --encrypt` on a directory that already is.
     case alreadyEncrypted
-    /// Folding the journal into a new snapshot failed on closing; every change is still in
-    /// the journal. `reason` is what `FileError` says (a catalogue reference or an errno).
-    case notCompacted(file: String, reason: String)
+    /// Folding the journal into a new snapshot failed on closing (the file error says why);
+    /// every change is still in the journal.
+    case notCompacted(FileError)
 
     public var message: Message {
         switch self {
@@ -37,8 +37,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.keyMissing", ["file": file])
         case .alreadyEncrypted:
             return Message("error.store.alreadyEncrypted")
-        case .notCompacted(let file, let reason):
-            return Message("error.store.notCompacted", ["file": file, "reason": reason])
+        case .notCompacted(let error):
+            return Message("error.store.notCompacted", ["file": error.file, "reason": error.message.arguments["reason"] ?? ""])
         }
     }
 }

@@ -8,11 +8,11 @@ import Glibc
 ///
 /// The command-line loop runs `retour import` on one data directory again and again (a new
 /// directory every 40 rounds), each time killing it after a random delay spread over its whole
-/// run: start-up, the commits (one journal line, fsync'd, per registration and per enrolment)
-/// and the compaction it does on exit. After each round: `retour check` exits 0, the lock is free, the modes are 0700/0600,
-/// every import that finished (exit 0) is there whole, and a killed import left exactly what
-/// `CSVImport.apply` promises: a prefix of its rows in file order, each whole, only the last
-/// one possibly missing some of its enrolments; nothing seen once ever disappears.
+/// run: start-up, the commit (all its registrations and enrolments, one batch written with one
+/// fsync) and the compaction it does on exit. After each round: `retour check` exits 0, the
+/// lock is free, the modes are 0700/0600, every import that finished (exit 0) is there whole,
+/// a killed import left all of its rows or none (`CSVImport.apply` is all or nothing), and
+/// nothing seen once ever disappears.
 ///
 /// The case manager loop registers a person in tmux, waits for "registered", then kills the
 /// program while the next person is typed, while it is saved, or while the program quits
@@ -120,7 +120,7 @@ struct KillLoopTests {
         var known: [String: (person: Person, tracks: [String])] = [:]
         /// How long imports that ran to their end took, by their number of commits.
         var timings: [(commits: Int, seconds: Double)] = []
-        var finished = 0, beforeAnyRow = 0, betweenRows = 0, afterLastRow = 0, midCompaction = 0
+        var finished = 0, beforeCommit = 0, afterCommit = 0, midCompaction = 0
         var survived = 0, directories = 1
 
         // In each directory, rounds 0 and 1, then one in eight, are never killed: they create
@@ -201,25 +201,17 @@ struct KillLoopTests {
                 #expect(now.tracks == before.tracks, "\(context2): \(given) had \(before.tracks), now \(now.tracks)")
                 Self.expectWhole(now, before.person, context2)
             }
-            // This round's rows: all of them when the import finished; else a prefix, in file order.
-            let present = people.prefix { byName[$0.given] != nil }.count
-            for person in people.dropFirst(present) {
-                #expect(byName[person.given] == nil, "\(context2): \(person.given) is there but a row above it is not")
-            }
+            // This round's rows: an import is one batch, so all of them or none.
+            let present = people.filter { byName[$0.given] != nil }.count
+            #expect(present == 0 || present == people.count,
+                    "\(context2): \(present) of \(people.count) rows are there: an import is all or nothing")
             if run.outcome == .exited(0) {
                 #expect(present == people.count, "\(context2): the import said it finished, only \(present) rows are there")
             }
-            for (index, person) in people.prefix(present).enumerated() {
-                let now = byName[person.given]!
+            for person in people {
+                guard let now = byName[person.given] else { continue }
                 Self.expectWhole(now, person, context2)
-                let last = index == present - 1 && run.outcome != .exited(0)
-                if last {
-                    // Enrolments are commits of their own, right after the registration.
-                    #expect(Array(person.tracks.prefix(now.tracks.count)) == now.tracks,
-                            "\(context2): \(person.given) should be in a prefix of \(person.tracks), is in \(now.tracks)")
-                } else {
-                    #expect(now.tracks == person.tracks, "\(context2): \(person.given) should be in \(person.tracks), is in \(now.tracks)")
-                }
+                #expect(now.tracks == person.tracks, "\(context2): \(person.given) should be in \(person.tracks), is in \(now.tracks)")
                 known[person.given] = (person, now.tracks)
             }
             // Nothing else, and case numbers without a gap in each region, in file order.
@@ -235,17 +227,15 @@ struct KillLoopTests {
             }
             if run.outcome == .killed {
                 if present == 0 {
-                    beforeAnyRow += 1
-                } else if present < people.count || byName[people.last!.given]!.tracks != people.last!.tracks {
-                    betweenRows += 1
+                    beforeCommit += 1
                 } else {
-                    afterLastRow += 1
+                    afterCommit += 1
                 }
                 survived += 1
             }
         }
-        print("kill -9 rounds survived: \(survived) (seed \(Self.seed)): killed \(beforeAnyRow) times before any row, "
-              + "\(betweenRows) between rows, \(afterLastRow) after the last row (\(midCompaction) mid-compaction); "
+        print("kill -9 rounds survived: \(survived) (seed \(Self.seed)): killed \(beforeCommit) times before the import's "
+              + "batch was durable (no row kept), \(afterCommit) after (every row kept; \(midCompaction) mid-compaction); "
               + "\(finished) of \(Self.cliRounds) imports finished before their kill; \(round + 1) imports "
               + "in \(directories) data \(directories == 1 ? "directory" : "directories")")
     }

@@ -195,7 +195,7 @@ struct StoreDiskFaultTests {
         var thrown: Error?
         do { try store.close() } catch { thrown = error }
         let error = try #require(thrown as? StoreError)
-        #expect(error == .notCompacted(file: Store.Files.snapshot + ".tmp", reason: "@error.io.full"))
+        #expect(error == .notCompacted(FileError(operation: .write, file: Store.Files.snapshot + ".tmp", code: ENOSPC)))
         #expect(english.text(error.message) == "Every change is saved in journal.jsonl, but snapshot.jsonl.tmp could not be rewritten: the disk is full. Nothing is lost; it will be tried again when Retour next closes.")
         disk.clearFaults()
         let next = try Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone)))
