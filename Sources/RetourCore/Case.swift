@@ -61,12 +61,20 @@ public struct CaseProfile: Codable, Hashable, Sendable {
 
     /// Year of birth, exact or estimated.
     public var birthYear: Int? {
+        CaseProfile.birthYear(dateOfBirth, ageEstimate)
+    }
+
+    public func age(on date: CalendarDate) -> Int? {
+        CaseProfile.age(on: date, dateOfBirth, ageEstimate)
+    }
+
+    static func birthYear(_ dateOfBirth: CalendarDate?, _ ageEstimate: AgeEstimate?) -> Int? {
         if let dateOfBirth { return dateOfBirth.year }
         if let ageEstimate { return ageEstimate.asOf.year - ageEstimate.years }
         return nil
     }
 
-    public func age(on date: CalendarDate) -> Int? {
+    static func age(on date: CalendarDate, _ dateOfBirth: CalendarDate?, _ ageEstimate: AgeEstimate?) -> Int? {
         if let dateOfBirth { return dateOfBirth.years(until: date) }
         if let ageEstimate { return ageEstimate.years + (date.year - ageEstimate.asOf.year) }
         return nil

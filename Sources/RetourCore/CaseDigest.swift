@@ -103,15 +103,11 @@ public struct CaseDigest: Sendable, Equatable {
 
     /// Year of birth, exact or estimated.
     public var birthYear: Int? {
-        if let dateOfBirth { return dateOfBirth.year }
-        if let ageEstimate { return ageEstimate.asOf.year - ageEstimate.years }
-        return nil
+        CaseProfile.birthYear(dateOfBirth, ageEstimate)
     }
 
     public func age(on date: CalendarDate) -> Int? {
-        if let dateOfBirth { return dateOfBirth.years(until: date) }
-        if let ageEstimate { return ageEstimate.years + (date.year - ageEstimate.asOf.year) }
-        return nil
+        CaseProfile.age(on: date, dateOfBirth, ageEstimate)
     }
 
     /// Whether a step of the case is in `status`.

@@ -163,15 +163,16 @@ public struct DemoPeople: Sendable {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform, unlike the system generator.
-struct SeededGenerator: RandomNumberGenerator {
+/// SplitMix64: small, fast and the same on every platform, unlike the system generator (the
+/// demo people, and the tests that must replay a failure from its seed).
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

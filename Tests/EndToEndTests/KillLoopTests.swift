@@ -1,4 +1,5 @@
 import Foundation
+import RetourCore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -22,17 +23,8 @@ import Glibc
 /// round in every failure; `RETOUR_KILL_ROUNDS` sets the number of command-line rounds.
 @Suite(.serialized)
 struct KillLoopTests {
-    /// SplitMix64: small, fast and the same on every machine, so a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The same on every machine, so a failure can be replayed from its seed.
+    typealias Generator = SeededGenerator
 
     static let environment = ProcessInfo.processInfo.environment
     static let seed: UInt64 = environment["RETOUR_KILL_SEED"].flatMap { UInt64($0) } ?? 20_160_301
@@ -115,7 +107,7 @@ struct KillLoopTests {
     @Test func importKilledAtRandomPoints() throws {
         var harness = try Harness()
         defer { harness.cleanUp() }
-        var random = Generator(state: Self.seed)
+        var random = Generator(seed: Self.seed)
         /// Every case seen or confirmed so far, by given names, with its tracks: must stay as is.
         var known: [String: (person: Person, tracks: [String])] = [:]
         /// How long imports that ran to their end took, by their number of commits.
@@ -258,7 +250,7 @@ struct KillLoopTests {
     func caseManagerKilledWhileTypingSavingOrQuitting() throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
-        var random = Generator(state: Self.seed ^ 0x5455_4900)
+        var random = Generator(seed: Self.seed ^ 0x5455_4900)
         var confirmed: [String] = []
         var count = 0
         var survived = 0, savesKept = 0, savesLost = 0
