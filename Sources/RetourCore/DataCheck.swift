@@ -144,48 +144,21 @@ public struct DataCheck: Sendable {
         for aside in book.setAside {
             add(aside.reason, ["number": aside.number, "file": Store.Files.snapshot])
         }
-        let read = (try? SnapshotFile.inParallel(book.count) { index -> Result<Case, Error> in
-            let digest = book.digests[index]
-            return Result { try book.load(digest.id).orThrow(SnapshotFile.Failure(line: 0, reason: "error.parse.rules")) }
-        }) ?? []
         var staleIndex = false
-        for (digest, result) in zip(book.digests, read) {
-            guard case .success(let item) = result else {
-                add("check.case.unreadable", ["number": digest.number, "file": Store.Files.snapshot])
-                continue
-            }
-            if CaseDigest(item) != digest { staleIndex = true }
-            let profile = item.profile
-            let number = item.number
-            if let region = reference.region(profile.region) {
-                if !profile.cercle.isEmpty {
-                    if let found = reference.cercle(profile.cercle) {
-                        if found.region.pcode != region.pcode {
-                            add("check.case.cercleRegion", ["number": number, "cercle": profile.cercle, "region": region.pcode])
-                        }
-                    } else {
-                        add("check.case.cercle", ["number": number, "cercle": profile.cercle])
-                    }
-                }
-            } else {
-                add("check.case.region", ["number": number, "region": profile.region])
-            }
-            let unknown = profile.vulnerabilities.filter { !reference.isVulnerability($0) }
-            if !unknown.isEmpty {
-                add("check.case.vulnerability", ["number": number, "codes": unknown.joined(separator: " ")])
-            }
-            if let document = profile.document, !reference.idDocumentTypes.contains(document.type) {
-                add("check.case.document", ["number": number, "code": document.type])
-            }
-            for plan in item.plans {
-                guard let track = reference.tracks.track(plan.track) else {
-                    add("check.case.track", ["number": number, "track": plan.track])
+        // A few thousand cases at a time: 100 000 decoded at once would need gigabytes.
+        for start in stride(from: 0, to: book.count, by: 4_096) {
+            let digests = book.digests[start..<min(book.count, start + 4_096)]
+            let read = (try? SnapshotFile.inParallel(digests.count) { index -> Result<Case, Error> in
+                let digest = digests[digests.startIndex + index]
+                return Result { try book.load(digest.id).orThrow(SnapshotFile.Failure(line: 0, reason: "error.parse.rules")) }
+            }) ?? []
+            for (digest, result) in zip(digests, read) {
+                guard case .success(let item) = result else {
+                    add("check.case.unreadable", ["number": digest.number, "file": Store.Files.snapshot])
                     continue
                 }
-                let known = Set(track.steps.map(\.code))
-                for step in plan.steps where !known.contains(step.code) {
-                    add("check.case.step", ["number": number, "track": plan.track, "step": step.code])
-                }
+                if CaseDigest(item) != digest { staleIndex = true }
+                for (key, arguments) in problems(of: item, reference: reference) { add(key, arguments) }
             }
         }
         if staleIndex {
@@ -195,6 +168,47 @@ public struct DataCheck: Sendable {
             findings.append(Finding(.problem, Message("check.case.more", ["count": String(hidden)])))
         }
         return findings
+    }
+}
+
+extension DataCheck {
+    /// What decoding lets through in one case: codes not in the reference data, plans of
+    /// tracks or steps that do not exist. Each as a catalogue key and its arguments.
+    static func problems(of item: Case, reference: Reference) -> [(String, [String: String])] {
+        var found: [(String, [String: String])] = []
+        let profile = item.profile
+        let number = item.number
+        if let region = reference.region(profile.region) {
+            if !profile.cercle.isEmpty {
+                if let cercle = reference.cercle(profile.cercle) {
+                    if cercle.region.pcode != region.pcode {
+                        found.append(("check.case.cercleRegion", ["number": number, "cercle": profile.cercle, "region": region.pcode]))
+                    }
+                } else {
+                    found.append(("check.case.cercle", ["number": number, "cercle": profile.cercle]))
+                }
+            }
+        } else {
+            found.append(("check.case.region", ["number": number, "region": profile.region]))
+        }
+        let unknown = profile.vulnerabilities.filter { !reference.isVulnerability($0) }
+        if !unknown.isEmpty {
+            found.append(("check.case.vulnerability", ["number": number, "codes": unknown.joined(separator: " ")]))
+        }
+        if let document = profile.document, !reference.idDocumentTypes.contains(document.type) {
+            found.append(("check.case.document", ["number": number, "code": document.type]))
+        }
+        for plan in item.plans {
+            guard let track = reference.tracks.track(plan.track) else {
+                found.append(("check.case.track", ["number": number, "track": plan.track]))
+                continue
+            }
+            let known = Set(track.steps.map(\.code))
+            for step in plan.steps where !known.contains(step.code) {
+                found.append(("check.case.step", ["number": number, "track": plan.track, "step": step.code]))
+            }
+        }
+        return found
     }
 }
 
