@@ -8,6 +8,8 @@ public enum CaseManager {
     /// on the real terminal, then restores the terminal and closes the store, whatever ended
     /// the session: quit, Ctrl-C, SIGTERM or SIGHUP.
     public static func run(session: Session) throws {
+        // Without a terminal, curses would read end-of-file for ever.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw NoTerminal() }
         let environment = ProcessInfo.processInfo.environment
         let monochrome = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let directory = session.dataDirectory
@@ -37,4 +39,9 @@ public enum CaseManager {
         terminal.restore()
         try store.close()
     }
+}
+
+/// The case manager was started with its input or output not a terminal (a script, a pipe).
+public struct NoTerminal: UserFacingError {
+    public var message: Message { Message("app.error.noTerminal") }
 }
