@@ -41,7 +41,7 @@ public struct DataCheck: Sendable {
 
     /// `passphrase` is asked only when the directory is encrypted.
     public static func run(directory: URL, reference: Reference,
-                           passphrase: () throws -> String = { throw SealingError.noTerminal }) -> DataCheck {
+                           passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
         var findings: [Finding] = []
         let path = directory.path
         guard Posix.exists(path) else {

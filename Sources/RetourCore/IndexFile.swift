@@ -11,13 +11,16 @@ import Foundation
 /// rebuilt from the snapshot when missing, stale or damaged. Losing it costs time, never data.
 enum IndexFile {
     static let format = "retour-index"
-    static let version = 1
+    static let version = 2
 
     struct Header: Codable {
         var format: String
         var schemaVersion: Int
         var generation: String
         var snapshotSize: Int
+        /// The snapshot's modification time when the index was written: an edit by hand that
+        /// keeps the size still makes the index stale.
+        var snapshotModified: [Int]
         var count: Int
         /// Sealed like the snapshot's lines.
         var sealed: Bool?
@@ -25,7 +28,8 @@ enum IndexFile {
         var checksum: String
     }
 
-    static func encode(_ contents: SnapshotFile.Contents, snapshotSize: Int, sealing: LineSealing) throws -> [UInt8] {
+    static func encode(_ contents: SnapshotFile.Contents, snapshotSize: Int, snapshotModified: [Int],
+                       sealing: LineSealing) throws -> [UInt8] {
         var body = BinaryWriter()
         body.int(contents.digests.count)
         for digest in contents.digests {
@@ -33,6 +37,7 @@ enum IndexFile {
             digest.write(to: &body)
             body.int(location.offset)
             body.int(location.length)
+            body.int(location.line)
         }
         body.int(contents.setAside.count)
         for aside in contents.setAside {
@@ -40,10 +45,11 @@ enum IndexFile {
             body.string(aside.reason)
             body.int(aside.location.offset)
             body.int(aside.location.length)
+            body.int(aside.location.line)
         }
         let stored = try sealing.seal(body.buffer)
         let header = Header(format: format, schemaVersion: version, generation: contents.header.generation ?? "",
-                            snapshotSize: snapshotSize, count: contents.digests.count,
+                            snapshotSize: snapshotSize, snapshotModified: snapshotModified, count: contents.digests.count,
                             sealed: sealing.isEncrypted ? true : nil, checksum: checksum(stored[...]))
         var bytes = try Array(Store.encoder.encode(header))
         bytes.append(0x0A)
@@ -54,12 +60,13 @@ enum IndexFile {
     /// The snapshot's contents as the index gives them, or nil when the index does not belong
     /// to this snapshot (`header`, `snapshotSize`) or does not read whole.
     static func decode(_ bytes: [UInt8], snapshot header: SnapshotFile.Header, snapshotSize: Int,
-                       sealing: LineSealing) -> SnapshotFile.Contents? {
+                       snapshotModified: [Int], sealing: LineSealing) -> SnapshotFile.Contents? {
         guard let end = bytes.firstIndex(of: 0x0A),
               let indexHeader = try? JSONDecoder.retour().decode(Header.self, from: Data(bytes[..<end])),
               indexHeader.format == format, indexHeader.schemaVersion == version,
               let generation = header.generation, indexHeader.generation == generation,
-              indexHeader.snapshotSize == snapshotSize, (indexHeader.sealed == true) == sealing.isEncrypted,
+              indexHeader.snapshotSize == snapshotSize, indexHeader.snapshotModified == snapshotModified,
+              (indexHeader.sealed == true) == sealing.isEncrypted,
               indexHeader.checksum == checksum(bytes[(end + 1)...]),
               let body = try? sealing.open(bytes[(end + 1)...]) else { return nil }
         var input = BinaryReader(body)
@@ -96,8 +103,8 @@ enum IndexFile {
     }
 
     private static func location(_ input: inout BinaryReader, within size: Int) throws -> SnapshotLines.Location {
-        let offset = try input.int(), length = try input.int()
-        guard offset > 0, length > 0, offset + length < size else { throw BinaryReader.Malformed() }
-        return SnapshotLines.Location(offset: offset, length: length)
+        let offset = try input.int(), length = try input.int(), line = try input.int()
+        guard offset > 0, length > 0, offset + length < size, line > 1 else { throw BinaryReader.Malformed() }
+        return SnapshotLines.Location(offset: offset, length: length, line: line)
     }
 }

@@ -5,6 +5,9 @@ import Crypto
 public protocol LineSealing: Sendable {
     /// Whether lines are encrypted (what `retour check` reports).
     var isEncrypted: Bool { get }
+    /// Names the data key without revealing it (written in the snapshot's header), so that a
+    /// key file from another directory is recognised as such; nil when plain.
+    var keyID: String? { get }
     func seal(_ line: [UInt8]) throws -> [UInt8]
     /// Throws `SealingError.damaged` when the line was altered or sealed with another key.
     func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8]
@@ -15,6 +18,7 @@ public struct PlainLines: LineSealing {
     public init() {}
 
     public var isEncrypted: Bool { false }
+    public var keyID: String? { nil }
 
     public func seal(_ line: [UInt8]) throws -> [UInt8] { line }
 
@@ -34,11 +38,15 @@ public struct SealedLines: LineSealing {
     static let overhead = 12 + 16
 
     private let key: DataKey
+    public let keyID: String?
 
     /// `key` must be a 256-bit key: the one `KeyFile.unlock` returns.
     public init(key: SymmetricKey) {
         precondition(key.bitCount == 256, "the data key is 256 bits")
         self.key = DataKey(key: key)
+        // An HMAC of a fixed text: says which key it is, and nothing about the key.
+        keyID = HMAC<SHA256>.authenticationCode(for: Array("retour data key".utf8), using: key)
+            .prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     public var isEncrypted: Bool { true }

@@ -42,7 +42,7 @@ public enum Passphrase {
 
     static func read(prompt: String, environment: [String: String], variable: String, terminal path: String) throws -> String {
         if let given = environment[variable], !given.isEmpty { return given }
-        let terminal = try Terminal(path: path)
+        let terminal = try Terminal(path: path, variable: variable)
         defer { terminal.close() }
         return try terminal.readHidden(prompt: prompt)
     }
@@ -53,7 +53,7 @@ public enum Passphrase {
             try validate(given)
             return given
         }
-        let terminal = try Terminal(path: path)
+        let terminal = try Terminal(path: path, variable: variable)
         defer { terminal.close() }
         let first = try terminal.readHidden(prompt: prompt)
         try validate(first)
@@ -67,13 +67,14 @@ public enum Passphrase {
 private struct Terminal {
     let fd: Int32
 
-    init(path: String) throws {
+    /// `variable` is the one that would have spared the terminal, named when there is none.
+    init(path: String, variable: String) throws {
         let fd = openTerminal(path)
-        guard fd >= 0 else { throw SealingError.noTerminal }
+        guard fd >= 0 else { throw SealingError.noTerminal(variable: variable) }
         var settings = termios()
         guard tcgetattr(fd, &settings) == 0 else {
             closeTerminal(fd)
-            throw SealingError.noTerminal
+            throw SealingError.noTerminal(variable: variable)
         }
         self.fd = fd
     }
@@ -85,7 +86,7 @@ private struct Terminal {
     /// Handles Backspace and Ctrl-U itself; Ctrl-C, or Ctrl-D on an empty line, cancels.
     func readHidden(prompt: String) throws -> String {
         var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { throw SealingError.noTerminal }
+        guard tcgetattr(fd, &saved) == 0 else { throw SealingError.noTerminal(variable: Passphrase.variable) }
         var quiet = saved
         // With ISIG off, Ctrl-C arrives as a byte instead of killing the process with echo
         // still off; the loop below cancels on it after the terminal is restored.
@@ -94,7 +95,7 @@ private struct Terminal {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        guard setAttributes(fd, &quiet) else { throw SealingError.noTerminal }
+        guard setAttributes(fd, &quiet) else { throw SealingError.noTerminal(variable: Passphrase.variable) }
         defer {
             _ = setAttributes(fd, &saved)
             writeAll(fd, Array("\n".utf8))

@@ -14,7 +14,7 @@ public enum SealingError: UserFacingError, Equatable {
     /// The new passphrase and its confirmation differ.
     case passphrasesDiffer
     /// There is no terminal to ask for the passphrase, and `RETOUR_PASSPHRASE` is not set.
-    case noTerminal
+    case noTerminal(variable: String)
     /// The user pressed Ctrl-C or Ctrl-D at the passphrase prompt.
     case cancelled
 
@@ -33,8 +33,8 @@ public enum SealingError: UserFacingError, Equatable {
             return Message("crypto.error.passphraseTooShort", ["minimum": String(Passphrase.minimumLength)])
         case .passphrasesDiffer:
             return Message("crypto.error.passphrasesDiffer")
-        case .noTerminal:
-            return Message("crypto.error.noTerminal", ["variable": Passphrase.variable])
+        case .noTerminal(let variable):
+            return Message("crypto.error.noTerminal", ["variable": variable])
         case .cancelled:
             return Message("crypto.error.cancelled")
         }

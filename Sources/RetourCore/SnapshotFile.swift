@@ -18,6 +18,8 @@ enum SnapshotFile {
         var generation: String?
         /// Whether its case lines are sealed with the directory's data key.
         var sealed: Bool?
+        /// Which data key sealed them (`LineSealing.keyID`).
+        var key: String?
 
         var isSealed: Bool { sealed == true }
     }
@@ -50,7 +52,7 @@ enum SnapshotFile {
                       sealing: LineSealing) throws -> Contents {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
                             count: book.count + book.setAside.count, generation: UUID().uuidString,
-                            sealed: sealing.isEncrypted ? true : nil)
+                            sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
         var buffer = try Array(Store.encoder.encode(header))
@@ -63,8 +65,10 @@ enum SnapshotFile {
             guard resealing, let source = book.snapshot else { return stored }
             return try sealing.seal(source.sealing.open(stored[...]))
         }
+        var lineNumber = 1
         func add(_ line: [UInt8]) throws -> SnapshotLines.Location {
-            let location = SnapshotLines.Location(offset: written + buffer.count, length: line.count)
+            lineNumber += 1
+            let location = SnapshotLines.Location(offset: written + buffer.count, length: line.count, line: lineNumber)
             buffer.append(contentsOf: line)
             buffer.append(0x0A)
             if buffer.count > 1 << 20 {
@@ -137,7 +141,7 @@ enum SnapshotFile {
         contents.digests.reserveCapacity(digests.count)
         var numbers = Set<String>()
         for (digest, line) in zip(digests, caseLines) {
-            let location = SnapshotLines.Location(offset: line.range.lowerBound, length: line.range.count)
+            let location = SnapshotLines.Location(offset: line.range.lowerBound, length: line.range.count, line: line.number)
             let reason: String?
             if contents.locations[digest.id] != nil {
                 reason = "check.setAside.duplicateID"

@@ -7,10 +7,12 @@ import Foundation
 /// this one keeps reading the file it opened. Read-only after creation; reads use `pread`,
 /// which is safe from several threads.
 public final class SnapshotLines: @unchecked Sendable {
-    /// A case's stored line: its first byte and its length, without the newline.
+    /// A case's stored line: its first byte, its length without the newline, and its number
+    /// in the file (from 1, the header being line 1), for messages.
     public struct Location: Sendable, Equatable {
         public let offset: Int
         public let length: Int
+        public let line: Int
     }
 
     let disk: FileSystem
@@ -40,18 +42,19 @@ public final class SnapshotLines: @unchecked Sendable {
     func storedLine(at location: Location) throws -> [UInt8] {
         let bytes = try disk.read(fd, at: location.offset, count: location.length, name: name)
         guard bytes.count == location.length else {
-            throw SnapshotFile.Failure(line: 0, reason: "error.parse.truncated")
+            throw SnapshotFile.Failure(line: location.line, reason: "error.parse.truncated")
         }
         return bytes
     }
 
     /// Case `id`, decoded from its line.
     func read(_ id: UUID) throws -> Case {
-        let stored = try storedLine(id)
-        let item = try SnapshotFile.decodeCase(stored[...], sealing: sealing, line: 0)
+        guard let location = locations[id] else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.rules") }
+        let stored = try storedLine(at: location)
+        let item = try SnapshotFile.decodeCase(stored[...], sealing: sealing, line: location.line)
         // The index said this line holds this case; anything else means the file changed
         // under the index.
-        guard item.id == id else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.changing") }
+        guard item.id == id else { throw SnapshotFile.Failure(line: location.line, reason: "error.parse.changing") }
         return item
     }
 }

@@ -68,7 +68,10 @@ public final class Store {
         let hasKey = disk.exists(file(Files.key))
         if hasKey && !sealing.isEncrypted { throw StoreError.encrypted }
         if !hasKey && sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
-        if !hasKey && snapshotIsSealed() { throw StoreError.keyMissing(file: Files.key) }
+        if let header = snapshotHeader(), header.isSealed {
+            if !hasKey { throw StoreError.keyMissing(file: Files.key) }
+            if let key = header.key, key != sealing.keyID { throw StoreError.keyMismatch(file: Files.key) }
+        }
         if write {
             // The directories made here (the data directory and any missing parent), and the
             // data directory of an opening that failed before making its journal, must reach the
@@ -282,7 +285,8 @@ public final class Store {
         let path = file(Files.index), temporary = file(Files.index + ".tmp")
         disk.remove(temporary)
         do {
-            let bytes = try IndexFile.encode(contents, snapshotSize: snapshotSize, sealing: sealing)
+            let bytes = try IndexFile.encode(contents, snapshotSize: snapshotSize, snapshotModified: snapshotModified(),
+                                             sealing: sealing)
             let fd = try disk.open(temporary, .create, name: Files.index)
             defer { disk.close(fd) }
             try disk.write(fd, bytes, name: Files.index)
@@ -433,18 +437,21 @@ public final class Store {
         }
     }
 
-    /// Whether the snapshot says its lines are sealed (false when it is missing or unreadable:
-    /// reading it later says why).
-    private func snapshotIsSealed() -> Bool {
-        isSealed(file(Files.snapshot))
+    /// The snapshot's header (nil when it is missing or unreadable: reading it later says why).
+    private func snapshotHeader() -> SnapshotFile.Header? {
+        header(of: file(Files.snapshot))
     }
 
     private func isSealed(_ path: String) -> Bool {
-        guard let fd = try? disk.open(path, .read, name: Files.snapshot) else { return false }
+        header(of: path)?.isSealed ?? false
+    }
+
+    private func header(of path: String) -> SnapshotFile.Header? {
+        guard let fd = try? disk.open(path, .read, name: Files.snapshot) else { return nil }
         defer { disk.close(fd) }
         guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
-              let (header, _) = try? SnapshotFile.header(head) else { return false }
-        return header.isSealed
+              let (header, _) = try? SnapshotFile.header(head) else { return nil }
+        return header
     }
 
     /// The snapshot's contents from the index, when the index belongs to this snapshot.
@@ -455,7 +462,13 @@ public final class Store {
         guard let indexFD = try? disk.open(indexPath, .read, name: Files.index) else { return nil }
         defer { disk.close(indexFD) }
         guard let bytes = try? disk.readAll(indexFD, name: Files.index) else { return nil }
-        return IndexFile.decode(bytes, snapshot: header, snapshotSize: size, sealing: sealing)
+        return IndexFile.decode(bytes, snapshot: header, snapshotSize: size, snapshotModified: snapshotModified(),
+                                sealing: sealing)
+    }
+
+    /// When the snapshot was last written (seconds and nanoseconds).
+    private func snapshotModified() -> [Int] {
+        Array(disk.signature(file(Files.snapshot))?.suffix(2) ?? [])
     }
 
     private func currentInode(_ path: String) -> Int? {

@@ -13,6 +13,8 @@ public enum StoreError: UserFacingError, Equatable {
     case encrypted
     /// Lines are sealed but the key file that opens them is missing.
     case keyMissing(file: String)
+    /// The key file opens with its passphrase but is not the one that sealed this data.
+    case keyMismatch(file: String)
     /// `retour init --encrypt` on a directory that already is.
     case alreadyEncrypted
     /// Folding the journal into a new snapshot failed on closing (the file error says why);
@@ -23,7 +25,8 @@ public enum StoreError: UserFacingError, Equatable {
         switch self {
         case .unreadable(let file, let line, let reason, let detail, let backup):
             var arguments = ["file": file, "line": String(line), "reason": "@" + reason, "detail": detail]
-            arguments["backup"] = backup ?? "@error.store.noBackup"
+            guard let backup else { return Message("error.store.unreadableNoBackup", arguments) }
+            arguments["backup"] = backup
             return Message("error.store.unreadable", arguments)
         case .newerSchema(let file, let found):
             return Message("error.store.newerSchema", ["file": file, "found": String(found), "known": String(Schema.version)])
@@ -35,6 +38,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.encrypted")
         case .keyMissing(let file):
             return Message("error.store.keyMissing", ["file": file])
+        case .keyMismatch(let file):
+            return Message("error.store.keyMismatch", ["file": file])
         case .alreadyEncrypted:
             return Message("error.store.alreadyEncrypted")
         case .notCompacted(let error):

@@ -104,7 +104,7 @@ struct DataCheckTests {
             try Data("not json\n".utf8).write(to: snapshot)
             chmod(snapshot.path, 0o600)
             let check = DataCheck.run(directory: data, reference: F.reference)
-            #expect(keys(check) == ["error.store.unreadable"])
+            #expect(keys(check) == ["error.store.unreadableNoBackup"], "no backup yet: no restoring advised")
             #expect(check.findings.first?.message.arguments["file"] == "snapshot.jsonl")
             #expect(!check.isOK)
             #expect(check.caseCount == nil)

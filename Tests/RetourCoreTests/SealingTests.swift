@@ -356,12 +356,12 @@ struct SealingTests {
         }
         // No variable (or an empty one) and no terminal.
         for environment in [[:], ["RETOUR_PASSPHRASE": ""], ["RETOUR_NEW_PASSPHRASE": "for another variable"]] {
-            #expect(throws: SealingError.noTerminal) {
+            #expect(throws: SealingError.noTerminal(variable: Passphrase.variable)) {
                 try Passphrase.read(prompt: "?", environment: environment, variable: Passphrase.variable, terminal: missing)
             }
         }
         // A file that is not a terminal.
-        #expect(throws: SealingError.noTerminal) {
+        #expect(throws: SealingError.noTerminal(variable: Passphrase.variable)) {
             try Passphrase.read(prompt: "?", environment: [:], variable: Passphrase.variable, terminal: "/dev/null")
         }
     }
@@ -449,7 +449,7 @@ struct SealingTests {
     func everyErrorHasAText(language: Language) throws {
         let catalog = try Catalog(language: language, assets: try Assets.locate())
         let errors: [SealingError] = [.wrongPassphrase, .damaged, .keyFileUnreadable, .keyFileNewer(found: 2),
-                                      .passphraseTooShort, .passphrasesDiffer, .noTerminal, .cancelled]
+                                      .passphraseTooShort, .passphrasesDiffer, .noTerminal(variable: Passphrase.variable), .cancelled]
         var texts: Set<String> = []
         for error in errors {
             #expect(catalog.keys.contains(error.message.key), "\(error)")
@@ -460,7 +460,7 @@ struct SealingTests {
         #expect(texts.count == errors.count)
         #expect(catalog.text(SealingError.keyFileNewer(found: 2)).contains("key.json"))
         #expect(catalog.text(SealingError.passphraseTooShort).contains("8"))
-        #expect(catalog.text(SealingError.noTerminal).contains("RETOUR_PASSPHRASE"))
+        #expect(catalog.text(SealingError.noTerminal(variable: Passphrase.variable)).contains("RETOUR_PASSPHRASE"))
         for key in ["crypto.reason.damaged", "crypto.prompt.passphrase", "crypto.prompt.newPassphrase", "crypto.prompt.confirm"] {
             #expect(catalog.keys.contains(key), "\(key)")
         }
