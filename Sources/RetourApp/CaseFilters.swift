@@ -86,7 +86,7 @@ enum FilterField: CaseIterable {
         var options = [Picker.Option(value: FilterField.any, label: catalog.text("filters.any"))]
         switch self {
         case .track:
-            options += reference.tracks.tracks.map { Picker.Option(value: $0.code, label: catalog.text("track.\($0.code)")) }
+            options += reference.tracks.tracks.map { Picker.Option(value: $0.code, label: catalog.label("track", $0.code)) }
         case .stepStatus:
             options += StepStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("stepStatus.\($0.rawValue)")) }
         case .overdue:
@@ -124,7 +124,7 @@ enum FilterField: CaseIterable {
     /// The value as the filter panel shows it.
     func value(in query: CaseQuery, catalog: Catalog, reference: Reference) -> String {
         switch self {
-        case .track: return query.track.map { catalog.text("track.\($0)") } ?? catalog.text("filters.any")
+        case .track: return query.track.map { catalog.label("track", $0) } ?? catalog.text("filters.any")
         case .stepStatus: return query.stepStatus.map { catalog.text("stepStatus.\($0.rawValue)") } ?? catalog.text("filters.any")
         case .overdue:
             return query.overdue.map { catalog.text($0 ? "filters.overdue.yes" : "filters.overdue.no") } ?? catalog.text("filters.any")
@@ -145,7 +145,7 @@ enum FilterField: CaseIterable {
     /// "Youth entrepreneurship, overdue, gap: Documents".
     static func summary(of query: CaseQuery, catalog: Catalog, reference: Reference) -> [String] {
         var words: [String] = []
-        if let track = query.track { words.append(catalog.text("track.\(track)")) }
+        if let track = query.track { words.append(catalog.label("track", track)) }
         if let status = query.stepStatus {
             words.append(catalog.text("filters.summary.stepStatus", ["status": catalog.text("stepStatus.\(status.rawValue)")]))
         }

@@ -24,6 +24,8 @@ final class CaseManagerApp {
         screens = [CaseListScreen(app: self)]
         if let notice = store.readOnlyReason {
             status = StatusMessage(text: catalog.text(notice), kind: .error)
+        } else if !store.book.setAside.isEmpty {
+            status = StatusMessage(text: catalog.counted("status.setAside", store.book.setAside.count), kind: .error)
         } else if store.droppedTornBytes > 0 {
             status = StatusMessage(text: catalog.text("status.tornDropped"), kind: .info)
         }
@@ -218,10 +220,10 @@ final class CaseManagerApp {
         if let status {
             let style: Style = status.kind == .error ? .error : (status.kind == .success ? .success : .plain)
             let prefix = status.kind == .error ? "! " : ""
-            canvas.put(prefix + status.text, x: 1, y: size.height - 2, width: width - 2, style: style)
+            canvas.put(CellWidth.fit(prefix + status.text, width - 2), x: 1, y: size.height - 2, width: width - 2, style: style)
         }
         let context = overlay?.context ?? top.context
-        Footer.draw(KeyMap.footer(context, catalog: catalog), into: &canvas, y: size.height - 1)
+        Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly), into: &canvas, y: size.height - 1)
         if let overlay {
             canvas.cursor = drawOverlay(overlay, into: &canvas, area: body)
         }

@@ -104,14 +104,14 @@ struct CaseTabContent {
         for plan in item.plans {
             let progress = plan.progress
             rows.append(.heading(catalog.text("tabs.plan.heading", [
-                "track": catalog.text("track.\(plan.track)"), "done": String(progress.done),
+                "track": catalog.label("track", plan.track), "done": String(progress.done),
                 "applicable": String(progress.applicable), "date": date(plan.enrolledOn),
             ])))
             for step in plan.steps {
                 let overdue = step.isOverdue(on: today)
                 // An overdue step has no done date: its column says "late" instead, in words.
                 let done = overdue ? catalog.text("tabs.plan.late") : date(step.status == .done ? step.doneOn : nil)
-                rows.append(.item([catalog.text("step.\(step.code)"), catalog.text("stepStatus.\(step.status.rawValue)"),
+                rows.append(.item([catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
                                    date(step.plannedOn), done],
                                   .step(plan: plan.id, code: step.code),
                                   details: stepDetails(step, track: plan.track),
@@ -134,7 +134,7 @@ struct CaseTabContent {
     private func stepDetails(_ step: Step, track: String) -> [String] {
         let status = catalog.text("stepStatus.\(step.status.rawValue)")
         var first = catalog.text("tabs.step.state", [
-            "step": catalog.text("step.\(step.code)"), "track": catalog.text("track.\(track)"),
+            "step": catalog.label("step", step.code), "track": catalog.label("track", track),
             "status": status, "planned": date(step.plannedOn),
         ])
         if step.status == .done, let doneOn = step.doneOn {

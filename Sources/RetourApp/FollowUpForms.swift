@@ -19,7 +19,7 @@ enum FollowUpForms {
             app.say(catalog.text("tabs.enrol.allTracks"), .error)
             return nil
         }
-        let options = free.map { Picker.Option(value: $0.code, label: catalog.text("track.\($0.code)")) }
+        let options = free.map { Picker.Option(value: $0.code, label: catalog.label("track", $0.code)) }
         return FieldForm(
             catalog: catalog,
             title: title(item, "tabs.enrol.title", catalog),
@@ -37,7 +37,7 @@ enum FollowUpForms {
                       let plan = tracks.plan(track: code, id: UUID(), enrolledOn: date),
                       app.commit(.enrol(id: item.id, plan: plan)) != nil else { return }
                 form.finish(app, saying: catalog.counted("tabs.enrol.saved", plan.steps.count,
-                                                         ["track": catalog.text("track.\(code)")]))
+                                                         ["track": catalog.label("track", code)]))
                 onSaved(plan.steps.first.map { .step(plan: plan.id, code: $0.code) })
             })
     }
@@ -64,8 +64,8 @@ enum FollowUpForms {
         return FieldForm(
             catalog: catalog,
             title: title(item, "tabs.step.title", catalog),
-            intro: [catalog.text("tabs.step.intro", ["step": catalog.text("step.\(step.code)"),
-                                                     "track": catalog.text("track.\(plan.track)")])],
+            intro: [catalog.text("tabs.step.intro", ["step": catalog.label("step", step.code),
+                                                     "track": catalog.label("track", plan.track)])],
             fields: fields,
             values: [
                 "status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
@@ -113,7 +113,7 @@ enum FollowUpForms {
                 updated.note = values["note"] ?? ""
                 guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated)) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.step.saved", [
-                    "step": catalog.text("step.\(step.code)"), "status": catalog.text("stepStatus.\(status.rawValue)"),
+                    "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(status.rawValue)"),
                 ]))
                 onSaved(.step(plan: plan.id, code: step.code))
             })

@@ -131,8 +131,10 @@ enum KeyMap {
         bindings(context).first { $0.keys.contains(key) }?.action
     }
 
-    static func footer(_ context: KeyContext, catalog: Catalog) -> [KeyHint] {
-        bindings(context).filter(\.inFooter).map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text($0.label)) }
+    /// A read-only session is not offered what it would refuse.
+    static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false) -> [KeyHint] {
+        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) }
+            .map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text($0.label)) }
     }
 
     /// Every binding of `context`, once per label, for the help overlay.

@@ -8,8 +8,8 @@ enum TimelineText {
         var arguments: [String: String] = [:]
         for (name, value) in event.details {
             switch name {
-            case "track": arguments[name] = catalog.text("track.\(value)")
-            case "step": arguments[name] = catalog.text("step.\(value)")
+            case "track": arguments[name] = catalog.label("track", value)
+            case "step": arguments[name] = catalog.label("step", value)
             case "status":
                 // Steps and referrals both have a status; the kind of event says which.
                 let prefix = event.kind == "timeline.step" ? "stepStatus" : "referralStatus"

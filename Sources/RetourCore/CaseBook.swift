@@ -324,5 +324,8 @@ public struct SetAsideLine: Sendable, Equatable {
     public let number: String
     /// A catalogue key saying why.
     public let reason: String
+    /// What does not fit, when the line is not a case as this version knows it: a field
+    /// path such as " (profile.category)", never a value.
+    public let detail: String
     let location: SnapshotLines.Location
 }

@@ -122,11 +122,11 @@ public struct FollowUpSections {
         for plan in item.plans {
             let progress = plan.progress
             let title = catalog.text("followup.plan.title", [
-                "track": catalog.text("track.\(plan.track)"), "done": String(progress.done),
+                "track": catalog.label("track", plan.track), "done": String(progress.done),
                 "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
             ])
             let lines = plan.steps.map { step in
-                Line(label: catalog.text("step.\(step.code)"), value: FollowUpSections.describe(step, catalog: catalog, today: today),
+                Line(label: catalog.label("step", step.code), value: FollowUpSections.describe(step, catalog: catalog, today: today),
                      attention: step.isOverdue(on: today) || step.status == .blocked)
             }
             sections.append(CaseSummary.Section(title: title, lines: lines))

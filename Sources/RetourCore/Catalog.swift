@@ -63,6 +63,12 @@ public struct Catalog: Sendable {
         return result
     }
 
+    /// The label of a code (`label("track", "women_agr")`), or the code itself when it has
+    /// none: a file edited by hand may hold codes this version does not know.
+    public func label(_ kind: String, _ code: String) -> String {
+        texts["\(kind).\(code)"] ?? code
+    }
+
     public func text(_ message: Message) -> String {
         text(message.key, message.arguments.mapValues { translateIfKey($0) })
     }

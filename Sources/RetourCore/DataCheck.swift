@@ -64,6 +64,8 @@ public struct DataCheck: Sendable {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
             }
             findings += rules(store.book, reference: reference)
+        } catch SealingError.noTerminal(let variable) {
+            findings.append(Finding(.problem, Message("check.needsPassphrase", ["variable": variable])))
         } catch let error as UserFacingError {
             findings.append(Finding(.problem, error.message))
         } catch {
@@ -142,7 +144,8 @@ public struct DataCheck: Sendable {
             }
         }
         for aside in book.setAside {
-            add(aside.reason, ["number": aside.number, "file": Store.Files.snapshot])
+            add(aside.reason, ["number": aside.number, "file": Store.Files.snapshot,
+                               "line": String(aside.location.line), "detail": aside.detail])
         }
         var staleIndex = false
         // A few thousand cases at a time: 100 000 decoded at once would need gigabytes.

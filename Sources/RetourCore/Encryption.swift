@@ -47,7 +47,9 @@ public enum Encryption {
         try Passphrase.validate(passphrase)
         if isEncrypted(directory) { throw StoreError.alreadyEncrypted }
         let store = try Store(directory: directory, user: user)
-        if let reason = store.readOnlyReason { throw reason }
+        if case .readOnly(let holder)? = store.readOnlyReason { throw StoreError.busy(holder: holder) }
+        // Lines set aside must be corrected by hand, which sealed lines no longer allow.
+        if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
         let backups = store.backups().count
         let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
         try PrivateFile.write(Data(keyFile.encoded()), to: directory.appendingPathComponent(Store.Files.key))
@@ -60,6 +62,7 @@ public enum Encryption {
     /// Changes the passphrase: the data key is wrapped again, no data is rewritten.
     public static func changePassphrase(of directory: URL, from old: String, to new: String) throws {
         try Passphrase.validate(new)
+        guard new != old else { throw SealingError.samePassphrase }
         let keyFile = try keyFile(in: directory)
         let rewrapped = try keyFile.rewrapped(oldPassphrase: old, newPassphrase: new)
         try PrivateFile.write(Data(rewrapped.encoded()), to: directory.appendingPathComponent(Store.Files.key))

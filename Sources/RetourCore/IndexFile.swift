@@ -43,6 +43,7 @@ enum IndexFile {
         for aside in contents.setAside {
             body.string(aside.number)
             body.string(aside.reason)
+            body.string(aside.detail)
             body.int(aside.location.offset)
             body.int(aside.location.length)
             body.int(aside.location.line)
@@ -87,7 +88,8 @@ enum IndexFile {
             for _ in 0..<asideCount {
                 let number = try input.string()
                 let reason = try input.string()
-                contents.setAside.append(SetAsideLine(number: number, reason: reason,
+                let detail = try input.string()
+                contents.setAside.append(SetAsideLine(number: number, reason: reason, detail: detail,
                                                       location: try location(&input, within: snapshotSize)))
             }
         } catch {

@@ -15,6 +15,8 @@ public enum SealingError: UserFacingError, Equatable {
     case passphrasesDiffer
     /// There is no terminal to ask for the passphrase, and `RETOUR_PASSPHRASE` is not set.
     case noTerminal(variable: String)
+    /// The new passphrase is the current one.
+    case samePassphrase
     /// The user pressed Ctrl-C or Ctrl-D at the passphrase prompt.
     case cancelled
 
@@ -33,6 +35,8 @@ public enum SealingError: UserFacingError, Equatable {
             return Message("crypto.error.passphraseTooShort", ["minimum": String(Passphrase.minimumLength)])
         case .passphrasesDiffer:
             return Message("crypto.error.passphrasesDiffer")
+        case .samePassphrase:
+            return Message("crypto.error.samePassphrase")
         case .noTerminal(let variable):
             return Message("crypto.error.noTerminal", ["variable": variable])
         case .cancelled:

@@ -92,7 +92,7 @@ enum SnapshotFile {
         for aside in book.setAside {
             guard let snapshot = book.snapshot else { break }
             let location = try add(copy(snapshot.storedLine(at: aside.location)))
-            contents.setAside.append(SetAsideLine(number: aside.number, reason: aside.reason, location: location))
+            contents.setAside.append(SetAsideLine(number: aside.number, reason: aside.reason, detail: aside.detail, location: location))
         }
         try disk.write(fd, buffer, name: name)
         contents.digests = book.digests
@@ -132,16 +132,32 @@ enum SnapshotFile {
             throw Failure(line: min(caseLines.count, header.count) + 1, reason: "error.parse.count",
                           detail: " (\(caseLines.count)/\(header.count))")
         }
-        let digests = try inParallel(caseLines.count) { index in
+        // A line that is JSON but not a case as this version knows it (an unknown category,
+        // say) is set aside like a number used twice; any other damage refuses the file.
+        let decoded = try inParallel(caseLines.count) { index -> Result<CaseDigest, Failure> in
             let line = caseLines[index]
-            return CaseDigest(try decodeCase(bytes[line.range], sealing: sealing, line: line.number))
+            do {
+                return .success(CaseDigest(try decodeCase(bytes[line.range], sealing: sealing, line: line.number)))
+            } catch let failure as Failure where failure.reason == "error.parse.field" {
+                return .failure(failure)
+            }
         }
         var contents = Contents(header: header)
-        contents.locations.reserveCapacity(digests.count)
-        contents.digests.reserveCapacity(digests.count)
+        contents.locations.reserveCapacity(decoded.count)
+        contents.digests.reserveCapacity(decoded.count)
         var numbers = Set<String>()
-        for (digest, line) in zip(digests, caseLines) {
+        for (result, line) in zip(decoded, caseLines) {
             let location = SnapshotLines.Location(offset: line.range.lowerBound, length: line.range.count, line: line.number)
+            let digest: CaseDigest
+            switch result {
+            case .failure(let failure):
+                let number = numberIn(try sealing.open(bytes[line.range])[...]) ?? "?"
+                contents.setAside.append(SetAsideLine(number: number, reason: "check.setAside.invalid",
+                                                      detail: failure.detail, location: location))
+                continue
+            case .success(let found):
+                digest = found
+            }
             let reason: String?
             if contents.locations[digest.id] != nil {
                 reason = "check.setAside.duplicateID"
@@ -151,13 +167,19 @@ enum SnapshotFile {
                 reason = nil
             }
             if let reason {
-                contents.setAside.append(SetAsideLine(number: digest.number, reason: reason, location: location))
+                contents.setAside.append(SetAsideLine(number: digest.number, reason: reason, detail: "", location: location))
             } else {
                 contents.locations[digest.id] = location
                 contents.digests.append(digest)
             }
         }
         return contents
+    }
+
+    /// The case number of a line that does not decode as a case, when it has one.
+    private static func numberIn(_ plain: ArraySlice<UInt8>) -> String? {
+        struct Probe: Decodable { let number: String }
+        return try? JSONDecoder.retour().decode(Probe.self, from: Data(plain)).number
     }
 
     /// One case line: unsealed, then decoded.

@@ -15,6 +15,10 @@ public enum StoreError: UserFacingError, Equatable {
     case keyMissing(file: String)
     /// The key file opens with its passphrase but is not the one that sealed this data.
     case keyMismatch(file: String)
+    /// Another session works on the directory: a command that must have it alone waits.
+    case busy(holder: String?)
+    /// Encrypting while lines of the snapshot are set aside (they must be corrected first).
+    case setAsideLines(count: Int)
     /// `retour init --encrypt` on a directory that already is.
     case alreadyEncrypted
     /// Folding the journal into a new snapshot failed on closing (the file error says why);
@@ -40,6 +44,10 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.keyMissing", ["file": file])
         case .keyMismatch(let file):
             return Message("error.store.keyMismatch", ["file": file])
+        case .busy(let holder):
+            return Message("error.store.busy", ["holder": holder ?? "?"])
+        case .setAsideLines(let count):
+            return Message("error.store.setAside", ["count": String(count)])
         case .alreadyEncrypted:
             return Message("error.store.alreadyEncrypted")
         case .notCompacted(let error):

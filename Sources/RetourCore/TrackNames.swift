@@ -14,7 +14,7 @@ public struct TrackNames: Sendable {
         for track in tracks.tracks {
             codeByName[Fold.key(track.code)] = track.code
             for catalog in catalogs {
-                let label = catalog.text("track.\(track.code)")
+                let label = catalog.label("track", track.code)
                 if label != "track.\(track.code)" { codeByName[Fold.key(label)] = track.code }
             }
         }

@@ -35,7 +35,8 @@ struct InitCommand: ParsableCommand {
             prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
             confirm: catalog.text("crypto.prompt.confirm"), environment: ProcessInfo.processInfo.environment)
         let done = try Encryption.protect(directory, passphrase: passphrase, user: session.author)
-        Output.line(catalog.counted("init.encrypted", done.cases, ["path": directory.path]))
+        Output.line(done.cases == 0 ? catalog.text("init.encryptedEmpty", ["path": directory.path])
+                                    : catalog.counted("init.encrypted", done.cases, ["path": directory.path]))
         if done.removedBackups > 0 {
             Output.line(catalog.counted("init.backupsRemoved", done.removedBackups))
         }
@@ -58,6 +59,8 @@ struct PassphraseCommand: ParsableCommand {
         let catalog = session.catalog
         let directory = session.dataDirectory
         guard Encryption.isEncrypted(directory) else {
+            // Sealed data without its key file says so (rather than "not encrypted").
+            _ = try Store(directory: directory, write: false)
             throw CommandError("passphrase.notEncrypted", ["path": directory.path])
         }
         let environment = ProcessInfo.processInfo.environment

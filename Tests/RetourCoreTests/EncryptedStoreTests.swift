@@ -159,4 +159,39 @@ struct EncryptedStoreTests {
             #expect(F.english.text(StoreError.keyMissing(file: Store.Files.key).message).contains("key.json is missing"))
         }
     }
+
+    @Test func aKeyFileFromAnotherDirectoryIsNamedAsSuch() throws {
+        try F.withDirectory { root throws in
+            let data = try plainDirectory(root)
+            try Encryption.protect(data, passphrase: Self.passphrase, user: "awa", parameters: Self.fast)
+            let other = root.appendingPathComponent("other")
+            try Encryption.protect(other, passphrase: Self.passphrase, user: "awa", parameters: Self.fast)
+            _ = try F.register(try Store(directory: other, sealing: try sealing(other)), F.profile("Dicko", "Moussa"))
+            try FileManager.default.removeItem(at: data.appendingPathComponent(Store.Files.key))
+            try FileManager.default.copyItem(at: other.appendingPathComponent(Store.Files.key), to: data.appendingPathComponent(Store.Files.key))
+            let untouched = try files(data)
+            #expect(throws: StoreError.keyMismatch(file: Store.Files.key)) { try Store(directory: data, sealing: try sealing(data)) }
+            #expect(try files(data) == untouched)
+        }
+    }
+
+    @Test func encryptingWaitsForSetAsideLinesAndOtherSessions() throws {
+        try F.withDirectory { root throws in
+            let data = try plainDirectory(root)
+            let holder = try Store(directory: data, user: "moussa")
+            #expect(throws: StoreError.busy(holder: nil)) {
+                do {
+                    try Encryption.protect(data, passphrase: Self.passphrase, user: "awa", parameters: Self.fast)
+                } catch StoreError.busy {
+                    throw StoreError.busy(holder: nil)
+                }
+            }
+            #expect(!Encryption.isEncrypted(data))
+            try holder.close()
+            #expect(throws: SealingError.samePassphrase) {
+                try Encryption.protect(data, passphrase: Self.passphrase, user: "awa", parameters: Self.fast)
+                try Encryption.changePassphrase(of: data, from: Self.passphrase, to: Self.passphrase)
+            }
+        }
+    }
 }

@@ -169,4 +169,58 @@ struct SnapshotIndexTests {
             #expect(check.findings.map(\.message) == [Message("check.case.step", ["number": "GAO-000001", "track": "youth_entrepreneurship", "step": "juggling"])])
         }
     }
+
+    @Test func anEditByHandOfTheSameSizeMakesTheIndexStale() throws {
+        try F.withDirectory { root throws in
+            let data = try directory(root)
+            let snapshot = data.appendingPathComponent(Store.Files.snapshot)
+            let edited = try text(snapshot).replacingOccurrences(of: "Cissé", with: "Cissè")
+            Thread.sleep(forTimeInterval: 0.01)  // A later modification time than the index's.
+            try Data(edited.utf8).write(to: snapshot)
+            let store = try Store(directory: data, write: false)
+            #expect(CaseQuery(search: "cisse").filter(store.book).count == 1)
+            #expect(store.book.digests.contains { $0.familyName == "Cissè" })
+            #expect(DataCheck.run(directory: data, reference: F.reference).isOK)
+        }
+    }
+
+    @Test func aLineThatIsNotACaseThisVersionKnowsIsSetAsideAndNamedWithItsLine() throws {
+        try F.withDirectory { root throws in
+            let data = try directory(root)
+            let snapshot = data.appendingPathComponent(Store.Files.snapshot)
+            try FileManager.default.removeItem(at: data.appendingPathComponent(Store.Files.index))
+            var lines = try text(snapshot).split(separator: "\n").map(String.init)
+            let number = try #require(lines[2].range(of: "TBK-000001"))
+            #expect(!number.isEmpty)
+            lines[2] = lines[2].replacingOccurrences(of: "\"category\":\"", with: "\"category\":\"martian_")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: snapshot)
+
+            let store = try Store(directory: data)
+            #expect(store.book.count == 2)
+            #expect(store.book.setAside.map(\.number) == ["TBK-000001"])
+            try store.close()
+            let check = DataCheck.run(directory: data, reference: F.reference)
+            let problem = try #require(check.findings.first { $0.message.key == "check.setAside.invalid" })
+            #expect(F.english.text(problem.message) == "Case TBK-000001: line 3 of snapshot.jsonl is not a case this version of Retour can read (profile.category). It is kept in the file as it is but not opened; correct the file by hand.")
+            #expect(try text(snapshot).contains(lines[2]))
+        }
+    }
+
+    @Test func aLineDamagedAfterOpeningIsNamedByItsLineNumber() throws {
+        try F.withDirectory { root throws in
+            let data = try directory(root)
+            let store = try Store(directory: data, write: false)
+            let snapshot = data.appendingPathComponent(Store.Files.snapshot)
+            var bytes = Array(try Data(contentsOf: snapshot))
+            let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }
+            bytes[lineStarts[3]] = UInt8(ascii: "#")  // Line 4, the third case, is no longer JSON.
+            let fd = open(snapshot.path, O_WRONLY)
+            #expect(pwrite(fd, bytes, bytes.count, 0) == bytes.count)
+            close(fd)
+            var thrown: Error?
+            do { _ = try store.book.allCases() } catch { thrown = error }
+            let error = try #require(thrown as? StoreError)
+            #expect(F.english.text(error.message).hasPrefix("Cannot read snapshot.jsonl, line 4: "))
+        }
+    }
 }
