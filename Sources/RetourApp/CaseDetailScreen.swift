@@ -158,7 +158,19 @@ final class CaseDetailScreen: Screen {
     // MARK: Drawing
 
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
-        guard let item = app.store.book[caseID] else {
+        let item: Case?
+        do {
+            item = try app.store.book.read(caseID)
+        } catch {
+            // Its line in the snapshot no longer reads: say why, in words, instead of drawing.
+            var y = area.y + 1
+            for line in Dialog.wrap(app.catalog.text(error), width: area.width - 2) {
+                canvas.put(line, x: 1, y: y, style: .error)
+                y += 1
+            }
+            return Point(x: 1, y: area.y + 1)
+        }
+        guard let item else {
             canvas.put(app.catalog.text("error.change.unknownCase"), x: 1, y: area.y + 1, style: .error)
             return Point(x: 1, y: area.y + 1)
         }

@@ -62,7 +62,17 @@ public struct CaseBook: Sendable {
     }
 
     public func find(number: String) -> Case? {
-        idByNumber[number.uppercased()].flatMap { self[$0] }
+        find(numberOf: number).flatMap { self[$0] }
+    }
+
+    /// The id of the case numbered `number` (any case).
+    public func find(numberOf number: String) -> UUID? {
+        idByNumber[number.uppercased()]
+    }
+
+    /// Case `id` (nil when there is none), or why its line cannot be read.
+    public func read(_ id: UUID) throws -> Case? {
+        positions[id] == nil ? nil : try cases([id]).first
     }
 
     /// Every case, in registration order, read on every core.

@@ -27,7 +27,8 @@ struct ShowCommand: ParsableCommand {
         let session = try global.session()
         let store = try openForReading(session)
         let wanted = number.trimmingCharacters(in: .whitespaces)
-        guard let item = store.book.find(number: wanted) ?? UUID(uuidString: wanted).flatMap({ store.book[$0] }) else {
+        let id = store.book.find(numberOf: wanted) ?? UUID(uuidString: wanted)
+        guard let id, let item = try store.book.read(id) else {
             throw CommandError("show.error.unknown", ["number": wanted])
         }
         switch format {
