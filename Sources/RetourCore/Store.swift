@@ -35,6 +35,9 @@ public final class Store {
 
     /// What the files looked like when last read, to notice another session's changes.
     private var loadedSignature: [Int] = []
+    /// The snapshot and journal as last read whole (inode, size, modification time).
+    private var loadedSnapshot: [Int]?
+    private var loadedJournal: [Int]?
 
     private var lock: SessionLock?
     private var journalFD: Int32 = -1
@@ -318,9 +321,35 @@ public final class Store {
     /// For a read-only session: reads the files again when another session changed them, so
     /// that what it shows stays current. Returns whether anything was read.
     public func reloadIfChanged() throws -> Bool {
-        guard isReadOnly, fileSignature() != loadedSignature else { return false }
-        try load()
+        guard isReadOnly else { return false }
+        let now = fileSignature()
+        guard now != loadedSignature else { return false }
+        if appendedJournalLinesRead() {
+            loadedSignature = now
+        } else {
+            try load()
+        }
         return true
+    }
+
+    /// When the writer only appended to the journal (it saved a change), replays the new lines
+    /// alone: a reader of 100 000 cases keeps up with each save without opening everything
+    /// again. False when anything else changed or went wrong: then everything is read again.
+    private func appendedJournalLinesRead() -> Bool {
+        guard disk.signature(file(Files.snapshot)) == loadedSnapshot,
+              let journal = disk.signature(file(Files.journal)), journal.first == loadedJournal?.first,
+              journal[1] > journalLength else { return false }
+        do {
+            let fd = try disk.open(file(Files.journal), .read, name: Files.journal)
+            defer { disk.close(fd) }
+            let bytes = try disk.read(fd, at: journalLength, count: journal[1] - journalLength, name: Files.journal)
+            let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing)
+            journalLength += replay.goodLength
+            journalLines += replay.lines
+            return true
+        } catch {
+            return false
+        }
     }
 
     private func fileSignature() -> [Int] {
@@ -370,6 +399,8 @@ public final class Store {
 
     private func loadOnce() throws {
         loadedSignature = fileSignature()
+        loadedSnapshot = disk.signature(file(Files.snapshot))
+        loadedJournal = disk.signature(file(Files.journal))
         let snapshotPath = file(Files.snapshot)
         var snapshotInode: Int?
         if disk.exists(snapshotPath) {

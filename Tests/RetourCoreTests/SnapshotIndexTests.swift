@@ -223,4 +223,25 @@ struct SnapshotIndexTests {
             #expect(F.english.text(error.message).hasPrefix("Cannot read snapshot.jsonl, line 4: "))
         }
     }
+
+    @Test func aReaderKeepsUpWithEachSaveAndWithACompaction() throws {
+        try F.withDirectory { root throws in
+            let data = try directory(root)
+            let writer = try Store(directory: data, user: "awa")
+            let reader = try Store(directory: data, user: "moussa")
+            #expect(reader.isReadOnly)
+            #expect(try !reader.reloadIfChanged())
+            let tbk = try #require(writer.book.find(number: "TBK-000001"))
+            try writer.commit(.addNote(id: tbk.id, note: Note(id: UUID(), text: "Visite", by: "awa", at: Date())), by: "awa")
+            _ = try F.register(writer, F.profile("Dicko", "Moussa"))
+            #expect(try reader.reloadIfChanged())
+            #expect(try reader.book.allCases() == writer.book.allCases())
+            #expect(reader.journalLines == writer.journalLines)
+            try writer.compact()
+            _ = try F.register(writer, F.profile("Kané", "Oumou"))
+            #expect(try reader.reloadIfChanged())
+            #expect(try reader.book.allCases() == writer.book.allCases())
+            #expect(try !reader.reloadIfChanged())
+        }
+    }
 }
