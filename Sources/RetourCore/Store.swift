@@ -1,11 +1,15 @@
 import Foundation
 
-/// A data directory: a JSON-lines snapshot of every case, an append-only JSON-lines journal
-/// of the changes made since, a lock file and rotated backups of the snapshot.
+/// A data directory: a JSON-lines snapshot of every case, its index (each case's digest and
+/// where its line lies), an append-only JSON-lines journal of the changes made since, a lock
+/// file, rotated backups of the snapshot, and in an encrypted directory its key file.
 ///
-/// A change is durable once its journal line is fsync'd, so committing costs the same with
-/// 100 cases as with 100 000. The snapshot is rewritten atomically when the journal is
-/// compacted (on close). A file that fails to parse is never written to.
+/// Opening reads the index, not the cases; a case is decoded from its line when it is opened
+/// or changed. A change is durable once its journal line is fsync'd (a batch: its lines, with
+/// one fsync), so committing costs the same with 100 cases as with 100 000. The snapshot is
+/// rewritten atomically when the journal is compacted (on close), unchanged lines copied as
+/// they are. A file that fails to parse is never written to. Every file operation goes
+/// through `disk`, and every line through `sealing`.
 public final class Store {
     public enum Files {
         public static let snapshot = "snapshot.jsonl"
