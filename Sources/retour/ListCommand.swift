@@ -56,17 +56,16 @@ struct ListCommand: ParsableCommand {
         let reference = session.reference
         let criteria = reference.tracks.criteria
         var text = ListCommand.header.joined(separator: "\t") + "\n"
-        // Sorted by case number, as the case list shows them at first.
-        let matching = store.book.digests.filter(query.matches).sorted { $0.number < $1.number }
-        for item in try store.book.cases(matching.map(\.id)) {
-            let profile = item.profile
+        // Sorted by case number, as the case list shows them at first. Every column is in the
+        // digests: no case is decoded, whatever the number of cases.
+        for digest in store.book.digests.filter(query.matches).sorted(by: { $0.number < $1.number }) {
             let cells = [
-                item.number, profile.familyName, profile.givenNames, profile.sex?.rawValue ?? "",
-                profile.age(on: today).map(String.init) ?? "", profile.category?.rawValue ?? "",
-                reference.region(profile.region)?.name ?? profile.region,
-                reference.cercle(profile.cercle)?.cercle.name ?? profile.cercle,
-                item.status.rawValue, profile.assignedTo,
-                String(item.overdueSteps(on: today).count), item.gaps(criteria: criteria).joined(separator: " "),
+                digest.number, digest.familyName, digest.givenNames, digest.sex?.rawValue ?? "",
+                digest.age(on: today).map(String.init) ?? "", digest.category?.rawValue ?? "",
+                reference.region(digest.region)?.name ?? digest.region,
+                reference.cercle(digest.cercle)?.cercle.name ?? digest.cercle,
+                digest.status.rawValue, digest.assignedTo,
+                String(digest.overdueSteps(on: today)), criteria.filter(digest.gaps.contains).joined(separator: " "),
             ]
             text += cells.map(ListCommand.cell).joined(separator: "\t") + "\n"
             if text.utf8.count > 1 << 16 {
