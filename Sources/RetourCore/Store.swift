@@ -94,6 +94,13 @@ public final class Store {
             for directory in made.reversed() {
                 try disk.syncDirectory(directory.deletingLastPathComponent().path, name: path)
             }
+            // Higher up, best effort: a parent made by an earlier opening that failed before its
+            // own parent was synced cannot be told from an old one, so every ancestor is synced.
+            var ancestor = directory.deletingLastPathComponent().deletingLastPathComponent()
+            while ancestor.path != ancestor.deletingLastPathComponent().path {
+                try? disk.syncDirectory(ancestor.path, name: ancestor.path)
+                ancestor = ancestor.deletingLastPathComponent()
+            }
             let lock = try disk.lock(file(Files.lock), name: Files.lock, user: user)
             if lock.acquired {
                 self.lock = lock

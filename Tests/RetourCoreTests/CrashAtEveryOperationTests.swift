@@ -333,15 +333,7 @@ struct CrashAtEveryOperationTests {
                     // What the retry confirmed is durable.
                     let durable = disk.crash(.init(writes: .dropped, entries: .undone))
                     let survived = try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book)
-                    // Known gap: a new data directory whose parent was missing too, when syncing the
-                    // grandparent failed: the next opening cannot tell that the parent was just made.
-                    let grandparent = scenario.directory.deletingLastPathComponent().deletingLastPathComponent().path
-                    withKnownIssue("a missing parent of a new data directory made durable") {
-                        #expect(survived == after, "\(label): after the retry and a power cut \(survived), expected \(after)")
-                    } when: {
-                        grandparent != Simulated.root.deletingLastPathComponent().path
-                            && disk.operations[k - 1] == "sync directory \(grandparent)"
-                    }
+                    #expect(survived == after, "\(label): after the retry and a power cut \(survived), expected \(after)")
                     if scenario.changesBook { #expect(confirmed, "\(label): the retry was not confirmed") }
                 } catch {
                     Issue.record("\(label): the retry failed: \(error)")
