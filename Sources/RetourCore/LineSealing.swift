@@ -11,6 +11,9 @@ public protocol LineSealing: Sendable {
     func seal(_ line: [UInt8]) throws -> [UInt8]
     /// Throws `SealingError.damaged` when the line was altered or sealed with another key.
     func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8]
+    /// The same sealing, with lines bound to the file they belong to: a line moved from one
+    /// file into another (a journal line into the snapshot, say) no longer opens.
+    func bound(to file: String) -> LineSealing
 }
 
 /// Lines stored as they are: the JSON itself.
@@ -23,6 +26,8 @@ public struct PlainLines: LineSealing {
     public func seal(_ line: [UInt8]) throws -> [UInt8] { line }
 
     public func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8] { Array(stored) }
+
+    public func bound(to file: String) -> LineSealing { self }
 }
 
 /// Lines sealed with AES-256-GCM under the directory's data key: each stored line is the
@@ -39,6 +44,8 @@ public struct SealedLines: LineSealing {
 
     private let key: DataKey
     public let keyID: String?
+    /// Authenticated with every line, not stored in it: the file the line belongs to.
+    private var context: [UInt8] = []
 
     /// `key` must be a 256-bit key: the one `KeyFile.unlock` returns.
     public init(key: SymmetricKey) {
@@ -52,7 +59,7 @@ public struct SealedLines: LineSealing {
     public var isEncrypted: Bool { true }
 
     public func seal(_ line: [UInt8]) throws -> [UInt8] {
-        let box = try AES.GCM.seal(line, using: key.key)
+        let box = try AES.GCM.seal(line, using: key.key, authenticating: context)
         // `combined` is nil only for nonces of another size than the default 12 bytes.
         guard let combined = box.combined else { throw SealingError.damaged }
         return Base64.encode(combined)
@@ -61,9 +68,15 @@ public struct SealedLines: LineSealing {
     public func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8] {
         guard let combined = Base64.decode(stored), combined.count >= Self.overhead,
               let box = try? AES.GCM.SealedBox(combined: combined),
-              let plain = try? AES.GCM.open(box, using: key.key)
+              let plain = try? AES.GCM.open(box, using: key.key, authenticating: context)
         else { throw SealingError.damaged }
         return [UInt8](plain)
+    }
+
+    public func bound(to file: String) -> LineSealing {
+        var bound = self
+        bound.context = Array(file.utf8)
+        return bound
     }
 }
 

@@ -194,7 +194,7 @@ public final class Store {
     private func append(_ entries: [JournalEntry]) throws {
         var bytes: [UInt8] = []
         for entry in entries {
-            bytes += try sealing.seal(Array(Store.encoder.encode(entry)))
+            bytes += try sealing.bound(to: Files.journal).seal(Array(Store.encoder.encode(entry)))
             bytes.append(0x0A)
         }
         if journalNeedsCut {
@@ -234,7 +234,8 @@ public final class Store {
         let contents: SnapshotFile.Contents
         do {
             defer { disk.close(fd) }
-            contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp", sealing: sealing)
+            contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp",
+                                              sealing: sealing.bound(to: Files.snapshot))
             try disk.sync(fd, name: Files.snapshot + ".tmp")
         } catch let failure as SnapshotFile.Failure {
             disk.remove(temporary)
@@ -254,7 +255,7 @@ public final class Store {
         try disk.syncDirectory(directory.path, name: directory.path)
         snapshotSeq = book.seq
         let snapshotFD = try disk.open(snapshotPath, .read, name: Files.snapshot)
-        book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing,
+        book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing.bound(to: Files.snapshot),
                                       locations: contents.locations), setAside: contents.setAside)
         try disk.truncate(journalFD, to: 0, name: Files.journal)
         journalLength = 0
@@ -295,7 +296,7 @@ public final class Store {
     /// is not worth refusing anything for.
     private func writeIndex(_ contents: SnapshotFile.Contents, snapshotSize: Int) {
         guard !isReadOnly, contents.header.generation != nil else { return }
-        let sealing: LineSealing = contents.header.isSealed ? self.sealing : PlainLines()
+        let sealing: LineSealing = contents.header.isSealed ? self.sealing.bound(to: Files.index) : PlainLines()
         let path = file(Files.index), temporary = file(Files.index + ".tmp")
         disk.remove(temporary)
         do {
@@ -354,7 +355,7 @@ public final class Store {
             let fd = try disk.open(file(Files.journal), .read, name: Files.journal)
             defer { disk.close(fd) }
             let bytes = try disk.read(fd, at: journalLength, count: journal[1] - journalLength, name: Files.journal)
-            let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing)
+            let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
             journalLength += replay.goodLength
             journalLines += replay.lines
             return true
@@ -426,9 +427,10 @@ public final class Store {
                 let (header, _) = try SnapshotFile.header(try disk.read(fd, at: 0, count: min(size, 1 << 16), name: Files.snapshot))
                 if header.isSealed && !sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
                 // A plain snapshot in an encrypted directory was written before it was encrypted.
-                lineSealing = header.isSealed ? sealing : PlainLines()
+                lineSealing = header.isSealed ? sealing.bound(to: Files.snapshot) : PlainLines()
                 holdsPlainData = sealing.isEncrypted && !header.isSealed
-                if let indexed = try readIndex(header, snapshot: fd, size: size, sealing: lineSealing) {
+                if let indexed = try readIndex(header, snapshot: fd, size: size,
+                                               sealing: header.isSealed ? sealing.bound(to: Files.index) : PlainLines()) {
                     contents = indexed
                 } else {
                     contents = try SnapshotFile.read(try disk.readAll(fd, name: Files.snapshot), sealing: lineSealing)
@@ -456,7 +458,7 @@ public final class Store {
         }
         let replay: JournalFile.Replay
         do {
-            replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing)
+            replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
         } catch let failure as SnapshotFile.Failure {
             let error = failure.storeError(file: Files.journal, newestBackup: newestBackup())
             // A gap right after a snapshot may be a writer compacting under our feet.

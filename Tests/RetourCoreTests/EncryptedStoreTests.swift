@@ -194,4 +194,14 @@ struct EncryptedStoreTests {
             }
         }
     }
+
+    @Test func aSealedLineOnlyOpensInTheFileItWasSealedFor() throws {
+        let (_, key) = try KeyFile.create(passphrase: Self.passphrase, parameters: Self.fast)
+        let sealing = SealedLines(key: key)
+        let line = Array(#"{"number":"GAO-000001"}"#.utf8)
+        let journalLine = try sealing.bound(to: Store.Files.journal).seal(line)
+        #expect(try sealing.bound(to: Store.Files.journal).open(journalLine[...]) == line)
+        #expect(throws: SealingError.damaged) { try sealing.bound(to: Store.Files.snapshot).open(journalLine[...]) }
+        #expect(throws: SealingError.damaged) { try sealing.open(journalLine[...]) }
+    }
 }
