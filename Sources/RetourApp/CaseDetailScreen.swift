@@ -119,16 +119,8 @@ final class CaseDetailScreen: Screen {
     private func move(_ movement: Movement, app: CaseManagerApp) {
         guard let item = app.store.book[caseID] else { return }
         guard let rows = table(for: tab, content(item, app))?.rows else {
-            let last = max(0, content(item, app).profileLineCount(width: profileWidth) - profileVisible)
-            switch movement {
-            case .up: profileTop -= 1
-            case .down: profileTop += 1
-            case .pageUp: profileTop -= profileVisible
-            case .pageDown: profileTop += profileVisible
-            case .first: profileTop = 0
-            case .last: profileTop = last
-            }
-            profileTop = max(0, min(profileTop, last))
+            profileTop = movement.scrolled(profileTop, visible: profileVisible,
+                                           count: content(item, app).profileLineCount(width: profileWidth))
             return
         }
         var table = tables[tab] ?? TableView()

@@ -35,16 +35,7 @@ public struct TextPanel: Sendable {
     }
 
     public mutating func move(_ movement: Movement, visible: Int) {
-        let last = max(0, lines.count - visible)
-        switch movement {
-        case .up: top -= 1
-        case .down: top += 1
-        case .pageUp: top -= visible
-        case .pageDown: top += visible
-        case .first: top = 0
-        case .last: top = last
-        }
-        top = max(0, min(top, last))
+        top = movement.scrolled(top, visible: visible, count: lines.count)
     }
 
     /// Draws the panel in `area` (all of it, framed). Returns how many lines are visible.

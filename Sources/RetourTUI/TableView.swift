@@ -3,6 +3,23 @@ public enum Movement: Hashable, Sendable {
     case up, down, pageUp, pageDown, first, last
 }
 
+extension Movement {
+    /// The first line shown of `count` lines scrolled by this movement, `visible` at a time.
+    public func scrolled(_ top: Int, visible: Int, count: Int) -> Int {
+        let last = max(0, count - visible)
+        let moved: Int
+        switch self {
+        case .up: moved = top - 1
+        case .down: moved = top + 1
+        case .pageUp: moved = top - visible
+        case .pageDown: moved = top + visible
+        case .first: moved = 0
+        case .last: moved = last
+        }
+        return max(0, min(moved, last))
+    }
+}
+
 /// A column of a table: a title and a width (fixed, or a share of the space left).
 public struct Column: Sendable {
     public enum Width: Sendable {
