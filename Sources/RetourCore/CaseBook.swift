@@ -55,7 +55,7 @@ public struct CaseBook: Sendable {
 
     /// Case `id`, read from the snapshot unless a change touched it; nil when there is no such
     /// case or its line cannot be read any more.
-    public subscript(id: UUID) -> Case? { try? load(id) }
+    public subscript(id: UUID) -> Case? { try? read(id) }
 
     public func digest(_ id: UUID) -> CaseDigest? {
         positions[id].map { digests[$0] }
@@ -72,7 +72,13 @@ public struct CaseBook: Sendable {
 
     /// Case `id` (nil when there is none), or why its line cannot be read.
     public func read(_ id: UUID) throws -> Case? {
-        positions[id] == nil ? nil : try cases([id]).first
+        if let item = changed[id] { return item }
+        guard positions[id] != nil, let snapshot else { return nil }
+        do {
+            return try snapshot.read(id)
+        } catch let failure as SnapshotFile.Failure {
+            throw failure.storeError(file: Store.Files.snapshot, newestBackup: nil)
+        }
     }
 
     /// Every case, in registration order, read on every core.
@@ -82,21 +88,10 @@ public struct CaseBook: Sendable {
 
     /// The cases `ids`, in that order, read on every core.
     public func cases(_ ids: [UUID]) throws -> [Case] {
-        do {
-            return try SnapshotFile.inParallel(ids.count) { index in
-                guard let item = try load(ids[index]) else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.rules") }
-                return item
-            }
-        } catch let failure as SnapshotFile.Failure {
-            throw failure.storeError(file: Store.Files.snapshot, newestBackup: nil)
+        try SnapshotFile.inParallel(ids.count) { index in
+            guard let item = try read(ids[index]) else { throw ChangeError.unknownCase }
+            return item
         }
-    }
-
-    /// Like the subscript, but says why a case's line cannot be read.
-    func load(_ id: UUID) throws -> Case? {
-        if let item = changed[id] { return item }
-        guard positions[id] != nil, let snapshot else { return nil }
-        return try snapshot.read(id)
     }
 
     /// The book after its snapshot was rewritten: every case is now read from `snapshot`.
@@ -125,7 +120,7 @@ public struct CaseBook: Sendable {
             return CheckedChange(entry: entry, current: Case(id: id, number: number, profile: profile, status: .registered,
                                                              created: stamp, updated: stamp, version: 1))
         }
-        guard let item = try load(entry.change.caseID) else { throw ChangeError.unknownCase }
+        guard let item = try read(entry.change.caseID) else { throw ChangeError.unknownCase }
         try check(entry, on: item)
         return CheckedChange(entry: entry, current: item)
     }

@@ -153,7 +153,7 @@ public struct DataCheck: Sendable {
             let digests = book.digests[start..<min(book.count, start + 4_096)]
             let read = (try? SnapshotFile.inParallel(digests.count) { index -> Result<Case, Error> in
                 let digest = digests[digests.startIndex + index]
-                return Result { try book.load(digest.id).orThrow(SnapshotFile.Failure(line: 0, reason: "error.parse.rules")) }
+                return Result { try book.read(digest.id).orThrow(ChangeError.unknownCase) }
             }) ?? []
             for (digest, result) in zip(digests, read) {
                 guard case .success(let item) = result else {

@@ -372,9 +372,6 @@ enum JournalFile {
             for (entry, lineNumber) in pending where entry.seq > book.seq {  // Others are in the snapshot.
                 do {
                     try book.apply(entry)
-                } catch let failure as SnapshotFile.Failure {
-                    // The snapshot line of the case it changes cannot be read.
-                    throw failure
                 } catch let error as ChangeError {
                     var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
                     if case .outOfSequence = error { failure.isSequenceGap = true }

@@ -37,9 +37,8 @@ public final class Store {
     /// Journal lines not yet folded into the snapshot.
     public private(set) var journalLines = 0
 
-    /// What the files looked like when last read, to notice another session's changes.
-    private var loadedSignature: [Int] = []
-    /// The snapshot and journal as last read whole (inode, size, modification time).
+    /// What the files looked like when last read (inode, size, modification time), to notice
+    /// another session's changes.
     private var loadedSnapshot: [Int]?
     private var loadedJournal: [Int]?
 
@@ -131,12 +130,7 @@ public final class Store {
     public func commit(_ change: Change, by author: String, at time: Date = Date()) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
         let entry = JournalEntry(seq: book.seq + 1, by: author, at: Store.wholeSeconds(time), change: change)
-        let checked: CheckedChange
-        do {
-            checked = try book.check(entry)
-        } catch let failure as SnapshotFile.Failure {
-            throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
-        }
+        let checked = try book.check(entry)
         try append([entry])
         book.apply(checked)
         return entry
@@ -150,11 +144,7 @@ public final class Store {
                             _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
         if let readOnlyReason { throw readOnlyReason }
         var batch = Batch(book: book, author: author, time: Store.wholeSeconds(time))
-        do {
-            try build(&batch)
-        } catch let failure as SnapshotFile.Failure {
-            throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
-        }
+        try build(&batch)
         guard let last = batch.entries.last?.seq else { return [] }
         let entries = batch.entries.count == 1 ? batch.entries : batch.entries.map { entry -> JournalEntry in
             var entry = entry
@@ -334,10 +324,10 @@ public final class Store {
     /// that what it shows stays current. Returns whether anything was read.
     public func reloadIfChanged() throws -> Bool {
         guard isReadOnly else { return false }
-        let now = fileSignature()
-        guard now != loadedSignature else { return false }
-        if appendedJournalLinesRead() {
-            loadedSignature = now
+        let snapshot = disk.signature(file(Files.snapshot)), journal = disk.signature(file(Files.journal))
+        guard snapshot != loadedSnapshot || journal != loadedJournal else { return false }
+        if snapshot == loadedSnapshot, let journal, appendedJournalLinesRead(journal) {
+            loadedJournal = journal
         } else {
             try load()
         }
@@ -347,10 +337,8 @@ public final class Store {
     /// When the writer only appended to the journal (it saved a change), replays the new lines
     /// alone: a reader of 100 000 cases keeps up with each save without opening everything
     /// again. False when anything else changed or went wrong: then everything is read again.
-    private func appendedJournalLinesRead() -> Bool {
-        guard disk.signature(file(Files.snapshot)) == loadedSnapshot,
-              let journal = disk.signature(file(Files.journal)), journal.first == loadedJournal?.first,
-              journal[1] > journalLength else { return false }
+    private func appendedJournalLinesRead(_ journal: [Int]) -> Bool {
+        guard journal.first == loadedJournal?.first, journal[1] > journalLength else { return false }
         do {
             let fd = try disk.open(file(Files.journal), .read, name: Files.journal)
             defer { disk.close(fd) }
@@ -362,10 +350,6 @@ public final class Store {
         } catch {
             return false
         }
-    }
-
-    private func fileSignature() -> [Int] {
-        [Files.snapshot, Files.journal].flatMap { disk.signature(file($0)) ?? [-1] }
     }
 
     /// The newest snapshot backup, relative to the data directory.
@@ -410,7 +394,6 @@ public final class Store {
     private struct RaceDetected: Error { let underlying: Error }
 
     private func loadOnce() throws {
-        loadedSignature = fileSignature()
         loadedSnapshot = disk.signature(file(Files.snapshot))
         loadedJournal = disk.signature(file(Files.journal))
         let snapshotPath = file(Files.snapshot)
