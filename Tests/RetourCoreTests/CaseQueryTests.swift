@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import RetourCore
 
-@Suite("Case query and search index")
+@Suite("Case query and digests")
 struct CaseQueryTests {
     typealias F = CSVFixtures
 
