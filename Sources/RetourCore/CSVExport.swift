@@ -24,7 +24,7 @@ public enum CSVExport {
     }
 
     public static func data(_ cases: [Case], format: Format, reference: Reference, today: CalendarDate,
-                            separator: Character = ",") throws -> Data {
+                            separator: Character = ",", forTerminal: Bool = false) throws -> Data {
         switch format {
         case .csv: return try csv(.cases, cases, reference: reference, today: today, separator: separator)
         case .json: return try json(cases)

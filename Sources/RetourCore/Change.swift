@@ -75,6 +75,9 @@ public enum ChangeError: UserFacingError, Equatable {
     case unknownPlanOrStep(number: String)
     /// A reason, a note or a rating is required and was empty.
     case missingText(number: String)
+    /// A text holds a control character (`PlainText`): no form lets one through, so this
+    /// guards every other way a change may be made.
+    case controlCharacter(number: String)
 
     public var message: Message {
         switch self {
@@ -90,6 +93,7 @@ public enum ChangeError: UserFacingError, Equatable {
             return Message("error.change.alreadyEnrolled", ["number": number, "track": "@track.\(track)"])
         case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
         case .missingText(let number): return Message("error.change.missingText", ["number": number])
+        case .controlCharacter(let number): return Message("error.change.control", ["number": number])
         }
     }
 }

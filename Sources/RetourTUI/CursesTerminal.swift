@@ -94,6 +94,10 @@ public final class CursesTerminal: Terminal {
         _ = retour_put_cell(Int32(y), Int32(x), wide, attributes, pair)
     }
 
+    static func parts(of text: String) -> [String] {
+        [text]
+    }
+
     static func key(function code: Int32) -> Key? {
         switch code {
         case KEY_UP: return .up
