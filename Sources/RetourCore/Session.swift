@@ -39,7 +39,9 @@ public struct Session: Sendable {
     /// `author`, refused when it holds a control character: the name is journaled and shown
     /// to other people (the lock notice), so it must be text, not terminal commands.
     public static func checkedAuthor(explicit: String?, environment: [String: String]) throws -> String {
-        author(explicit: explicit, environment: environment)
+        let name = author(explicit: explicit, environment: environment)
+        guard PlainText.isAcceptable(name, lines: .one) else { throw InvalidAuthor() }
+        return name
     }
 
     /// Why the name given for the changes cannot be used.

@@ -109,8 +109,9 @@ struct HostileOutputTests {
             let data = out.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
-            // The terminal turns every line feed into CRLF.
-            let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            // The terminal turns every line feed into CRLF; CSV rows end with CRLF already.
+            let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\r\n", with: "\n")
+                .replacingOccurrences(of: "\r\n", with: "\n")
             #expect(text.contains("Ami\\u001b]52;c;SGVsbG8=\\u0007nata") || text.contains("Ami\\u001B]52;c;SGVsbG8=\\u0007nata"),
                     "\(format): \(text.debugDescription)")
             let raw = HostileText.rawControls(in: text)
@@ -143,7 +144,8 @@ struct HostileOutputTests {
         let harness = try Harness()
         defer { harness.cleanUp() }
         let csv = try harness.write("people.csv", Array("nom;prénoms;sexe;catégorie;région\nTouré;Hamadoun;M;PDI retourné;Gao\n".utf8))
-        for (label, text) in HostileText.names {
+        // A NUL cannot be passed in an argument or the environment: the others can.
+        for (label, text) in HostileText.names where !text.contains("\u{0}") {
             for run in [try harness.run(["import", csv.path, "--user", text]),
                         try harness.run(["import", csv.path], environment: ["USER": text])] {
                 #expect(run.status != 0, "\(label)")

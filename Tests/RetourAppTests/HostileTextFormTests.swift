@@ -14,7 +14,7 @@ struct HostileTextFormTests {
             harness.type("n")
             harness.type(text)
             harness.send(.function(2))
-            #expect(harness.issue(under: "Family name") == "Holds a control character: remove it.", "\(label): \(harness.text)")
+            #expect(harness.issue(under: "Family name") == "Holds a control character.", "\(label): \(harness.text)")
             #expect(harness.store.book.count == 5)
             // The screen itself never holds them.
             #expect(HostileText.rawControls(in: harness.text).isEmpty, "\(label)")
@@ -27,7 +27,7 @@ struct HostileTextFormTests {
         harness.type("n")
         harness.type(HostileText.names[0].text)
         harness.send(.function(2))
-        #expect(harness.issue(under: "Nom") == "Contient un caractère de contrôle : supprimez-le.", "\(harness.text)")
+        #expect(harness.issue(under: "Nom") == "Contient un caractère de contrôle.", "\(harness.text)")
     }
 
     @Test("a note, a referral's provider, a reason for closure: every follow-up text is checked the same way")
@@ -37,7 +37,7 @@ struct HostileTextFormTests {
         harness.type("5n")
         harness.type("Visite \u{1b}]52;c;SGVsbG8=\u{07}")
         harness.send(.function(2))
-        #expect(harness.issue(under: "Note *") == "Holds a control character: remove it.", "\(harness.text)")
+        #expect(harness.issue(under: "Note *") == "Holds a control character.", "\(harness.text)")
         #expect(try harness.stored("GAO-000001").notes.isEmpty)
 
         let referral = try Harness()
@@ -47,7 +47,7 @@ struct HostileTextFormTests {
         referral.send(.enter, .enter, .tab)
         referral.type("AMSS\u{9b}")
         referral.send(.function(2))
-        #expect(referral.issue(under: "Provider") == "Holds a control character: remove it.", "\(referral.text)")
+        #expect(referral.issue(under: "Provider") == "Holds a control character.", "\(referral.text)")
         #expect(try referral.stored("GAO-000001").referrals.isEmpty)
 
         let closure = try Harness()
@@ -56,7 +56,7 @@ struct HostileTextFormTests {
         #expect(closure.titleBar.contains("Request closure"), "\(closure.text)")
         closure.type("Parti \u{202e}ailamoS")
         closure.send(.function(2))
-        #expect(closure.issue(under: "Why *") == "Holds a control character: remove it.", "\(closure.text)")
+        #expect(closure.issue(under: "Why *") == "Holds a control character.", "\(closure.text)")
         #expect(try closure.stored("GAO-000001").status == .registered)
     }
 }
