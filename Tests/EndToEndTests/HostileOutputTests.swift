@@ -85,6 +85,20 @@ struct HostileOutputTests {
         #expect(decoded.profile.familyName == HostileText.names[0].text)
     }
 
+    @Test("in tmux, show and list leave the pane's title alone and the screen as written", .enabled(if: TmuxSession.available))
+    func inTmux() throws {
+        let (harness, _) = try plantedDirectory()
+        defer { harness.cleanUp() }
+        for arguments in [["show", "GAO-000001"], ["list"]] {
+            let tmux = try TmuxSession(harness: harness, arguments: arguments, language: "C.UTF-8", width: 200, height: 50)
+            defer { tmux.kill() }
+            #expect(tmux.waitForExit() == 0)
+            let title = try tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{pane_title}"])
+            #expect(!title.contains("pwned") && !title.contains("cercle") && !title.contains("by"), "\(arguments): \(title)")
+            #expect(tmux.screen.contains("\\u001b]0;pwned\\u0007"), "\(arguments): \(tmux.screen)")
+        }
+    }
+
     @Test("export to a pipe keeps the data as stored; to a terminal it shows the controls")
     func exportToATerminal() throws {
         let (harness, _) = try plantedDirectory()
