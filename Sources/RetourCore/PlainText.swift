@@ -5,11 +5,12 @@
 /// follow-up forms, `--user`, and `CaseBook.check` as the last guard before the journal.
 ///
 /// Refused: C0 controls (U+0000–U+001F) and DEL (U+007F), C1 controls (U+0080–U+009F), the
-/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). A field of
-/// several lines (a note, a reason) also takes tabs and line feeds (U+0009, U+000A, U+2028,
-/// U+2029); a carriage return is refused everywhere, since it lets what follows overwrite what
-/// is shown. Kept: every script, combining marks, ZWJ and ZWNJ (U+200D, U+200C), which Arabic,
-/// N'Ko and emoji need.
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), and the
+/// line and paragraph separators (U+2028, U+2029), which break a line as a line feed does. A
+/// field of several lines (a note, a reason) takes tabs and line breaks (U+0009, U+000A,
+/// U+2028, U+2029); a carriage return is refused everywhere, since it lets what follows
+/// overwrite what is shown. Kept: every script, combining marks, ZWJ and ZWNJ (U+200D,
+/// U+200C), which Arabic, Persian and emoji need.
 public enum PlainText {
     /// What a field may hold besides plain text.
     public enum Lines: Sendable {
