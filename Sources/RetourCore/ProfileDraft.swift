@@ -221,7 +221,7 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
         profile.assignedTo = text(.assignedTo)
-        // In the order of the fields, as the form shows them (a stable sort: one field's issues keep their order).
+        // In the order of the fields, as the form shows them; a field's own issues keep their order.
         let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
         issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))

@@ -26,10 +26,12 @@ public enum CellWidth {
     /// scalar may say one: a flag (two regional indicators, 🇲🇱), a symbol with the emoji
     /// variation selector U+FE0F (❤️, 1️⃣), a sequence of emoji joined by ZWJ (👨‍👩‍👧).
     static func isEmojiSequence(_ character: Character) -> Bool {
-        let scalars = Array(character.unicodeScalars)
-        guard scalars.count > 1 else { return false }
-        if isRegionalIndicator(scalars[0]) && isRegionalIndicator(scalars[1]) { return true }
-        guard scalars[0].properties.isEmoji else { return false }
+        // Most clusters are one scalar: answered without building anything.
+        let scalars = character.unicodeScalars
+        var rest = scalars.makeIterator()
+        guard let first = rest.next(), let second = rest.next() else { return false }
+        if isRegionalIndicator(first) && isRegionalIndicator(second) { return true }
+        guard first.properties.isEmoji else { return false }
         return scalars.contains("\u{FE0F}") || scalars.contains("\u{200D}")
     }
 
