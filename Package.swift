@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
         .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
-        .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourTestSupport"]),
     ]
 )

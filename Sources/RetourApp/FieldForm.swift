@@ -20,10 +20,13 @@ struct FormField {
     let width: Int?
     /// Shown, dimmed, while the field is empty.
     let placeholder: String
+    /// Whether the text may hold tabs and line breaks (a note) or not (a name).
+    let lines: PlainText.Lines
 
     init(_ id: String, _ label: String, _ kind: Kind = .text, required: Bool = false, sameRow: Bool = false,
-         width: Int? = nil, placeholder: String = "") {
+         width: Int? = nil, placeholder: String = "", lines: PlainText.Lines = .one) {
         self.id = id
+        self.lines = lines
         self.label = label
         self.kind = kind
         self.required = required
@@ -77,6 +80,7 @@ final class FieldForm: Screen {
         self.values = filled
         validateValues = validate
         requiredText = catalog.text("invalid.required")
+        controlText = catalog.text(PlainText.refusalKey)
         self.onChange = onChange
         self.submit = submit
         for field in fields {
@@ -135,9 +139,13 @@ final class FieldForm: Screen {
         })
     }
 
-    /// Required fields left empty, then what `validate` finds.
+    /// Texts holding a control character, required fields left empty, then what `validate` finds.
     private func problems() -> [String: String] {
         var found = validateValues(values)
+        for field in fields {
+            guard case .text = field.kind else { continue }
+            if !PlainText.isAcceptable(values[field.id] ?? "", lines: field.lines) { found[field.id] = controlText }
+        }
         for field in fields where field.required && found[field.id] == nil {
             if (values[field.id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 found[field.id] = requiredText
@@ -147,6 +155,7 @@ final class FieldForm: Screen {
     }
 
     private let requiredText: String
+    private let controlText: String
 
     private func save(_ app: CaseManagerApp) {
         let found = problems()

@@ -54,10 +54,11 @@ enum FollowUpForms {
             FormField("planned", catalog.text("tabs.step.field.planned"), required: true),
             FormField("done", catalog.text("tabs.step.field.done"), placeholder: catalog.text("tabs.step.field.donePlaceholder")),
             FormField("by", catalog.text("tabs.step.field.by")),
-            FormField("blocked", catalog.text("tabs.step.field.blocked"), placeholder: catalog.text("tabs.step.field.blockedPlaceholder")),
+            FormField("blocked", catalog.text("tabs.step.field.blocked"), placeholder: catalog.text("tabs.step.field.blockedPlaceholder"),
+                      lines: .several),
         ]
-        if recordsGiven || !step.given.isEmpty { fields.append(FormField("given", catalog.text("tabs.step.field.given"))) }
-        fields.append(FormField("note", catalog.text("tabs.step.field.note")))
+        if recordsGiven || !step.given.isEmpty { fields.append(FormField("given", catalog.text("tabs.step.field.given"), lines: .several)) }
+        fields.append(FormField("note", catalog.text("tabs.step.field.note"), lines: .several))
         let today = app.today
         let todayText = catalog.date(today)
         let author = app.session.author
@@ -141,7 +142,7 @@ enum FollowUpForms {
             let placeholder = current[criterion].map {
                 catalog.text("tabs.assess.notePlaceholderBefore", ["access": catalog.text("tabs.access.short.\($0.rawValue)")])
             } ?? catalog.text("tabs.assess.notePlaceholder")
-            fields.append(FormField("note.\(criterion)", "", sameRow: true, placeholder: placeholder))
+            fields.append(FormField("note.\(criterion)", "", sameRow: true, placeholder: placeholder, lines: .several))
         }
         return FieldForm(
             catalog: catalog,
@@ -196,7 +197,7 @@ enum FollowUpForms {
             FormField("criterion", catalog.text("tabs.referral.field.criterion"), .choice(criteria),
                       placeholder: catalog.text("tabs.referral.noCriterion")),
             FormField("status", catalog.text("tabs.referral.field.status"), .choice(statuses), required: true),
-            FormField("outcome", catalog.text("tabs.referral.field.outcome")),
+            FormField("outcome", catalog.text("tabs.referral.field.outcome"), lines: .several),
         ]
         let values: FieldForm.Values = [
             "service": existing?.service ?? "", "provider": existing?.provider ?? "",
@@ -241,7 +242,7 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, corrected == nil ? "tabs.note.newTitle" : "tabs.note.correctTitle", catalog),
             intro: [intro],
-            fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true)],
+            fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true, lines: .several)],
             values: ["text": original],
             validate: { values in
                 guard corrected != nil, (values["text"] ?? "").trimmingCharacters(in: .whitespaces) == original else { return [:] }
@@ -264,7 +265,7 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, "tabs.requestClosure.title", catalog),
             intro: [catalog.text("tabs.requestClosure.intro")],
-            fields: [FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true)],
+            fields: [FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true, lines: .several)],
             values: [:],
             submit: { form, values, app in
                 guard app.commit(.requestClosure(id: item.id, reason: values["reason"] ?? "")) != nil else { return }
@@ -288,7 +289,7 @@ enum FollowUpForms {
             intro: intro,
             fields: [
                 FormField("reason", catalog.text("tabs.close.reason"), .choice(reasons), required: true),
-                FormField("note", catalog.text("tabs.close.note")),
+                FormField("note", catalog.text("tabs.close.note"), lines: .several),
             ],
             values: [:],
             submit: { form, values, app in
@@ -321,7 +322,7 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, "tabs.reopen.title", catalog),
             intro: [catalog.text("tabs.reopen.intro")],
-            fields: [FormField("reason", catalog.text("tabs.reopen.reason"), required: true)],
+            fields: [FormField("reason", catalog.text("tabs.reopen.reason"), required: true, lines: .several)],
             values: [:],
             submit: { form, values, app in
                 guard app.commit(.reopen(id: item.id, reason: values["reason"] ?? "")) != nil else { return }

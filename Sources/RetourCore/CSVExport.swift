@@ -23,11 +23,16 @@ public enum CSVExport {
         ["number"] + profileColumns.map(\.rawValue) + ["status", "created_at", "created_by", "updated_at", "updated_by"]
     }
 
+    /// `forTerminal`: for a person reading a terminal rather than a file or a program, every
+    /// control character a field may hold is shown (`TerminalText`) instead of sent; the rows
+    /// and the quoting stay as they are, and JSON stays JSON with the same data.
     public static func data(_ cases: [Case], format: Format, reference: Reference, today: CalendarDate,
-                            separator: Character = ",") throws -> Data {
+                            separator: Character = ",", forTerminal: Bool = false) throws -> Data {
         switch format {
-        case .csv: return try csv(.cases, cases, reference: reference, today: today, separator: separator)
-        case .json: return try json(cases)
+        case .csv: return try csv(.cases, cases, reference: reference, today: today, separator: separator, forTerminal: forTerminal)
+        case .json:
+            let data = try json(cases)
+            return forTerminal ? Data(TerminalText.visible(String(decoding: data, as: UTF8.self), layout: .kept).utf8) : data
         }
     }
 
@@ -138,9 +143,10 @@ public enum CSVExport {
     /// One table as a CSV file: UTF-8 with a byte-order mark, `separator` (`;` for French
     /// spreadsheets), CRLF, every field quoted, formulas defused.
     public static func csv(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
-                           separator: Character = ",") throws -> Data {
+                           separator: Character = ",", forTerminal: Bool = false) throws -> Data {
         let records = records(table, cases, reference: reference, today: today)
-        return try CSVText.encode([records[0]] + records.dropFirst().map { $0.map(guarded) }, separator: separator,
+        func cell(_ value: String) -> String { guarded(forTerminal ? TerminalText.visible(value) : value) }
+        return try CSVText.encode([records[0]] + records.dropFirst().map { $0.map(cell) }, separator: separator,
                                   byteOrderMark: true)
     }
 

@@ -110,8 +110,26 @@ public struct CaseBook: Sendable {
     /// The rules of the case lifecycle live here: only an explicit action changes a status.
     /// Returns the change with the case it applies to as it stands, so that applying it reads
     /// nothing again (and cannot fail once the change is durable).
+    /// A new change must also hold text only (`PlainText`): no form lets a control character
+    /// through, and this refuses one made any other way before it can be journaled.
     @discardableResult
     public func check(_ entry: JournalEntry) throws -> CheckedChange {
+        let checked = try checkRules(entry)
+        if entry.texts.contains(where: { !PlainText.isAcceptable($0.text, lines: $0.lines) }) {
+            let number: String
+            if case .register(_, let registered, _) = entry.change { number = registered } else { number = checked.current.number }
+            throw ChangeError.controlCharacter(number: number)
+        }
+        return checked
+    }
+
+    /// A change read back from the journal: the rules of the model, but not the text rule of new
+    /// changes, so that what an older version or a hand stored still opens (outputs show it safely).
+    mutating func replay(_ entry: JournalEntry) throws {
+        apply(try checkRules(entry))
+    }
+
+    private func checkRules(_ entry: JournalEntry) throws -> CheckedChange {
         guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
         if case .register(let id, let number, let profile) = entry.change {
             guard positions[id] == nil else { throw ChangeError.duplicateID }

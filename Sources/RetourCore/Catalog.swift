@@ -55,10 +55,14 @@ public struct Catalog: Sendable {
 
     /// The text for `key`, with `{name}` replaced by `arguments[name]`.
     /// A missing key shows itself, so that a gap is visible rather than silent.
+    /// Arguments may come from data or from another person (a name, the lock holder, a value
+    /// typed on the command line): their control characters are shown, never sent, and their
+    /// line breaks become spaces (`TerminalText`), so that a message is one line and can carry
+    /// no terminal command.
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
         var result = texts[key] ?? key
         for (name, value) in arguments {
-            result = result.replacingOccurrences(of: "{\(name)}", with: value)
+            result = result.replacingOccurrences(of: "{\(name)}", with: TerminalText.visible(value, layout: .flattened))
         }
         return result
     }

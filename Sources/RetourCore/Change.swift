@@ -31,6 +31,39 @@ public enum Change: Codable, Hashable, Sendable {
     }
 }
 
+extension JournalEntry {
+    /// Every text this entry writes, with whether it may hold several lines (a note) or not
+    /// (a name, a code): what `CaseBook.check` holds to `PlainText`.
+    var texts: [(text: String, lines: PlainText.Lines)] {
+        func one(_ texts: String...) -> [(text: String, lines: PlainText.Lines)] { texts.map { ($0, .one) } }
+        func several(_ texts: String...) -> [(text: String, lines: PlainText.Lines)] { texts.map { ($0, .several) } }
+        func profile(_ profile: CaseProfile) -> [(text: String, lines: PlainText.Lines)] {
+            one(profile.familyName, profile.givenNames, profile.phone, profile.document?.type ?? "",
+                profile.document?.number ?? "", profile.displacedTo, profile.region, profile.cercle, profile.commune,
+                profile.village, profile.assignedTo) + profile.vulnerabilities.flatMap { one($0) }
+        }
+        func step(_ step: Step) -> [(text: String, lines: PlainText.Lines)] {
+            one(step.code, step.by) + several(step.note, step.blockedReason, step.given)
+        }
+        var texts = one(by)
+        switch change {
+        case .register(_, let number, let value): texts += one(number) + profile(value)
+        case .editProfile(_, _, let value): texts += profile(value)
+        case .enrol(_, let plan): texts += one(plan.track) + plan.steps.flatMap(step)
+        case .updateStep(_, _, let value): texts += step(value)
+        case .assess(_, let assessment):
+            texts += one(assessment.assessor)
+                + assessment.ratings.flatMap { criterion, rating in one(criterion) + several(rating.note) }
+        case .saveReferral(_, let referral):
+            texts += one(referral.service, referral.provider, referral.criterion ?? "") + several(referral.outcome)
+        case .addNote(_, let note): texts += one(note.by) + several(note.text)
+        case .requestClosure(_, let reason), .reopen(_, let reason): texts += several(reason)
+        case .close(_, let closure): texts += one(closure.reason) + several(closure.note)
+        }
+        return texts
+    }
+}
+
 /// A change as committed: numbered, attributed and dated. One line of the journal.
 public struct JournalEntry: Codable, Hashable, Sendable {
     /// Schema of the data this entry was written with.
@@ -75,6 +108,9 @@ public enum ChangeError: UserFacingError, Equatable {
     case unknownPlanOrStep(number: String)
     /// A reason, a note or a rating is required and was empty.
     case missingText(number: String)
+    /// A text holds a control character (`PlainText`): no form lets one through, so this
+    /// guards every other way a change may be made.
+    case controlCharacter(number: String)
 
     public var message: Message {
         switch self {
@@ -90,6 +126,7 @@ public enum ChangeError: UserFacingError, Equatable {
             return Message("error.change.alreadyEnrolled", ["number": number, "track": "@track.\(track)"])
         case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
         case .missingText(let number): return Message("error.change.missingText", ["number": number])
+        case .controlCharacter(let number): return Message("error.change.control", ["number": number])
         }
     }
 }

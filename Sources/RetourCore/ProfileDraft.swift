@@ -31,8 +31,12 @@ public struct FieldIssue: Hashable, Sendable {
     public let message: Message
 
     public init(_ field: ProfileField, _ key: String, _ arguments: [String: String] = [:]) {
+        self.init(field, Message(key, arguments))
+    }
+
+    public init(_ field: ProfileField, _ message: Message) {
         self.field = field
-        self.message = Message(key, arguments)
+        self.message = message
     }
 }
 
@@ -84,12 +88,24 @@ public struct ProfileDraft: Hashable, Sendable {
     public func parse(reference: Reference, today: CalendarDate) -> Result<CaseProfile, InvalidProfile> {
         var issues: [FieldIssue] = []
         var profile = CaseProfile()
-        func text(_ field: ProfileField) -> String {
+        func normalised(_ field: ProfileField) -> String {
             self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Text, not terminal commands: a field holding a control character is said so and read
+        // as empty, so that no other rule speaks of it.
+        var refused: Set<ProfileField> = []
+        for field in ProfileField.allCases {
+            if let problem = PlainText.problem(in: normalised(field), lines: .one) {
+                issues.append(FieldIssue(field, problem))
+                refused.insert(field)
+            }
+        }
+        func text(_ field: ProfileField) -> String {
+            refused.contains(field) ? "" : normalised(field)
         }
         func required(_ field: ProfileField) -> String? {
             let value = text(field)
-            if value.isEmpty { issues.append(FieldIssue(field, "invalid.required")) }
+            if value.isEmpty && !refused.contains(field) { issues.append(FieldIssue(field, "invalid.required")) }
             return value.isEmpty ? nil : value
         }
         func pastDate(_ field: ProfileField) -> CalendarDate? {
@@ -205,6 +221,9 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
         profile.assignedTo = text(.assignedTo)
+        // In the order of the fields, as the form shows them; a field's own issues keep their order.
+        let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
+        issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
     }
 

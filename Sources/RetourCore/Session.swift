@@ -36,6 +36,20 @@ public struct Session: Sendable {
         return NSUserName().isEmpty ? "unknown" : NSUserName()
     }
 
+    /// `author`, refused when it holds a control character: the name is journaled and shown
+    /// to other people (the lock notice), so it must be text, not terminal commands.
+    public static func checkedAuthor(explicit: String?, environment: [String: String]) throws -> String {
+        let name = author(explicit: explicit, environment: environment)
+        guard PlainText.isAcceptable(name, lines: .one) else { throw InvalidAuthor() }
+        return name
+    }
+
+    /// Why the name given for the changes cannot be used.
+    public struct InvalidAuthor: UserFacingError {
+        public init() {}
+        public var message: Message { Message("error.user.control") }
+    }
+
     /// `--lang`, else the language of the environment's locale variables.
     public static func language(explicit: Language?, environment: [String: String]) -> Language {
         explicit ?? Language.from(environment: environment)

@@ -371,7 +371,7 @@ enum JournalFile {
             }
             for (entry, lineNumber) in pending where entry.seq > book.seq {  // Others are in the snapshot.
                 do {
-                    try book.apply(entry)
+                    try book.replay(entry)
                 } catch let error as ChangeError {
                     var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
                     if case .outOfSequence = error { failure.isSequenceGap = true }

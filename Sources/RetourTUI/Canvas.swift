@@ -41,7 +41,7 @@ public struct Canvas: Sendable {
         let limit = width.map { min(size.width, x + $0) } ?? size.width
         var column = x
         for character in text {
-            let printable = character.unicodeScalars.first.map { $0.value >= 0x20 && $0.value != 0x7F } ?? false
+            let printable = character.unicodeScalars.first.map { !CellWidth.isControl($0) } ?? false
             let glyph = printable ? String(character) : "·"
             let cells = printable ? CellWidth.of(character) : 1
             if cells == 0 { continue }

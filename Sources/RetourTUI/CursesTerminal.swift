@@ -88,10 +88,31 @@ public final class CursesTerminal: Terminal {
         if cell.style.underline { attributes |= retour_a_underline() }
         if cell.style.dim && !colors { attributes |= retour_a_dim() }
         let pair = colors ? Int16(cell.style.color?.rawValue ?? 0) : 0
-        var wide = Array(cell.text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) })
-        wide.append(0)
-        // The bottom-right cell scrolls some terminals when written; curses reports ERR there, harmlessly.
-        _ = retour_put_cell(Int32(y), Int32(x), wide, attributes, pair)
+        for (offset, part) in CursesTerminal.parts(of: cell.text).enumerated() where x + offset < size.width {
+            var wide = Array(part.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) })
+            wide.append(0)
+            // The bottom-right cell scrolls some terminals when written; curses reports ERR there, harmlessly.
+            _ = retour_put_cell(Int32(y), Int32(x + offset), wide, attributes, pair)
+        }
+    }
+
+    /// What curses is given for a cell's grapheme cluster: one string per terminal cell from the
+    /// cluster's own. `setcchar` keeps a first scalar and the zero-width ones after it, and
+    /// counts that scalar's `wcwidth`; a cluster it would cut (a flag's second letter) or count
+    /// otherwise than the canvas (❤️ as one cell) would shift the rest of the row. Such a
+    /// cluster goes in parts that curses and the terminal count alike: a flag as its two
+    /// letters, which the terminal joins again; anything else as its first scalar, padded with
+    /// blanks to the cells the canvas gave it.
+    static func parts(of text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first, scalars.count > 1 else { return [text] }
+        let cells = CellWidth.of(text)
+        let kept = 1 + scalars.dropFirst().prefix { CellWidth.scalarWidth($0) == 0 }.count
+        if kept == scalars.count && CellWidth.scalarWidth(first) == cells { return [text] }
+        if scalars.count == 2 && CellWidth.isRegionalIndicator(first) && CellWidth.isRegionalIndicator(scalars[1]) {
+            return [String(first), String(scalars[1])]
+        }
+        return [String(first)] + Array(repeating: " ", count: max(0, cells - CellWidth.scalarWidth(first)))
     }
 
     static func key(function code: Int32) -> Key? {

@@ -14,6 +14,10 @@ enum Output {
     static func data(_ data: Data) {
         FileHandle.standardOutput.write(data)
     }
+
+    /// Whether a person reads stdout on a terminal, rather than a file or a program: data
+    /// written there must show its control characters instead of sending them.
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 }
 
 /// A command's refusal, said with a catalogue message (never personal data).

@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
         let today = CalendarDate.today()
         guard let out else {
             Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,
-                                           separator: separatorCharacter(session)))
+                                           separator: separatorCharacter(session), forTerminal: Output.isTerminal))
             return
         }
         let url = URL(fileURLWithPath: out)

@@ -153,8 +153,10 @@ struct ListCommand: ParsableCommand {
                          gap: gapCode, worker: worker, today: today)
     }
 
-    /// One line per case: tabs and line breaks inside a value become spaces.
+    /// One line per case: a tab, a line break or any other control character inside a value is
+    /// shown as `\u0009`, `\u000a`… (`TerminalText`), so a value never splits its line or its
+    /// columns and never reaches a terminal raw.
     static func cell(_ value: String) -> String {
-        String(value.map { $0 == "\t" || $0.isNewline ? " " : $0 })
+        TerminalText.visible(value)
     }
 }

@@ -27,7 +27,8 @@ struct Retour: ParsableCommand {
             // Help, version and argument errors: argument parser's own wording.
             if exitCode(for: error) == .success { exit(withError: error) }
             let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            FileHandle.standardError.write(Data("retour: \(line) (retour --help)\n".utf8))
+            // The parser repeats the value it refuses: shown, never sent to the terminal.
+            FileHandle.standardError.write(Data("retour: \(TerminalText.visible(line)) (retour --help)\n".utf8))
             Foundation.exit(64)
         }
     }
@@ -74,7 +75,7 @@ struct GlobalOptions: ParsableArguments {
         let language = Session.language(explicit: lang, environment: environment)
         return Session(
             dataDirectory: Session.dataDirectory(explicit: data, environment: environment),
-            author: Session.author(explicit: user, environment: environment),
+            author: try Session.checkedAuthor(explicit: user, environment: environment),
             catalog: try Catalog(language: language, assets: assets),
             reference: try Reference(assets: assets)
         )
@@ -100,7 +101,7 @@ enum Failure {
         if let assets = try? Assets.locate(), let catalog = try? Catalog(language: language, assets: assets) {
             text = catalog.text(error)
         } else if let error = error as? UserFacingError {
-            text = error.message.description
+            text = TerminalText.visible(error.message.description)
         } else {
             text = "unexpected error"
         }

@@ -32,8 +32,12 @@ struct ShowCommand: ParsableCommand {
             throw CommandError("show.error.unknown", ["number": wanted])
         }
         switch format {
-        case .json: Output.data(try CSVExport.json(item))
-        case .text: Output.line(CaseSummary(item, catalog: session.catalog, reference: session.reference, today: .today()).text)
+        case .json:
+            let json = try CSVExport.json(item)
+            Output.data(Output.isTerminal ? Data(TerminalText.visible(String(decoding: json, as: UTF8.self), layout: .kept).utf8) : json)
+        case .text:
+            let summary = CaseSummary(item, catalog: session.catalog, reference: session.reference, today: .today())
+            Output.line(TerminalText.visible(summary.text, layout: .kept))
         }
     }
 }

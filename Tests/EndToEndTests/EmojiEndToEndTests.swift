@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// Names holding emoji sequences in the real case manager, in tmux: each drawn whole, the
+/// columns after it where they belong.
+@Suite(.serialized)
+struct EmojiEndToEndTests {
+    @Test(.enabled(if: TmuxSession.available))
+    func aFlagIsDrawnWholeAndTheColumnsStayAligned() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Array("""
+            nom;prénoms;sexe;catégorie;région;village
+            Maïga;Aïssata 🇲🇱;F;PDI retourné;Gao;Wabaria
+            Touré;Hamadoun;M;PDI retourné;Gao;Kabara
+
+            """.utf8))
+        let imported = try harness.run(["import", csv.path, "--user", "awa"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let tmux = try TmuxSession(harness: harness, arguments: ["--user", "awa"], language: "C.UTF-8")
+        defer { tmux.kill() }
+        tmux.waitFor("Cases (2)")
+        let rows = tmux.screen.split(separator: "\n").map(String.init)
+        let flagRow = try #require(rows.first { $0.contains("Aïssata") }, "\(tmux.screen)")
+        let plainRow = try #require(rows.first { $0.contains("Hamadoun") }, "\(tmux.screen)")
+        #expect(flagRow.contains("Aïssata 🇲🇱"), "\(flagRow)")
+        // Cells before the region's name: tmux draws the flag in two cells, as one character.
+        func cell(of text: String, in row: String) -> Int? {
+            guard let found = row.range(of: text) else { return nil }
+            let before = row[..<found.lowerBound]
+            return before.count + before.filter { $0 == "🇲🇱" }.count
+        }
+        #expect(cell(of: "Gao", in: flagRow) != nil)
+        #expect(cell(of: "Gao", in: flagRow) == cell(of: "Gao", in: plainRow), "\(flagRow)\n\(plainRow)")
+    }
+}
