@@ -84,8 +84,11 @@ public struct ProfileDraft: Hashable, Sendable {
     public func parse(reference: Reference, today: CalendarDate) -> Result<CaseProfile, InvalidProfile> {
         var issues: [FieldIssue] = []
         var profile = CaseProfile()
+        let tooLong = ProfileField.allCases.filter { self[$0].unicodeScalars.count > ProfileDraft.maximumLength[$0, default: 0] }
         func text(_ field: ProfileField) -> String {
-            self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A value too long is only said so (below): normalising it would cost more than its length.
+            if tooLong.contains(field) { return "" }
+            return self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func required(_ field: ProfileField) -> String? {
             let value = text(field)
@@ -205,8 +208,24 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
         profile.assignedTo = text(.assignedTo)
+        if !tooLong.isEmpty {
+            // Said alone: what else is wrong with such a value matters less than its length.
+            issues = issues.filter { !tooLong.contains($0.field) }
+                + tooLong.map { FieldIssue($0, "invalid.tooLong", ["maximum": String(ProfileDraft.maximumLength[$0]!)]) }
+        }
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
     }
+
+    /// The longest text each field takes, in Unicode scalars (a letter typed with a separate
+    /// accent counts two): room for the longest real names and
+    /// places, and for every vulnerability label of the form; no more, so that a cell of a
+    /// hostile file cannot fill a screen, a list or an export.
+    public static let maximumLength: [ProfileField: Int] = [
+        .familyName: 100, .givenNames: 100, .sex: 20, .dateOfBirth: 20, .age: 10, .phone: 30,
+        .documentType: 60, .documentNumber: 60, .householdSize: 10, .category: 60, .displacedTo: 100,
+        .returnDate: 20, .region: 60, .cercle: 60, .commune: 100, .village: 100, .vulnerabilities: 1_000,
+        .assignedTo: 100,
+    ]
 
     /// F or M, or the word in French or English.
     static func sex(_ text: String) -> Sex? {
