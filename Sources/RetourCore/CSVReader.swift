@@ -64,8 +64,9 @@ public final class CSVReader {
     /// Bytes read and not yet parsed start at `position`.
     private var buffer: [UInt8]
     private var position = 0
-    /// The file read from; -1 when the bytes were given.
+    /// The file read from, and its name for errors; -1 when the bytes were given.
     private let descriptor: Int32
+    private var name = ""
     private var endOfInput: Bool
     private var bytesRead = 0
     private var row = 0
@@ -74,6 +75,8 @@ public final class CSVReader {
     private var header: [String]?
 
     static let chunkSize = 64 << 10
+    /// Appended to the buffer to make room for a read: an array appends as one copy.
+    private static let room = [UInt8](repeating: 0, count: chunkSize)
     private static let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
     /// Reads `data`, already in memory.
@@ -114,8 +117,6 @@ public final class CSVReader {
         name = file.path
         try readPreamble()
     }
-
-    private var name = ""
 
     deinit {
         if descriptor >= 0 { Glibc.close(descriptor) }
@@ -265,7 +266,7 @@ public final class CSVReader {
             position = 0
         }
         let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
+        buffer.append(contentsOf: Self.room)
         var count = 0
         repeat {
             count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + start, Self.chunkSize) }
