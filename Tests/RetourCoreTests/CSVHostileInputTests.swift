@@ -154,7 +154,7 @@ struct CSVHostileInputTests {
         let started = Date()
         let folded = Fold.key(name)
         #expect(folded.hasPrefix("maiga maiga"))
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 }
 
@@ -179,6 +179,6 @@ struct CSVLongCellsTests {
         for row in plan.rows {
             #expect(row.problems.filter { $0.reason.key == "invalid.tooLong" }.count == columns - 1, "row \(row.row)")
         }
-        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 }
