@@ -1,6 +1,7 @@
 /// The columns of an import file: which profile field each header names, in English or French,
 /// ignoring case, accents, spaces and underscores; and the optional column of the tracks to
-/// enrol each person in.
+/// enrol each person in. A KoboToolbox export with group names in its headers
+/// (`identification/nom`) is read by the last part of each name.
 public struct CSVColumns: Sendable {
     /// The header as written in the file.
     public let header: [String]
@@ -60,6 +61,8 @@ public struct CSVColumns: Sendable {
         case twice(field: ProfileField, first: String, second: String)
         /// Two columns give the tracks.
         case trackTwice(first: String, second: String)
+        /// Two columns of different groups (`chef/nom`, `conjoint/nom`) give the same field.
+        case groupedTwice(field: ProfileField, first: String, second: String)
 
         public var message: Message {
             switch self {
@@ -73,6 +76,9 @@ public struct CSVColumns: Sendable {
                                ["first": first, "second": second, "field": "@" + field.labelKey])
             case .trackTwice(let first, let second):
                 return Message("import.error.columnTwice", ["first": first, "second": second, "field": "@import.field.track"])
+            case .groupedTwice(let field, let first, let second):
+                return Message("import.error.groupedColumnTwice",
+                               ["first": first, "second": second, "field": "@" + field.labelKey])
             }
         }
     }
@@ -85,8 +91,9 @@ public struct CSVColumns: Sendable {
         var trackColumn: Int?
         let managedFolded = Set(CSVColumns.managedNames.map(Fold.key))
         let trackFolded = Set(CSVColumns.trackNames.map(Fold.key))
+        let known = Set(CSVColumns.fieldByFoldedName.keys).union(managedFolded).union(trackFolded)
         for (index, name) in header.enumerated() {
-            let folded = Fold.key(name)
+            let folded = CSVColumns.folded(name, known: known)
             guard let field = CSVColumns.fieldByFoldedName[folded] else {
                 fields.append(nil)
                 if trackFolded.contains(folded) {
@@ -99,7 +106,11 @@ public struct CSVColumns: Sendable {
                 }
                 continue
             }
-            if let first = columnOf[field] { throw Failure.twice(field: field, first: first, second: name) }
+            if let first = columnOf[field] {
+                throw first.contains("/") || name.contains("/")
+                    ? Failure.groupedTwice(field: field, first: first, second: name)
+                    : Failure.twice(field: field, first: first, second: name)
+            }
             columnOf[field] = name
             fields.append(field)
         }
@@ -110,6 +121,15 @@ public struct CSVColumns: Sendable {
         self.trackColumn = trackColumn
         self.unknown = unknown
         self.managed = managed
+    }
+
+    /// `name` folded; when that is not a name the importer knows, its last `/` part folded
+    /// (KoboToolbox writes `group/question` unless told to export without group names).
+    private static func folded(_ name: String, known: Set<String>) -> String {
+        let whole = Fold.key(name)
+        guard !known.contains(whole), let slash = name.lastIndex(of: "/") else { return whole }
+        let last = Fold.key(String(name[name.index(after: slash)...]))
+        return last.isEmpty ? whole : last
     }
 
     /// The header of the column giving `field`, as written, if any.

@@ -141,13 +141,14 @@ public enum CSVExport {
     }
 
     /// One table as a CSV file: UTF-8 with a byte-order mark, `separator` (`;` for French
-    /// spreadsheets), CRLF, every field quoted, formulas defused.
+    /// spreadsheets), CRLF, fields quoted where they hold a separator, a quote or a line break,
+    /// formulas defused.
     public static func csv(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
                            separator: Character = ",", forTerminal: Bool = false) throws -> Data {
         let records = records(table, cases, reference: reference, today: today)
         func cell(_ value: String) -> String { guarded(forTerminal ? TerminalText.visible(value) : value) }
-        return try CSVText.encode([records[0]] + records.dropFirst().map { $0.map(cell) }, separator: separator,
-                                  byteOrderMark: true)
+        return CSVText.encode([records[0]] + records.dropFirst().map { $0.map(cell) }, separator: separator,
+                              byteOrderMark: true)
     }
 
     /// Every table, as files to write into one folder.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// Importing people from a spreadsheet's CSV.
@@ -32,20 +29,32 @@ public enum CSVImport {
         }
     }
 
-    /// Reads and validates `data`. Throws only for what stops every row: text that is not
-    /// UTF-8, an empty file, a header without a required column.
+    /// Reads and validates the bytes of a file: the entry point for bytes from anywhere (a
+    /// fuzzer included). Throws only for what stops every row, as one line: a `CSVText.Failure`
+    /// (not UTF-8, empty, a limit of `CSVReader.Limits` passed, a quote never closed) or a
+    /// `CSVColumns.Failure` (a header without a required column).
     /// Tracks, vulnerabilities and document types are named by code, or by their label in the
     /// languages of `trackLabels`.
     public static func plan(data: Data, reference: Reference, book: CaseBook, today: CalendarDate,
                             options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
-        let text = try CSVText.decode(data)
-        let separator = CSVText.separator(of: text)
-        var records = try CSVText.records(of: text, separator: separator)
-        guard !records.isEmpty, !isEmpty(records[0]) else { throw CSVText.Failure.empty }
-        let header = records.removeFirst()
-        let columns = try CSVColumns(header: header)
+        try plan(reader: CSVReader(data: data), reference: reference, book: book, today: today, options: options,
+                 trackLabels: trackLabels)
+    }
 
-        var warnings = columns.unknown.map { Message("import.warning.unknownColumn", ["column": $0]) }
+    /// As `plan(data:…)`, reading the records from `reader` (a file, read as a stream).
+    public static func plan(reader: CSVReader, reference: Reference, book: CaseBook, today: CalendarDate,
+                            options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
+        guard let header = try reader.next()?.fields, !isEmpty(header) else { throw CSVText.Failure.empty }
+        let columns: CSVColumns
+        do {
+            columns = try CSVColumns(header: header)
+        } catch {
+            // A file that is not UTF-8 (or not readable) is said so first: that is what to fix.
+            while try reader.next() != nil {}
+            throw error
+        }
+
+        var warnings = unknownColumnsWarning(columns.unknown).map { [$0] } ?? []
         if !columns.managed.isEmpty {
             warnings.append(Message("import.warning.managedColumns", ["columns": columns.managed.joined(separator: ", ")]))
         }
@@ -53,11 +62,11 @@ public enum CSVImport {
         let trackNames = TrackNames(tracks: reference.tracks, catalogs: trackLabels)
         let codeLabels = CodeLabels(reference: reference, catalogs: trackLabels)
         var rows: [ImportRow] = []
-        rows.reserveCapacity(records.count)
         // Valid rows so far, by what duplicates share.
         var earlier: [DuplicateKey: [(row: Int, profile: CaseProfile)]] = [:]
-        for (index, record) in records.enumerated() where !isEmpty(record) {
-            let number = index + 2
+        while let next = try reader.next() {
+            let record = next.fields, number = next.row
+            if isEmpty(record) { continue }
             var row = ImportRow(row: number, record: record)
             if record.count > header.count, !isEmpty(Array(record[header.count...])) {
                 row.problems.append(ImportProblem(row: number, column: nil, reason: Message("import.problem.extraValues")))
@@ -92,7 +101,7 @@ public enum CSVImport {
             }
             rows.append(row)
         }
-        return ImportPlan(separator: separator, columns: columns, warnings: warnings, rows: rows, options: options,
+        return ImportPlan(separator: reader.separator, columns: columns, warnings: warnings, rows: rows, options: options,
                           today: today)
     }
 
@@ -126,27 +135,46 @@ public enum CSVImport {
     public static func run(file: URL, store: Store, reference: Reference, catalog: Catalog,
                            author: String, today: CalendarDate, options: Options,
                            trackLabels: [Catalog]? = nil) throws -> ImportResult {
-        try run(data: read(file), file: file, store: store, reference: reference, catalog: catalog,
+        try run(reader: CSVReader(file: file), file: file, store: store, reference: reference, catalog: catalog,
                 author: author, today: today, options: options, trackLabels: trackLabels)
     }
 
-    /// As `run(file:…)`, with the file already read (so that a missing file is reported
-    /// before the store is opened). Tracks are named by code or by their label in the
-    /// languages of `trackLabels` (by default, `catalog`'s).
-    public static func run(data: Data, file: URL, store: Store, reference: Reference, catalog: Catalog,
+    /// As `run(file:…)`, with the file already opened (so that a missing file, or one that
+    /// is not a regular file, is reported before the store is opened). Tracks are named by
+    /// code or by their label in the languages of `trackLabels` (by default, `catalog`'s).
+    public static func run(reader: CSVReader, file: URL, store: Store, reference: Reference, catalog: Catalog,
                            author: String, today: CalendarDate, options: Options,
                            trackLabels: [Catalog]? = nil) throws -> ImportResult {
-        let plan = try plan(data: data, reference: reference, book: store.book, today: today, options: options,
+        let plan = try plan(reader: reader, reference: reference, book: store.book, today: today, options: options,
                             trackLabels: trackLabels ?? [catalog])
         return try run(plan, store: store, reference: reference, catalog: catalog, author: author,
                        rejectedFile: rejectedFile(for: file))
     }
 
-    /// The bytes of an import file; the error names the file as given.
-    public static func read(_ file: URL) throws -> Data {
-        let fd = try Posix.open(file.path, O_RDONLY, name: file.path, operation: .read)
-        defer { close(fd) }
-        return Data(try Posix.readAll(fd, name: file.path))
+    /// Closes `store` once the import of `result` is done. When rows were saved, a failed
+    /// compaction (a full disk) does not make the import fail — running it again would find
+    /// every row a duplicate — it becomes `result.closingWarning`; otherwise it is thrown.
+    public static func close(_ store: Store, after result: inout ImportResult) throws {
+        do {
+            try store.close()
+        } catch let error as StoreError {
+            guard case .notCompacted = error, !result.imported.isEmpty else { throw error }
+            result.closingWarning = error
+        }
+    }
+
+    /// The warning for the columns an import does not know: one line, naming the first few.
+    static func unknownColumnsWarning(_ names: [String]) -> Message? {
+        let named = 5
+        let shown = names.prefix(named).map(CSVText.shown).joined(separator: ", ")
+        switch names.count {
+        case 0: return nil
+        case 1: return Message("import.warning.unknownColumn", ["column": shown])
+        case ...named: return Message("import.warning.unknownColumns", ["count": String(names.count), "columns": shown])
+        default:
+            return Message("import.warning.unknownColumnsMore",
+                           ["count": String(names.count), "columns": shown, "more": String(names.count - named)])
+        }
     }
 
     /// Carries out `plan` as `run(file:…)` does; `rejectedFile` is where rejected rows go.
@@ -181,7 +209,7 @@ public enum CSVImport {
             record += row.record.dropFirst(width)
             records.append(record)
         }
-        return try CSVText.encode(records, separator: plan.separator, byteOrderMark: true)
+        return CSVText.encode(records, separator: plan.separator, byteOrderMark: true)
     }
 
     /// The import stopped part way (a full disk, say). The cases listed were saved.
@@ -317,6 +345,9 @@ public struct ImportResult: Sendable {
     public internal(set) var imported: [String] = []
     /// Where the rejected rows were written, if they were.
     public internal(set) var rejectedFile: URL?
+    /// The rows are saved, but closing the store could not fold the journal into a new
+    /// snapshot (a full disk): to be said after the summary.
+    public internal(set) var closingWarning: StoreError?
 
     init(plan: ImportPlan) {
         self.plan = plan

@@ -6,6 +6,10 @@ import Foundation
 /// each with a history of follow-up (`DemoHistory`): plans with steps done, in progress,
 /// blocked or overdue, rights assessments with gaps, referrals, notes and a few closures.
 public struct DemoPeople: Sendable {
+    /// The most people `retour import --generate` makes: the benchmark's largest size (the
+    /// whole batch is made in memory before it is saved).
+    public static let maximumCount = 100_000
+
     struct Lists: Decodable, Sendable {
         let familyNames: [String]
         let femaleGivenNames: [String]
@@ -87,7 +91,7 @@ public struct DemoPeople: Sendable {
                 histories.append(history(of: draft, using: &followUpGenerator, reference: reference, today: today))
             }
         }
-        return Batch(csv: try CSVText.encode(records, separator: ",", byteOrderMark: false), histories: histories)
+        return Batch(csv: CSVText.encode(records, separator: ",", byteOrderMark: false), histories: histories)
     }
 
     func person(using random: inout SeededGenerator, reference: Reference, today: CalendarDate) -> ProfileDraft {

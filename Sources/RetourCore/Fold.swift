@@ -6,11 +6,11 @@ public enum Fold {
     public static func key(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         var pendingSpace = false
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
+        func add(_ scalar: Unicode.Scalar) {
+            if scalar.properties.generalCategory == .nonspacingMark { return }
             if scalar.properties.isWhitespace || separators.contains(scalar) {
                 pendingSpace = !result.isEmpty
-                continue
+                return
             }
             if pendingSpace {
                 result.append(" ")
@@ -19,7 +19,17 @@ public enum Fold {
             if apostrophes.contains(scalar) {
                 result.append("'")
             } else {
-                result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                // One scalar at a time: `append(contentsOf:)` costs the length of the result.
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars { result.append(lower) }
+            }
+        }
+        // Each scalar is decomposed alone: decomposing a whole text at once costs the square
+        // of its length here, and the marks that reordering would move are dropped anyway.
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                add(scalar)
+            } else {
+                for part in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars { add(part) }
             }
         }
         return String(result)

@@ -88,20 +88,22 @@ public struct ProfileDraft: Hashable, Sendable {
     public func parse(reference: Reference, today: CalendarDate) -> Result<CaseProfile, InvalidProfile> {
         var issues: [FieldIssue] = []
         var profile = CaseProfile()
+        // A value too long is only said so (below): normalising it would cost more than its length.
+        let tooLong = Set(ProfileField.allCases.filter { self[$0].unicodeScalars.count > ProfileDraft.maximumLength[$0, default: 0] })
         func normalised(_ field: ProfileField) -> String {
             self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         // Text, not terminal commands: a field holding a control character is said so and read
         // as empty, so that no other rule speaks of it.
         var refused: Set<ProfileField> = []
-        for field in ProfileField.allCases {
+        for field in ProfileField.allCases where !tooLong.contains(field) {
             if let problem = PlainText.problem(in: normalised(field), lines: .one) {
                 issues.append(FieldIssue(field, problem))
                 refused.insert(field)
             }
         }
         func text(_ field: ProfileField) -> String {
-            refused.contains(field) ? "" : normalised(field)
+            refused.contains(field) || tooLong.contains(field) ? "" : normalised(field)
         }
         func required(_ field: ProfileField) -> String? {
             let value = text(field)
@@ -221,11 +223,27 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
         profile.assignedTo = text(.assignedTo)
+        if !tooLong.isEmpty {
+            // Said alone: what else is wrong with such a value matters less than its length.
+            issues = issues.filter { !tooLong.contains($0.field) }
+                + tooLong.map { FieldIssue($0, "invalid.tooLong", ["maximum": String(ProfileDraft.maximumLength[$0]!)]) }
+        }
         // In the order of the fields, as the form shows them; a field's own issues keep their order.
         let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
         issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
     }
+
+    /// The longest text each field takes, in Unicode scalars (a letter typed with a separate
+    /// accent counts two): room for the longest real names and
+    /// places, and for every vulnerability label of the form; no more, so that a cell of a
+    /// hostile file cannot fill a screen, a list or an export.
+    public static let maximumLength: [ProfileField: Int] = [
+        .familyName: 100, .givenNames: 100, .sex: 20, .dateOfBirth: 20, .age: 10, .phone: 30,
+        .documentType: 60, .documentNumber: 60, .householdSize: 10, .category: 60, .displacedTo: 100,
+        .returnDate: 20, .region: 60, .cercle: 60, .commune: 100, .village: 100, .vulnerabilities: 1_000,
+        .assignedTo: 100,
+    ]
 
     /// F or M, or the word in French or English.
     static func sex(_ text: String) -> Sex? {

@@ -5,6 +5,8 @@ import RetourCore
 /// `retour import FILE.csv`: registers the people of a spreadsheet, all or nothing by default.
 /// Problems go to stderr one per line (`row N, column X: reason`), the summary to stdout.
 /// Exits 1 when nothing was (or, for a dry run, would be) imported because of problems.
+/// Exits 0 when the rows were saved but closing could not fold the journal into a new
+/// snapshot (a full disk): the summary is printed, then that warning.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -34,7 +36,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("allow-duplicates"), help: "Import possible duplicates anyway (they are still reported).")
     var allowDuplicates = false
 
-    @Option(help: "Instead of a file: register N fictitious people (for training and demonstrations) into an empty data directory.")
+    // Unconditional, so that `--generate -5` is refused as a number, not as a missing value.
+    @Option(parsing: .unconditional,
+            help: "Instead of a file: register N fictitious people (1 to 100000, for training and demonstrations) into an empty data directory.")
     var generate: Int?
 
     @Option(help: "With --generate: the seed that makes the fictitious people (same seed, same people).")
@@ -43,25 +47,28 @@ struct ImportCommand: ParsableCommand {
     func validate() throws {
         if file == nil && generate == nil { throw ValidationError("give the CSV file to import") }
         if file != nil && generate != nil { throw ValidationError("give either a file or --generate, not both") }
-        if let generate, generate < 1 { throw ValidationError("--generate needs a positive number") }
     }
 
     func run() throws {
+        if let generate, !(1...DemoPeople.maximumCount).contains(generate) {
+            throw CommandError("import.error.generateRange", ["maximum": String(DemoPeople.maximumCount)])
+        }
         let session = try global.session()
         let catalog = session.catalog
         let today = CalendarDate.today()
         let input = file.map { URL(fileURLWithPath: $0) }
-        let data = try input.map(CSVImport.read)
+        // Opened (and refused if it is not a regular file) before the store is.
+        let reader = try input.map { try CSVReader(file: $0) }
         let store = try session.openStore(write: !dryRun)
         if !dryRun, let reason = store.readOnlyReason { throw reason }
 
-        let result: ImportResult
+        var result: ImportResult
         do {
-            if let input, let data {
+            if let input, let reader {
                 let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
                 let assets = try Assets.locate()
                 let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
-                result = try CSVImport.run(data: data, file: input, store: store, reference: session.reference,
+                result = try CSVImport.run(reader: reader, file: input, store: store, reference: session.reference,
                                            catalog: catalog, author: session.author, today: today, options: options,
                                            trackLabels: labels)
             } else {
@@ -76,8 +83,11 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         let followUp = generate == nil || dryRun ? nil : try FollowUpCount(store.book)
-        try store.close()
+        try CSVImport.close(store, after: &result)
         report(result, catalog: catalog)
+        if let warning = result.closingWarning {
+            Output.error(catalog.text(Message("cli.warning", ["text": catalog.text(warning)])))
+        }
         if let followUp {
             Output.line(catalog.text("import.summary.generated", followUp.arguments))
         }

@@ -33,11 +33,6 @@ struct CSVImportFormatTests {
         #expect(plan.accepted.first?.profile?.householdSize == 5)
     }
 
-    @Test func separatorIsDetectedOutsideQuotesInTheHeaderOnly() {
-        #expect(CSVText.separator(of: "\"a,b,c\";d;e\nx,y,z,w,v,u") == ";")
-        #expect(CSVText.separator(of: "a,b;c,d\n;;;;;;") == ",")
-    }
-
     @Test func quotedSeparatorsDoubledQuotesAndLineBreaks() throws {
         let plan = try F.plan([
             F.header,
