@@ -39,23 +39,23 @@ public struct DataCheck: Sendable {
     /// Rule findings beyond this many are summed up in one line.
     public static let ruleFindingsShown = 50
 
-    /// `passphrase` is asked only when the directory is encrypted.
-    public static func run(directory: URL, reference: Reference,
+    /// `passphrase` is asked only when the directory is encrypted. `fileSystem` holds the data
+    /// (permissions and the lock are checked on the real one).
+    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem = Disk.shared,
                            passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
         var findings: [Finding] = []
         let path = directory.path
-        guard Posix.exists(path) else {
+        guard fileSystem.exists(path) else {
             return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))], caseCount: nil, encrypted: false)
         }
-        guard Posix.isDirectory(path) else {
+        guard fileSystem.isDirectory(path) else {
             return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))], caseCount: nil, encrypted: false)
         }
         findings += modes(of: directory)
         findings += lock(in: directory)
         var caseCount: Int?
         do {
-            let store = try Store(directory: directory, write: false,
-                                  sealing: try Encryption.sealing(for: directory, passphrase: passphrase))
+            let store = try Encryption.openStore(directory, write: false, on: fileSystem, passphrase: passphrase)
             caseCount = store.book.count
             if store.holdsPlainData {
                 findings.append(Finding(.warning, Message("check.plainData")))
@@ -72,7 +72,7 @@ public struct DataCheck: Sendable {
             findings.append(Finding(.problem, Message("error.unexpected")))
         }
         return DataCheck(directory: directory, findings: findings, caseCount: caseCount,
-                         encrypted: Encryption.isEncrypted(directory))
+                         encrypted: Encryption.isEncrypted(directory, on: fileSystem))
     }
 
     /// The directory 0700, `backups/` 0700, every file 0600.

@@ -9,24 +9,41 @@ import Foundation
 /// (`SealedLines`), so the backups, which are copies of snapshots, are sealed too.
 public enum Encryption {
     /// Whether `directory` has a key file.
-    public static func isEncrypted(_ directory: URL) -> Bool {
-        Posix.exists(directory.appendingPathComponent(Store.Files.key).path)
+    public static func isEncrypted(_ directory: URL, on disk: FileSystem = Disk.shared) -> Bool {
+        disk.exists(directory.appendingPathComponent(Store.Files.key).path)
     }
 
     /// The key file of `directory`. Damaged or newer: a clear error, the file left as it is.
-    public static func keyFile(in directory: URL) throws -> KeyFile {
-        let path = directory.appendingPathComponent(Store.Files.key).path
-        let fd = try Posix.open(path, O_RDONLY, name: Store.Files.key, operation: .read)
-        defer { close(fd) }
-        return try KeyFile.decode(try Posix.readAll(fd, name: Store.Files.key))
+    public static func keyFile(in directory: URL, on disk: FileSystem = Disk.shared) throws -> KeyFile {
+        let fd = try disk.open(directory.appendingPathComponent(Store.Files.key).path, .read, name: Store.Files.key)
+        defer { disk.close(fd) }
+        return try KeyFile.decode(try disk.readAll(fd, name: Store.Files.key))
     }
 
     /// How the lines of `directory` are stored: plain when it has no key file; else sealed with
     /// the data key that the passphrase `passphrase()` unlocks (asked only then).
-    public static func sealing(for directory: URL, passphrase: () throws -> String) throws -> LineSealing {
-        guard isEncrypted(directory) else { return PlainLines() }
-        let keyFile = try keyFile(in: directory)
+    public static func sealing(for directory: URL, on disk: FileSystem = Disk.shared,
+                               passphrase: () throws -> String) throws -> LineSealing {
+        guard isEncrypted(directory, on: disk) else { return PlainLines() }
+        let keyFile = try keyFile(in: directory, on: disk)
         return SealedLines(key: try keyFile.unlock(passphrase: passphrase()))
+    }
+
+    /// The store of `directory`, its lines sealed with the data key `passphrase()` unlocks
+    /// when it is encrypted (asked only then).
+    /// `user` is who the lock file names (see `Store.init`).
+    public static func openStore(_ directory: URL, write: Bool,
+                                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
+                                 on disk: FileSystem = Disk.shared, passphrase: () throws -> String) throws -> Store {
+        try openStore(directory, write: write, user: user, on: disk,
+                      sealing: sealing(for: directory, on: disk, passphrase: passphrase))
+    }
+
+    /// The store of `directory`, its lines stored with `sealing`.
+    public static func openStore(_ directory: URL, write: Bool,
+                                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
+                                 on disk: FileSystem = Disk.shared, sealing: LineSealing) throws -> Store {
+        try Store(directory: directory, write: write, user: user, fileSystem: disk, sealing: sealing)
     }
 
     /// What `protect` did.
@@ -43,16 +60,16 @@ public enum Encryption {
     /// passphrase and still holds plain lines, which the next session that writes seals.
     @discardableResult
     public static func protect(_ directory: URL, passphrase: String, user: String,
-                               parameters: ScryptParameters = .standard) throws -> Protected {
+                               parameters: ScryptParameters = .standard, on disk: FileSystem = Disk.shared) throws -> Protected {
         try Passphrase.validate(passphrase)
-        if isEncrypted(directory) { throw StoreError.alreadyEncrypted }
-        let store = try Store(directory: directory, user: user)
+        if isEncrypted(directory, on: disk) { throw StoreError.alreadyEncrypted }
+        let store = try Store(directory: directory, user: user, fileSystem: disk)
         if case .readOnly(let holder)? = store.readOnlyReason { throw StoreError.busy(holder: holder) }
         // Lines set aside must be corrected by hand, which sealed lines no longer allow.
         if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
         let backups = store.backups().count
         let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
-        try PrivateFile.write(Data(keyFile.encoded()), to: directory.appendingPathComponent(Store.Files.key))
+        try write(keyFile, in: directory, on: disk)
         try store.encrypt(with: SealedLines(key: key))
         let cases = store.book.count
         try store.close()
@@ -60,11 +77,30 @@ public enum Encryption {
     }
 
     /// Changes the passphrase: the data key is wrapped again, no data is rewritten.
-    public static func changePassphrase(of directory: URL, from old: String, to new: String) throws {
+    public static func changePassphrase(of directory: URL, from old: String, to new: String,
+                                        on disk: FileSystem = Disk.shared) throws {
         try Passphrase.validate(new)
         guard new != old else { throw SealingError.samePassphrase }
-        let keyFile = try keyFile(in: directory)
-        let rewrapped = try keyFile.rewrapped(oldPassphrase: old, newPassphrase: new)
-        try PrivateFile.write(Data(rewrapped.encoded()), to: directory.appendingPathComponent(Store.Files.key))
+        let keyFile = try keyFile(in: directory, on: disk)
+        try write(keyFile.rewrapped(oldPassphrase: old, newPassphrase: new), in: directory, on: disk)
+    }
+
+    /// Replaces the key file of `directory` whole: a temp file of its own (two commands writing
+    /// at once never share one), fsync'd, renamed over `key.json`, then the directory fsync'd.
+    /// A crash leaves the old key file or the new one, and at most a temp file holding no data.
+    static func write(_ keyFile: KeyFile, in directory: URL, on disk: FileSystem) throws {
+        let name = Store.Files.key
+        let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString.prefix(8)).tmp").path
+        let fd = try disk.open(temporary, .create, name: name)
+        do {
+            defer { disk.close(fd) }
+            try disk.write(fd, keyFile.encoded(), name: name)
+            try disk.sync(fd, name: name)
+            try disk.rename(temporary, to: directory.appendingPathComponent(name).path, name: name)
+        } catch {
+            disk.remove(temporary)
+            throw error
+        }
+        try disk.syncDirectory(directory.path, name: directory.path)
     }
 }
