@@ -39,11 +39,33 @@ public enum Encryption {
                       sealing: sealing(for: directory, on: disk, passphrase: passphrase))
     }
 
-    /// The store of `directory`, its lines stored with `sealing`.
+    /// The store of `directory`, its lines stored with `sealing`. A session that may write on
+    /// an encrypted directory first finishes an encryption a crash interrupted
+    /// (`readableFiles`), and makes durable one whose last sync failed.
     public static func openStore(_ directory: URL, write: Bool,
                                  user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
                                  on disk: FileSystem = Disk.shared, sealing: LineSealing) throws -> Store {
-        try Store(directory: directory, write: write, user: user, fileSystem: disk, sealing: sealing)
+        let store = try Store(directory: directory, write: write, user: user, fileSystem: disk, sealing: sealing)
+        if store.isEncrypted && !store.isReadOnly { try store.seal(with: sealing) }
+        return store
+    }
+
+    /// Whether `directory` is encrypted whole: it has a key file and no file readable without
+    /// it. When so, first makes that durable (what a sealing whose last sync failed left may
+    /// be visible only), so that saying it is encrypted stays true after a power cut.
+    public static func isSealed(_ directory: URL, on disk: FileSystem = Disk.shared) throws -> Bool {
+        guard isEncrypted(directory, on: disk), readableFiles(in: directory, on: disk).isEmpty else { return false }
+        try Store.syncEntries(in: directory, on: disk)
+        return true
+    }
+
+    /// The files of an encrypted `directory` that can still be read without its passphrase,
+    /// named by their place in it: its encryption was interrupted (a crash, a full disk), and
+    /// `protect` or the next session that writes finishes it. Told without the passphrase.
+    /// Empty for a directory without a key file.
+    public static func readableFiles(in directory: URL, on disk: FileSystem = Disk.shared) -> [String] {
+        guard isEncrypted(directory, on: disk) else { return [] }
+        return Store.plainFiles(in: directory, on: disk)
     }
 
     /// What `protect` did.
@@ -56,21 +78,33 @@ public enum Encryption {
     /// seals what the directory already holds into a new snapshot and removes the plain
     /// backups. Takes the session lock: refused while another session works on it.
     ///
-    /// The key file is written first. A crash after it leaves a directory that opens with the
-    /// passphrase and still holds plain lines, which the next session that writes seals.
+    /// The key file is written first, whole and durable; then every file is sealed, and the
+    /// directory synced. A crash in between leaves a directory that `readableFiles` names as
+    /// unfinished, whatever the moment: never one said encrypted with a name in clear. Run again
+    /// on it, `protect` finishes it, `passphrase` being the one given when it began (it unlocks
+    /// the key file written then); so does the next session that writes (`openStore`).
     @discardableResult
     public static func protect(_ directory: URL, passphrase: String, user: String,
                                parameters: ScryptParameters = .standard, on disk: FileSystem = Disk.shared) throws -> Protected {
-        try Passphrase.validate(passphrase)
-        if isEncrypted(directory, on: disk) { throw StoreError.alreadyEncrypted }
-        let store = try Store(directory: directory, user: user, fileSystem: disk)
+        let begun = isEncrypted(directory, on: disk)
+        if begun {
+            if try isSealed(directory, on: disk) { throw StoreError.alreadyEncrypted }
+        } else {
+            try Passphrase.validate(passphrase)
+        }
+        let sealing = begun ? SealedLines(key: try keyFile(in: directory, on: disk).unlock(passphrase: passphrase)) : nil
+        let store = try Store(directory: directory, user: user, fileSystem: disk, sealing: sealing ?? PlainLines())
         if case .readOnly(let holder)? = store.readOnlyReason { throw StoreError.busy(holder: holder) }
         // Lines set aside must be corrected by hand, which sealed lines no longer allow.
         if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
-        let backups = store.backups().count
-        let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
-        try write(keyFile, in: directory, on: disk)
-        try store.encrypt(with: SealedLines(key: key))
+        let backups = store.plainFiles().filter { $0.hasPrefix(Store.Files.backups + "/") }.count
+        if let sealing {
+            try store.seal(with: sealing)
+        } else {
+            let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
+            try write(keyFile, in: directory, on: disk)
+            try store.seal(with: SealedLines(key: key))
+        }
         let cases = store.book.count
         try store.close()
         return Protected(cases: cases, removedBackups: backups)

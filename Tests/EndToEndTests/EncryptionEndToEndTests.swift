@@ -147,7 +147,7 @@ struct EncryptionEndToEndTests {
             }
             if keyFile && !readable.isEmpty {
                 unfinished += 1
-                #expect(check.status == 1 && check.stdout.contains("Encryption of this directory was interrupted"),
+                #expect(check.status == 1 && check.stdout.contains("Encryption of this data directory was interrupted"),
                         "\(context): \(check.stdout)")
             }
             if !keyFile {

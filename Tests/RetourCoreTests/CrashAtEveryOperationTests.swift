@@ -429,7 +429,7 @@ struct CrashAtEveryOperationTests {
         }
         if Encryption.isEncrypted(Simulated.directory, on: disk) {
             if !readable.isEmpty {
-                #expect(!check.isOK && check.findings.map(\.message.key).contains("check.encryptionUnfinished"),
+                #expect(!check.isOK && check.findings.map(\.message.key).contains("error.store.encryptionUnfinished"),
                         "\(label): names readable, check says \(check.findings)", sourceLocation: sourceLocation)
             }
         } else {
