@@ -326,7 +326,7 @@ struct CrashAtEveryOperationTests {
 
     static let passphrase = "sable chaud de Gao"
     /// Quick to derive: the test derives thousands of keys.
-    static let quickKeys = ScryptParameters(logN: 10, r: 8, p: 1)
+    static let quickKeys = ScryptParameters(logN: 4, r: 8, p: 1)
     /// Names the plain directory's cases hold (family and given names of every session).
     static let names = ["Fatoumata", "Diarra", "Sangar"]
 
