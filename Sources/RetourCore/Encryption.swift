@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// Opt-in encryption at rest of a data directory. An encrypted directory has a key file

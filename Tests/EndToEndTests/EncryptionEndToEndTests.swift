@@ -153,6 +153,9 @@ struct EncryptionEndToEndTests {
                 unfinished += 1
                 #expect(check.status == 1 && check.stdout.contains("Encryption of this data directory was interrupted"),
                         "\(context): \(check.stdout)")
+                // `init` alone does not say "ready (encrypted)": it says how to finish.
+                let ready = try harness.run(["init"], environment: environment)
+                #expect(ready.status == 1 && ready.stderr.contains("Run retour init --encrypt to finish it"), "\(context): \(ready.stderr)")
             }
             if !keyFile {
                 #expect(check.status == 0 && check.stdout.contains("not encrypted"), "\(context): \(check.stdout)")
