@@ -25,7 +25,7 @@ public enum CaseManager {
                 return
             }
             do {
-                store = try Store(directory: directory, user: session.author, sealing: sealing)
+                store = try Encryption.openStore(directory, write: true, user: session.author, sealing: sealing)
             } catch {
                 terminal.restore()
                 throw error

@@ -31,35 +31,44 @@ public struct DataCheck: Sendable {
     public let findings: [Finding]
     /// Cases read, when the files parse.
     public let caseCount: Int?
-    /// Whether the directory has a key file (its lines are sealed).
+    /// Whether the directory has a key file.
     public let encrypted: Bool
+    /// Whether it has one, but some of its files can still be read without the passphrase
+    /// (`Encryption.readableFiles`): a problem, which `retour init --encrypt` fixes.
+    public var encryptionUnfinished: Bool { encrypted && !readableFiles.isEmpty }
+    /// The files of an encrypted directory that can be read without the passphrase.
+    public let readableFiles: [String]
 
     public var isOK: Bool { !findings.contains { $0.severity == .problem } }
 
     /// Rule findings beyond this many are summed up in one line.
     public static let ruleFindingsShown = 50
 
-    /// `passphrase` is asked only when the directory is encrypted.
-    public static func run(directory: URL, reference: Reference,
+    /// `passphrase` is asked only when the directory is encrypted. `fileSystem` holds the data
+    /// (permissions and the lock are checked on the real one).
+    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem = Disk.shared,
                            passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
         var findings: [Finding] = []
         let path = directory.path
-        guard Posix.exists(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))], caseCount: nil, encrypted: false)
+        guard fileSystem.exists(path) else {
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))],
+                             caseCount: nil, encrypted: false, readableFiles: [])
         }
-        guard Posix.isDirectory(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))], caseCount: nil, encrypted: false)
+        guard fileSystem.isDirectory(path) else {
+            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))],
+                             caseCount: nil, encrypted: false, readableFiles: [])
         }
         findings += modes(of: directory)
         findings += lock(in: directory)
+        // Said with or without the passphrase: it is what tells the names are in clear.
+        let readable = Encryption.readableFiles(in: directory, on: fileSystem)
+        if !readable.isEmpty {
+            findings.append(Finding(.problem, StoreError.encryptionUnfinished(files: readable).message))
+        }
         var caseCount: Int?
         do {
-            let store = try Store(directory: directory, write: false,
-                                  sealing: try Encryption.sealing(for: directory, passphrase: passphrase))
+            let store = try Encryption.openStore(directory, write: false, on: fileSystem, passphrase: passphrase)
             caseCount = store.book.count
-            if store.holdsPlainData {
-                findings.append(Finding(.warning, Message("check.plainData")))
-            }
             if store.droppedTornBytes > 0 {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
             }
@@ -72,7 +81,7 @@ public struct DataCheck: Sendable {
             findings.append(Finding(.problem, Message("error.unexpected")))
         }
         return DataCheck(directory: directory, findings: findings, caseCount: caseCount,
-                         encrypted: Encryption.isEncrypted(directory))
+                         encrypted: Encryption.isEncrypted(directory, on: fileSystem), readableFiles: readable)
     }
 
     /// The directory 0700, `backups/` 0700, every file 0600.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// Opt-in encryption at rest of a data directory. An encrypted directory has a key file
@@ -9,24 +6,63 @@ import Foundation
 /// (`SealedLines`), so the backups, which are copies of snapshots, are sealed too.
 public enum Encryption {
     /// Whether `directory` has a key file.
-    public static func isEncrypted(_ directory: URL) -> Bool {
-        Posix.exists(directory.appendingPathComponent(Store.Files.key).path)
+    public static func isEncrypted(_ directory: URL, on disk: FileSystem = Disk.shared) -> Bool {
+        disk.exists(directory.appendingPathComponent(Store.Files.key).path)
     }
 
     /// The key file of `directory`. Damaged or newer: a clear error, the file left as it is.
-    public static func keyFile(in directory: URL) throws -> KeyFile {
-        let path = directory.appendingPathComponent(Store.Files.key).path
-        let fd = try Posix.open(path, O_RDONLY, name: Store.Files.key, operation: .read)
-        defer { close(fd) }
-        return try KeyFile.decode(try Posix.readAll(fd, name: Store.Files.key))
+    public static func keyFile(in directory: URL, on disk: FileSystem = Disk.shared) throws -> KeyFile {
+        let fd = try disk.open(directory.appendingPathComponent(Store.Files.key).path, .read, name: Store.Files.key)
+        defer { disk.close(fd) }
+        return try KeyFile.decode(try disk.readAll(fd, name: Store.Files.key))
     }
 
     /// How the lines of `directory` are stored: plain when it has no key file; else sealed with
     /// the data key that the passphrase `passphrase()` unlocks (asked only then).
-    public static func sealing(for directory: URL, passphrase: () throws -> String) throws -> LineSealing {
-        guard isEncrypted(directory) else { return PlainLines() }
-        let keyFile = try keyFile(in: directory)
+    public static func sealing(for directory: URL, on disk: FileSystem = Disk.shared,
+                               passphrase: () throws -> String) throws -> LineSealing {
+        guard isEncrypted(directory, on: disk) else { return PlainLines() }
+        let keyFile = try keyFile(in: directory, on: disk)
         return SealedLines(key: try keyFile.unlock(passphrase: passphrase()))
+    }
+
+    /// The store of `directory`, its lines sealed with the data key `passphrase()` unlocks
+    /// when it is encrypted (asked only then).
+    /// `user` is who the lock file names (see `Store.init`).
+    public static func openStore(_ directory: URL, write: Bool,
+                                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
+                                 on disk: FileSystem = Disk.shared, passphrase: () throws -> String) throws -> Store {
+        try openStore(directory, write: write, user: user, on: disk,
+                      sealing: sealing(for: directory, on: disk, passphrase: passphrase))
+    }
+
+    /// The store of `directory`, its lines stored with `sealing`. A session that may write on
+    /// an encrypted directory first finishes an encryption a crash interrupted
+    /// (`readableFiles`), and makes durable one whose last sync failed.
+    public static func openStore(_ directory: URL, write: Bool,
+                                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
+                                 on disk: FileSystem = Disk.shared, sealing: LineSealing) throws -> Store {
+        let store = try Store(directory: directory, write: write, user: user, fileSystem: disk, sealing: sealing)
+        if store.isEncrypted && !store.isReadOnly { try store.seal(with: sealing) }
+        return store
+    }
+
+    /// Whether `directory` is encrypted whole: it has a key file and no file readable without
+    /// it. When so, first makes that durable (what a sealing whose last sync failed left may
+    /// be visible only), so that saying it is encrypted stays true after a power cut.
+    public static func isSealed(_ directory: URL, on disk: FileSystem = Disk.shared) throws -> Bool {
+        guard isEncrypted(directory, on: disk), readableFiles(in: directory, on: disk).isEmpty else { return false }
+        try Store.syncEntries(in: directory, on: disk)
+        return true
+    }
+
+    /// The files of an encrypted `directory` that can still be read without its passphrase,
+    /// named by their place in it: its encryption was interrupted (a crash, a full disk), and
+    /// `protect` or the next session that writes finishes it. Told without the passphrase.
+    /// Empty for a directory without a key file.
+    public static func readableFiles(in directory: URL, on disk: FileSystem = Disk.shared) -> [String] {
+        guard isEncrypted(directory, on: disk) else { return [] }
+        return Store.plainFiles(in: directory, on: disk)
     }
 
     /// What `protect` did.
@@ -39,32 +75,63 @@ public enum Encryption {
     /// seals what the directory already holds into a new snapshot and removes the plain
     /// backups. Takes the session lock: refused while another session works on it.
     ///
-    /// The key file is written first. A crash after it leaves a directory that opens with the
-    /// passphrase and still holds plain lines, which the next session that writes seals.
+    /// The key file is written first, whole and durable; then every file is sealed, and the
+    /// directory synced. A crash in between leaves a directory that `readableFiles` names as
+    /// unfinished, whatever the moment: never one said encrypted with a name in clear. Run again
+    /// on it, `protect` finishes it, `passphrase` being the one given when it began (it unlocks
+    /// the key file written then); so does the next session that writes (`openStore`).
     @discardableResult
     public static func protect(_ directory: URL, passphrase: String, user: String,
-                               parameters: ScryptParameters = .standard) throws -> Protected {
-        try Passphrase.validate(passphrase)
-        if isEncrypted(directory) { throw StoreError.alreadyEncrypted }
-        let store = try Store(directory: directory, user: user)
+                               parameters: ScryptParameters = .standard, on disk: FileSystem = Disk.shared) throws -> Protected {
+        let begun = isEncrypted(directory, on: disk)
+        if begun {
+            if try isSealed(directory, on: disk) { throw StoreError.alreadyEncrypted }
+        } else {
+            try Passphrase.validate(passphrase)
+        }
+        let sealing = begun ? SealedLines(key: try keyFile(in: directory, on: disk).unlock(passphrase: passphrase)) : nil
+        let store = try Store(directory: directory, user: user, fileSystem: disk, sealing: sealing ?? PlainLines())
         if case .readOnly(let holder)? = store.readOnlyReason { throw StoreError.busy(holder: holder) }
         // Lines set aside must be corrected by hand, which sealed lines no longer allow.
         if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
-        let backups = store.backups().count
-        let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
-        try PrivateFile.write(Data(keyFile.encoded()), to: directory.appendingPathComponent(Store.Files.key))
-        try store.encrypt(with: SealedLines(key: key))
+        let backups = store.plainFiles().filter { $0.hasPrefix(Store.Files.backups + "/") }.count
+        if let sealing {
+            try store.seal(with: sealing)
+        } else {
+            let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
+            try write(keyFile, in: directory, on: disk)
+            try store.seal(with: SealedLines(key: key))
+        }
         let cases = store.book.count
         try store.close()
         return Protected(cases: cases, removedBackups: backups)
     }
 
     /// Changes the passphrase: the data key is wrapped again, no data is rewritten.
-    public static func changePassphrase(of directory: URL, from old: String, to new: String) throws {
+    public static func changePassphrase(of directory: URL, from old: String, to new: String,
+                                        on disk: FileSystem = Disk.shared) throws {
         try Passphrase.validate(new)
         guard new != old else { throw SealingError.samePassphrase }
-        let keyFile = try keyFile(in: directory)
-        let rewrapped = try keyFile.rewrapped(oldPassphrase: old, newPassphrase: new)
-        try PrivateFile.write(Data(rewrapped.encoded()), to: directory.appendingPathComponent(Store.Files.key))
+        let keyFile = try keyFile(in: directory, on: disk)
+        try write(keyFile.rewrapped(oldPassphrase: old, newPassphrase: new), in: directory, on: disk)
+    }
+
+    /// Replaces the key file of `directory` whole: a temp file of its own (two commands writing
+    /// at once never share one), fsync'd, renamed over `key.json`, then the directory fsync'd.
+    /// A crash leaves the old key file or the new one, and at most a temp file holding no data.
+    static func write(_ keyFile: KeyFile, in directory: URL, on disk: FileSystem) throws {
+        let name = Store.Files.key
+        let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString.prefix(8)).tmp").path
+        let fd = try disk.open(temporary, .create, name: name)
+        do {
+            defer { disk.close(fd) }
+            try disk.write(fd, keyFile.encoded(), name: name)
+            try disk.sync(fd, name: name)
+            try disk.rename(temporary, to: directory.appendingPathComponent(name).path, name: name)
+        } catch {
+            disk.remove(temporary)
+            throw error
+        }
+        try disk.syncDirectory(directory.path, name: directory.path)
     }
 }

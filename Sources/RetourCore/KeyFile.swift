@@ -58,7 +58,7 @@ public struct KeyFile: Hashable, Sendable {
     }
 
     /// A new key file for a new random data key, sealed with `passphrase`.
-    /// Throws `SealingError.passphraseTooShort` for a passphrase `Passphrase.validate` refuses.
+    /// Throws what `Passphrase.validate` refuses a passphrase for.
     public static func create(passphrase: String, parameters: ScryptParameters = .standard) throws -> (KeyFile, SymmetricKey) {
         try Passphrase.validate(passphrase)
         let dataKey = SymmetricKey(size: .bits256)

@@ -58,6 +58,11 @@ public struct SealedLines: LineSealing {
 
     public var isEncrypted: Bool { true }
 
+    /// Whether a stored line is in clear: JSON starts with `{`, base64 never does.
+    static func isClear(_ stored: ArraySlice<UInt8>) -> Bool {
+        stored.first == UInt8(ascii: "{")
+    }
+
     public func seal(_ line: [UInt8]) throws -> [UInt8] {
         let box = try AES.GCM.seal(line, using: key.key, authenticating: context)
         // `combined` is nil only for nonces of another size than the default 12 bytes.

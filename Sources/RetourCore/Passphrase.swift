@@ -18,9 +18,11 @@ public enum Passphrase {
     /// are redirected.
     static let terminalPath = "/dev/tty"
 
-    /// Refuses a new passphrase shorter than `minimumLength` characters (an empty one included).
+    /// Refuses a new passphrase shorter than `minimumLength` characters (an empty one included),
+    /// or made of spaces only (tabs, line breaks, no-break and ideographic spaces too).
     public static func validate(_ passphrase: String) throws {
         guard passphrase.count >= minimumLength else { throw SealingError.passphraseTooShort }
+        guard !passphrase.allSatisfy(\.isWhitespace) else { throw SealingError.passphraseBlank }
     }
 
     /// The passphrase from `$RETOUR_PASSPHRASE` (or the `variable` given) when it is set and
@@ -32,8 +34,8 @@ public enum Passphrase {
     }
 
     /// A new passphrase: from `variable` when it is set and not empty (checked once), else
-    /// typed twice on the terminal. Throws `SealingError.passphraseTooShort` when it is too
-    /// short (before asking for the confirmation), `SealingError.passphrasesDiffer` when the
+    /// typed twice on the terminal. Throws what `validate` refuses it for (before asking for
+    /// the confirmation), `SealingError.passphrasesDiffer` when the
     /// two differ. A command changing the passphrase passes `variable: Passphrase.newVariable`.
     public static func readNew(prompt: String, confirm: String, environment: [String: String],
                                variable: String = variable) throws -> String {

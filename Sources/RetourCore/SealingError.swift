@@ -11,6 +11,8 @@ public enum SealingError: UserFacingError, Equatable {
     case keyFileNewer(found: Int)
     /// A new passphrase shorter than `Passphrase.minimumLength` characters.
     case passphraseTooShort
+    /// A new passphrase of only spaces (or other blank characters).
+    case passphraseBlank
     /// The new passphrase and its confirmation differ.
     case passphrasesDiffer
     /// There is no terminal to ask for the passphrase, and `RETOUR_PASSPHRASE` is not set.
@@ -33,6 +35,8 @@ public enum SealingError: UserFacingError, Equatable {
                            ["file": KeyFile.fileName, "found": String(found), "known": String(KeyFile.version)])
         case .passphraseTooShort:
             return Message("crypto.error.passphraseTooShort", ["minimum": String(Passphrase.minimumLength)])
+        case .passphraseBlank:
+            return Message("crypto.error.passphraseBlank")
         case .passphrasesDiffer:
             return Message("crypto.error.passphrasesDiffer")
         case .samePassphrase:

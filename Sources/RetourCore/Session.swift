@@ -60,9 +60,8 @@ extension Session {
     /// The data directory's store. An encrypted directory is opened with its passphrase,
     /// taken from `RETOUR_PASSPHRASE` or asked on the terminal without echo.
     public func openStore(write: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Store {
-        let sealing = try Encryption.sealing(for: dataDirectory) {
+        try Encryption.openStore(dataDirectory, write: write, user: author) {
             try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: environment)
         }
-        return try Store(directory: dataDirectory, write: write, user: author, sealing: sealing)
     }
 }

@@ -321,8 +321,6 @@ enum JournalFile {
         var lines = 0
         /// Length of the journal up to the end of its last complete line.
         var goodLength = 0
-        /// Plain lines in the journal of an encrypted directory (written before it was).
-        var plainLines = 0
     }
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
@@ -335,10 +333,9 @@ enum JournalFile {
             guard line.complete else { break }
             let entry: JournalEntry
             let plain: [UInt8]
-            if bytes[line.range.lowerBound] == UInt8(ascii: "{") {
+            if SealedLines.isClear(bytes[line.range]) {
                 // Written before the directory was encrypted: sealed at the next compaction.
                 plain = Array(bytes[line.range])
-                if sealing.isEncrypted { replay.plainLines += 1 }
             } else {
                 do {
                     plain = try sealing.open(bytes[line.range])

@@ -53,9 +53,9 @@ public final class Store {
 
     public var isReadOnly: Bool { readOnlyReason != nil }
     public var isEncrypted: Bool { sealing.isEncrypted }
-    /// An encrypted directory still holding lines written before it was encrypted: the next
-    /// compaction seals them.
-    public private(set) var holdsPlainData = false
+    /// An encrypted directory still holding lines in clear (`Store.plainFiles`): written
+    /// before it was encrypted, or left by a crash while encrypting. `seal(with:)` seals them.
+    public var holdsPlainData: Bool { sealing.isEncrypted && !plainFiles().isEmpty }
 
     /// Opens `directory`, creating it (0700) when `write` is asked and it does not exist.
     /// A writer takes the session lock; when another session holds it, the store opens
@@ -252,33 +252,86 @@ public final class Store {
         journalLines = 0
         journalNeedsCut = false
         try disk.sync(journalFD, name: Files.journal)
-        holdsPlainData = false
         if sealing.isEncrypted { try removePlainBackups() }
         writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
     }
 
     /// Seals everything this directory holds with `sealing` (its key file is already written):
-    /// a new snapshot with every line sealed, the journal emptied, the plain backups removed.
-    func encrypt(with sealing: LineSealing) throws {
+    /// a new snapshot with every line sealed, the journal emptied, the plain backups removed,
+    /// the index sealed; then the directory synced, so that no power cut can bring back a file
+    /// in clear (a rename or a removal not yet durable). Throws `encryptionUnfinished` when a
+    /// file still holds lines in clear (one that could not be removed).
+    /// Run again on a sealed directory, it only makes that durable.
+    func seal(with sealing: LineSealing) throws {
         if let readOnlyReason { throw readOnlyReason }
+        let encrypting = !self.sealing.isEncrypted
         self.sealing = sealing
-        holdsPlainData = true
-        try compact()
+        if encrypting || holdsPlainData { try compact() }
+        try Store.syncEntries(in: directory, on: disk)
+        let left = plainFiles()
+        if !left.isEmpty { throw StoreError.encryptionUnfinished(files: left) }
+    }
+
+    /// Makes durable the renames and removals made in `directory` and its `backups/`: those of
+    /// a sealing, or of one whose last sync failed, before the directory is said sealed.
+    static func syncEntries(in directory: URL, on disk: FileSystem) throws {
+        try disk.syncDirectory(directory.path, name: directory.path)
+        let backups = directory.appendingPathComponent(Files.backups).path
+        if disk.isDirectory(backups) { try disk.syncDirectory(backups, name: Files.backups) }
+    }
+
+    /// The files of this directory whose lines can be read without the data key.
+    func plainFiles() -> [String] {
+        Store.plainFiles(in: directory, on: disk)
+    }
+
+    /// The files of a data directory whose lines can be read without the data key, named by
+    /// their place in it. In an encrypted directory: what was written before it was encrypted,
+    /// or what a crash while encrypting left (temp files included). Told without the key: the
+    /// header of a snapshot or an index says whether its lines are sealed, and a journal line in
+    /// clear is JSON while a sealed one is base64 (`SealedLines.isClear`).
+    static func plainFiles(in directory: URL, on disk: FileSystem) -> [String] {
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        var found: [String] = []
+        for name in [Files.snapshot, Files.snapshot + ".tmp", Files.index, Files.index + ".tmp"]
+        where headerInClear(path(name), on: disk) {
+            found.append(name)
+        }
+        if let fd = try? disk.open(path(Files.journal), .read, name: Files.journal) {
+            defer { disk.close(fd) }
+            let bytes = (try? disk.readAll(fd, name: Files.journal)) ?? []
+            if Lines(bytes).contains(where: { SealedLines.isClear(bytes[$0.range]) }) { found.append(Files.journal) }
+        }
+        for backup in backups(among: disk.contents(of: path(Files.backups)))
+        where headerInClear(path(Files.backups + "/" + backup), on: disk) {
+            found.append(Files.backups + "/" + backup)
+        }
+        return found
+    }
+
+    /// Whether the file at `path` has a whole first line that does not say its lines are sealed.
+    /// A file cut inside its first line holds no case (nor anything else but part of a header).
+    private static func headerInClear(_ path: String, on disk: FileSystem) -> Bool {
+        guard let fd = try? disk.open(path, .read, name: Files.snapshot) else { return false }
+        defer { disk.close(fd) }
+        guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
+              let end = head.firstIndex(of: 0x0A) else { return false }
+        let header = try? JSONDecoder().decode(SealedHeader.self, from: Data(head[..<end]))
+        return header?.sealed != true
+    }
+
+    /// What the header of a snapshot and the header of an index both say of their lines.
+    private struct SealedHeader: Decodable {
+        var sealed: Bool?
     }
 
     /// Removes the backups made before the directory was encrypted. Also run after a crash
     /// in the middle of encrypting: the snapshot is sealed by then, the backups may not be.
     private func removePlainBackups() throws {
-        let names = plainBackups()
+        let names = plainFiles().filter { $0.hasPrefix(Files.backups + "/") }
         guard !names.isEmpty else { return }
-        let backupsPath = file(Files.backups)
-        for name in names { disk.remove(backupsPath + "/" + name) }
-        try disk.syncDirectory(backupsPath, name: Files.backups)
-    }
-
-    /// Backups whose header does not say their lines are sealed.
-    private func plainBackups() -> [String] {
-        backups().filter { !isSealed(file(Files.backups) + "/" + $0) }
+        for name in names { disk.remove(file(name)) }
+        try disk.syncDirectory(file(Files.backups), name: Files.backups)
     }
 
     /// Writes the index of the snapshot just read or written. The index is a cache: when it
@@ -411,7 +464,6 @@ public final class Store {
                 if header.isSealed && !sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
                 // A plain snapshot in an encrypted directory was written before it was encrypted.
                 lineSealing = header.isSealed ? sealing.bound(to: Files.snapshot) : PlainLines()
-                holdsPlainData = sealing.isEncrypted && !header.isSealed
                 if let indexed = try readIndex(header, snapshot: fd, size: size,
                                                sealing: header.isSealed ? sealing.bound(to: Files.index) : PlainLines()) {
                     contents = indexed
@@ -427,9 +479,7 @@ public final class Store {
             book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq)
         } else {
             book = CaseBook()
-            holdsPlainData = false
         }
-        if sealing.isEncrypted && !plainBackups().isEmpty { holdsPlainData = true }
         snapshotSeq = book.seq
         let journalPath = file(Files.journal)
         guard disk.exists(journalPath) else { return }
@@ -451,7 +501,6 @@ public final class Store {
         if snapshotInode != currentInode(snapshotPath) {
             throw RaceDetected(underlying: StoreError.unreadable(file: Files.snapshot, line: 1, reason: "error.parse.changing", detail: "", newestBackup: nil))
         }
-        if replay.plainLines > 0 { holdsPlainData = true }
         journalLines = replay.lines
         journalLength = replay.goodLength
         droppedTornBytes = bytes.count - replay.goodLength
@@ -467,10 +516,6 @@ public final class Store {
     /// The snapshot's header (nil when it is missing or unreadable: reading it later says why).
     private func snapshotHeader() -> SnapshotFile.Header? {
         header(of: file(Files.snapshot))
-    }
-
-    private func isSealed(_ path: String) -> Bool {
-        header(of: path)?.isSealed ?? false
     }
 
     private func header(of path: String) -> SnapshotFile.Header? {

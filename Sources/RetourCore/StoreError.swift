@@ -21,6 +21,9 @@ public enum StoreError: UserFacingError, Equatable {
     case setAsideLines(count: Int)
     /// `retour init --encrypt` on a directory that already is.
     case alreadyEncrypted
+    /// An encrypted directory whose `files` can still be read without the passphrase: its
+    /// encryption was interrupted (a crash, a full disk), and `retour init --encrypt` finishes it.
+    case encryptionUnfinished(files: [String])
     /// Folding the journal into a new snapshot failed on closing (the file error says why);
     /// every change is still in the journal.
     case notCompacted(FileError)
@@ -50,6 +53,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.setAside", ["count": String(count)])
         case .alreadyEncrypted:
             return Message("error.store.alreadyEncrypted")
+        case .encryptionUnfinished(let files):
+            return Message("error.store.encryptionUnfinished", ["files": files.joined(separator: ", ")])
         case .notCompacted(let error):
             return Message("error.store.notCompacted", ["file": error.file, "reason": error.message.arguments["reason"] ?? ""])
         }

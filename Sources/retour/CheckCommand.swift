@@ -24,7 +24,8 @@ struct CheckCommand: ParsableCommand {
         }
         let path = session.dataDirectory.path
         if check.caseCount != nil || check.encrypted {
-            Output.line(catalog.text(check.encrypted ? "check.kind.encrypted" : "check.kind.plain", ["file": Store.Files.key]))
+            let kind = !check.encrypted ? "check.kind.plain" : check.encryptionUnfinished ? "check.kind.unfinished" : "check.kind.encrypted"
+            Output.line(catalog.text(kind, ["file": Store.Files.key]))
         }
         if check.isOK {
             Output.line(catalog.counted("check.summary.ok", check.caseCount ?? 0, ["path": path]))

@@ -3,7 +3,7 @@ import Foundation
 import RetourCore
 
 /// `retour init [--encrypt]`: prepares a data directory; with `--encrypt`, protects it (new,
-/// or holding plain data) with a passphrase.
+/// or holding plain data) with a passphrase, or finishes an encryption a crash interrupted.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
@@ -19,8 +19,10 @@ struct InitCommand: ParsableCommand {
         let session = try global.session()
         let catalog = session.catalog
         let directory = session.dataDirectory
+        let sealed = try Encryption.isSealed(directory)
         guard encrypt else {
             if Encryption.isEncrypted(directory) {
+                if !sealed { throw StoreError.encryptionUnfinished(files: Encryption.readableFiles(in: directory)) }
                 Output.line(catalog.text("init.readyEncrypted", ["path": directory.path]))
                 return
             }
@@ -30,10 +32,17 @@ struct InitCommand: ParsableCommand {
             Output.line(catalog.text("init.ready", ["path": directory.path]))
             return
         }
-        if Encryption.isEncrypted(directory) { throw StoreError.alreadyEncrypted }
-        let passphrase = try Passphrase.readNew(
-            prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
-            confirm: catalog.text("crypto.prompt.confirm"), environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let passphrase: String
+        if Encryption.isEncrypted(directory) {
+            if sealed { throw StoreError.alreadyEncrypted }
+            // Unfinished: the key file holds the data key under the passphrase given then.
+            passphrase = try Passphrase.read(prompt: catalog.text("crypto.prompt.finish"), environment: environment)
+        } else {
+            passphrase = try Passphrase.readNew(
+                prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
+                confirm: catalog.text("crypto.prompt.confirm"), environment: environment)
+        }
         let done = try Encryption.protect(directory, passphrase: passphrase, user: session.author)
         Output.line(done.cases == 0 ? catalog.text("init.encryptedEmpty", ["path": directory.path])
                                     : catalog.counted("init.encrypted", done.cases, ["path": directory.path]))

@@ -385,12 +385,17 @@ struct KillLoopTests {
         let outcome: Outcome
         let seconds: Double
         let stderr: String
+        /// When `reached` first held (seconds after the start), if it did.
+        var reachedAt: Double?
     }
 
     /// Runs the binary with `posix_spawn` (its pid is known at once) and sends it SIGKILL
     /// `delay` seconds after it was spawned, unless it ended before; without a delay, waits
     /// for its end (at most a minute). Its output goes to files under `directory`.
-    static func runKilled(_ arguments: [String], after delay: Double?, in directory: URL) throws -> Run {
+    /// Given `reached` (a moment of its work seen from outside, a file appearing), the delay
+    /// counts from when it first holds, polled every 0.2 ms; `extra` is added to its environment.
+    static func runKilled(_ arguments: [String], after delay: Double?, in directory: URL,
+                          environment extra: [String: String] = [:], reached: (() -> Bool)? = nil) throws -> Run {
         let stdoutPath = directory.appendingPathComponent("stdout").path
         let stderrPath = directory.appendingPathComponent("stderr").path
         var actions = posix_spawn_file_actions_t()
@@ -403,6 +408,7 @@ struct KillLoopTests {
         environment["LANG"] = "C.UTF-8"
         environment["LC_ALL"] = nil
         environment["LC_MESSAGES"] = nil
+        environment.merge(extra) { $1 }
         let argv = [Harness.binary.path] + arguments
         var cArguments = argv.map { strdup($0) } + [nil]
         var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -417,23 +423,35 @@ struct KillLoopTests {
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
 
         var status: Int32 = 0
+        var reachedAt: Double?
+        var exited = false
+        func watch() -> Bool {
+            if reachedAt == nil, let reached, reached() { reachedAt = seconds(clock.now - start) }
+            let reaped = waitpid(pid, &status, WNOHANG)
+            exited = reaped == pid || (reaped < 0 && errno != EINTR)
+            return exited
+        }
         if let delay {
-            // Killing a process that has already exited (a zombie until reaped) does nothing:
-            // its status then says it finished.
-            let remaining = delay - seconds(clock.now - start)
-            if remaining > 0 { usleep(useconds_t(remaining * 1_000_000)) }
-            kill(pid, SIGKILL)
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            if reached != nil {
+                while reachedAt == nil && !watch() { usleep(200) }
+            }
+            if !exited {
+                // Killing a process that has already exited (a zombie until reaped) does nothing:
+                // its status then says it finished.
+                let remaining = delay - (seconds(clock.now - start) - (reachedAt ?? 0))
+                if remaining > 0 { usleep(useconds_t(remaining * 1_000_000)) }
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
         } else {
             while true {
-                let reaped = waitpid(pid, &status, WNOHANG)
-                if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+                if watch() { break }
                 if seconds(clock.now - start) > 60 {
                     kill(pid, SIGKILL)
                     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
                     break
                 }
-                usleep(1000)
+                usleep(reached == nil ? 1000 : 200)
             }
         }
         let elapsed = seconds(clock.now - start)
@@ -441,7 +459,7 @@ struct KillLoopTests {
         let outcome: Outcome = signal == 0 ? .exited((status >> 8) & 0xFF)
             : signal == SIGKILL && delay != nil ? .killed : .signaled(signal)
         let stderr = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        return Run(outcome: outcome, seconds: elapsed, stderr: stderr)
+        return Run(outcome: outcome, seconds: elapsed, stderr: stderr, reachedAt: reachedAt)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -29,9 +29,6 @@ struct CrashAtEveryOperationTests {
         /// Whether a failed save leaves every file as it was, byte for byte (a failed compaction
         /// may leave a backup or a temporary file; its snapshot and journal still read the same).
         var failureKeepsBytes = true
-        /// Whether no name may be left readable once a session has written after the restart
-        /// (an encrypted directory: what a crash left in clear, that session seals).
-        var namesSealedAfterRestart = false
         /// Makes the save on a store opened on the disk; calls `confirmed` once it would have
         /// told the user that the change is saved. Run again on the same store after a fault,
         /// it must make the same change.
@@ -129,15 +126,7 @@ struct CrashAtEveryOperationTests {
             try addNote(to: sealed.followed)(store, confirmed)
             try store.close()
         })
-        // Encrypting a plain directory once its key file is written: every line sealed into a
-        // new snapshot, the plain backups removed.
-        let plain = try Simulated.dataDisk(closedSessions: 3, openChanges: 2)
-        let key = try Simulated.encrypt(plain.disk)
-        result.append(Scenario(name: "encrypt", base: plain.disk, sealing: key, changesBook: false,
-                               failureKeepsBytes: false, namesSealedAfterRestart: true) { store, _ in
-            try store.encrypt(with: key)
-            try store.close()
-        })
+        // Encrypting (`retour init --encrypt`): see `everyOperationOfInitEncrypt`.
 
         // Compaction over a snapshot, a full set of backups (one is pruned) and a journal.
         for hardLinks in [true, false] {
@@ -241,15 +230,6 @@ struct CrashAtEveryOperationTests {
             try store.close()
             #expect(try BookState(Simulated.open(disk.copy(), at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): reopened", sourceLocation: sourceLocation)
-            if scenario.namesSealedAfterRestart {
-                // A power cut while encrypting may leave plain backups or lines: the next
-                // session that writes seals or removes them.
-                let names = ["Fatoumata", "Diarra", "Sangar"].map { Array($0.utf8) }
-                let readable = disk.files.filter { _, bytes in
-                    names.contains { name in bytes.indices.contains { bytes[$0...].starts(with: name) } }
-                }.keys.sorted()
-                #expect(readable == [], "\(label): names readable in", sourceLocation: sourceLocation)
-            }
             let durable = disk.crash(.init(writes: .dropped, entries: .undone))
             #expect(try BookState(Simulated.open(durable, at: scenario.directory, sealing: scenario.sealing).book) == expected,
                     "\(label): a closed session is durable", sourceLocation: sourceLocation)
@@ -340,5 +320,172 @@ struct CrashAtEveryOperationTests {
                 }
             }
         }
+    }
+
+    // MARK: Encrypting
+
+    static let passphrase = "sable chaud de Gao"
+    /// Quick to derive: the test derives thousands of keys.
+    static let quickKeys = ScryptParameters(logN: 4, r: 8, p: 1)
+    /// Names the plain directory's cases hold (family and given names of every session).
+    static let names = ["Fatoumata", "Diarra", "Sangar"]
+
+    /// The files of `disk` in which one of `names` can be read.
+    static func filesShowingNames(_ disk: SimulatedDisk) -> [String] {
+        let names = Self.names.map { Array($0.utf8) }
+        return disk.files.filter { _, bytes in
+            names.contains { name in bytes.indices.contains { bytes[$0...].starts(with: name) } }
+        }.keys.sorted()
+    }
+
+    /// `retour init --encrypt` with the passphrase given (the command asks it twice for a plain
+    /// directory, once for one whose encryption is unfinished).
+    static func initEncrypt(_ disk: SimulatedDisk) throws -> Encryption.Protected {
+        try Encryption.protect(Simulated.directory, passphrase: passphrase, user: Simulated.author,
+                               parameters: quickKeys, on: disk)
+    }
+
+    /// `retour check` with the passphrase given.
+    static func check(_ disk: SimulatedDisk) -> DataCheck {
+        DataCheck.run(directory: Simulated.directory, reference: CSVFixtures.reference, fileSystem: disk) { passphrase }
+    }
+
+    /// The cases of an encrypted or plain directory, opened read-only with the passphrase.
+    static func state(_ disk: SimulatedDisk) throws -> BookState {
+        try BookState(Encryption.openStore(Simulated.directory, write: false, user: Simulated.author, on: disk) { passphrase }.book)
+    }
+
+    /// `retour init --encrypt` on a directory holding cases, journal lines and plain backups,
+    /// cut by a power cut at every operation (with every way it may leave what was not yet
+    /// durable), then made to fail at every operation; and the same for an `init --encrypt`
+    /// run again over a directory whose encryption a crash left unfinished. After each:
+    /// `retour check` never says the directory is encrypted while a name can be read in one of
+    /// its files; the directory is either exactly as it was (plain, no key file) or unfinished
+    /// (check says so, exit 1), and the next command — `init --encrypt` again, or a session
+    /// opened with the passphrase — seals it whole: no name in any file, also after another
+    /// power cut, and every case as it was.
+    @Test func everyOperationOfInitEncrypt() throws {
+        let plain = try Simulated.dataDisk(closedSessions: 3, openChanges: 2).disk
+        let before = try Self.state(plain)
+        #expect(Self.check(plain).isOK, "\(Self.check(plain).findings)")
+        #expect(!Self.filesShowingNames(plain).isEmpty)
+        // A crash right after the key file was written: nothing sealed yet.
+        let unfinished = plain.copy()
+        let (keyFile, _) = try KeyFile.create(passphrase: Self.passphrase, parameters: Self.quickKeys)
+        try Encryption.write(keyFile, in: Simulated.directory, on: unfinished)
+
+        var outcomes = 0
+        for (name, base) in [("init --encrypt", plain), ("init --encrypt again, over an unfinished encryption", unfinished)] {
+            let dry = base.copy()
+            let done = try Self.initEncrypt(dry)
+            #expect(done.cases == before.cases.count)
+            let count = dry.operationCount
+            expectSealed(dry, "\(name), uncut", before: before)
+            for k in 0...count {
+                let disk = base.copy()
+                disk.crashAt(k)
+                do {
+                    _ = try Self.initEncrypt(disk)
+                } catch {
+                    if !disk.isStopped { Issue.record("\(name): crash after operation \(k): \(error) before the crash") }
+                }
+                disk.stop()
+                for crash in disk.possibleCrashes {
+                    outcomes += 1
+                    expectNoFalseClaim(disk.crash(crash), "\(name): crash after operation \(k) of \(count) (\(disk.operations.last ?? "none")), \(crash)",
+                                       base: base, before: before)
+                }
+            }
+            for k in 1...count {
+                for (code, partial) in [(ENOSPC, true), (EIO, false)] {
+                    outcomes += 1
+                    let disk = base.copy()
+                    disk.failAt(k, with: code, partialWrite: partial)
+                    let label = "\(name): \(code == ENOSPC ? "ENOSPC" : "EIO") at operation \(k) of \(count)"
+                    do {
+                        _ = try Self.initEncrypt(disk)
+                    } catch {
+                        #expect(error is UserFacingError, "\(label): \(error)")
+                    }
+                    disk.clearFaults()
+                    let failed = "\(label) (\(disk.operations.last ?? ""))"
+                    expectNoFalseClaim(disk.copy(), failed + ", read now", base: base, before: before)
+                    expectNoFalseClaim(disk.crash(.init(writes: .dropped, entries: .undone)), failed + ", after a power cut",
+                                       base: base, before: before)
+                }
+            }
+        }
+        print("init --encrypt: \(outcomes) crash and fault outcomes checked")
+    }
+
+    /// What `retour check` says of `disk` after a crash or a fault while encrypting: never
+    /// "encrypted" over a readable name; then the next command seals it.
+    func expectNoFalseClaim(_ disk: SimulatedDisk, _ label: String, base: SimulatedDisk, before: BookState,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        let check = Self.check(disk)
+        let readable = Self.filesShowingNames(disk)
+        if check.encrypted && check.isOK {
+            #expect(readable == [], "\(label): check says encrypted, names readable in", sourceLocation: sourceLocation)
+        }
+        if Encryption.isEncrypted(Simulated.directory, on: disk) {
+            if !readable.isEmpty {
+                #expect(!check.isOK && check.findings.map(\.message.key).contains("error.store.encryptionUnfinished"),
+                        "\(label): names readable, check says \(check.findings)", sourceLocation: sourceLocation)
+            }
+        } else {
+            // Not begun: exactly as it was (a key file's temp file, which holds no data, aside).
+            let changed = differingFiles(base.files, disk.files).filter { !Self.isKeyTemporary($0) }
+            #expect(changed == [], "\(label): no key file, and these files changed", sourceLocation: sourceLocation)
+            #expect(check.isOK && !check.encrypted, "\(label): \(check.findings)", sourceLocation: sourceLocation)
+        }
+        do {
+            #expect(try Self.state(disk) == before, "\(label): the cases changed", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(label): the directory does not open: \(error)", sourceLocation: sourceLocation)
+        }
+
+        // The next command: init --encrypt again.
+        let again = disk.copy()
+        do {
+            _ = try Self.initEncrypt(again)
+        } catch StoreError.alreadyEncrypted where readable.isEmpty {
+            // Sealed already, and said so.
+        } catch {
+            Issue.record("\(label): init --encrypt again: \(error)", sourceLocation: sourceLocation)
+        }
+        expectSealed(again, "\(label), then init --encrypt", before: before, sourceLocation: sourceLocation)
+
+        // Or a session opened with the passphrase, which then quits.
+        guard Encryption.isEncrypted(Simulated.directory, on: disk) else { return }
+        let reopened = disk.copy()
+        do {
+            let store = try Encryption.openStore(Simulated.directory, write: true, user: Simulated.author, on: reopened) { Self.passphrase }
+            #expect(Self.filesShowingNames(reopened) == [], "\(label): a session is open with names readable in",
+                    sourceLocation: sourceLocation)
+            try store.close()
+        } catch {
+            Issue.record("\(label): a session with the passphrase: \(error)", sourceLocation: sourceLocation)
+        }
+        expectSealed(reopened, "\(label), then a session", before: before, sourceLocation: sourceLocation)
+    }
+
+    /// `disk` is encrypted whole, says so, holds `before`, and stays so after a power cut.
+    func expectSealed(_ disk: SimulatedDisk, _ label: String, before: BookState,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+        for (view, copy) in [("", disk), (", after a power cut", disk.crash(.init(writes: .dropped, entries: .undone)))] {
+            #expect(Self.filesShowingNames(copy) == [], "\(label)\(view): names readable in", sourceLocation: sourceLocation)
+            let check = Self.check(copy)
+            #expect(check.isOK && check.encrypted, "\(label)\(view): \(check.findings)", sourceLocation: sourceLocation)
+            do {
+                #expect(try Self.state(copy) == before, "\(label)\(view): the cases changed", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("\(label)\(view): does not open: \(error)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static func isKeyTemporary(_ path: String) -> Bool {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        return name.hasPrefix("." + Store.Files.key + ".") && name.hasSuffix(".tmp")
     }
 }

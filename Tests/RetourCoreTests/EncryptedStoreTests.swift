@@ -135,13 +135,22 @@ struct EncryptedStoreTests {
             // As if the power went off right after the key file was written.
             let (keyFile, _) = try KeyFile.create(passphrase: Self.passphrase, parameters: Self.fast)
             try PrivateFile.write(Data(keyFile.encoded()), to: data.appendingPathComponent(Store.Files.key))
-            let check = DataCheck.run(directory: data, reference: F.reference) { Self.passphrase }
-            #expect(check.findings.map(\.message.key) == ["check.plainData"])
-            let store = try Store(directory: data, user: "awa", sealing: try sealing(data))
-            #expect(store.holdsPlainData)
+            // Unfinished, with or without the passphrase: a problem, the files named.
+            for check in [DataCheck.run(directory: data, reference: F.reference) { Self.passphrase },
+                          DataCheck.run(directory: data, reference: F.reference)] {
+                #expect(!check.isOK && check.encryptionUnfinished)
+                #expect(check.findings.contains { $0.message.key == "error.store.encryptionUnfinished" })
+                #expect(check.readableFiles.contains(Store.Files.snapshot) && check.readableFiles.contains(Store.Files.journal))
+            }
+            #expect(!Encryption.readableFiles(in: data).isEmpty)
+            // A session that may write seals it first.
+            let store = try Encryption.openStore(data, write: true, user: "awa", sealing: try sealing(data))
+            #expect(!store.holdsPlainData)
+            #expect(try revealing(data) == [])
             #expect(store.book.find(number: "GAO-000001")?.profile.village == "Bourem")
             try store.close()
             #expect(try revealing(data) == [])
+            #expect(DataCheck.run(directory: data, reference: F.reference) { Self.passphrase }.isOK)
             let reopened = try Store(directory: data, write: false, sealing: try sealing(data))
             #expect(!reopened.holdsPlainData)
             #expect(reopened.book.count == 3)

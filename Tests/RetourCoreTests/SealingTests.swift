@@ -344,6 +344,38 @@ struct SealingTests {
         }
     }
 
+    @Test func passphrasesOfOnlySpacesAreRefused() throws {
+        let missing = "/nonexistent/retour-test-tty"
+        /// The catalogue key of the error `body` throws; nil when it does not throw.
+        func refusal(_ body: () throws -> Void) -> String? {
+            do {
+                try body()
+                return nil
+            } catch let error as UserFacingError {
+                return error.message.key
+            } catch {
+                return "\(error)"
+            }
+        }
+        let (file, _) = try KeyFile.create(passphrase: "sable chaud de Gao", parameters: fast)
+        for blank in ["        ", "\t\t\t\t\t\t\t\t", "  \u{00A0}\u{3000}    ", "          \n"] {
+            let blankKey = "crypto.error.passphraseBlank"
+            let context = "\(blank.unicodeScalars.map(\.value))"
+            #expect(refusal { try Passphrase.validate(blank) } == blankKey, "\(context)")
+            #expect(refusal { _ = try KeyFile.create(passphrase: blank, parameters: fast) } == blankKey, "\(context)")
+            #expect(refusal { _ = try file.rewrapped(oldPassphrase: "sable chaud de Gao", newPassphrase: blank) } == blankKey)
+            for variable in [Passphrase.variable, Passphrase.newVariable] {
+                #expect(refusal {
+                    _ = try Passphrase.readNew(prompt: "?", confirm: "?", environment: [variable: blank],
+                                               variable: variable, terminal: missing)
+                } == blankKey, "\(context) in \(variable)")
+            }
+        }
+        // Spaces among other characters are part of a passphrase.
+        try Passphrase.validate("  sable chaud  ")
+        try Passphrase.validate("       .")
+    }
+
     @Test func theVariableIsUsedWhenSet() throws {
         let missing = "/nonexistent/retour-test-tty"
         #expect(try Passphrase.read(prompt: "?", environment: ["RETOUR_PASSPHRASE": "from the script"],
