@@ -14,11 +14,12 @@ public enum Encryption {
     }
 
     /// The key file of `directory`. Damaged or newer: a clear error, the file left as it is.
+    /// Read as every file of the directory is (`Disk`): never through a link.
     public static func keyFile(in directory: URL) throws -> KeyFile {
-        let path = directory.appendingPathComponent(Store.Files.key).path
-        let fd = try Posix.open(path, O_RDONLY, name: Store.Files.key, operation: .read)
-        defer { close(fd) }
-        return try KeyFile.decode(try Posix.readAll(fd, name: Store.Files.key))
+        let disk = try Disk(dataDirectory: directory.path)
+        let fd = try disk.open(disk.path(of: Store.Files.key), .read, name: Store.Files.key)
+        defer { disk.close(fd) }
+        return try KeyFile.decode(try disk.readAll(fd, name: Store.Files.key))
     }
 
     /// How the lines of `directory` are stored: plain when it has no key file; else sealed with

@@ -21,6 +21,8 @@ struct InitCommand: ParsableCommand {
         let directory = session.dataDirectory
         guard encrypt else {
             if Encryption.isEncrypted(directory) {
+                // Said only of a directory of one's own whose key file reads (never through a link).
+                _ = try Encryption.keyFile(in: directory)
                 Output.line(catalog.text("init.readyEncrypted", ["path": directory.path]))
                 return
             }
