@@ -80,6 +80,12 @@ struct DataDirectoryOwnershipTests {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A command that blocks (on a pipe planted in the directory, say) fails, never hangs.
+        // SIGKILL: the program turns SIGTERM into a request that a blocked call never reads.
+        let pid = process.processIdentifier
+        let stop = DispatchWorkItem { if process.isRunning { kill(pid, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: stop)
+        defer { stop.cancel() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -263,6 +269,46 @@ struct DataDirectoryOwnershipTests {
             #expect(check.stdout.contains("\(name) is a symbolic link"), "\(name): \(check.stdout)")
             outside.expectUnchanged(name)
         }
+    }
+
+    /// What is opened in the directory must be a regular file of the user's: a pipe planted at
+    /// a name neither blocks a command nor is read.
+    @Test func aPipeAtANameIsRefusedWithoutBlocking() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.people)
+        #expect(try Self.run(["import", csv.path], data: harness.data).status == 0)
+        let journal = harness.data.appendingPathComponent("journal.jsonl")
+        try FileManager.default.removeItem(at: journal)
+        #expect(mkfifo(journal.path, 0o600) == 0)
+        for arguments in [["list"], ["import", csv.path, "--allow-duplicates"]] {
+            let started = Date()
+            let result = try Self.run(arguments, data: harness.data)
+            #expect(Date().timeIntervalSince(started) < 10, "\(arguments[0]) blocked on a pipe")
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("journal.jsonl in the data directory is not a regular file"), "\(result.stderr)")
+        }
+    }
+
+    /// A file in our own directory that another account owns (left there while the directory
+    /// was open to others, say) is refused where it is used and named by `check`.
+    @Test(.enabled(if: Neighbour.available, Neighbour.skipReason))
+    func aFileOfAnotherAccountInOurDirectoryIsRefused() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.people)
+        #expect(try Self.run(["import", csv.path], data: harness.data).status == 0)
+        let journal = harness.data.appendingPathComponent("journal.jsonl")
+        try Neighbour.own(journal)
+        let before = try Data(contentsOf: journal)
+        let again = try Self.run(["import", csv.path, "--allow-duplicates"], data: harness.data)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("journal.jsonl in the data directory belongs to \(Neighbour.name)")
+                && again.stderr.contains("chown"), "\(again.stderr)")
+        let check = try Self.run(["check"], data: harness.data)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("journal.jsonl in the data directory belongs to \(Neighbour.name)"), "\(check.stdout)")
+        #expect(try Data(contentsOf: journal) == before)
     }
 
     @Test func dataGivenAsALinkIsResolvedOnceAndSaidByCheck() throws {
