@@ -48,6 +48,29 @@ enum Neighbour {
     }
 }
 
+/// A read-only disk: the data directory bind-mounted read-only over itself, in a mount
+/// namespace of the command's own (`unshare -m`), so nothing outside the test sees it.
+enum ReadOnlyMount {
+    static let skipReason: Comment = "needs root and mount namespaces (unshare -m), for a read-only bind mount"
+
+    /// What runs the binary given after it with `directory` read-only.
+    static func wrapper(_ directory: URL) -> [String] {
+        ["/usr/bin/unshare", "-m", "/bin/sh", "-c",
+         "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && shift && exec \"$@\"", "sh", directory.path]
+    }
+
+    static let available: Bool = {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return false }
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("retour-ro-\(UUID().uuidString)")
+        guard (try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(at: probe) }
+        // Mounted, it refuses a new file: the status of `touch` is turned around.
+        let status = try? Neighbour.command(wrapper(probe)[0], Array(wrapper(probe).dropFirst())
+                                            + ["/bin/sh", "-c", "! touch \"$0\"/x", probe.path])
+        return status == 0
+    }()
+}
+
 /// A data directory on a machine shared with other accounts: Retour uses only a directory that
 /// is its user's alone, never follows a link in it, and writes nothing anywhere else.
 @Suite(.serialized)
@@ -63,10 +86,11 @@ struct DataDirectoryOwnershipTests {
 
         """.utf8)
 
-    /// Runs `retour ARGUMENTS --data DATA`, as the neighbour when `asNeighbour`.
-    static func run(_ arguments: [String], data: URL, asNeighbour: Bool = false) throws -> Harness.Output {
+    /// Runs `retour ARGUMENTS --data DATA`, as the neighbour when `asNeighbour`, under
+    /// `wrapper` (a command that runs the binary given after it) when given.
+    static func run(_ arguments: [String], data: URL, asNeighbour: Bool = false, wrapper: [String] = []) throws -> Harness.Output {
         let process = Process()
-        let wrapper = asNeighbour ? Neighbour.runAs : []
+        let wrapper = asNeighbour ? Neighbour.runAs : wrapper
         process.executableURL = URL(fileURLWithPath: wrapper.first ?? Harness.binary.path)
         process.arguments = Array(wrapper.dropFirst()) + (wrapper.isEmpty ? [] : [Harness.binary.path])
             + arguments + ["--data", data.path]
@@ -386,6 +410,34 @@ struct DataDirectoryOwnershipTests {
             #expect(!result.stdout.contains("family_name") && !result.stdout.contains("OK"), "\(result.stdout)")
             #expect((result.stderr + result.stdout).contains("permission denied"), "\(result.stderr)\(result.stdout)")
         }
+    }
+
+    @Test(.enabled(if: ReadOnlyMount.available && TmuxSession.available, ReadOnlyMount.skipReason))
+    func aReadOnlyDiskOpensTheCaseManagerReadOnly() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.people)
+        #expect(try Self.run(["import", csv.path], data: harness.data).status == 0)
+        let before = Self.names(in: harness.data)
+        let readOnly = ReadOnlyMount.wrapper(harness.data)
+
+        let tmux = try TmuxSession(harness: harness, arguments: [], language: "C.UTF-8", runAs: readOnly)
+        defer { tmux.kill() }
+        tmux.waitFor("Cases (2)")
+        #expect(tmux.screen.contains("READ-ONLY"))
+        #expect(tmux.screen.contains("cannot be written"))
+        try tmux.keys("q")
+        #expect(tmux.waitForExit() == 0)
+
+        let list = try Self.run(["list"], data: harness.data, wrapper: readOnly)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("Maïga"))
+        let check = try Self.run(["check"], data: harness.data, wrapper: readOnly)
+        #expect(check.status == 0, "\(check.stdout)")
+        let again = try Self.run(["import", csv.path, "--allow-duplicates"], data: harness.data, wrapper: readOnly)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("cannot be written"), "\(again.stderr)")
+        #expect(Self.names(in: harness.data) == before)
     }
 
     @Test(.enabled(if: Neighbour.available && TmuxSession.available, Neighbour.skipReason))
