@@ -58,7 +58,9 @@ public struct DataCheck: Sendable {
         }
         let path = disk.directory
         if path != given {
-            findings.append(Finding(.info, Message("check.dataLink", ["path": given, "target": path])))
+            // The directory itself a link, or one above it.
+            let key = (disk.status(given)?.st_mode ?? 0) & S_IFMT == S_IFLNK ? "check.dataLink" : "check.dataLinkAbove"
+            findings.append(Finding(.info, Message(key, ["path": given, "target": path])))
         }
         guard disk.exists(path) else { return stop(Message("check.missing", ["path": given])) }
         guard disk.isDirectory(path) else { return stop(Message("check.notDirectory", ["path": given])) }

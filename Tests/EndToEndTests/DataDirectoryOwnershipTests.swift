@@ -350,6 +350,11 @@ struct DataDirectoryOwnershipTests {
         let check = try Self.run(["check"], data: link)
         #expect(check.status == 0, "\(check.stdout)")
         #expect(check.stdout.contains("\(link.path) is a symbolic link to \(real.path)"), "\(check.stdout)")
+        let above = harness.root.appendingPathComponent("above")
+        try FileManager.default.createSymbolicLink(atPath: above.path, withDestinationPath: harness.root.path)
+        let under = try Self.run(["check"], data: above.appendingPathComponent("real"))
+        #expect(under.stdout.contains("lies under a symbolic link: the data directory checked and used is \(real.path)"),
+                "\(under.stdout)")
         // The target is checked like any directory.
         chmod(real.path, 0o777)
         let open = try Self.run(["list"], data: link)
