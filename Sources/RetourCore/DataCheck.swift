@@ -44,30 +44,57 @@ public struct DataCheck: Sendable {
     /// Rule findings beyond this many are summed up in one line.
     public static let ruleFindingsShown = 50
 
-    /// `passphrase` is asked only when the directory is encrypted. `fileSystem` holds the data
-    /// (permissions and the lock are checked on the real one).
-    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem = Disk.shared,
+    /// `passphrase` is asked only when the directory is encrypted. `fileSystem`, when given
+    /// (tests), holds the data; the real disk also has its entries' owners, modes and links and
+    /// the lock checked.
+    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem? = nil,
                            passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
         var findings: [Finding] = []
-        let path = directory.path
-        guard fileSystem.exists(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.missing", ["path": path]))],
-                             caseCount: nil, encrypted: false, readableFiles: [])
+        let given = directory.path
+        func stop(_ message: Message) -> DataCheck {
+            DataCheck(directory: directory, findings: findings + [Finding(.problem, message)], caseCount: nil,
+                      encrypted: false, readableFiles: [])
         }
-        guard fileSystem.isDirectory(path) else {
-            return DataCheck(directory: directory, findings: [Finding(.problem, Message("check.notDirectory", ["path": path]))],
-                             caseCount: nil, encrypted: false, readableFiles: [])
+        let disk: FileSystem
+        var links: Set<String> = []
+        let data: URL
+        if let fileSystem {
+            disk = fileSystem
+            data = directory
+        } else {
+            // Resolved once; what is checked, and read, is the directory the link points to.
+            let real: Disk
+            do {
+                real = try Disk(dataDirectory: given)
+            } catch let error as UserFacingError {
+                return stop(error.message)
+            } catch {
+                return stop(Message("error.unexpected"))
+            }
+            if real.directory != given {
+                // The directory itself a link, or one above it.
+                let key = (real.status(given)?.st_mode ?? 0) & S_IFMT == S_IFLNK ? "check.dataLink" : "check.dataLinkAbove"
+                findings.append(Finding(.info, Message(key, ["path": given, "target": real.directory])))
+            }
+            disk = real
+            data = URL(fileURLWithPath: real.directory)
         }
-        findings += modes(of: directory)
-        findings += lock(in: directory)
+        guard disk.exists(data.path) else { return stop(Message("check.missing", ["path": given])) }
+        guard disk.isDirectory(data.path) else { return stop(Message("check.notDirectory", ["path": given])) }
+        if let real = disk as? Disk {
+            let entries = self.entries(on: real)
+            findings += entries.findings
+            links = entries.links
+            findings += lock(on: real)
+        }
         // Said with or without the passphrase: it is what tells the names are in clear.
-        let readable = Encryption.readableFiles(in: directory, on: fileSystem)
+        let readable = Encryption.readableFiles(in: data, on: disk)
         if !readable.isEmpty {
             findings.append(Finding(.problem, StoreError.encryptionUnfinished(files: readable).message))
         }
         var caseCount: Int?
         do {
-            let store = try Encryption.openStore(directory, write: false, on: fileSystem, passphrase: passphrase)
+            let store = try Encryption.openStore(data, write: false, on: disk, passphrase: passphrase)
             caseCount = store.book.count
             if store.droppedTornBytes > 0 {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
@@ -75,20 +102,31 @@ public struct DataCheck: Sendable {
             findings += rules(store.book, reference: reference)
         } catch SealingError.noTerminal(let variable) {
             findings.append(Finding(.problem, Message("check.needsPassphrase", ["variable": variable])))
+        } catch let error as FileError where error.code == ELOOP && links.contains(error.file) {
+            // Already named above.
         } catch let error as UserFacingError {
             findings.append(Finding(.problem, error.message))
         } catch {
             findings.append(Finding(.problem, Message("error.unexpected")))
         }
         return DataCheck(directory: directory, findings: findings, caseCount: caseCount,
-                         encrypted: Encryption.isEncrypted(directory, on: fileSystem), readableFiles: readable)
+                         encrypted: Encryption.isEncrypted(data, on: disk), readableFiles: readable)
     }
 
-    /// The directory 0700, `backups/` 0700, every file 0600.
-    static func modes(of directory: URL) -> [Finding] {
+    /// What the directory holds: the directory 0700, `backups/` 0700, every file 0600 and owned
+    /// by this user, no symbolic link (Retour never follows one, so a link there is refused
+    /// when it is used). Also the names of the links found, relative to the directory.
+    static func entries(on disk: Disk) -> (findings: [Finding], links: Set<String>) {
         var findings: [Finding] = []
-        func expect(_ relative: String, _ path: String, directory: Bool) {
-            guard let mode = Posix.mode(path) else { return }
+        var links: Set<String> = []
+        let user = geteuid()
+        func expect(_ relative: String, _ info: stat, directory: Bool) {
+            if info.st_uid != user {
+                findings.append(Finding(.problem, DataDirectory.Refusal.fileOwnedByOther(
+                    file: relative, owner: DataDirectory.accountName(info.st_uid), user: DataDirectory.accountName(user),
+                    path: disk.path(of: relative)).message))
+            }
+            let mode = info.st_mode & 0o777
             let wanted = directory ? Posix.directoryMode : Posix.fileMode
             if mode != wanted {
                 findings.append(Finding(.problem, Message("check.mode", [
@@ -96,34 +134,43 @@ public struct DataCheck: Sendable {
                 ])))
             }
         }
-        expect(".", directory.path, directory: true)
+        if let info = disk.status(disk.directory) { expect(".", info, directory: true) }
         for folder in ["", Store.Files.backups] {
-            let folderPath = folder.isEmpty ? directory.path : directory.appendingPathComponent(folder).path
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folderPath)) ?? []
-            for name in names.sorted() {
+            let folderPath = folder.isEmpty ? disk.directory : disk.path(of: folder)
+            for name in disk.contents(of: folderPath).sorted() {
                 let relative = folder.isEmpty ? name : "\(folder)/\(name)"
-                let path = folderPath + "/" + name
-                if folder.isEmpty && name == Store.Files.backups {
-                    expect(relative, path, directory: true)
-                } else if Posix.isDirectory(path) {
+                guard let info = disk.status(disk.path(of: relative)) else { continue }
+                let kind = info.st_mode & S_IFMT
+                if kind == S_IFLNK {
+                    links.insert(relative)
+                    findings.append(Finding(.problem, Message("check.link", ["file": relative])))
+                } else if folder.isEmpty && name == Store.Files.backups {
+                    expect(relative, info, directory: true)
+                } else if kind == S_IFDIR {
                     findings.append(Finding(.warning, Message("check.unexpected", ["file": relative])))
                 } else {
-                    expect(relative, path, directory: false)
+                    expect(relative, info, directory: false)
                 }
             }
         }
-        return findings
+        return (findings, links)
     }
 
     /// Whether another session holds the lock. Probes it without creating the file.
-    static func lock(in directory: URL) -> [Finding] {
-        let path = directory.appendingPathComponent(Store.Files.lock).path
-        guard Posix.exists(path) else { return [] }
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: errno).message)]
+    static func lock(on disk: Disk) -> [Finding] {
+        let path = disk.path(of: Store.Files.lock)
+        guard disk.exists(path) else { return [] }
+        let fd: Int32
+        do {
+            fd = try disk.open(path, .read, name: Store.Files.lock)
+        } catch let error as FileError where error.code == ELOOP {
+            return []
+        } catch let error as UserFacingError {
+            return [Finding(.problem, error.message)]
+        } catch {
+            return [Finding(.problem, Message("error.unexpected"))]
         }
-        defer { close(fd) }
+        defer { disk.close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) == 0 {
             flock(fd, LOCK_UN)
             return []
@@ -132,7 +179,7 @@ public struct DataCheck: Sendable {
         guard code == EWOULDBLOCK || code == EAGAIN else {
             return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: code).message)]
         }
-        let bytes = (try? Posix.readAll(fd, name: Store.Files.lock)) ?? []
+        let bytes = (try? disk.readAll(fd, name: Store.Files.lock)) ?? []
         let holder = FileLock.holder(in: bytes)
         return [Finding(.info, Message(holder == nil ? "check.locked" : "check.lockedBy", ["holder": holder ?? ""]))]
     }

@@ -6,12 +6,23 @@ import Foundation
 /// (`SealedLines`), so the backups, which are copies of snapshots, are sealed too.
 public enum Encryption {
     /// Whether `directory` has a key file.
-    public static func isEncrypted(_ directory: URL, on disk: FileSystem = Disk.shared) -> Bool {
-        disk.exists(directory.appendingPathComponent(Store.Files.key).path)
+    public static func isEncrypted(_ directory: URL, on disk: FileSystem? = nil) -> Bool {
+        guard let (disk, directory) = try? place(directory, on: disk) else { return false }
+        return disk.exists(directory.appendingPathComponent(Store.Files.key).path)
+    }
+
+    /// Where `directory` lies: on `disk` when one is given (tests), else on the real disk, the
+    /// directory resolved once and refused when another user owns it or can change it (`Disk`),
+    /// so that its key file is never read through a link.
+    static func place(_ directory: URL, on disk: FileSystem?) throws -> (disk: FileSystem, directory: URL) {
+        if let disk { return (disk, directory) }
+        let real = try Disk(dataDirectory: directory.path)
+        return (real, URL(fileURLWithPath: real.directory))
     }
 
     /// The key file of `directory`. Damaged or newer: a clear error, the file left as it is.
-    public static func keyFile(in directory: URL, on disk: FileSystem = Disk.shared) throws -> KeyFile {
+    public static func keyFile(in directory: URL, on disk: FileSystem? = nil) throws -> KeyFile {
+        let (disk, directory) = try place(directory, on: disk)
         let fd = try disk.open(directory.appendingPathComponent(Store.Files.key).path, .read, name: Store.Files.key)
         defer { disk.close(fd) }
         return try KeyFile.decode(try disk.readAll(fd, name: Store.Files.key))
@@ -19,7 +30,7 @@ public enum Encryption {
 
     /// How the lines of `directory` are stored: plain when it has no key file; else sealed with
     /// the data key that the passphrase `passphrase()` unlocks (asked only then).
-    public static func sealing(for directory: URL, on disk: FileSystem = Disk.shared,
+    public static func sealing(for directory: URL, on disk: FileSystem? = nil,
                                passphrase: () throws -> String) throws -> LineSealing {
         guard isEncrypted(directory, on: disk) else { return PlainLines() }
         let keyFile = try keyFile(in: directory, on: disk)
@@ -31,7 +42,7 @@ public enum Encryption {
     /// `user` is who the lock file names (see `Store.init`).
     public static func openStore(_ directory: URL, write: Bool,
                                  user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
-                                 on disk: FileSystem = Disk.shared, passphrase: () throws -> String) throws -> Store {
+                                 on disk: FileSystem? = nil, passphrase: () throws -> String) throws -> Store {
         try openStore(directory, write: write, user: user, on: disk,
                       sealing: sealing(for: directory, on: disk, passphrase: passphrase))
     }
@@ -41,7 +52,8 @@ public enum Encryption {
     /// (`readableFiles`), and makes durable one whose last sync failed.
     public static func openStore(_ directory: URL, write: Bool,
                                  user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
-                                 on disk: FileSystem = Disk.shared, sealing: LineSealing) throws -> Store {
+                                 on disk: FileSystem? = nil, sealing: LineSealing) throws -> Store {
+        let (disk, directory) = try place(directory, on: disk)
         let store = try Store(directory: directory, write: write, user: user, fileSystem: disk, sealing: sealing)
         if store.isEncrypted && !store.isReadOnly { try store.seal(with: sealing) }
         return store
@@ -50,7 +62,8 @@ public enum Encryption {
     /// Whether `directory` is encrypted whole: it has a key file and no file readable without
     /// it. When so, first makes that durable (what a sealing whose last sync failed left may
     /// be visible only), so that saying it is encrypted stays true after a power cut.
-    public static func isSealed(_ directory: URL, on disk: FileSystem = Disk.shared) throws -> Bool {
+    public static func isSealed(_ directory: URL, on disk: FileSystem? = nil) throws -> Bool {
+        let (disk, directory) = try place(directory, on: disk)
         guard isEncrypted(directory, on: disk), readableFiles(in: directory, on: disk).isEmpty else { return false }
         try Store.syncEntries(in: directory, on: disk)
         return true
@@ -60,8 +73,8 @@ public enum Encryption {
     /// named by their place in it: its encryption was interrupted (a crash, a full disk), and
     /// `protect` or the next session that writes finishes it. Told without the passphrase.
     /// Empty for a directory without a key file.
-    public static func readableFiles(in directory: URL, on disk: FileSystem = Disk.shared) -> [String] {
-        guard isEncrypted(directory, on: disk) else { return [] }
+    public static func readableFiles(in directory: URL, on disk: FileSystem? = nil) -> [String] {
+        guard let (disk, directory) = try? place(directory, on: disk), isEncrypted(directory, on: disk) else { return [] }
         return Store.plainFiles(in: directory, on: disk)
     }
 
@@ -82,7 +95,8 @@ public enum Encryption {
     /// the key file written then); so does the next session that writes (`openStore`).
     @discardableResult
     public static func protect(_ directory: URL, passphrase: String, user: String,
-                               parameters: ScryptParameters = .standard, on disk: FileSystem = Disk.shared) throws -> Protected {
+                               parameters: ScryptParameters = .standard, on disk: FileSystem? = nil) throws -> Protected {
+        let (disk, directory) = try place(directory, on: disk)
         let begun = isEncrypted(directory, on: disk)
         if begun {
             if try isSealed(directory, on: disk) { throw StoreError.alreadyEncrypted }
@@ -109,7 +123,8 @@ public enum Encryption {
 
     /// Changes the passphrase: the data key is wrapped again, no data is rewritten.
     public static func changePassphrase(of directory: URL, from old: String, to new: String,
-                                        on disk: FileSystem = Disk.shared) throws {
+                                        on disk: FileSystem? = nil) throws {
+        let (disk, directory) = try place(directory, on: disk)
         try Passphrase.validate(new)
         guard new != old else { throw SealingError.samePassphrase }
         let keyFile = try keyFile(in: directory, on: disk)

@@ -12,9 +12,10 @@ final class FileLock: SessionLock {
     /// Who holds it, as written by the holder: user name and start time.
     public let holder: String?
 
-    /// Takes the lock for `user` if it is free; else reads who holds it.
-    init(path: String, name: String, user: String) throws {
-        fd = try Posix.open(path, O_RDWR | O_CREAT, name: name, operation: .lock)
+    /// Takes the lock for `user` on the lock file `fd` (opened read-write, and owned from
+    /// now on) if it is free; else reads who holds it.
+    init(fd: Int32, name: String, user: String) throws {
+        self.fd = fd
         if flock(fd, LOCK_EX | LOCK_NB) == 0 {
             acquired = true
             holder = nil
@@ -34,7 +35,7 @@ final class FileLock: SessionLock {
             let bytes = (try? Posix.readAll(fd, name: name)) ?? []
             holder = FileLock.holder(in: bytes)
             close(fd)
-            fd = -1
+            self.fd = -1
         }
     }
 

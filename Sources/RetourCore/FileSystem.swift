@@ -26,8 +26,14 @@ public protocol FileSystem: AnyObject {
     func remove(_ path: String)
     func exists(_ path: String) -> Bool
     func isDirectory(_ path: String) -> Bool
-    /// Creates `path` 0700 unless it exists, and sets it to 0700 when it does.
+    /// Whether `path` is itself a symbolic link (never followed).
+    func isSymbolicLink(_ path: String) -> Bool
+    /// Creates `path` 0700 unless it exists; when it does, takes away what group and others
+    /// may do with it (never adding anything, never on a link).
     func makeDirectory(_ path: String, name: String) throws
+    /// Whether files can be made and changed in the directory `path` (false on a read-only
+    /// disk, or when its permissions do not let this user write).
+    func isWritable(_ path: String) -> Bool
     func contents(of directory: String) -> [String]
     /// Identity and version of a file (inode, size, modification time); nil when missing.
     func signature(_ path: String) -> [Int]?
@@ -56,19 +62,177 @@ public protocol SessionLock: AnyObject {
     func release()
 }
 
-/// The real file system.
-public final class Disk: FileSystem, Sendable {
-    public static let shared = Disk()
+/// The real file system, for one data directory.
+///
+/// The data directory is resolved once (`realpath`) and checked (`DataDirectory.verify`) when
+/// the disk is made, then opened once (`O_DIRECTORY | O_NOFOLLOW`) as soon as it exists: every
+/// path under it is reached from that descriptor with the `*at` calls, each name without
+/// following a symbolic link (`O_NOFOLLOW`, `AT_SYMLINK_NOFOLLOW`), so neither the directory
+/// nor a file in it can be swapped for a link to somewhere else. Every file opened is checked
+/// (`fstat`): a regular file owned by this user. Paths outside the data directory (the
+/// directories above it, made or synced when it is created) are used as they are.
+public final class Disk: FileSystem, @unchecked Sendable {
+    /// The data directory, resolved.
+    public let directory: String
+    /// The data directory's descriptor, once it exists; guarded by `mutex`.
+    private var anchor: Int32 = -1
+    private let mutex = NSLock()
 
-    public init() {}
+    /// Refuses a data directory that another user owns or can change (`DataDirectory.Refusal`),
+    /// or that this user cannot open.
+    public init(dataDirectory: String) throws {
+        directory = DataDirectory.resolved(dataDirectory)
+        try DataDirectory.verify(directory)
+        try openAnchor()
+    }
+
+    deinit {
+        if anchor >= 0 { _ = Glibc.close(anchor) }
+    }
+
+    /// The path of `name` in the data directory.
+    public func path(of name: String) -> String {
+        directory == "/" ? "/" + name : directory + "/" + name
+    }
+
+    /// Opens the data directory when it exists and is not open yet. A directory that exists
+    /// but cannot be opened (no permission to read it) is an error, never an empty one.
+    private func openAnchor() throws {
+        try mutex.withLock {
+            guard anchor < 0 else { return }
+            let fd = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else {
+                let code = errno
+                // Missing: made later, or read as empty. A file: the store says so.
+                if code == ENOENT || code == ENOTDIR { return }
+                throw FileError(operation: .open, file: directory, code: code)
+            }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                let code = errno
+                _ = Glibc.close(fd)
+                throw FileError(operation: .open, file: directory, code: code)
+            }
+            do {
+                try DataDirectory.verifyOwn(info, path: directory)
+            } catch {
+                _ = Glibc.close(fd)
+                throw error
+            }
+            anchor = fd
+        }
+    }
+
+    private var anchorDescriptor: Int32 { mutex.withLock { anchor } }
+
+    /// Where `path` lies: the data directory itself, a name under it, or elsewhere.
+    private enum Place {
+        case data
+        case inside([String])
+        case outside
+    }
+
+    private func place(_ path: String) -> Place {
+        if path == directory { return .data }
+        let prefix = directory == "/" ? "/" : directory + "/"
+        guard path.hasPrefix(prefix) else { return .outside }
+        let components = path.dropFirst(prefix.count).split(separator: "/").map(String.init)
+        return components.isEmpty ? .data : .inside(components)
+    }
+
+    /// Runs `body` with the directory descriptor and the name that reach `path` without
+    /// following a link: under the data directory, from its descriptor, each directory on the
+    /// way opened `O_NOFOLLOW`; elsewhere, the path as it is. Fails with ENOENT when the data
+    /// directory does not exist yet.
+    private func reaching<T>(_ path: String, _ body: (Int32, String) throws -> T) throws -> T {
+        switch place(path) {
+        case .outside:
+            return try body(AT_FDCWD, path)
+        case .data:
+            return try body(AT_FDCWD, path)
+        case .inside(let components):
+            var current = anchorDescriptor
+            guard current >= 0 else { throw FileError(operation: .open, file: path, code: ENOENT) }
+            var opened: [Int32] = []
+            defer { for fd in opened { _ = Glibc.close(fd) } }
+            for component in components.dropLast() {
+                let next = try Disk.openDirectory(component, at: current, name: component, failure: .open)
+                opened.append(next)
+                current = next
+            }
+            return try body(current, components[components.count - 1])
+        }
+    }
+
+    /// `fstatat` without following a link; nil when the name cannot be reached.
+    public func status(_ path: String) -> stat? {
+        if case .data = place(path) {
+            // Made since (by another process): opened, and checked, now.
+            try? openAnchor()
+        }
+        if case .data = place(path), anchorDescriptor >= 0 {
+            var info = stat()
+            return fstat(anchorDescriptor, &info) == 0 ? info : nil
+        }
+        return try? reaching(path) { directory, name -> stat? in
+            var info = stat()
+            return fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
+        }
+    }
+
+    /// A descriptor of the directory `path`, opened without following a link, for `body`.
+    private func withDirectory<T>(_ path: String, name: String, failure: FileError.Operation,
+                                  _ body: (Int32) throws -> T) throws -> T {
+        let fd: Int32
+        if case .data = place(path), anchorDescriptor >= 0 {
+            fd = try Disk.openDirectory(".", at: anchorDescriptor, name: name, failure: failure)
+        } else {
+            fd = try reaching(path) { try Disk.openDirectory($1, at: $0, name: name, failure: failure) }
+        }
+        defer { _ = Glibc.close(fd) }
+        return try body(fd)
+    }
+
+    /// Opens the directory `entry` of `directory` without following a link: a link there fails
+    /// as one (ELOOP), not as "not a directory".
+    private static func openDirectory(_ entry: String, at directory: Int32, name: String,
+                                      failure: FileError.Operation) throws -> Int32 {
+        let fd = openat(directory, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd < 0 else { return fd }
+        var code = errno
+        var info = stat()
+        if code == ENOTDIR && fstatat(directory, entry, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK {
+            code = ELOOP
+        }
+        throw FileError(operation: failure, file: name, code: code)
+    }
 
     public func open(_ path: String, _ mode: OpenMode, name: String) throws -> Int32 {
         switch mode {
-        case .read: return try Posix.open(path, O_RDONLY, name: name, operation: .read)
-        case .append: return try Posix.open(path, O_WRONLY | O_APPEND | O_CREAT, name: name)
-        case .create: return try Posix.open(path, O_WRONLY | O_CREAT | O_EXCL, name: name, operation: .create)
-        case .write: return try Posix.open(path, O_WRONLY, name: name)
+        case .read: return try openFile(path, O_RDONLY, name: name, operation: .read)
+        case .append: return try openFile(path, O_WRONLY | O_APPEND | O_CREAT, name: name, operation: .open)
+        case .create: return try openFile(path, O_WRONLY | O_CREAT | O_EXCL, name: name, operation: .create)
+        case .write: return try openFile(path, O_WRONLY, name: name, operation: .open)
         }
+    }
+
+    /// Opens a file of the data directory without following a link (a pipe or a device planted
+    /// there does not block: `O_NONBLOCK`, then refused), and checks what was opened.
+    private func openFile(_ path: String, _ flags: Int32, name: String, operation: FileError.Operation) throws -> Int32 {
+        let fd = try reaching(path) { directory, entry in
+            try Posix.open(entry, flags | O_NOFOLLOW | O_NONBLOCK, at: directory, name: name, operation: operation)
+        }
+        var info = stat()
+        do {
+            guard fstat(fd, &info) == 0 else { throw FileError(operation: operation, file: name, code: errno) }
+            try DataDirectory.verifyFile(info, name: name, directory: directory)
+            // Back to blocking reads and writes, as every other descriptor.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+        return fd
     }
 
     public func close(_ fd: Int32) { _ = Glibc.close(fd) }
@@ -110,39 +274,122 @@ public final class Disk: FileSystem, Sendable {
     }
 
     public func syncDirectory(_ directory: String, name: String) throws {
-        try Posix.syncDirectory(directory, name: name)
+        if case .outside = place(directory) {
+            try Posix.syncDirectory(directory, name: name)
+            return
+        }
+        try withDirectory(directory, name: name, failure: .sync) { try Posix.sync($0, name: name) }
     }
 
     public func rename(_ source: String, to target: String, name: String) throws {
-        guard Glibc.rename(source, target) == 0 else { throw FileError(operation: .rename, file: name, code: errno) }
+        try reaching(source) { sourceDirectory, sourceName in
+            try reaching(target) { targetDirectory, targetName in
+                guard renameat(sourceDirectory, sourceName, targetDirectory, targetName) == 0 else {
+                    throw FileError(operation: .rename, file: name, code: errno)
+                }
+            }
+        }
     }
 
-    public func link(_ source: String, to target: String) -> Bool { Glibc.link(source, target) == 0 }
+    public func link(_ source: String, to target: String) -> Bool {
+        (try? reaching(source) { sourceDirectory, sourceName in
+            try reaching(target) { targetDirectory, targetName in
+                // Flags 0: a link planted at the source is linked as a link, never followed.
+                linkat(sourceDirectory, sourceName, targetDirectory, targetName, 0) == 0
+            }
+        }) ?? false
+    }
 
-    public func remove(_ path: String) { unlink(path) }
+    /// Removes the name itself: a link, never what it points to.
+    public func remove(_ path: String) {
+        _ = try? reaching(path) { unlinkat($0, $1, 0) }
+    }
 
-    public func exists(_ path: String) -> Bool { Posix.exists(path) }
+    public func exists(_ path: String) -> Bool { status(path) != nil }
 
-    public func isDirectory(_ path: String) -> Bool { Posix.isDirectory(path) }
+    public func isDirectory(_ path: String) -> Bool {
+        guard let info = status(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    public func isSymbolicLink(_ path: String) -> Bool {
+        guard let info = status(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    public func isWritable(_ path: String) -> Bool {
+        (try? withDirectory(path, name: path, failure: .open) { fd -> Bool in
+            var volume = statvfs()
+            if fstatvfs(fd, &volume) == 0 && volume.f_flag & UInt(ST_RDONLY) != 0 { return false }
+            return faccessat(fd, ".", W_OK, AT_EACCESS) == 0
+        }) ?? false
+    }
 
     public func makeDirectory(_ path: String, name: String) throws {
-        try Posix.makeDirectory(path, name: name)
-        if let mode = Posix.mode(path), mode != Posix.directoryMode { chmod(path, Posix.directoryMode) }
+        switch place(path) {
+        case .outside:
+            try Posix.makeDirectory(path, name: name)
+        case .data:
+            if anchorDescriptor < 0 {
+                try Posix.makeDirectory(path, name: name)
+                try openAnchor()
+            }
+            try withDirectory(path, name: name, failure: .create) { try Disk.keepPrivate($0, name: name) }
+        case .inside:
+            try reaching(path) { directory, entry in
+                guard mkdirat(directory, entry, Posix.directoryMode) == 0 || errno == EEXIST else {
+                    throw FileError(operation: .create, file: name, code: errno)
+                }
+            }
+            try withDirectory(path, name: name, failure: .create) { fd in
+                var info = stat()
+                guard fstat(fd, &info) == 0 else { throw FileError(operation: .create, file: name, code: errno) }
+                if info.st_uid != geteuid() {
+                    throw DataDirectory.Refusal.fileOwnedByOther(file: name, owner: DataDirectory.accountName(info.st_uid),
+                                                                  user: DataDirectory.accountName(geteuid()), path: path)
+                }
+                try Disk.keepPrivate(fd, name: name)
+            }
+        }
+    }
+
+    /// Takes away what group and others may do with the directory `fd` (checked), never adding.
+    private static func keepPrivate(_ fd: Int32, name: String) throws {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(operation: .permissions, file: name, code: errno) }
+        let mode = info.st_mode & 0o7777
+        guard mode & 0o077 != 0 else { return }
+        guard fchmod(fd, mode & 0o700) == 0 else { throw FileError(operation: .permissions, file: name, code: errno) }
     }
 
     public func contents(of directory: String) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        (try? withDirectory(directory, name: directory, failure: .read) { fd -> [String] in
+            // The listing gets a descriptor of its own (closedir closes it).
+            let own = dup(fd)
+            guard own >= 0, let stream = fdopendir(own) else {
+                if own >= 0 { _ = Glibc.close(own) }
+                return []
+            }
+            defer { closedir(stream) }
+            var names: [String] = []
+            while let entry = readdir(stream) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            return names
+        }) ?? []
     }
 
     public func signature(_ path: String) -> [Int]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard let info = status(path) else { return nil }
         return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
     }
 
     public func inode(_ fd: Int32) -> Int? { Posix.inode(fd).map { Int($0) } }
 
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
-        try FileLock(path: path, name: name, user: user)
+        try FileLock(fd: try openFile(path, O_RDWR | O_CREAT, name: name, operation: .lock), name: name, user: user)
     }
 }

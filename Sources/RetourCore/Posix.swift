@@ -28,6 +28,7 @@ public struct FileError: UserFacingError, Equatable {
         case EIO: reason = "@error.io.device"
         case ENOENT: reason = "@error.io.missing"
         case ENOTDIR, EISDIR: reason = "@error.io.wrongKind"
+        case ELOOP: reason = "@error.io.link"
         default: reason = "errno \(code)"
         }
         return Message("error.io.\(operation.rawValue)", ["file": file, "reason": reason])
@@ -40,10 +41,17 @@ enum Posix {
     static let fileMode: mode_t = 0o600
     static let directoryMode: mode_t = 0o700
 
-    static func open(_ path: String, _ flags: Int32, name: String, operation: FileError.Operation = .open) throws -> Int32 {
-        let fd = retrying { Glibc.open(path, flags | O_CLOEXEC, fileMode) }
+    /// Opens `path`, relative to the directory `directory` when given; a file it may create is
+    /// made 0600, and that is checked.
+    static func open(_ path: String, _ flags: Int32, at directory: Int32 = AT_FDCWD, name: String,
+                     operation: FileError.Operation = .open) throws -> Int32 {
+        let fd = retrying { openat(directory, path, flags | O_CLOEXEC, fileMode) }
         guard fd >= 0 else { throw FileError(operation: operation, file: name, code: errno) }
-        if flags & O_CREAT != 0 { _ = fchmod(fd, fileMode) }
+        if flags & O_CREAT != 0 && fchmod(fd, fileMode) != 0 {
+            let code = errno
+            close(fd)
+            throw FileError(operation: .permissions, file: name, code: code)
+        }
         return fd
     }
 

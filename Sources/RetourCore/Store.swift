@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A data directory: a JSON-lines snapshot of every case, its index (each case's digest and
@@ -58,18 +61,33 @@ public final class Store {
     public var holdsPlainData: Bool { sealing.isEncrypted && !plainFiles().isEmpty }
 
     /// Opens `directory`, creating it (0700) when `write` is asked and it does not exist.
-    /// A writer takes the session lock; when another session holds it, the store opens
-    /// read-only and says why in `readOnlyReason`.
-    /// `user` is who the lock file names as holder, for the notice other sessions show.
+    /// A writer takes the session lock; when another session holds it, or the directory cannot
+    /// be written (a read-only disk), the store opens read-only and says why in `readOnlyReason`.
+    /// A writer makes a data directory only of a directory that is new, empty or already
+    /// Retour's. `user` is who the lock file names as holder, for the notice other sessions show.
+    /// Without `fileSystem`, the real disk: `directory` resolved once and refused when another
+    /// user owns it or can change it (`Disk`).
     public init(directory: URL, write: Bool = true,
                 user: String = Session.author(explicit: nil, environment: ProcessInfo.processInfo.environment),
-                fileSystem: FileSystem = Disk.shared, sealing: LineSealing = PlainLines()) throws {
-        self.directory = directory
-        self.disk = fileSystem
+                fileSystem: FileSystem? = nil, sealing: LineSealing = PlainLines()) throws {
+        if let fileSystem {
+            self.disk = fileSystem
+            self.directory = directory
+        } else {
+            let disk = try Disk(dataDirectory: directory.path)
+            self.disk = disk
+            self.directory = URL(fileURLWithPath: disk.directory)
+        }
         self.sealing = sealing
         self.book = CaseBook()
-        let path = directory.path
+        let path = self.directory.path
+        let directory = self.directory
         if disk.exists(path) && !disk.isDirectory(path) { throw StoreError.notADirectory(path) }
+        // A link at one of Retour's names is refused before anything is read or written (each
+        // file is also opened without following one, whatever happens in between).
+        for name in DataDirectory.ownNames.sorted() where disk.isSymbolicLink(file(name)) {
+            throw FileError(operation: .open, file: name, code: ELOOP)
+        }
         // Before anything is written, the lock included.
         let hasKey = disk.exists(file(Files.key))
         if hasKey && !sealing.isEncrypted { throw StoreError.encrypted }
@@ -77,6 +95,15 @@ public final class Store {
         if let header = snapshotHeader(), header.isSealed {
             if !hasKey { throw StoreError.keyMissing(file: Files.key) }
             if let key = header.key, key != sealing.keyID { throw StoreError.keyMismatch(file: Files.key) }
+        }
+        var write = write
+        if write && disk.isDirectory(path) {
+            if !disk.isWritable(path) {
+                readOnlyReason = .readOnlyDirectory
+                write = false
+            } else if !DataDirectory.mayBecomeDataDirectory(disk.contents(of: path)) {
+                throw DataDirectory.Refusal.notEmpty(path: path)
+            }
         }
         if write {
             // The directories made here (the data directory and any missing parent), and the
@@ -106,7 +133,7 @@ public final class Store {
             } else {
                 readOnlyReason = .readOnly(holder: lock.holder)
             }
-        } else {
+        } else if readOnlyReason == nil {
             readOnlyReason = .readOnly(holder: nil)
         }
         guard disk.isDirectory(path) else { return }
@@ -416,7 +443,8 @@ public final class Store {
     }
 
     static func backups(in directory: URL) -> [String] {
-        backups(among: Disk.shared.contents(of: directory.appendingPathComponent(Files.backups).path))
+        guard let disk = try? Disk(dataDirectory: directory.path) else { return [] }
+        return backups(among: disk.contents(of: disk.path(of: Files.backups)))
     }
 
     private static func backups(among names: [String]) -> [String] {

@@ -8,6 +8,9 @@ public enum StoreError: UserFacingError, Equatable {
     case newerSchema(file: String, found: Int)
     /// Another session holds the lock; this one may only read.
     case readOnly(holder: String?)
+    /// The data directory cannot be written (a read-only disk, or permissions that let this
+    /// user only read it): the session only reads.
+    case readOnlyDirectory
     case notADirectory(String)
     /// The directory has a key file: it opens only with its passphrase.
     case encrypted
@@ -39,6 +42,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.newerSchema", ["file": file, "found": String(found), "known": String(Schema.version)])
         case .readOnly(let holder):
             return Message(holder == nil ? "error.store.readOnly" : "error.store.readOnlyHolder", ["holder": holder ?? ""])
+        case .readOnlyDirectory:
+            return Message("error.store.readOnlyDirectory")
         case .notADirectory(let path):
             return Message("error.store.notADirectory", ["path": path])
         case .encrypted:

@@ -170,6 +170,10 @@ public final class SimulatedDisk: FileSystem {
     /// Whether `link` makes hard links; when false it fails, as on FAT or exFAT.
     public let hardLinks: Bool
 
+    /// A disk mounted read-only: no directory is writable, and every mutating operation fails
+    /// with EROFS (counted, as any fault).
+    public var readOnly = false
+
     // MARK: Faults
 
     /// Mutating operations made since the disk was made (failed ones included).
@@ -529,6 +533,15 @@ public final class SimulatedDisk: FileSystem {
         }
     }
 
+    /// It has no symbolic links.
+    public func isSymbolicLink(_ path: String) -> Bool { false }
+
+    public func isWritable(_ path: String) -> Bool {
+        return locked {
+            !readOnly && entries[SimulatedDisk.normalized(path)] == .directory
+        }
+    }
+
     public func makeDirectory(_ path: String, name: String) throws {
         try locked {
             let path = SimulatedDisk.normalized(path)
@@ -622,7 +635,7 @@ public final class SimulatedDisk: FileSystem {
             if kind == .write { throw InjectedFailure(error: error, partialWrite: fault.partialWrite) }
             throw error
         }
-        if let code = persistentFaults[kind] {
+        if let code = persistentFaults[kind] ?? (readOnly ? EROFS : nil) {
             let error = FileError(operation: failure, file: name, code: code)
             if kind == .write { throw InjectedFailure(error: error, partialWrite: false) }
             throw error

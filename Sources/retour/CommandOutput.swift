@@ -30,9 +30,11 @@ struct CommandError: UserFacingError {
 }
 
 /// The store of `session`, read-only: it never writes or takes the lock. A directory that
-/// does not exist is an error rather than an empty list (a mistyped `--data`, say).
+/// does not exist is an error rather than an empty list (a mistyped `--data`, say), and so is
+/// one that is not the user's alone or that the user cannot read (`Disk`).
 func openForReading(_ session: Session) throws -> Store {
-    guard FileManager.default.fileExists(atPath: session.dataDirectory.path) else {
+    let disk = try Disk(dataDirectory: session.dataDirectory.path)
+    guard disk.exists(disk.directory) else {
         throw CommandError("check.missing", ["path": session.dataDirectory.path])
     }
     return try session.openStore(write: false)

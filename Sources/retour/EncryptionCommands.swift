@@ -23,6 +23,8 @@ struct InitCommand: ParsableCommand {
         guard encrypt else {
             if Encryption.isEncrypted(directory) {
                 if !sealed { throw StoreError.encryptionUnfinished(files: Encryption.readableFiles(in: directory)) }
+                // Said only of a directory of one's own whose key file reads (never through a link).
+                _ = try Encryption.keyFile(in: directory)
                 Output.line(catalog.text("init.readyEncrypted", ["path": directory.path]))
                 return
             }

@@ -76,7 +76,7 @@ final class Harness {
     /// so the app's store may only read. `fileSystem`: where the stores keep their files (a
     /// `SimulatedDisk` to make saving fail).
     init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false,
-         width: Int = 80, height: Int = 24, fileSystem: FileSystem = Disk.shared,
+         width: Int = 80, height: Int = 24, fileSystem: FileSystem? = nil,
          adjust: (inout CaseProfile) -> Void = { _ in }) throws {
         let fixtures = try Fixtures.get()
         directory = FileManager.default.temporaryDirectory
