@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RetourCore
+import RetourTestSupport
 
 /// Encryption at rest through the real binary: the command line, and the first screen of the
 /// case manager in tmux.
@@ -92,7 +93,7 @@ struct EncryptionEndToEndTests {
 
     /// The files of the data directory in which one of `names` can be read.
     func revealing(_ harness: Harness, _ names: Set<String>) throws -> [String] {
-        try contents(harness).filter { _, bytes in names.contains { bytes.range(of: Data($0.utf8)) != nil } }.keys.sorted()
+        try contents(harness).filter { _, bytes in names.contains { ReadableName.appears($0, in: bytes) } }.keys.sorted()
     }
 
     /// `retour init --encrypt` killed with SIGKILL at random moments of its run (a fixed seed,

@@ -328,14 +328,11 @@ struct CrashAtEveryOperationTests {
     /// Quick to derive: the test derives thousands of keys.
     static let quickKeys = ScryptParameters(logN: 4, r: 8, p: 1)
     /// Names the plain directory's cases hold (family and given names of every session).
-    static let names = ["Fatoumata", "Diarra", "Sangar"]
+    static let names = ["Fatoumata", "Diarra", "Sangaré"]
 
     /// The files of `disk` in which one of `names` can be read.
     static func filesShowingNames(_ disk: SimulatedDisk) -> [String] {
-        let names = Self.names.map { Array($0.utf8) }
-        return disk.files.filter { _, bytes in
-            names.contains { name in bytes.indices.contains { bytes[$0...].starts(with: name) } }
-        }.keys.sorted()
+        disk.files.filter { _, bytes in names.contains { ReadableName.appears($0, in: bytes) } }.keys.sorted()
     }
 
     /// `retour init --encrypt` with the passphrase given (the command asks it twice for a plain
