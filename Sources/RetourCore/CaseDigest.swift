@@ -204,7 +204,7 @@ extension CaseDigest {
         gaps = try input.strings()
         stepStatuses = UInt8(truncatingIfNeeded: try input.int())
         let count = try input.int()
-        guard count <= input.remaining else { throw BinaryReader.Malformed() }
+        guard count >= 0, count <= input.remaining else { throw BinaryReader.Malformed() }
         var planned: [Int32] = []
         planned.reserveCapacity(count)
         for _ in 0..<count { planned.append(Int32(truncatingIfNeeded: try input.int())) }

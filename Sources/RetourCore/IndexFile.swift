@@ -100,13 +100,15 @@ enum IndexFile {
         return contents
     }
 
-    private static func checksum(_ bytes: ArraySlice<UInt8>) -> String {
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> String {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func location(_ input: inout BinaryReader, within size: Int) throws -> SnapshotLines.Location {
         let offset = try input.int(), length = try input.int(), line = try input.int()
-        guard offset > 0, length > 0, offset + length < size, line > 1 else { throw BinaryReader.Malformed() }
+        // `length < size - offset` rather than `offset + length < size`: values read from the
+        // file may be anything, and their sum must not overflow.
+        guard offset > 0, length > 0, offset < size, length < size - offset, line > 1 else { throw BinaryReader.Malformed() }
         return SnapshotLines.Location(offset: offset, length: length, line: line)
     }
 }

@@ -73,6 +73,53 @@ struct SnapshotIndexTests {
         }
     }
 
+    /// An index whose checksum matches but whose body names a place no snapshot has (an
+    /// offset and a length whose sum does not fit in an integer: written by hand, or by a
+    /// neighbour): ignored, as any damaged index, instead of stopping on an overflow.
+    @Test func anIndexNamingAPlaceBeyondAnyFileIsIgnored() throws {
+        try F.withDirectory { root throws in
+            let data = try directory(root)
+            let index = data.appendingPathComponent(Store.Files.index)
+            let good = try Array(Data(contentsOf: index))
+            let end = try #require(good.firstIndex(of: 0x0A))
+            var header = try JSONDecoder.retour().decode(IndexFile.Header.self, from: Data(good[..<end]))
+            let book = try Store(directory: data, write: false).book
+            for (offset, length) in [(Int.max, Int.max), (1, Int.max), (Int.max - 1, 2), (-1, 10), (10, Int.min)] {
+                var body = BinaryWriter()
+                body.int(book.digests.count)
+                for digest in book.digests {
+                    digest.write(to: &body)
+                    body.int(offset)
+                    body.int(length)
+                    body.int(2)
+                }
+                body.int(0)
+                header.checksum = IndexFile.checksum(body.buffer[...])
+                try Data(Array(Store.encoder.encode(header)) + [0x0A] + body.buffer).write(to: index)
+                let reopened = try Store(directory: data, write: false)
+                #expect(try reopened.book.allCases() == book.allCases(), "offset \(offset), length \(length)")
+            }
+        }
+    }
+
+    /// A digest in an index whose count of planned days is negative: malformed (the index is
+    /// then ignored), instead of stopping on a range that ends before it starts.
+    @Test func aDigestWithANegativeCountIsMalformed() {
+        for count in [-1, Int.min] {
+            var bytes = BinaryWriter()
+            bytes.uuid(UUID())
+            for text in ["GAO-000001", "Maïga", "Awa", "F"] { bytes.string(text) }
+            for _ in 0..<3 { bytes.int(0) }
+            for text in ["idp_returnee", "ML07", "", "active", "", "", "", "", ""] { bytes.string(text) }
+            bytes.strings([])
+            bytes.strings([])
+            bytes.int(0)
+            bytes.int(count)
+            var input = BinaryReader(bytes.buffer)
+            #expect(throws: BinaryReader.Malformed.self, "\(count)") { try CaseDigest(from: &input) }
+        }
+    }
+
     @Test func casesAreReadFromTheSnapshotOnlyWhenAsked() throws {
         try F.withDirectory { root throws in
             let data = try directory(root)
