@@ -131,22 +131,13 @@ public enum CSVImport {
     }
 
     /// Validates `file` and, unless this is a dry run or a row stops the import, writes the
-    /// rejected rows (with `skipInvalid`) then imports the others into `store`.
+    /// rejected rows (with `skipInvalid`) then imports the others into `store`. Tracks are
+    /// named by code or by their label in the languages of `trackLabels` (by default, `catalog`'s).
     public static func run(file: URL, store: Store, reference: Reference, catalog: Catalog,
                            author: String, today: CalendarDate, options: Options,
                            trackLabels: [Catalog]? = nil) throws -> ImportResult {
-        try run(reader: CSVReader(file: file), file: file, store: store, reference: reference, catalog: catalog,
-                author: author, today: today, options: options, trackLabels: trackLabels)
-    }
-
-    /// As `run(file:…)`, with the file already opened (so that a missing file, or one that
-    /// is not a regular file, is reported before the store is opened). Tracks are named by
-    /// code or by their label in the languages of `trackLabels` (by default, `catalog`'s).
-    public static func run(reader: CSVReader, file: URL, store: Store, reference: Reference, catalog: Catalog,
-                           author: String, today: CalendarDate, options: Options,
-                           trackLabels: [Catalog]? = nil) throws -> ImportResult {
-        let plan = try plan(reader: reader, reference: reference, book: store.book, today: today, options: options,
-                            trackLabels: trackLabels ?? [catalog])
+        let plan = try plan(reader: CSVReader(file: file), reference: reference, book: store.book, today: today,
+                            options: options, trackLabels: trackLabels ?? [catalog])
         return try run(plan, store: store, reference: reference, catalog: catalog, author: author,
                        rejectedFile: rejectedFile(for: file))
     }
@@ -178,16 +169,19 @@ public enum CSVImport {
     }
 
     /// Carries out `plan` as `run(file:…)` does; `rejectedFile` is where rejected rows go.
-    public static func run(_ plan: ImportPlan, store: Store, reference: Reference, catalog: Catalog,
+    /// `store` may be nil only when the plan imports no row (a data directory not made yet
+    /// is not made for nothing).
+    public static func run(_ plan: ImportPlan, store: Store?, reference: Reference, catalog: Catalog,
                            author: String, rejectedFile: URL?) throws -> ImportResult {
+        precondition(store != nil || plan.toImport.isEmpty, "rows to import need a store")
         var result = ImportResult(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
         if plan.options.skipInvalid, !plan.rejected.isEmpty, let rejectedFile {
-            if let reason = store.readOnlyReason { throw reason }
+            if let reason = store?.readOnlyReason { throw reason }
             try PrivateFile.write(try rejectedCSV(plan, catalog: catalog), to: rejectedFile)
             result.rejectedFile = rejectedFile
         }
-        result.imported = try apply(plan, to: store, reference: reference, by: author)
+        if let store { result.imported = try apply(plan, to: store, reference: reference, by: author) }
         return result
     }
 

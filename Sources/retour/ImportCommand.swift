@@ -36,10 +36,12 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("allow-duplicates"), help: "Import possible duplicates anyway (they are still reported).")
     var allowDuplicates = false
 
-    // Unconditional, so that `--generate -5` is refused as a number, not as a missing value.
+    // Unconditional, so that `--generate -5` is refused as a number, not as a missing value;
+    // text, so that every value outside the range (`abc`, 20 digits) gets the same one line.
     @Option(parsing: .unconditional,
-            help: "Instead of a file: register N fictitious people (1 to 100000, for training and demonstrations) into an empty data directory.")
-    var generate: Int?
+            help: ArgumentHelp("Instead of a file: register N fictitious people (1 to 100000, for training and demonstrations) into an empty data directory.",
+                               valueName: "N"))
+    var generate: String?
 
     @Option(help: "With --generate: the seed that makes the fictitious people (same seed, same people).")
     var seed: UInt64 = 1
@@ -50,8 +52,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let generate, !(1...DemoPeople.maximumCount).contains(generate) {
-            throw CommandError("import.error.generateRange", ["maximum": String(DemoPeople.maximumCount)])
+        let count = try generate.map { text in
+            guard let count = Int(text), (1...DemoPeople.maximumCount).contains(count) else {
+                throw CommandError("import.error.generateRange", ["maximum": String(DemoPeople.maximumCount)])
+            }
+            return count
         }
         let session = try global.session()
         let catalog = session.catalog
@@ -59,20 +64,33 @@ struct ImportCommand: ParsableCommand {
         let input = file.map { URL(fileURLWithPath: $0) }
         // Opened (and refused if it is not a regular file) before the store is.
         let reader = try input.map { try CSVReader(file: $0) }
+
+        // A data directory not made yet is made only for rows to save: a file refused whole
+        // (its header, a quote never closed, a control character) leaves nothing behind.
+        var plannedBeforehand: ImportPlan?
+        if let input, let reader, !dryRun, !FileManager.default.fileExists(atPath: session.dataDirectory.path) {
+            let plan = try planning(reader, book: CaseBook(), session: session, today: today)
+            if plan.toImport.isEmpty {
+                let result = try CSVImport.run(plan, store: nil, reference: session.reference, catalog: catalog,
+                                               author: session.author, rejectedFile: CSVImport.rejectedFile(for: input))
+                return try finish(result, catalog: catalog)
+            }
+            plannedBeforehand = plan
+        }
+
         let store = try session.openStore(write: !dryRun)
         if !dryRun, let reason = store.readOnlyReason { throw reason }
-
         var result: ImportResult
         do {
             if let input, let reader {
-                let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
-                let assets = try Assets.locate()
-                let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
-                result = try CSVImport.run(reader: reader, file: input, store: store, reference: session.reference,
-                                           catalog: catalog, author: session.author, today: today, options: options,
-                                           trackLabels: labels)
+                // Planned again if another session made the directory in the meantime.
+                let plan = try plannedBeforehand.flatMap { store.book.count == 0 ? $0 : nil }
+                    ?? planning(plannedBeforehand == nil ? reader : CSVReader(file: input), book: store.book,
+                                session: session, today: today)
+                result = try CSVImport.run(plan, store: store, reference: session.reference, catalog: catalog,
+                                           author: session.author, rejectedFile: CSVImport.rejectedFile(for: input))
             } else {
-                result = try generated(generate ?? 0, session: session, store: store, today: today)
+                result = try generated(count ?? 0, session: session, store: store, today: today)
             }
         } catch let interrupted as CSVImport.Interrupted {
             Output.error("retour: \(catalog.text(interrupted.underlying))")
@@ -84,6 +102,21 @@ struct ImportCommand: ParsableCommand {
         }
         let followUp = generate == nil || dryRun ? nil : try FollowUpCount(store.book)
         try CSVImport.close(store, after: &result)
+        try finish(result, catalog: catalog, followUp: followUp)
+    }
+
+    /// Plans the import of the file `reader` reads into `book`.
+    private func planning(_ reader: CSVReader, book: CaseBook, session: Session, today: CalendarDate) throws -> ImportPlan {
+        let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
+        let assets = try Assets.locate()
+        let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
+        return try CSVImport.plan(reader: reader, reference: session.reference, book: book, today: today,
+                                  options: options, trackLabels: labels)
+    }
+
+    /// Reports `result`, then exits 1 when rows were given and none is (or, for a dry run,
+    /// would be) imported.
+    private func finish(_ result: ImportResult, catalog: Catalog, followUp: FollowUpCount? = nil) throws {
         report(result, catalog: catalog)
         if let warning = result.closingWarning {
             Output.error(catalog.text(Message("cli.warning", ["text": catalog.text(warning)])))

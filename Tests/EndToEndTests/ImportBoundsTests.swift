@@ -111,7 +111,8 @@ struct ImportBoundsTests {
         Self.expectOneLineRefusal(run, containing: "retour: row 2, column nom: a field longer than 131072 bytes")
     }
 
-    @Test(arguments: [["0"], ["-5"], ["--generate=-5"], ["100001"], ["99999999999"]])
+    @Test(arguments: [["0"], ["-5"], ["--generate=-5"], ["100001"], ["99999999999"], ["99999999999999999999"], ["abc"],
+                      ["--generate=1e3"]])
     func generateOutsideItsRangeIsOneLine(value: [String]) throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
@@ -119,5 +120,21 @@ struct ImportBoundsTests {
         let run = try Self.measure(harness, arguments)
         Self.expectOneLineRefusal(run, containing: "retour: --generate needs a number of people from 1 to 100000.")
         #expect(!FileManager.default.fileExists(atPath: harness.data.path))
+    }
+
+    /// A file refused whole writes nothing: no data directory is made for it.
+    @Test(arguments: [
+        ("a header without the required columns", "name,village\nAwa,Bara\n", "lacks required columns"),
+        ("a quote never closed", "nom;prénoms;sexe;catégorie;région\nMaïga;\"Awa;F;PDI retourné;Gao\n", "never closed"),
+        ("a control character", "nom;prénoms;sexe;catégorie;région\nMa\u{1B}]0;x\u{7}ïga;Awa;F;PDI retourné;Gao\n", "control character"),
+    ])
+    func aRefusedImportMakesNoDataDirectory(label: String, file: String, said: String) throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Array(file.utf8))
+        let run = try Self.measure(harness, ["import", csv.path])
+        #expect(run.status == 1, "\(label): \(run.stderr)")
+        #expect(run.stderr.contains(said), "\(label): \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: harness.data.path), "\(label): the data directory was made")
     }
 }
