@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "retour", targets: ["retour"]),
         .executable(name: "retour-bench", targets: ["retour-bench"]),
+        // For the fuzzers' package (Tests/Fuzz), which builds them with its own flags.
+        .library(name: "RetourCore", targets: ["RetourCore"]),
+        .library(name: "RetourTestSupport", targets: ["RetourTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
