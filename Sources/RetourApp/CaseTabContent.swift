@@ -64,7 +64,7 @@ struct CaseTabContent {
         for (index, section) in summary.sections.filter({ !followUp.contains($0) }).enumerated() {
             lines.append(ProfileLine(label: section.title, value: "", isHeading: true))
             for line in section.lines {
-                lines.append(ProfileLine(label: line.label, value: line.value.isEmpty ? "—" : line.value, isHeading: false))
+                lines.append(ProfileLine(label: line.label, value: line.value.isEmpty ? "—" : line.shown, isHeading: false))
             }
             if index == 0, let glance = followUpGlance() {
                 lines.append(ProfileLine(label: catalog.text("tabs.profile.followUp"), value: glance, isHeading: false))

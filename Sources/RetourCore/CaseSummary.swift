@@ -8,11 +8,22 @@ public struct CaseSummary {
         /// Needs action: an overdue or blocked step, a rights gap. Said in words in `value`
         /// too; a screen may also show it in colour.
         public let attention: Bool
+        /// Holds text typed on several lines (a note, a reason): its line breaks are one space
+        /// each when shown. A field of one line shows them, as any control, in `\u000a`
+        /// notation: a name holding one (written by hand, or by an older version) can never
+        /// pass for a second field.
+        public let severalLines: Bool
 
-        public init(label: String, value: String, attention: Bool = false) {
+        public init(label: String, value: String, attention: Bool = false, severalLines: Bool = false) {
             self.label = label
             self.value = value
             self.attention = attention
+            self.severalLines = severalLines
+        }
+
+        /// The value as a terminal or a screen shows it: on one line, no control sent.
+        public var shown: String {
+            TerminalText.visible(value, layout: severalLines ? .flattened : .shown)
         }
     }
 
@@ -51,12 +62,12 @@ public struct CaseSummary {
         }
         var closure: [Line] = []
         if item.status == .closureRequested, let reason = item.closureRequest {
-            closure.append(Line(label: catalog.text("followup.summary.closureRequested"), value: reason))
+            closure.append(Line(label: catalog.text("followup.summary.closureRequested"), value: reason, severalLines: true))
         }
         if item.status == .closed, let closed = item.closure {
             let reason = catalog.text("closureReason.\(closed.reason)")
             closure.append(Line(label: catalog.text("followup.summary.closed"),
-                                value: closed.note.isEmpty ? reason : "\(reason) — \(closed.note)"))
+                                value: closed.note.isEmpty ? reason : "\(reason) — \(closed.note)", severalLines: true))
         }
         let followUp = FollowUpSections(item, catalog: catalog, reference: reference, today: today)
         sections = [
@@ -94,15 +105,15 @@ public struct CaseSummary {
     }
 
     /// Plain text for a terminal or a script: a title line per section, then the filled
-    /// `label  value` lines, labels aligned within the section; values typed with line breaks
-    /// stay on one line.
+    /// `label  value` lines, labels aligned within the section, each value on its line
+    /// (`Line.shown`).
     public var text: String {
         let filled = sections.map { section in (section.title, section.lines.filter { !$0.value.isEmpty }) }
         return filled.filter { !$0.1.isEmpty }.map { title, lines in
             let width = lines.map(\.label.count).max() ?? 0
             return ([title] + lines.map { line in
                 let padding = String(repeating: " ", count: width - line.label.count + 2)
-                return "  " + line.label + padding + line.value.split(whereSeparator: \.isNewline).joined(separator: " ")
+                return "  " + line.label + padding + line.shown
             }).joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
@@ -127,7 +138,7 @@ public struct FollowUpSections {
             ])
             let lines = plan.steps.map { step in
                 Line(label: catalog.label("step", step.code), value: FollowUpSections.describe(step, catalog: catalog, today: today),
-                     attention: step.isOverdue(on: today) || step.status == .blocked)
+                     attention: step.isOverdue(on: today) || step.status == .blocked, severalLines: true)
             }
             sections.append(CaseSummary.Section(title: title, lines: lines))
         }
@@ -140,7 +151,7 @@ public struct FollowUpSections {
             let lines = (gaps + rights.filter { !$0.rating.access.isGap }).map { status in
                 Line(label: catalog.text("criterion.\(status.criterion)"),
                      value: FollowUpSections.describe(status, catalog: catalog),
-                     attention: status.rating.access.isGap)
+                     attention: status.rating.access.isGap, severalLines: true)
             }
             sections.append(CaseSummary.Section(title: title, lines: lines))
         }
@@ -148,7 +159,8 @@ public struct FollowUpSections {
         let open = item.openReferrals
         if !open.isEmpty {
             let lines = open.map { referral in
-                Line(label: catalog.text("service.\(referral.service)"), value: FollowUpSections.describe(referral, catalog: catalog))
+                Line(label: catalog.text("service.\(referral.service)"), value: FollowUpSections.describe(referral, catalog: catalog),
+                     severalLines: true)
             }
             sections.append(CaseSummary.Section(title: catalog.counted("followup.referrals.title", open.count), lines: lines))
         }

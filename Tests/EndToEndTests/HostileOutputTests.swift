@@ -73,6 +73,9 @@ struct HostileOutputTests {
         #expect(show.status == 0, "\(show.stderr)")
         expectClean(show, "show")
         #expect(show.stdout.contains("\\u001b]0;pwned\\u0007Maïga"))
+        // A line break and a tab in a field of one line are shown: the field cannot pass for two.
+        #expect(show.stdout.contains("\\u000a\\u0009suite"), "\(show.stdout)")
+        #expect(!show.stdout.contains("\t"), "\(show.stdout.debugDescription)")
 
         let check = try harness.run(["check"])
         expectClean(check, "check")

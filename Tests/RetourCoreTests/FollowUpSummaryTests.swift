@@ -85,7 +85,18 @@ struct FollowUpSummaryTests {
         #expect(summary.sections[0].lines[2].value == "Plan terminé")
         try book.apply(.close(id: id, closure: Closure(reason: "moved_away", note: "Parti à Bamako", confirmedOpenItems: true)))
         summary = CaseSummary(book[id], catalog: F.french, reference: F.reference, today: F.today)
-        #expect(summary.sections[0].lines[2] == CaseSummary.Line(label: "Clôture", value: "Parti(e) ailleurs — Parti à Bamako"))
+        #expect(summary.sections[0].lines[2] == CaseSummary.Line(label: "Clôture", value: "Parti(e) ailleurs — Parti à Bamako",
+                                                                  severalLines: true))
+    }
+
+    /// A field of one line holding a line break or a tab (written by hand, or by an older
+    /// version) shows them, so that it never reads as a second field; a note keeps its words
+    /// on one line.
+    @Test func aLineBreakShowsInAFieldOfOneLineAndIsASpaceInANote() {
+        let name = CaseSummary.Line(label: "Family name", value: "Maïga\nGiven names  Awa\t1")
+        #expect(name.shown == "Maïga\\u000aGiven names  Awa\\u00091")
+        let note = CaseSummary.Line(label: "Closure", value: "Parti\nà Bamako\u{1B}[2J", severalLines: true)
+        #expect(note.shown == "Parti à Bamako\\u001b[2J")
     }
 
     @Test func textAlignsTheLabelsOfEachSection() throws {
