@@ -28,7 +28,7 @@ struct CaseTabsLayoutTests {
         let item = try harness.stored("GAO-000001")
         let content = CaseTabContent(item: item, catalog: harness.catalog, reference: harness.session.reference, today: testToday)
         let labels = try #require(CaseTabsLayoutTests.tabLabels[language])
-        let back = language == .fr ? "Échap Retour" : "Esc Back"
+        let back = language == .fr ? "Échap/q Retour" : "Esc/q Back"
         for tab in CaseTab.allCases {
             harness.type(String(tab.number))
             let context = "\(language) \(tab)"

@@ -93,7 +93,7 @@ struct FilterScreenTests {
         #expect(harness.footer.contains("Enter Choose"))
         #expect(harness.footer.contains("x/Del Clear"))
         #expect(harness.footer.contains("X Clear all"))
-        #expect(harness.footer.contains("Esc Back"))
+        #expect(harness.footer.contains("Esc/q Back"))
 
         choose(harness, .track, down: 1)
         #expect(harness.titleBar.contains("Filters · 2 of 5 cases"))
