@@ -65,7 +65,7 @@ public struct DataCheck: Sendable {
             // Resolved once; what is checked, and read, is the directory the link points to.
             let real: Disk
             do {
-                real = try Disk(dataDirectory: given)
+                real = try Disk(dataDirectory: given, refusingForeignEntries: false)
             } catch let error as UserFacingError {
                 return stop(error.message)
             } catch {

@@ -118,6 +118,50 @@ public enum DataDirectory {
         }
     }
 
+    /// Every entry of the data directory open at `fd`, and of its `backups/`, belongs to the
+    /// user: one another account placed there (or was given) stops every command, whether
+    /// or not the command would use it; `check` names them all. Links are not followed, only
+    /// their owner looked at (Retour refuses a link where it would use one).
+    static func verifyEntries(at fd: Int32, path: String, user: uid_t = geteuid()) throws {
+        func verify(_ directory: Int32, prefix: String) throws {
+            for name in entries(of: directory) {
+                var info = stat()
+                guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                let relative = prefix + name
+                if info.st_uid != user {
+                    throw Refusal.fileOwnedByOther(file: relative, owner: accountName(info.st_uid), user: accountName(user),
+                                                   path: path + "/" + relative)
+                }
+                if prefix.isEmpty && name == Store.Files.backups && info.st_mode & S_IFMT == S_IFDIR {
+                    let backups = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                    guard backups >= 0 else { continue }
+                    defer { _ = Glibc.close(backups) }
+                    try verify(backups, prefix: name + "/")
+                }
+            }
+        }
+        try verify(fd, prefix: "")
+    }
+
+    /// The names in the directory open at `fd` (which stays open), "." and ".." aside.
+    private static func entries(of fd: Int32) -> [String] {
+        let copy = dup(fd)
+        guard copy >= 0, let stream = fdopendir(copy) else {
+            if copy >= 0 { _ = Glibc.close(copy) }
+            return []
+        }
+        defer { closedir(stream) }
+        rewinddir(stream)
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// A file opened in the data directory (from `fstat`): a regular file owned by the user.
     static func verifyFile(_ info: stat, name: String, directory: String) throws {
         guard info.st_mode & S_IFMT == S_IFREG else { throw Refusal.notAFile(file: name) }

@@ -78,10 +78,15 @@ public final class Disk: FileSystem, @unchecked Sendable {
     private var anchor: Int32 = -1
     private let mutex = NSLock()
 
-    /// Refuses a data directory that another user owns or can change (`DataDirectory.Refusal`),
-    /// or that this user cannot open.
-    public init(dataDirectory: String) throws {
+    /// Whether an entry of another account refuses the directory (`DataDirectory.verifyEntries`).
+    private let refusesForeignEntries: Bool
+
+    /// Refuses a data directory that another user owns or can change, or that holds an entry of
+    /// another account (`DataDirectory.Refusal`), or that this user cannot open. `check` opens
+    /// it with `refusingForeignEntries: false`, to name every such entry rather than the first.
+    public init(dataDirectory: String, refusingForeignEntries: Bool = true) throws {
         directory = DataDirectory.resolved(dataDirectory)
+        refusesForeignEntries = refusingForeignEntries
         try DataDirectory.verify(directory)
         try openAnchor()
     }
@@ -115,6 +120,7 @@ public final class Disk: FileSystem, @unchecked Sendable {
             }
             do {
                 try DataDirectory.verifyOwn(info, path: directory)
+                if refusesForeignEntries { try DataDirectory.verifyEntries(at: fd, path: directory) }
             } catch {
                 _ = Glibc.close(fd)
                 throw error

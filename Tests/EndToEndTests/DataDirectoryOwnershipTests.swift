@@ -335,6 +335,32 @@ struct DataDirectoryOwnershipTests {
         #expect(try Data(contentsOf: journal) == before)
     }
 
+    /// Any entry of another account stops every command before it reads, not only a file it
+    /// would write: a stray file, the index (a cache a reader may skip), a backup.
+    @Test(arguments: ["stray", "snapshot.index", "backups/snapshot-000000001-20260101T000000Z.jsonl"])
+    func anyEntryOfAnotherAccountStopsEveryCommand(name: String) throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.people)
+        #expect(try Self.run(["import", csv.path], data: harness.data).status == 0)
+        let planted = harness.data.appendingPathComponent(name)
+        if !FileManager.default.fileExists(atPath: planted.path) {
+            try FileManager.default.createDirectory(at: planted.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            #expect(FileManager.default.createFile(atPath: planted.path, contents: Data("{}\n".utf8), attributes: [.posixPermissions: 0o600]))
+        }
+        try Neighbour.own(planted)
+        let before = try Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
+        for arguments in [["list"], ["show", "GAO-000001"], ["export"], ["import", csv.path, "--allow-duplicates"]] {
+            let run = try Self.run(arguments, data: harness.data)
+            #expect(run.status == 1, "\(name), \(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("\(name) in the data directory belongs to \(Neighbour.name)")
+                    && run.stderr.split(separator: "\n").count == 1, "\(name), \(arguments): \(run.stderr)")
+        }
+        let after = try Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
+        #expect(after.map(\.0) == before.map(\.0) && zip(after, before).allSatisfy { $0.1 == $1.1 }, "\(name): files changed")
+    }
+
     @Test func dataGivenAsALinkIsResolvedOnceAndSaidByCheck() throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
