@@ -128,9 +128,14 @@ public struct DataCheck: Sendable {
             }
             let mode = info.st_mode & 0o777
             let wanted = directory ? Posix.directoryMode : Posix.fileMode
-            if mode != wanted {
+            // The data directory itself is named by its path.
+            let shown = relative == "." ? disk.directory : relative
+            if directory && mode & 0o077 == 0 && mode & 0o200 == 0 {
+                // Made read-only by its owner (an archive): opened read-only, nobody else let in.
+                findings.append(Finding(.info, Message("check.readOnlyDirectory", ["path": shown, "mode": String(format: "%04o", mode)])))
+            } else if mode != wanted {
                 findings.append(Finding(.problem, Message("check.mode", [
-                    "file": relative, "mode": String(format: "%04o", mode), "expected": String(format: "%04o", wanted),
+                    "file": shown, "mode": String(format: "%04o", mode), "expected": String(format: "%04o", wanted),
                 ])))
             }
         }

@@ -496,6 +496,10 @@ struct DataDirectoryOwnershipTests {
         let list = try Self.run(["list"], data: data, asNeighbour: true)
         #expect(list.status == 0)
         #expect(list.stdout.contains("Maïga"))
+        // Read-only by its owner's choice: said, by its path, and not a problem.
+        let check = try Self.run(["check"], data: data, asNeighbour: true)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("\(data.path) has permissions 0500: it can be read, not written"), "\(check.stdout)")
         let again = try Self.run(["import", csv.path, "--allow-duplicates"], data: data, asNeighbour: true)
         #expect(again.status != 0)
         #expect(again.stderr.contains("cannot be written"), "\(again.stderr)")

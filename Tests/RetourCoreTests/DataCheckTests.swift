@@ -56,7 +56,7 @@ struct DataCheckTests {
             chmod(data.appendingPathComponent("backups/\(backup)").path, 0o640)
             chmod(data.path, 0o755)
             let check = DataCheck.run(directory: data, reference: F.reference)
-            #expect(check.findings.map { $0.message.arguments["file"] } == [".", "backups/\(backup)"])
+            #expect(check.findings.map { $0.message.arguments["file"] } == [DataDirectory.resolved(data.path), "backups/\(backup)"], "the directory named by its path")
             #expect(keys(check) == ["check.mode", "check.mode"])
         }
     }
