@@ -7,7 +7,6 @@ let package = Package(
     name: "RetourFuzz",
     dependencies: [
         .package(name: "Retour", path: "../.."),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(
@@ -15,7 +14,6 @@ let package = Package(
             dependencies: [
                 .product(name: "RetourCore", package: "Retour"),
                 .product(name: "RetourTestSupport", package: "Retour"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // libFuzzer calls the target on one thread; the samples are shared globals.
             swiftSettings: [.swiftLanguageMode(.v5)]
