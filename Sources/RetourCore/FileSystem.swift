@@ -327,6 +327,10 @@ public final class Disk: FileSystem, @unchecked Sendable {
         (try? withDirectory(path, name: path, failure: .open) { fd -> Bool in
             var volume = statvfs()
             if fstatvfs(fd, &volume) == 0 && volume.f_flag & UInt(ST_RDONLY) != 0 { return false }
+            // A directory whose owner (the user: verified) took away its own write permission
+            // is read-only, also for root, whom permissions do not stop: the owner meant it.
+            var info = stat()
+            if fstat(fd, &info) == 0 && info.st_mode & S_IWUSR == 0 { return false }
             return faccessat(fd, ".", W_OK, AT_EACCESS) == 0
         }) ?? false
     }

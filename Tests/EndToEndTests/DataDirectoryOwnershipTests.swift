@@ -361,6 +361,26 @@ struct DataDirectoryOwnershipTests {
         #expect(after.map(\.0) == before.map(\.0) && zip(after, before).allSatisfy { $0.1 == $1.1 }, "\(name): files changed")
     }
 
+    /// A directory its owner made read-only (0500) stays read-only when that owner is root,
+    /// whom permissions do not stop: the owner said what they meant.
+    @Test(.enabled(if: geteuid() == 0, "needs root")) func aDirectoryRootMadeReadOnlyIsNotWritten() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let csv = try harness.write("people.csv", Self.people)
+        #expect(try Self.run(["import", csv.path], data: harness.data).status == 0)
+        chmod(harness.data.path, 0o500)
+        defer { chmod(harness.data.path, 0o700) }
+        let before = Self.names(in: harness.data)
+        for arguments in [["import", csv.path, "--allow-duplicates"], ["init"]] {
+            let run = try Self.run(arguments, data: harness.data)
+            #expect(run.status == 1, "\(arguments): \(run.stdout) \(run.stderr)")
+            #expect(run.stderr.contains("cannot be written"), "\(arguments): \(run.stderr)")
+        }
+        #expect(try Self.run(["list"], data: harness.data).status == 0)
+        #expect(Self.names(in: harness.data) == before)
+        #expect(Self.mode(harness.data) == 0o500)
+    }
+
     @Test func dataGivenAsALinkIsResolvedOnceAndSaidByCheck() throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
