@@ -48,7 +48,11 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         if file == nil && generate == nil { throw ValidationError("give the CSV file to import") }
-        if file != nil && generate != nil { throw ValidationError("give either a file or --generate, not both") }
+        // A --generate that is no count (`--generate --data DIR` takes `--data` as its value) is
+        // said by `run`, in the one line every bad count gets.
+        if file != nil && generate.flatMap({ Int($0) }) != nil {
+            throw ValidationError("give either a file or --generate, not both")
+        }
     }
 
     func run() throws {

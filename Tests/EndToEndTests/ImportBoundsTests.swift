@@ -112,7 +112,7 @@ struct ImportBoundsTests {
     }
 
     @Test(arguments: [["0"], ["-5"], ["--generate=-5"], ["100001"], ["99999999999"], ["99999999999999999999"], ["abc"],
-                      ["--generate=1e3"]])
+                      ["--generate=1e3"], ["--generate"]])
     func generateOutsideItsRangeIsOneLine(value: [String]) throws {
         let harness = try Harness()
         defer { harness.cleanUp() }
