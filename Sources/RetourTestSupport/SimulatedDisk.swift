@@ -598,9 +598,7 @@ public final class SimulatedDisk: FileSystem {
     }
 
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
-        return try locked {
-            return Lock()
-        }
+        locked { Lock() }
     }
 
     // MARK: Helpers
