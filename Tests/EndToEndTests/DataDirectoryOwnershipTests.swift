@@ -1,4 +1,5 @@
 import Foundation
+import RetourCore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,21 @@ enum Neighbour {
     static var runAs: [String] {
         guard let ids else { return [] }
         return ["/usr/bin/setpriv", "--reuid=\(ids.uid)", "--regid=\(ids.gid)", "--clear-groups", "--"]
+    }
+
+    /// The binary and its `Assets/`, copied under `folder` where the neighbour can reach them:
+    /// the checkout may sit in a folder only its owner can enter.
+    static func binary(under folder: URL) throws -> URL {
+        let installation = folder.appendingPathComponent("neighbour-install")
+        let binary = installation.appendingPathComponent("bin/retour")
+        let files = FileManager.default
+        if files.isExecutableFile(atPath: binary.path) { return binary }
+        try files.createDirectory(at: binary.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try files.copyItem(at: Harness.binary, to: binary)
+        try files.copyItem(at: Assets.locate().root, to: installation.appendingPathComponent("Assets"))
+        // Everyone may read and enter; the copy is a test's, owned by root.
+        guard try command("/bin/chmod", ["-R", "a+rX", installation.path]) == 0 else { throw POSIXError(.EPERM) }
+        return binary
     }
 
     /// Gives `url` to the neighbour.
@@ -91,8 +107,9 @@ struct DataDirectoryOwnershipTests {
     static func run(_ arguments: [String], data: URL, asNeighbour: Bool = false, wrapper: [String] = []) throws -> Harness.Output {
         let process = Process()
         let wrapper = asNeighbour ? Neighbour.runAs : wrapper
-        process.executableURL = URL(fileURLWithPath: wrapper.first ?? Harness.binary.path)
-        process.arguments = Array(wrapper.dropFirst()) + (wrapper.isEmpty ? [] : [Harness.binary.path])
+        let binary = asNeighbour ? try Neighbour.binary(under: data.deletingLastPathComponent()) : Harness.binary
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary.path)
+        process.arguments = Array(wrapper.dropFirst()) + (wrapper.isEmpty ? [] : [binary.path])
             + arguments + ["--data", data.path]
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "C.UTF-8"
@@ -505,7 +522,8 @@ struct DataDirectoryOwnershipTests {
         chmod(data.path, 0o500)
         let before = Self.names(in: data)
 
-        let tmux = try TmuxSession(harness: harness, arguments: [], language: "C.UTF-8", data: data, runAs: Neighbour.runAs)
+        let tmux = try TmuxSession(harness: harness, arguments: [], language: "C.UTF-8", data: data, runAs: Neighbour.runAs,
+                                   binary: Neighbour.binary(under: harness.root))
         defer { tmux.kill() }
         tmux.waitFor("Cases (2)")
         #expect(tmux.screen.contains("READ-ONLY"))

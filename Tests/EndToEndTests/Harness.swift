@@ -76,9 +76,9 @@ final class TmuxSession {
     /// Starts `retour` in a shell that prints its exit status when it ends (`exit status N`).
     /// `runAs`: a command that runs it as another account (`setpriv …`), before the binary.
     init(harness: Harness, arguments: [String], language: String, width: Int = 80, height: Int = 24,
-         data: URL? = nil, runAs: [String] = []) throws {
+         data: URL? = nil, runAs: [String] = [], binary: URL = Harness.binary) throws {
         let command = "env LANG=\(language) LC_ALL= TERM=xterm-256color "
-            + (runAs + [Harness.binary.path]).map { "'\($0)'" }.joined(separator: " ") + " "
+            + (runAs + [binary.path]).map { "'\($0)'" }.joined(separator: " ") + " "
             + (arguments + ["--data", (data ?? harness.data).path]).map { "'\($0)'" }.joined(separator: " ")
             + "; echo \"exit status $?\""
         try startServer(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
