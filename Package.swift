@@ -3,17 +3,16 @@ import PackageDescription
 
 let package = Package(
     name: "Retour",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "retour", targets: ["retour"]),
         .executable(name: "retour-bench", targets: ["retour-bench"]),
         // For the fuzzers' package (Tests/Fuzz), which builds them with its own flags.
         .library(name: "RetourCore", targets: ["RetourCore"]),
+        .library(name: "RetourDemo", targets: ["RetourDemo"]),
         .library(name: "RetourTestSupport", targets: ["RetourTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -27,11 +26,12 @@ let package = Package(
         .target(
             name: "RetourCore",
             dependencies: [
-                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Invented people and their follow-up, for `import --generate`, trainings and benchmarks.
+        .target(name: "RetourDemo", dependencies: ["RetourCore"]),
         // Terminal toolkit: cell grid, drivers, widgets. No domain code.
         .target(name: "RetourTUI", dependencies: ["CNCurses"]),
         // The case manager's screens, built from the two above.
@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "retour",
             dependencies: [
-                "RetourCore", "RetourTUI", "RetourApp",
+                "RetourCore", "RetourDemo", "RetourApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,16 +48,16 @@ let package = Package(
         .executableTarget(
             name: "retour-bench",
             dependencies: [
-                "RetourCore", "RetourTUI", "RetourApp",
+                "RetourCore", "RetourDemo", "RetourTUI", "RetourApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // For tests: an in-memory file system that loses what a power cut loses, and fails on demand.
         .target(name: "RetourTestSupport", dependencies: ["RetourCore"]),
-        .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourTestSupport"]),
+        .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourDemo", "RetourTestSupport"]),
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
         .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
-        .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourDemo", "RetourTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import RetourCore
+import RetourDemo
 
 /// A data directory of fictitious people, made as `retour import --generate` makes it: the
 /// demo generator writes an import file and each person's follow-up, the import checks the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RetourCore
+import RetourDemo
 
 /// `retour import FILE.csv`: registers the people of a spreadsheet, all or nothing by default.
 /// Problems go to stderr one per line (`row N, column X: reason`), the summary to stdout.

@@ -367,14 +367,14 @@ struct DataDirectoryOwnershipTests {
             #expect(FileManager.default.createFile(atPath: planted.path, contents: Data("{}\n".utf8), attributes: [.posixPermissions: 0o600]))
         }
         try Neighbour.own(planted)
-        let before = try Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
+        let before = Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
         for arguments in [["list"], ["show", "GAO-000001"], ["export"], ["import", csv.path, "--allow-duplicates"]] {
             let run = try Self.run(arguments, data: harness.data)
             #expect(run.status == 1, "\(name), \(arguments): \(run.stderr)")
             #expect(run.stderr.contains("\(name) in the data directory belongs to \(Neighbour.name)")
                     && run.stderr.split(separator: "\n").count == 1, "\(name), \(arguments): \(run.stderr)")
         }
-        let after = try Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
+        let after = Self.names(in: harness.data).map { ($0, try? Data(contentsOf: harness.data.appendingPathComponent($0))) }
         #expect(after.map(\.0) == before.map(\.0) && zip(after, before).allSatisfy { $0.1 == $1.1 }, "\(name): files changed")
     }
 

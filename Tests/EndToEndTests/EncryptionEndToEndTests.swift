@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RetourCore
+import RetourDemo
 import RetourTestSupport
 
 /// Encryption at rest through the real binary: the command line, and the first screen of the

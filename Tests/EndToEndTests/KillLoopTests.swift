@@ -1,5 +1,6 @@
 import Foundation
 import RetourCore
+import RetourDemo
 import Testing
 #if canImport(Glibc)
 import Glibc

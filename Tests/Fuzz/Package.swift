@@ -13,6 +13,7 @@ let package = Package(
             name: "RetourFuzz",
             dependencies: [
                 .product(name: "RetourCore", package: "Retour"),
+                .product(name: "RetourDemo", package: "Retour"),
                 .product(name: "RetourTestSupport", package: "Retour"),
             ],
             // libFuzzer calls the target on one thread; the samples are shared globals.

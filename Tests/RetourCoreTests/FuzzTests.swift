@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourCore
+import RetourDemo
 
 /// Mutated and truncated snapshots, journals and CSV files, from a fixed seed: the readers
 /// never crash or hang, always say what is wrong in a user-facing message, and never write to

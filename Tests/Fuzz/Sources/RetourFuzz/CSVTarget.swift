@@ -1,5 +1,6 @@
 import Foundation
 import RetourCore
+import RetourDemo
 
 /// An import file (a spreadsheet, a KoboToolbox export), planned against the sample's book as
 /// `retour import` plans it, then its rejected rows written as `import` writes them.

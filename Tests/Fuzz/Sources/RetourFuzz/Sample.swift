@@ -1,5 +1,6 @@
 import Foundation
 @testable import RetourCore
+import RetourDemo
 import RetourTestSupport
 
 /// A data directory on a simulated disk, as sessions left it: a snapshot of generated people

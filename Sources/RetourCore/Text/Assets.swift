@@ -3,6 +3,12 @@ import Foundation
 public struct AssetError: UserFacingError {
     public let file: String
     public let reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
     public var message: Message { Message("error.asset", ["file": file, "reason": reason]) }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourCore
+@testable import RetourDemo
 
 @Suite("Demo people: their follow-up")
 struct DemoFollowUpTests {

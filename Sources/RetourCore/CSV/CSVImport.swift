@@ -212,6 +212,12 @@ public enum CSVImport {
         public let imported: [String]
         public let underlying: any Error
 
+        public init(row: Int, imported: [String], underlying: any Error) {
+            self.row = row
+            self.imported = imported
+            self.underlying = underlying
+        }
+
         public var message: Message {
             Message("import.error.interrupted", ["row": String(row), "count": String(imported.count),
                                                  "numbers": CSVImport.ranges(imported)])
@@ -336,14 +342,14 @@ public struct ImportPlan: Sendable {
 public struct ImportResult: Sendable {
     public let plan: ImportPlan
     /// Numbers of the cases registered, in file order; empty for a dry run or a blocked import.
-    public internal(set) var imported: [String] = []
+    public var imported: [String] = []
     /// Where the rejected rows were written, if they were.
     public internal(set) var rejectedFile: URL?
     /// The rows are saved, but closing the store could not fold the journal into a new
     /// snapshot (a full disk): to be said after the summary.
     public internal(set) var closingWarning: StoreError?
 
-    init(plan: ImportPlan) {
+    public init(plan: ImportPlan) {
         self.plan = plan
     }
 

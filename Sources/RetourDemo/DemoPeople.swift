@@ -1,4 +1,5 @@
 import Foundation
+import RetourCore
 
 /// Fictitious people for demonstrations, training and benchmarks, drawn from the name lists
 /// of `Assets/demo-names.json` and the gazetteer. The same seed always gives the same people.

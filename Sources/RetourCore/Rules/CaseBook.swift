@@ -1,4 +1,3 @@
-import OrderedCollections
 import Foundation
 
 /// Every case of a data directory, in registration order, and the indexes kept beside them.

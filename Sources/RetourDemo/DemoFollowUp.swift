@@ -1,4 +1,5 @@
 import Foundation
+import RetourCore
 
 /// One change of a fictitious person's follow-up, as their case worker would have made it.
 public struct DemoChange: Hashable, Sendable {
