@@ -601,6 +601,11 @@ public final class SimulatedDisk: FileSystem {
         locked { Lock() }
     }
 
+    /// Nothing to wait for: one process owns the disk.
+    public func lockExclusively(_ fd: Int32, name: String) throws {}
+
+    public func unlock(_ fd: Int32) {}
+
     // MARK: Helpers
 
     /// Every public entry point holds it: snapshot lines are read from several threads.

@@ -41,6 +41,11 @@ public protocol FileSystem: AnyObject {
     func inode(_ fd: Int32) -> Int?
     /// The session lock of a data directory.
     func lock(_ path: String, name: String, user: String) throws -> SessionLock
+    /// Waits until this open file is this process's alone (`flock(LOCK_EX)`), so that several
+    /// processes can append to the same file (the history) one after the other.
+    func lockExclusively(_ fd: Int32, name: String) throws
+    /// Releases `lockExclusively` (closing the file releases it too).
+    func unlock(_ fd: Int32)
 }
 
 public enum OpenMode: Sendable {
@@ -402,4 +407,13 @@ public final class Disk: FileSystem, @unchecked Sendable {
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
         try FileLock(fd: try openFile(path, O_RDWR | O_CREAT, name: name, operation: .lock), name: name, user: user)
     }
+
+    public func lockExclusively(_ fd: Int32, name: String) throws {
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            throw FileError(operation: .lock, file: name, code: errno)
+        }
+    }
+
+    public func unlock(_ fd: Int32) { _ = flock(fd, LOCK_UN) }
 }

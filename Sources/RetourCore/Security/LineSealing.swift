@@ -14,6 +14,10 @@ public protocol LineSealing: Sendable {
     /// The same sealing, with lines bound to the file they belong to: a line moved from one
     /// file into another (a journal line into the snapshot, say) no longer opens.
     func bound(to file: String) -> LineSealing
+    /// The key that links the entries of `history.jsonl` (HMAC-SHA256), derived from the data
+    /// key; nil when plain, where a plain SHA-256 links them. Why: a history chain that
+    /// anyone could recompute would prove nothing in an encrypted directory.
+    var chainKey: SymmetricKey? { get }
 }
 
 /// Lines stored as they are: the JSON itself.
@@ -28,6 +32,8 @@ public struct PlainLines: LineSealing {
     public func open(_ stored: ArraySlice<UInt8>) throws -> [UInt8] { Array(stored) }
 
     public func bound(to file: String) -> LineSealing { self }
+
+    public var chainKey: SymmetricKey? { nil }
 }
 
 /// Lines sealed with AES-256-GCM under the directory's data key: each stored line is the
@@ -43,6 +49,8 @@ public struct SealedLines: LineSealing {
     static let overhead = 12 + 16
 
     private let key: DataKey
+    /// `chainKey`: HKDF-SHA256 of the data key, so that it reveals nothing of the key itself.
+    private let chain: DataKey
     public let keyID: String?
     /// Authenticated with every line, not stored in it: the file the line belongs to.
     private var context: [UInt8] = []
@@ -51,12 +59,16 @@ public struct SealedLines: LineSealing {
     public init(key: SymmetricKey) {
         precondition(key.bitCount == 256, "the data key is 256 bits")
         self.key = DataKey(key: key)
+        chain = DataKey(key: HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("retour history chain".utf8),
+                                                     outputByteCount: 32))
         // An HMAC of a fixed text: says which key it is, and nothing about the key.
         keyID = HMAC<SHA256>.authenticationCode(for: Array("retour data key".utf8), using: key)
             .prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     public var isEncrypted: Bool { true }
+
+    public var chainKey: SymmetricKey? { chain.key }
 
     /// Whether a stored line is in clear: JSON starts with `{`, base64 never does.
     static func isClear(_ stored: ArraySlice<UInt8>) -> Bool {
