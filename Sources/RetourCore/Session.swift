@@ -28,9 +28,9 @@ public struct Session: Sendable {
         return URL(fileURLWithPath: home).appendingPathComponent(".local/share/retour")
     }
 
-    /// `--user NAME`, else `$USER`, else the login name of the process.
+    /// `--user LOGIN`, else `$RETOUR_USER`, else `$USER`, else the login name of the process.
     public static func author(explicit: String?, environment: [String: String]) -> String {
-        for candidate in [explicit, environment["USER"], environment["LOGNAME"]] {
+        for candidate in [explicit, environment["RETOUR_USER"], environment["USER"], environment["LOGNAME"]] {
             if let name = candidate?.trimmingCharacters(in: .whitespaces), !name.isEmpty { return name }
         }
         return NSUserName().isEmpty ? "unknown" : NSUserName()

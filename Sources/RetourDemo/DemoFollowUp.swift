@@ -54,12 +54,13 @@ extension DemoPeople {
             do {
                 if let change = item.change {
                     guard numbers[item.person] != nil else { continue }
-                    try store.commit(change.change, by: change.by, at: change.at)
+                    try store.commit(change.change, as: Clearance.withoutUsers(change.by, book: store.book), at: change.at)
                 } else {
                     guard let profile = item.row.profile, let region = reference.region(profile.region) else { continue }
                     let number = store.book.nextNumber(prefix: region.prefix)
                     try store.commit(.register(id: history.caseID, number: number, profile: profile),
-                                     by: history.registeredBy, at: history.registeredAt)
+                                     as: Clearance.withoutUsers(history.registeredBy, book: store.book),
+                                     at: history.registeredAt)
                     numbers[item.person] = number
                     saved.append(number)
                 }

@@ -72,7 +72,8 @@ struct Probe: ParsableCommand {
             try Store(directory: session.dataDirectory, user: session.author)
         }
         report.storeOpen = storeTime
-        let (manager, listTime) = Measure.timed { HeadlessCaseManager(session: session, store: store) }
+        let clearance = try Clearance.withoutUsers(session.author, book: store.book)
+        let (manager, listTime) = Measure.timed { HeadlessCaseManager(session: session, store: store, clearance: clearance) }
         report.listFirstRender = listTime
         report.readyAt = Measure.monotonicNanoseconds()
         if let start = Measure.processStartSinceBoot() {
@@ -100,11 +101,12 @@ struct Probe: ParsableCommand {
 
         var random = SystemRandomNumberGenerator()
         for _ in 0..<Probe.commitCount {
-            let item = store.book[store.book.digests.randomElement(using: &random)!.id]!
+            let reader = store.reader(for: clearance)
+            let item = try reader.read(reader.digests.randomElement(using: &random)!.id)!
             var profile = item.profile
             profile.householdSize = profile.householdSize % 12 + 1
             let change = Change.editProfile(id: item.id, expectedVersion: item.version, profile: profile)
-            try report.commits.append(milliseconds { try store.commit(change, by: session.author) })
+            try report.commits.append(milliseconds { try store.commit(change, as: clearance) })
         }
 
         // Through the screens: open a case, edit, save unchanged with F2. A case with possible

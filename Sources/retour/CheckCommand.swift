@@ -27,6 +27,10 @@ struct CheckCommand: ParsableCommand {
             let kind = !check.encrypted ? "check.kind.plain" : check.encryptionUnfinished ? "check.kind.unfinished" : "check.kind.encrypted"
             Output.line(catalog.text(kind, ["file": Store.Files.key]))
         }
+        if let head = check.historyHead, head.count > 0 {
+            Output.line(catalog.text(Message("check.historyHead", ["file": HistoryFile.fileName, "count": String(head.count),
+                                                                   "head": head.link])))
+        }
         if check.isOK {
             Output.line(catalog.counted("check.summary.ok", check.caseCount ?? 0, ["path": path]))
         } else {

@@ -39,3 +39,25 @@ func openForReading(_ session: Session) throws -> Store {
     }
     return try session.openStore(write: false)
 }
+
+extension Session {
+    /// Who runs this command. In a directory with users: the user `author` names (`--user`,
+    /// `RETOUR_USER`, `$USER`), signed in with their PIN (`RETOUR_PIN`, else typed without
+    /// echo); a refusal is one line and a non-zero exit, before anything is read or written.
+    /// In a directory without users: whoever is at the terminal, told on stderr that anyone
+    /// can read everything and how to create the administrator.
+    func clearance(for store: Store, warnWithoutUsers: Bool = true) throws -> Clearance {
+        if store.book.users.isEmpty {
+            if warnWithoutUsers { Output.error("retour: " + catalog.text("signin.warning.noUsers")) }
+            return try Clearance.withoutUsers(author, book: store.book)
+        }
+        let pin = try PIN.read(prompt: catalog.text("signin.prompt.pin", ["login": TerminalText.visible(author)]),
+                               environment: ProcessInfo.processInfo.environment)
+        return try SignIn.attempt(login: author, pin: pin, store: store)
+    }
+
+    /// The cases this command's user may read.
+    func reader(of store: Store) throws -> CaseReader {
+        store.reader(for: try clearance(for: store))
+    }
+}

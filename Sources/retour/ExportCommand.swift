@@ -42,7 +42,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let store = try openForReading(session)
-        let cases = try store.book.allCases()
+        let reader = try session.reader(of: store)
+        let cases = try reader.allCases()
+        try store.recordEvent(.export(scope: reader.seesEverything ? "all" : "caseload", count: cases.count),
+                              by: reader.clearance.login)
         let today = CalendarDate.today()
         guard let out else {
             Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,

@@ -77,7 +77,8 @@ struct ImportCommand: ParsableCommand {
             let plan = try planning(reader, book: CaseBook(), session: session, today: today)
             if plan.toImport.isEmpty {
                 let result = try CSVImport.run(plan, store: nil, reference: session.reference, catalog: catalog,
-                                               author: session.author, rejectedFile: CSVImport.rejectedFile(for: input))
+                                               clearance: Clearance.withoutUsers(session.author, book: CaseBook()),
+                                               rejectedFile: CSVImport.rejectedFile(for: input))
                 return try finish(result, catalog: catalog)
             }
             plannedBeforehand = plan
@@ -92,8 +93,9 @@ struct ImportCommand: ParsableCommand {
                 let plan = try plannedBeforehand.flatMap { store.book.count == 0 ? $0 : nil }
                     ?? planning(plannedBeforehand == nil ? reader : CSVReader(file: input), book: store.book,
                                 session: session, today: today)
+                let clearance = try session.clearance(for: store)
                 result = try CSVImport.run(plan, store: store, reference: session.reference, catalog: catalog,
-                                           author: session.author, rejectedFile: CSVImport.rejectedFile(for: input))
+                                           clearance: clearance, rejectedFile: CSVImport.rejectedFile(for: input))
             } else {
                 result = try generated(count ?? 0, session: session, store: store, today: today)
             }
@@ -105,7 +107,9 @@ struct ImportCommand: ParsableCommand {
             try? store.close()
             throw error
         }
-        let followUp = generate == nil || dryRun ? nil : try FollowUpCount(store.book)
+        // Generated people go only into a directory without users: everyone reads them.
+        let followUp = generate == nil || dryRun ? nil
+            : try FollowUpCount(store.reader(for: Clearance.withoutUsers(session.author, book: store.book)))
         try CSVImport.close(store, after: &result)
         try finish(result, catalog: catalog, followUp: followUp)
     }
@@ -149,9 +153,9 @@ struct ImportCommand: ParsableCommand {
     private struct FollowUpCount {
         var plans = 0, assessments = 0, referrals = 0, notes = 0, overdue = 0
 
-        init(_ book: CaseBook) throws {
+        init(_ reader: CaseReader) throws {
             let today = CalendarDate.today()
-            for item in try book.allCases() {
+            for item in try reader.allCases() {
                 plans += item.plans.count
                 assessments += item.assessments.count
                 referrals += item.referrals.count

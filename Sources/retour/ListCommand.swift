@@ -58,7 +58,7 @@ struct ListCommand: ParsableCommand {
         var text = ListCommand.header.joined(separator: "\t") + "\n"
         // Sorted by case number, as the case list shows them at first. Every column is in the
         // digests: no case is decoded, whatever the number of cases.
-        for digest in store.book.digests.filter(query.matches).sorted(by: { $0.number < $1.number }) {
+        for digest in try session.reader(of: store).digests.filter(query.matches).sorted(by: { $0.number < $1.number }) {
             let cells = [
                 digest.number, digest.familyName, digest.givenNames, digest.sex?.rawValue ?? "",
                 digest.age(on: today).map(String.init) ?? "", digest.category?.rawValue ?? "",

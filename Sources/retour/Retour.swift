@@ -8,7 +8,7 @@ struct Retour: ParsableCommand {
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
         subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self,
-                      CheckCommand.self, PassphraseCommand.self],
+                      CheckCommand.self, PassphraseCommand.self, UsersCommand.self, AuditCommand.self],
         defaultSubcommand: Manage.self
     )
 
@@ -62,7 +62,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (default: $RETOUR_DATA, else $XDG_DATA_HOME/retour, else ~/.local/share/retour).")
     var data: String?
 
-    @Option(name: .long, help: "Who makes the changes (default: $USER).")
+    @Option(name: .long, help: "Who signs in, by login (default: $RETOUR_USER, else $USER).")
     var user: String?
 
     @Option(name: .long, help: "Interface language: fr or en (default: from LC_ALL, LC_MESSAGES, LANG).")

@@ -26,11 +26,12 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let store = try openForReading(session)
+        let reader = try session.reader(of: store)
         let wanted = number.trimmingCharacters(in: .whitespaces)
-        let id = store.book.find(numberOf: wanted) ?? UUID(uuidString: wanted)
-        guard let id, let item = try store.book.read(id) else {
+        guard let id = reader.find(numberOrID: wanted), let item = try reader.read(id) else {
             throw CommandError("show.error.unknown", ["number": wanted])
         }
+        try store.recordEvent(.view(caseNumber: item.number), by: reader.clearance.login)
         switch format {
         case .json:
             let json = try CSVExport.json(item)

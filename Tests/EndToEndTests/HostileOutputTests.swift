@@ -23,7 +23,7 @@ struct HostileOutputTests {
         profile.region = "ML07"
         do {
             let store = try Store(directory: harness.data, user: "awa")
-            try store.commit(.register(id: id, number: "GAO-000001", profile: profile), by: "awa")
+            try store.commit(.register(id: id, number: "GAO-000001", profile: profile), as: .anyone("awa"))
         }
         let names = HostileText.names.map(\.text)
         profile.familyName = names[0]

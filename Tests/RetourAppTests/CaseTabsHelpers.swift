@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 /// Reading and driving the case screen's tabs.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 /// Every tab and every small form at 80×24, in French and English: nothing wider than the

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 /// A case followed through its tabs with the keyboard only, as a case worker does it

@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTestSupport
 import RetourTUI
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 /// The fixed day every screen test runs on.
@@ -88,7 +88,7 @@ final class Harness {
             var profile = try ProfileDraft(seed.values).parse(reference: fixtures.reference, today: testToday).get()
             adjust(&profile)
             let id = UUID()
-            try writer.commit(.register(id: id, number: seed.number, profile: profile), by: Harness.author)
+            try writer.commit(.register(id: id, number: seed.number, profile: profile), as: .anyone(Harness.author))
             seeded[seed.number] = id
         }
         if secondSession {
@@ -98,7 +98,7 @@ final class Harness {
             firstSession = nil
             store = writer
         }
-        app = CaseManagerApp(session: session, store: store, today: testToday)
+        app = CaseManagerApp(session: session, store: store, clearance: .anyone(Harness.author), today: testToday)
         terminal = MemoryTerminal(width: width, height: height)
         app.runUntilIdle(on: terminal)
     }

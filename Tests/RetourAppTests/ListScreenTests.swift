@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 @Suite("Case list")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import RetourApp
-import RetourCore
+@testable import RetourCore
 import RetourTUI
 
 @Suite("Read-only session")
@@ -37,7 +37,7 @@ struct ReadOnlyTests {
         var profile = try #require(try writer.book.allCases().first).profile
         profile.familyName = "Sangaré"
         profile.givenNames = "Oumou"
-        try writer.commit(.register(id: UUID(), number: "TBK-000099", profile: profile), by: "moussa")
+        try writer.commit(.register(id: UUID(), number: "TBK-000099", profile: profile), as: .anyone("moussa"))
         #expect(harness.app.refreshFromDisk())
         harness.send(.end)
         #expect(harness.listRows.count == 6)

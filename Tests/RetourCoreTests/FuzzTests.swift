@@ -47,7 +47,7 @@ struct FuzzTests {
         let first = try #require(try again.book.allCases().first)
         var profile = first.profile
         profile.phone = "76 12 34 56"
-        try again.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), by: "awa")
+        try again.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), as: .anyone("awa"))
         try register(again, sampleProfile("Touré", "Hamadoun"))
         withExtendedLifetime(again) {}
         return (try bytes(fileURL(root, Store.Files.snapshot)), try bytes(fileURL(root, Store.Files.journal)))

@@ -18,6 +18,8 @@ final class CaseDetailScreen: Screen {
     private var profileWidth = 80
     /// The row to select when its tab is next drawn (what was just saved).
     private var pending: (tab: CaseTab, target: TabRow.Target?)?
+    /// Opening a case is kept in the history once, when it is first shown.
+    private var viewRecorded = false
 
     init(caseID: UUID, tab: CaseTab = .profile) {
         self.caseID = caseID
@@ -28,18 +30,18 @@ final class CaseDetailScreen: Screen {
     var helpKey: String { tab.helpKey }
 
     func title(_ app: CaseManagerApp) -> String {
-        guard let item = app.store.book[caseID] else { return "" }
+        guard let item = app.reader[caseID] else { return "" }
         return "\(item.number) · \(item.profile.fullName) · \(app.catalog.text("status.\(item.status.rawValue)"))"
     }
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
-        if let item = app.store.book[caseID] { status = item.status }
+        if let item = app.reader[caseID] { status = item.status }
     }
 
     // MARK: Keys
 
     func handle(_ action: Action?, key: Key, app: CaseManagerApp) {
-        guard let item = app.store.book[caseID] else {
+        guard let item = app.reader[caseID] else {
             if action == .back { app.pop() }
             return
         }
@@ -111,13 +113,13 @@ final class CaseDetailScreen: Screen {
 
     /// What the selected row of the current tab stands for.
     func selectedTarget(_ app: CaseManagerApp) -> TabRow.Target? {
-        guard let item = app.store.book[caseID], let rows = table(for: tab, content(item, app))?.rows,
+        guard let item = app.reader[caseID], let rows = table(for: tab, content(item, app))?.rows,
               let selected = tables[tab]?.selected, rows.indices.contains(selected) else { return nil }
         return rows[selected].target
     }
 
     private func move(_ movement: Movement, app: CaseManagerApp) {
-        guard let item = app.store.book[caseID] else { return }
+        guard let item = app.reader[caseID] else { return }
         guard let rows = table(for: tab, content(item, app))?.rows else {
             profileTop = movement.scrolled(profileTop, visible: profileVisible,
                                            count: content(item, app).profileLineCount(width: profileWidth))
@@ -152,7 +154,7 @@ final class CaseDetailScreen: Screen {
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
         let item: Case?
         do {
-            item = try app.store.book.read(caseID)
+            item = try app.reader.read(caseID)
         } catch {
             // Its line in the snapshot no longer reads: say why, in words, instead of drawing.
             var y = area.y + 1
@@ -167,6 +169,10 @@ final class CaseDetailScreen: Screen {
             return Point(x: 1, y: area.y + 1)
         }
         status = item.status
+        if !viewRecorded {
+            viewRecorded = true
+            app.recordView(of: item)
+        }
         let tabCursor = drawTabBar(into: &canvas, area: area, app: app)
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         let content = content(item, app)

@@ -267,8 +267,9 @@ struct CaseTabContent {
         let byID = Dictionary(item.notes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let rows: [TabRow] = item.notes.map { note in
             let correction = item.notes.last { $0.corrects == note.id }
-            let oneLine = note.text.split(whereSeparator: \.isNewline).joined(separator: " ")
-            var text = oneLine
+            let oneLine = note.isWithheld ? catalog.text("tabs.notes.withheld")
+                : note.text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            var text = note.isConfidential && !note.isWithheld ? catalog.text("tabs.notes.confidential") + " " + oneLine : oneLine
             var details: [String] = []
             if let correction {
                 text = catalog.text("tabs.notes.corrected") + " " + oneLine

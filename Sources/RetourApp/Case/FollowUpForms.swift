@@ -61,7 +61,7 @@ enum FollowUpForms {
         fields.append(FormField("note", catalog.text("tabs.step.field.note"), lines: .several))
         let today = app.today
         let todayText = catalog.date(today)
-        let author = app.session.author
+        let author = app.clearance.login
         return FieldForm(
             catalog: catalog,
             title: title(item, "tabs.step.title", catalog),
@@ -149,7 +149,7 @@ enum FollowUpForms {
             title: title(item, "tabs.assess.title", catalog),
             intro: [catalog.text("tabs.assess.intro")],
             fields: fields,
-            values: ["date": catalog.date(app.today), "assessor": app.session.author],
+            values: ["date": catalog.date(app.today), "assessor": app.clearance.login],
             validate: { values in
                 var found: [String: String?] = ["date": dateIssue(values["date"], today: app.today, catalog: catalog)]
                 var rated = 0
@@ -242,15 +242,19 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, corrected == nil ? "tabs.note.newTitle" : "tabs.note.correctTitle", catalog),
             intro: [intro],
-            fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true, lines: .several)],
-            values: ["text": original],
+            fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true, lines: .several),
+                     FormField("confidential", catalog.text("tabs.note.field.confidential"), .choice([
+                         Picker.Option(value: "no", label: catalog.text("tabs.note.confidential.no")),
+                         Picker.Option(value: "yes", label: catalog.text("tabs.note.confidential.yes")),
+                     ]), required: true)],
+            values: ["text": original, "confidential": corrected?.isConfidential == true ? "yes" : "no"],
             validate: { values in
                 guard corrected != nil, (values["text"] ?? "").trimmingCharacters(in: .whitespaces) == original else { return [:] }
                 return ["text": catalog.text("tabs.note.unchanged")]
             },
             submit: { form, values, app in
-                let note = Note(id: UUID(), text: values["text"] ?? "", by: app.session.author, at: Date(),
-                                corrects: corrected?.id)
+                let note = Note(id: UUID(), text: values["text"] ?? "", by: app.clearance.login, at: Date(),
+                                corrects: corrected?.id, confidential: values["confidential"] == "yes")
                 guard app.commit(.addNote(id: item.id, note: note)) != nil else { return }
                 form.finish(app, saying: catalog.text(corrected == nil ? "tabs.note.saved" : "tabs.note.corrected"))
                 onSaved(.note(note.id))
@@ -293,7 +297,7 @@ enum FollowUpForms {
             ],
             values: [:],
             submit: { form, values, app in
-                let current = app.store.book[item.id] ?? item
+                let current = app.reader[item.id] ?? item
                 let openSteps = current.openSteps
                 let gaps = current.gaps(criteria: reference.tracks.criteria).count
                 func close(confirmed: Bool) {

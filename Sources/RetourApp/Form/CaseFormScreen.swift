@@ -45,7 +45,7 @@ final class CaseFormScreen: Screen {
     init(app: CaseManagerApp, editing: Case?) {
         self.editing = editing
         var draft = editing.map { ProfileDraft($0.profile) } ?? ProfileDraft()
-        if editing == nil { draft[.assignedTo] = app.session.author }
+        if editing == nil { draft[.assignedTo] = app.clearance.login }
         if let date = editing?.profile.dateOfBirth { draft[.dateOfBirth] = app.catalog.date(date) }
         if let date = editing?.profile.returnDate { draft[.returnDate] = app.catalog.date(date) }
         original = draft
@@ -160,7 +160,7 @@ final class CaseFormScreen: Screen {
             app.say(app.catalog.text("form.fixFields", ["count": String(count)]), .error)
             return
         }
-        let duplicates = app.store.book.possibleDuplicates(of: profile, excluding: editing?.id)
+        let duplicates = app.reader.possibleDuplicates(of: profile, excluding: editing?.id)
         guard duplicates.isEmpty else {
             warnAboutDuplicates(duplicates, profile: profile, app: app)
             return
@@ -168,32 +168,38 @@ final class CaseFormScreen: Screen {
         commit(profile, app)
     }
 
-    private func warnAboutDuplicates(_ duplicates: [Case], profile: CaseProfile, app: CaseManagerApp) {
+    /// Names the possible duplicates: one outside the user's caseload by its number, region
+    /// and worker only, and it cannot be opened from here.
+    private func warnAboutDuplicates(_ duplicates: [PossibleDuplicate], profile: CaseProfile, app: CaseManagerApp) {
         let catalog = app.catalog
         let shown = Array(duplicates.prefix(4))
         var lines = [catalog.text("duplicates.intro")]
         for item in shown {
-            let year = item.profile.birthYear.map(String.init) ?? "?"
-            let place = app.session.reference.region(item.profile.region)?.name ?? ""
-            lines.append("\(item.number)  \(item.profile.fullName), \(year), \(place)")
+            let place = app.session.reference.region(item.region)?.name ?? ""
+            if let person = item.person {
+                let year = person.birthYear.map(String.init) ?? "?"
+                lines.append("\(item.number)  \(person.fullName), \(year), \(place)")
+            } else {
+                lines.append(catalog.text("duplicates.outsideCaseload", ["number": item.number, "place": place,
+                                                                        "worker": item.assignedTo]))
+            }
         }
         if duplicates.count > shown.count {
             lines.append(catalog.text("duplicates.more", ["count": String(duplicates.count - shown.count)]))
         }
         let first = shown[0]
-        let buttons = [catalog.text("duplicates.back"), catalog.text("duplicates.open", ["number": first.number]),
-                       catalog.text("duplicates.saveAnyway")]
+        let mayOpen = first.person != nil
+        var buttons = [catalog.text("duplicates.back")]
+        if mayOpen { buttons.append(catalog.text("duplicates.open", ["number": first.number])) }
+        buttons.append(catalog.text("duplicates.saveAnyway"))
         app.show(.dialog(Dialog(title: catalog.text("duplicates.title"), lines: lines, buttons: buttons)) { [weak self, weak app] answer in
-            guard let self, let app else { return }
-            switch answer {
-            case 1?:
+            guard let self, let app, let answer, answer > 0 else { return }
+            if mayOpen && answer == 1 {
                 app.pop()
                 app.push(CaseDetailScreen(caseID: first.id))
                 app.say(catalog.text("duplicates.opened", ["number": first.number]))
-            case 2?:
+            } else {
                 self.commit(profile, app)
-            default:
-                break
             }
         })
     }

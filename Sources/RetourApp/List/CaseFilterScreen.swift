@@ -51,7 +51,7 @@ final class CaseFilterScreen: Screen {
             app.say(app.catalog.text("filters.chooseRegionFirst"))
             return
         }
-        let workers = field == .worker ? FilterField.workers(in: app.store.book) : []
+        let workers = field == .worker ? FilterField.workers(in: app.reader) : []
         let picker = Picker(title: field.pickerTitle(query: query, catalog: app.catalog, reference: reference),
                             options: field.options(query: query, catalog: app.catalog, reference: reference, workers: workers),
                             allowsMany: false, current: [field.pickerValue(in: query)])

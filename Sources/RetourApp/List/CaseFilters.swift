@@ -168,11 +168,11 @@ enum FilterField: CaseIterable {
         return words
     }
 
-    /// The case workers named in `book`, each once (the first spelling of each folded name),
-    /// in folded order; "" first when some cases have none.
-    static func workers(in book: CaseBook) -> [String] {
+    /// The case workers named in the cases `reader` reaches, each once (the first spelling of
+    /// each folded name), in folded order; "" first when some cases have none.
+    static func workers(in reader: CaseReader) -> [String] {
         var byKey: [String: String] = [:]
-        for digest in book.digests where byKey[digest.worker] == nil {
+        for digest in reader.digests where byKey[digest.worker] == nil {
             byKey[digest.worker] = digest.assignedTo.trimmingCharacters(in: .whitespaces)
         }
         return byKey.sorted { $0.key < $1.key }.map(\.value)

@@ -17,7 +17,7 @@ final class CaseListScreen: Screen {
     private var ascending = true
 
     init(app: CaseManagerApp) {
-        rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
+        rows = CaseRows(reader: app.reader, catalog: app.catalog, reference: app.session.reference, today: app.today)
         filters = CaseQuery(today: app.today)
         rows.sort(by: sortColumn, ascending: ascending)
         refilter()
@@ -90,11 +90,11 @@ final class CaseListScreen: Screen {
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
         let selected = selectedID
-        if let changed, let digest = app.store.book.digest(changed) {
+        if let changed, let digest = app.reader.digest(changed) {
             // One case changed: replace its row only, so saving costs the same at any size.
             rows.update(digest, sortedBy: sortColumn, ascending: ascending)
         } else {
-            rows = CaseRows(book: app.store.book, catalog: app.catalog, reference: app.session.reference, today: app.today)
+            rows = CaseRows(reader: app.reader, catalog: app.catalog, reference: app.session.reference, today: app.today)
             rows.sort(by: sortColumn, ascending: ascending)
         }
         refilter(keeping: selected)

@@ -20,8 +20,8 @@ struct CaseRows {
     /// values, folded once.
     private var places: [String: (text: String, key: String)] = [:]
 
-    init(book: CaseBook, catalog: Catalog, reference: Reference, today: CalendarDate) {
-        entries = book.digests
+    init(reader: CaseReader, catalog: Catalog, reference: Reference, today: CalendarDate) {
+        entries = reader.digests
         self.catalog = catalog
         self.reference = reference
         self.today = today

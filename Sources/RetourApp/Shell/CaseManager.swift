@@ -34,8 +34,14 @@ public enum CaseManager {
             store = try session.openStore(write: true, environment: environment)
             terminal = CursesTerminal(monochrome: monochrome)
         }
-        let app = CaseManagerApp(session: session, store: store)
-        app.run(on: terminal)
+        // Each person signs in, works, signs out; the next one signs in on the same screen.
+        var login = session.author
+        while let clearance = SignInPrompt(catalog: session.catalog, store: store, author: session.author, login: login).run(on: terminal) {
+            let app = CaseManagerApp(session: session, store: store, clearance: clearance)
+            app.run(on: terminal)
+            guard app.signedOut else { break }
+            login = clearance.login
+        }
         terminal.restore()
         try store.close()
     }

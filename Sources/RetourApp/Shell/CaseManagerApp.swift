@@ -9,17 +9,33 @@ final class CaseManagerApp {
 
     let session: Session
     let store: Store
+    /// Who signed in: every read and change goes through it.
+    let clearance: Clearance
     let today: CalendarDate
     private(set) var screens: [Screen] = []
     var overlay: Overlay?
     var status: StatusMessage?
     private(set) var isRunning = true
+    /// The user signed out (rather than quit): the sign-in screen comes back for the next one.
+    private(set) var signedOut = false
+    /// After this long without a key the screen locks (signed-in users only).
+    let lockAfter: TimeInterval
+    private var lastKey: Date
+    /// Set while the screen is locked: nothing of any case shows until the PIN is given again.
+    private(set) var lock: ScreenLock?
+    private let now: () -> Date
 
     var catalog: Catalog { session.catalog }
 
-    init(session: Session, store: Store, today: CalendarDate = .today()) {
+    init(session: Session, store: Store, clearance: Clearance, today: CalendarDate = .today(),
+         lockAfter: TimeInterval = CaseManagerApp.lockAfter(ProcessInfo.processInfo.environment),
+         now: @escaping () -> Date = Date.init) {
         self.session = session
         self.store = store
+        self.clearance = clearance
+        self.lockAfter = lockAfter
+        self.now = now
+        lastKey = now()
         self.today = today
         screens = [CaseListScreen(app: self)]
         if let notice = store.readOnlyReason {
@@ -32,6 +48,9 @@ final class CaseManagerApp {
     }
 
     var top: Screen { screens[screens.count - 1] }
+
+    /// The cases the signed-in user may read, as the store stands now.
+    var reader: CaseReader { store.reader(for: clearance) }
 
     // MARK: Navigation
 
@@ -64,16 +83,63 @@ final class CaseManagerApp {
         }
     }
 
-    /// Quits, asking first when a form holds typed text.
-    func requestQuit() {
+    /// Quits (or, `signOut`, leaves the screen to the next person), asking first when a form
+    /// holds typed text.
+    func requestQuit(signOut: Bool = false) {
         guard screens.contains(where: \.hasUnsavedInput) else {
             isRunning = false
+            signedOut = signOut
             return
         }
         confirm(title: catalog.text("dialog.discard.title"), lines: [catalog.text("dialog.discard.quit")],
                 yes: catalog.text("dialog.discard.yes"), no: catalog.text("dialog.discard.no")) { [weak self] in
             self?.isRunning = false
+            self?.signedOut = signOut
         }
+    }
+
+    /// `RETOUR_LOCK_MINUTES` (a whole number of minutes, 1 to 480), else 15.
+    static func lockAfter(_ environment: [String: String]) -> TimeInterval {
+        let minutes = environment["RETOUR_LOCK_MINUTES"].flatMap(Int.init).flatMap { (1...480).contains($0) ? $0 : nil } ?? 15
+        return TimeInterval(minutes * 60)
+    }
+
+    /// Locks the screen when no key came for `lockAfter`. Returns whether it just locked.
+    @discardableResult
+    func lockIfIdle() -> Bool {
+        guard clearance.isSignedIn, lock == nil, now().timeIntervalSince(lastKey) >= lockAfter else { return false }
+        lock = ScreenLock()
+        return true
+    }
+
+    /// A key on the locked screen: the PIN and Enter unlock; F10 signs out (twice when a form
+    /// holds typed text, which signing out loses).
+    private func handleLocked(_ key: Key, _ current: ScreenLock) {
+        var current = current
+        switch KeyMap.action(for: key, in: .locked) {
+        case .open?:
+            do {
+                _ = try SignIn.unlockScreen(clearance, pin: current.field.text, store: store, now: now())
+                lock = nil
+                lastKey = now()
+                return
+            } catch {
+                current.problem = catalog.text(error)
+                current.field.set("")
+            }
+        case .quit?:
+            if screens.contains(where: \.hasUnsavedInput) && !current.confirmingSignOut {
+                current.confirmingSignOut = true
+                current.problem = catalog.text("signin.locked.unsaved")
+            } else {
+                isRunning = false
+                signedOut = true
+            }
+        default:
+            if current.field.handle(key) { current.problem = nil }
+            current.confirmingSignOut = false
+        }
+        lock = current
     }
 
     /// Asks a yes/no question; `then` runs on yes. "No" is focused, so Enter is the safe answer.
@@ -87,12 +153,21 @@ final class CaseManagerApp {
     /// still in the caller's hands.
     func commit(_ change: Change) -> JournalEntry? {
         do {
-            let entry = try store.commit(change, by: session.author)
+            let entry = try store.commit(change, as: clearance)
             for screen in screens { screen.storeDidChange(self, changed: change.caseID) }
             return entry
         } catch {
             say(catalog.text(error), .error)
             return nil
+        }
+    }
+
+    /// Keeps the opening of `item` in the history; a failure is said, and the case still shows.
+    func recordView(of item: Case) {
+        do {
+            try store.recordEvent(.view(caseNumber: item.number), by: clearance.login)
+        } catch {
+            say(catalog.text(error), .error)
         }
     }
 
@@ -110,6 +185,12 @@ final class CaseManagerApp {
             requestQuit()
             return
         }
+        if let lock {
+            handleLocked(key, lock)
+            return
+        }
+        if lockIfIdle() { return }
+        lastKey = now()
         if isTooSmall {
             // Nothing is visible, so nothing may change unseen: only quitting works.
             if key == .function(10) { requestQuit() }
@@ -126,7 +207,7 @@ final class CaseManagerApp {
             return
         }
         switch action {
-        case .quit?: requestQuit()
+        case .quit?: requestQuit(signOut: clearance.isSignedIn)
         case .help?: showHelp()
         default:
             status = nil
@@ -211,7 +292,12 @@ final class CaseManagerApp {
         }
         let width = size.width
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .bar)
-        let right = store.isReadOnly ? catalog.text("title.readOnly") : session.author
+        let who = TerminalText.visible(clearance.displayName)
+        let right = store.isReadOnly ? who + " · " + catalog.text("title.readOnly") : who
+        if let lock {
+            drawLocked(lock, into: &canvas, who: who)
+            return canvas
+        }
         let rightWidth = CellWidth.of(right)
         canvas.put("Retour · " + top.title(self), x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
@@ -223,7 +309,8 @@ final class CaseManagerApp {
             canvas.put(CellWidth.fit(prefix + status.text, width - 2), x: 1, y: size.height - 2, width: width - 2, style: style)
         }
         let context = overlay?.context ?? top.context
-        Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly), into: &canvas, y: size.height - 1)
+        Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly, quitSignsOut: clearance.isSignedIn),
+                    into: &canvas, y: size.height - 1)
         if let overlay {
             canvas.cursor = drawOverlay(overlay, into: &canvas, area: body)
         }
@@ -244,6 +331,31 @@ final class CaseManagerApp {
         case .dialog(let dialog, _):
             return dialog.draw(into: &canvas, area: area)
         }
+    }
+
+    /// The locked screen: who is signed in and the PIN field, nothing of any case.
+    private func drawLocked(_ lock: ScreenLock, into canvas: inout Canvas, who: String) {
+        let size = canvas.size
+        var lock = lock
+        canvas.put("Retour · " + catalog.text("signin.locked.title"), x: 1, y: 0, width: size.width - 2, style: Style(bold: true, reverse: true))
+        var y = 2
+        for line in Dialog.wrap(catalog.text("signin.locked.explain", ["name": who, "login": clearance.login]),
+                                width: size.width - 4) where y < size.height - 6 {
+            canvas.put(line, x: 2, y: y, width: size.width - 4)
+            y += 1
+        }
+        y += 1
+        let label = catalog.text("signin.label.pin") + " "
+        let labelWidth = canvas.put(label, x: 2, y: y, style: .bold)
+        canvas.cursor = lock.field.draw(into: &canvas, x: 2 + labelWidth, y: y, width: max(8, min(32, size.width - labelWidth - 6)), mask: "*")
+        if let problem = lock.problem {
+            for line in Dialog.wrap(problem, width: size.width - 4) where y < size.height - 3 {
+                y += 1
+                canvas.put(line, x: 2, y: y, width: size.width - 4, style: .error)
+            }
+        }
+        self.lock = lock
+        Footer.draw(KeyMap.footer(.locked, catalog: catalog), into: &canvas, y: size.height - 1)
     }
 
     private func drawTooSmall(into canvas: inout Canvas) {
@@ -276,7 +388,9 @@ final class CaseManagerApp {
             if let event = terminal.nextEvent(timeoutMilliseconds: 250) {
                 handle(event)
                 needsDraw = true
-            } else if refreshFromDisk() {
+            } else if lockIfIdle() {
+                needsDraw = true
+            } else if lock == nil && refreshFromDisk() {
                 needsDraw = true
             }
         }
@@ -304,4 +418,12 @@ final class CaseManagerApp {
             terminal.present(render(size: terminal.size))
         }
     }
+}
+
+/// The state of the locked screen.
+struct ScreenLock {
+    var field = TextField()
+    var problem: String?
+    /// F10 was pressed once with a form holding typed text: a second press signs out.
+    var confirmingSignOut = false
 }

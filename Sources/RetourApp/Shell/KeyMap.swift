@@ -15,6 +15,8 @@ enum Action: Hashable {
     case nextTab, previousTab, showTab(Int)
     case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
     case requestClosure, closeCase, reopen
+    // Signing in.
+    case withoutUsers
 }
 
 extension Action {
@@ -37,6 +39,9 @@ enum KeyContext: Hashable {
     case filters
     /// The passphrase of an encrypted data directory, asked before it opens.
     case passphrase
+    /// Signing in; creating the first user (the administrator); the screen locked after
+    /// a while without a key.
+    case signIn, firstUser, locked
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -81,6 +86,27 @@ enum KeyMap {
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "crypto.action.unlock", inFooter: true),
                 Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+            ]
+        case .signIn:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.signIn", inFooter: true),
+                Binding(keys: [.tab], keysLabel: "key.tab", action: .nextField, label: "action.nextField", inFooter: true),
+                Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
+                Binding(keys: [.down, .function(4)], keysLabel: "signin.key.pick", action: .choose, label: "signin.action.pickUser", inFooter: true),
+                Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+            ]
+        case .firstUser:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.create", inFooter: true),
+                Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
+                Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
+                Binding(keys: [.function(2)], keysLabel: "key.f2", action: .withoutUsers, label: "signin.action.withoutUsers", inFooter: true),
+                Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+            ]
+        case .locked:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.unlock", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "signin.action.signOut", inFooter: true),
             ]
         case .form:
             return [
@@ -132,9 +158,15 @@ enum KeyMap {
     }
 
     /// A read-only session is not offered what it would refuse.
-    static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false) -> [KeyHint] {
+    /// When `quitSignsOut` (someone signed in), quitting is named for what it does: the next
+    /// person gets the sign-in screen.
+    static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false) -> [KeyHint] {
         bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) }
-            .map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text($0.label)) }
+            .map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text(label(of: $0, quitSignsOut: quitSignsOut))) }
+    }
+
+    private static func label(of binding: Binding, quitSignsOut: Bool) -> String {
+        quitSignsOut && binding.action == .quit && binding.label == "action.quit" ? "signin.action.signOut" : binding.label
     }
 
     /// Every binding of `context`, once per label, for the help overlay.

@@ -131,7 +131,8 @@ public enum CSVExport {
             case .notes:
                 for note in item.notes {
                     records.append([
-                        item.number, note.id.uuidString, timestamp.string(from: note.at), note.by, note.text,
+                        item.number, note.id.uuidString, timestamp.string(from: note.at), note.by,
+                        note.isWithheld ? Confidential.placeholder : note.text,
                         note.corrects?.uuidString ?? "",
                     ])
                 }

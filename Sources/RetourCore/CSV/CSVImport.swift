@@ -111,10 +111,10 @@ public enum CSVImport {
     /// one batch, so a full disk or a crash part way saves none of them.
     @discardableResult
     public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
-                             by author: String, at time: Date = Date()) throws -> [String] {
+                             as clearance: Clearance, at time: Date = Date()) throws -> [String] {
         var numbers: [String] = []
         numbers.reserveCapacity(plan.toImport.count)
-        try store.commitBatch(by: author, at: time) { batch in
+        try store.commitBatch(as: clearance, at: time) { batch in
             for row in plan.toImport {
                 guard let profile = row.profile, let region = reference.region(profile.region) else { continue }
                 let number = batch.book.nextNumber(prefix: region.prefix)
@@ -134,11 +134,11 @@ public enum CSVImport {
     /// rejected rows (with `skipInvalid`) then imports the others into `store`. Tracks are
     /// named by code or by their label in the languages of `trackLabels` (by default, `catalog`'s).
     public static func run(file: URL, store: Store, reference: Reference, catalog: Catalog,
-                           author: String, today: CalendarDate, options: Options,
+                           clearance: Clearance, today: CalendarDate, options: Options,
                            trackLabels: [Catalog]? = nil) throws -> ImportResult {
         let plan = try plan(reader: CSVReader(file: file), reference: reference, book: store.book, today: today,
                             options: options, trackLabels: trackLabels ?? [catalog])
-        return try run(plan, store: store, reference: reference, catalog: catalog, author: author,
+        return try run(plan, store: store, reference: reference, catalog: catalog, clearance: clearance,
                        rejectedFile: rejectedFile(for: file))
     }
 
@@ -172,7 +172,7 @@ public enum CSVImport {
     /// `store` may be nil only when the plan imports no row (a data directory not made yet
     /// is not made for nothing).
     public static func run(_ plan: ImportPlan, store: Store?, reference: Reference, catalog: Catalog,
-                           author: String, rejectedFile: URL?) throws -> ImportResult {
+                           clearance: Clearance, rejectedFile: URL?) throws -> ImportResult {
         precondition(store != nil || plan.toImport.isEmpty, "rows to import need a store")
         var result = ImportResult(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
@@ -181,7 +181,7 @@ public enum CSVImport {
             try PrivateFile.write(try rejectedCSV(plan, catalog: catalog), to: rejectedFile)
             result.rejectedFile = rejectedFile
         }
-        if let store { result.imported = try apply(plan, to: store, reference: reference, by: author) }
+        if let store { result.imported = try apply(plan, to: store, reference: reference, as: clearance) }
         return result
     }
 

@@ -28,10 +28,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     public static func today(in timeZone: TimeZone = .current) -> CalendarDate {
+        CalendarDate(Date(), in: timeZone)
+    }
+
+    /// The day `moment` falls on in `timeZone`.
+    public init(_ moment: Date, in timeZone: TimeZone = .current) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: moment)
+        self.init(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
     /// `YYYY-MM-DD`: the form used in files and on the command line.

@@ -144,14 +144,23 @@ public struct Note: Codable, Hashable, Sendable, Identifiable {
     public var by: String
     public var at: Date
     public var corrects: UUID?
+    /// Shown only to the case's worker, the team's supervisors and administrators; others
+    /// read "confidential" in its place (nil, as in notes written before: not confidential).
+    public var confidential: Bool?
 
-    public init(id: UUID, text: String, by: String, at: Date, corrects: UUID? = nil) {
+    public init(id: UUID, text: String, by: String, at: Date, corrects: UUID? = nil, confidential: Bool = false) {
         self.id = id
         self.text = text
         self.by = by
         self.at = at
         self.corrects = corrects
+        self.confidential = confidential ? true : nil
     }
+
+    public var isConfidential: Bool { confidential == true }
+
+    /// The text as a reader who may not see it gets it (`CaseReader`): empty, and marked so.
+    public var isWithheld: Bool { isConfidential && text.isEmpty }
 }
 
 /// Why a case was closed.

@@ -23,6 +23,9 @@ public struct CaseDigest: Sendable, Equatable {
     public let assignedTo: String
     /// The case worker, folded.
     public let worker: String
+    /// Who registered the case (a login once users exist): with `assignedTo`, decides who
+    /// may see it (`Scope`) without reading the case.
+    public let registeredBy: String
     /// The full name, folded (the list sorts on it).
     public let nameKey: String
     /// Family and given names folded without spaces or apostrophes (duplicate detection).
@@ -55,6 +58,7 @@ public struct CaseDigest: Sendable, Equatable {
         cercle = profile.cercle
         status = item.status
         assignedTo = profile.assignedTo
+        registeredBy = item.created.by
         tracks = item.plans.map(\.track)
         var statuses: UInt8 = 0
         var planned: [Int32] = []
@@ -168,6 +172,7 @@ extension CaseDigest {
         out.string(status.rawValue)
         out.string(assignedTo)
         out.string(worker)
+        out.string(registeredBy)
         out.string(nameKey)
         out.string(compactFamilyName)
         out.string(compactGivenNames)
@@ -197,6 +202,7 @@ extension CaseDigest {
         self.status = status
         assignedTo = try input.string()
         worker = try input.string()
+        registeredBy = try input.string()
         nameKey = try input.string()
         compactFamilyName = try input.string()
         compactGivenNames = try input.string()

@@ -1,20 +1,22 @@
 import Foundation
 
-/// Every case of a data directory, in registration order, and the indexes kept beside them.
-/// The only place where a change modifies cases.
-/// Every case of a data directory, in registration order, and the indexes kept beside them.
-/// The only place where a change modifies cases.
+/// Every case of a data directory, in registration order, the indexes kept beside them, and
+/// the users who sign in. The only place where a change is decided (`check`: the rules of the
+/// lifecycle and the permissions of the acting user) and applied.
 ///
 /// Each case is known by its digest (what lists, searches and numbering need); the whole case
 /// is read from the snapshot when asked for, and kept here once a change has touched it.
 public struct CaseBook: Sendable {
-    /// Every case's digest, in registration order.
-    public private(set) var digests: [CaseDigest] = []
+    /// Every case's digest, in registration order. Read through `CaseReader`, which keeps to
+    /// the signed-in user's caseload.
+    private(set) var digests: [CaseDigest] = []
     /// Sequence number of the last change applied.
     public private(set) var seq: Int = 0
     /// Lines of the snapshot that break the model's rules (a second case with a number already
     /// taken): kept in the file as they are, left out of the book, reported by `retour check`.
     public private(set) var setAside: [SetAsideLine] = []
+    /// Who signs in; empty until the first administrator is created.
+    public private(set) var users = Users()
     /// Cases registered or changed since the snapshot was read: the next snapshot encodes
     /// these and copies the others' lines as they are.
     private(set) var changed: [UUID: Case] = [:]
@@ -40,8 +42,9 @@ public struct CaseBook: Sendable {
 
     /// A book whose cases are in `snapshot`, known by their digests (already checked to have
     /// distinct ids and numbers).
-    init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int) {
+    init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int, users: Users) {
         self.seq = seq
+        self.users = users
         self.snapshot = snapshot
         self.setAside = setAside
         self.digests.reserveCapacity(digests.count)
@@ -54,23 +57,23 @@ public struct CaseBook: Sendable {
 
     /// Case `id`, read from the snapshot unless a change touched it; nil when there is no such
     /// case or its line cannot be read any more.
-    public subscript(id: UUID) -> Case? { try? read(id) }
+    subscript(id: UUID) -> Case? { try? read(id) }
 
-    public func digest(_ id: UUID) -> CaseDigest? {
+    func digest(_ id: UUID) -> CaseDigest? {
         positions[id].map { digests[$0] }
     }
 
-    public func find(number: String) -> Case? {
+    func find(number: String) -> Case? {
         find(numberOf: number).flatMap { self[$0] }
     }
 
     /// The id of the case numbered `number` (any case).
-    public func find(numberOf number: String) -> UUID? {
+    func find(numberOf number: String) -> UUID? {
         idByNumber[number.uppercased()]
     }
 
     /// Case `id` (nil when there is none), or why its line cannot be read.
-    public func read(_ id: UUID) throws -> Case? {
+    func read(_ id: UUID) throws -> Case? {
         if let item = changed[id] { return item }
         guard positions[id] != nil, let snapshot else { return nil }
         do {
@@ -81,12 +84,12 @@ public struct CaseBook: Sendable {
     }
 
     /// Every case, in registration order, read on every core.
-    public func allCases() throws -> [Case] {
+    func allCases() throws -> [Case] {
         try cases(digests.map(\.id))
     }
 
     /// The cases `ids`, in that order, read on every core.
-    public func cases(_ ids: [UUID]) throws -> [Case] {
+    func cases(_ ids: [UUID]) throws -> [Case] {
         try SnapshotFile.inParallel(ids.count) { index in
             guard let item = try read(ids[index]) else { throw ChangeError.unknownCase }
             return item
@@ -110,16 +113,80 @@ public struct CaseBook: Sendable {
     /// Returns the change with the case it applies to as it stands, so that applying it reads
     /// nothing again (and cannot fail once the change is durable).
     /// A new change must also hold text only (`PlainText`): no form lets a control character
-    /// through, and this refuses one made any other way before it can be journaled.
+    /// through, and this refuses one made any other way before it can be journaled. And it
+    /// must be `clearance`'s to make (`permit`).
     @discardableResult
-    public func check(_ entry: JournalEntry) throws -> CheckedChange {
-        let checked = try checkRules(entry)
+    public func check(_ entry: JournalEntry, as clearance: Clearance) throws -> CheckedChange {
+        let checked = try keepingConfidential(checkRules(entry), for: clearance)
+        try permit(checked, to: clearance)
         if entry.texts.contains(where: { !PlainText.isAcceptable($0.text, lines: $0.lines) }) {
             let number: String
-            if case .register(_, let registered, _) = entry.change { number = registered } else { number = checked.current.number }
+            if case .register(_, let registered, _) = entry.change { number = registered } else { number = checked.current?.number ?? "" }
             throw ChangeError.controlCharacter(number: number)
         }
         return checked
+    }
+
+    /// An edit of a profile by someone who was not shown its confidential vulnerabilities
+    /// (`CaseReader`) keeps them as they were: what comes back from their form is the
+    /// placeholder, never a choice about them.
+    private func keepingConfidential(_ checked: CheckedChange, for clearance: Clearance) -> CheckedChange {
+        if case .register(let id, let number, var profile) = checked.entry.change,
+           profile.vulnerabilities.contains(Confidential.placeholder), let item = checked.current {
+            profile.vulnerabilities.removeAll { $0 == Confidential.placeholder }
+            var entry = checked.entry
+            entry.change = .register(id: id, number: number, profile: profile)
+            return CheckedChange(entry: entry, current: Case(id: item.id, number: item.number, profile: profile, status: item.status,
+                                                             created: item.created, updated: item.updated, version: item.version))
+        }
+        guard case .editProfile(let id, let version, var profile) = checked.entry.change, let item = checked.current else {
+            return checked
+        }
+        let scope = Scope(clearance, users: users)
+        if scope.seesConfidential(assignedTo: item.profile.assignedTo, registeredBy: item.created.by) {
+            profile.vulnerabilities.removeAll { $0 == Confidential.placeholder }
+        } else {
+            profile.vulnerabilities = Confidential.restored(profile.vulnerabilities, from: item.profile.vulnerabilities)
+        }
+        var entry = checked.entry
+        entry.change = .editProfile(id: id, expectedVersion: version, profile: profile)
+        return CheckedChange(entry: entry, current: item)
+    }
+
+    /// Throws unless `clearance` may make the change: who sees and does what, decided here once.
+    /// The user's role and teams are taken as they are now, not as they were at sign-in.
+    private func permit(_ checked: CheckedChange, to clearance: Clearance) throws {
+        let change = checked.entry.change
+        if users.isEmpty {
+            // Before the first user, anyone at the terminal; that user turns sign-in on.
+            if case .addUser(let user) = change, user.role != .administrator {
+                throw ChangeError.forbidden(.firstUserNotAdministrator)
+            }
+            return
+        }
+        guard let signedIn = clearance.user, let user = users[signedIn.login] else { throw ChangeError.forbidden(.signInRequired) }
+        guard user.active else { throw ChangeError.forbidden(.disabled) }
+        let scope = Scope(Clearance(login: user.login, user: user), users: users)
+        switch change {
+        case .addUser, .updateUser:
+            guard user.role == .administrator else { throw ChangeError.forbidden(.manageUsers) }
+        case .register(_, let number, let profile):
+            guard scope.mayAssign(to: profile.assignedTo) else { throw ChangeError.forbidden(.assignOutsideCaseload, number: number) }
+        default:
+            guard let item = checked.current else { return }
+            guard scope.contains(assignedTo: item.profile.assignedTo, registeredBy: item.created.by) else {
+                throw ChangeError.forbidden(.outsideCaseload, number: item.number)
+            }
+            if case .editProfile(_, _, let profile) = change, profile.assignedTo != item.profile.assignedTo,
+               user.role == .caseWorker || !scope.mayAssign(to: profile.assignedTo) {
+                throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number)
+            }
+            switch change {
+            case .close, .reopen:
+                if user.role == .caseWorker { throw ChangeError.forbidden(.closeOrReopen, number: item.number) }
+            default: break
+            }
+        }
     }
 
     /// A change read back from the journal: the rules of the model, but not the text rule of new
@@ -130,6 +197,23 @@ public struct CaseBook: Sendable {
 
     private func checkRules(_ entry: JournalEntry) throws -> CheckedChange {
         guard entry.seq == seq + 1 else { throw ChangeError.outOfSequence(expected: seq + 1, found: entry.seq) }
+        switch entry.change {
+        case .addUser(let user):
+            try checkUser(user)
+            guard users[user.login] == nil else { throw ChangeError.invalidUser(.loginTaken, login: user.login) }
+            return CheckedChange(entry: entry, current: nil)
+        case .updateUser(let login, let update):
+            guard let user = users[login] else { throw ChangeError.invalidUser(.unknownLogin, login: login) }
+            var after = users
+            after.update(login, update)
+            try checkUser(after[login]!)
+            // Someone must always be able to manage users.
+            if user.active && user.role == .administrator && !after.all.contains(where: { $0.active && $0.role == .administrator }) {
+                throw ChangeError.invalidUser(.lastAdministrator, login: login)
+            }
+            return CheckedChange(entry: entry, current: nil)
+        default: break
+        }
         if case .register(let id, let number, let profile) = entry.change {
             guard positions[id] == nil else { throw ChangeError.duplicateID }
             guard idByNumber[number] == nil else { throw ChangeError.duplicateNumber(number) }
@@ -137,9 +221,15 @@ public struct CaseBook: Sendable {
             return CheckedChange(entry: entry, current: Case(id: id, number: number, profile: profile, status: .registered,
                                                              created: stamp, updated: stamp, version: 1))
         }
-        guard let item = try read(entry.change.caseID) else { throw ChangeError.unknownCase }
+        guard let id = entry.change.caseID, let item = try read(id) else { throw ChangeError.unknownCase }
         try check(entry, on: item)
         return CheckedChange(entry: entry, current: item)
+    }
+
+    private func checkUser(_ user: User) throws {
+        guard User.isValidLogin(user.login) else { throw ChangeError.invalidUser(.badLogin, login: user.login) }
+        guard !user.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChangeError.invalidUser(.emptyName, login: user.login) }
+        guard user.teams.allSatisfy(User.isValidTeam) else { throw ChangeError.invalidUser(.badTeam, login: user.login) }
     }
 
     private func check(_ entry: JournalEntry, on item: Case) throws {
@@ -151,7 +241,7 @@ public struct CaseBook: Sendable {
             if !allowed.contains(item.status) { throw ChangeError.notAllowed(number: number, status: item.status) }
         }
         switch entry.change {
-        case .register: break
+        case .register, .addUser, .updateUser: break
         case .editProfile(_, let expectedVersion, _):
             guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
         case .enrol(_, let plan):
@@ -186,14 +276,25 @@ public struct CaseBook: Sendable {
         }
     }
 
-    public mutating func apply(_ entry: JournalEntry) throws {
-        apply(try check(entry))
+    public mutating func apply(_ entry: JournalEntry, as clearance: Clearance) throws {
+        apply(try check(entry, as: clearance))
     }
 
     /// Applies a change `check` accepted on this very state.
     mutating func apply(_ checked: CheckedChange) {
         let entry = checked.entry
-        var item = checked.current
+        switch entry.change {
+        case .addUser(let user):
+            users.add(user)
+            seq = entry.seq
+            return
+        case .updateUser(let login, let update):
+            users.update(login, update)
+            seq = entry.seq
+            return
+        default: break
+        }
+        guard var item = checked.current, let id = entry.change.caseID else { return }
         let stamp = Stamp(by: entry.by, at: entry.at)
         func event(_ kind: String, _ details: [String: String] = [:]) -> TimelineEvent {
             TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details)
@@ -205,9 +306,8 @@ public struct CaseBook: Sendable {
             seq = entry.seq
             return
         }
-        let id = entry.change.caseID
         switch entry.change {
-        case .register: break
+        case .register, .addUser, .updateUser: break
         case .editProfile(_, _, let profile):
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
             let changed = ProfileField.allCases.filter { before[$0] != after[$0] }.map(\.rawValue)
@@ -263,14 +363,14 @@ public struct CaseBook: Sendable {
     }
 
     /// Cases that may be the same person as `profile` (same folded names, same region,
-    /// birth years within one year when both are known), except `excluding`.
-    public func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [Case] {
+    /// birth years within one year when both are known), except `excluding`: every case,
+    /// whoever asks (`CaseReader` says what of them may be shown).
+    func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [CaseDigest] {
         let year = profile.birthYear
         return (idsByDuplicateKey[DuplicateKey(profile)] ?? [])
             .filter { $0 != excluding }
             .compactMap(digest)
             .filter { DuplicateKey.birthYearsClose($0.birthYear, year) }
-            .compactMap { self[$0.id] }
     }
 
     private mutating func insert(_ digest: CaseDigest) {
@@ -336,7 +436,8 @@ public struct DuplicateKey: Hashable, Sendable {
 /// for a registration).
 public struct CheckedChange: Sendable {
     public let entry: JournalEntry
-    let current: Case
+    /// Nil for a change of users.
+    let current: Case?
 }
 
 /// A line of the snapshot left out of the book because it breaks the model's rules; copied as

@@ -20,13 +20,39 @@ public enum Change: Codable, Hashable, Sendable {
     case requestClosure(id: UUID, reason: String)
     case close(id: UUID, closure: Closure)
     case reopen(id: UUID, reason: String)
+    /// A new user; the first of a directory must be an administrator, and turns sign-in on.
+    case addUser(User)
+    /// Disabling, enabling, a new role, teams or PIN for user `login`.
+    case updateUser(login: String, update: UserUpdate)
 
-    public var caseID: UUID {
+    /// What kind of change it is, as a stable code (`register`, `editProfile`, `addUser`…):
+    /// what the audit shows and filters on.
+    public var name: String {
+        switch self {
+        case .register: return "register"
+        case .editProfile: return "editProfile"
+        case .enrol: return "enrol"
+        case .updateStep: return "updateStep"
+        case .assess: return "assess"
+        case .saveReferral: return "saveReferral"
+        case .addNote: return "addNote"
+        case .requestClosure: return "requestClosure"
+        case .close: return "close"
+        case .reopen: return "reopen"
+        case .addUser: return "addUser"
+        case .updateUser: return "updateUser"
+        }
+    }
+
+    /// The case the change is about; nil for a change of users.
+    public var caseID: UUID? {
         switch self {
         case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .updateStep(let id, _, _),
              .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .requestClosure(let id, _),
              .close(let id, _), .reopen(let id, _):
             return id
+        case .addUser, .updateUser:
+            return nil
         }
     }
 }
@@ -59,6 +85,10 @@ extension JournalEntry {
         case .addNote(_, let note): texts += one(note.by) + several(note.text)
         case .requestClosure(_, let reason), .reopen(_, let reason): texts += several(reason)
         case .close(_, let closure): texts += one(closure.reason) + several(closure.note)
+        case .addUser(let user): texts += one(user.login, user.name) + user.teams.flatMap { one($0) }
+        case .updateUser(let login, let update):
+            texts += one(login)
+            if case .teams(let teams) = update { texts += teams.flatMap { one($0) } }
         }
         return texts
     }
@@ -111,6 +141,32 @@ public enum ChangeError: UserFacingError, Equatable {
     /// A text holds a control character (`PlainText`): no form lets one through, so this
     /// guards every other way a change may be made.
     case controlCharacter(number: String)
+    /// What the acting user's role or caseload does not allow (`CaseBook.check`): said in
+    /// words, naming only the case number or the login concerned.
+    case forbidden(Forbidden, number: String = "")
+    /// A user change that breaks a rule of users (a login taken, an unknown login, the last
+    /// active administrator disabled…).
+    case invalidUser(InvalidUser, login: String)
+
+    public enum Forbidden: String, Sendable, Equatable {
+        /// A directory with users and no one signed in.
+        case signInRequired
+        case disabled
+        case outsideCaseload
+        case assignOutsideCaseload
+        case closeOrReopen
+        case manageUsers
+        case firstUserNotAdministrator
+    }
+
+    public enum InvalidUser: String, Sendable, Equatable {
+        case loginTaken
+        case unknownLogin
+        case badLogin
+        case badTeam
+        case emptyName
+        case lastAdministrator
+    }
 
     public var message: Message {
         switch self {
@@ -127,6 +183,8 @@ public enum ChangeError: UserFacingError, Equatable {
         case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
         case .missingText(let number): return Message("error.change.missingText", ["number": number])
         case .controlCharacter(let number): return Message("error.change.control", ["number": number])
+        case .forbidden(let reason, let number): return Message("error.access.\(reason.rawValue)", ["number": number])
+        case .invalidUser(let reason, let login): return Message("error.user.\(reason.rawValue)", ["login": login])
         }
     }
 }

@@ -213,7 +213,8 @@ public struct ProfileDraft: Hashable, Sendable {
         let codes = text(.vulnerabilities)
             .split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace })
             .map { $0.lowercased() }
-        let unknown = codes.filter { !reference.isVulnerability($0) }
+        // The placeholder of what the reader may not see comes back from the form as it was shown.
+        let unknown = codes.filter { !reference.isVulnerability($0) && $0 != Confidential.placeholder }
         if !unknown.isEmpty {
             // Repeat what was typed only when it looks like a code: free text may be personal.
             let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
@@ -222,6 +223,7 @@ public struct ProfileDraft: Hashable, Sendable {
                 : FieldIssue(.vulnerabilities, "invalid.vulnerabilityText"))
         }
         profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
+            + (codes.contains(Confidential.placeholder) ? [Confidential.placeholder] : [])
         profile.assignedTo = text(.assignedTo)
         if !tooLong.isEmpty {
             // Said alone: what else is wrong with such a value matters less than its length.

@@ -37,9 +37,12 @@ public enum Passphrase {
     /// typed twice on the terminal. Throws what `validate` refuses it for (before asking for
     /// the confirmation), `SealingError.passphrasesDiffer` when the
     /// two differ. A command changing the passphrase passes `variable: Passphrase.newVariable`.
+    /// A PIN passes its own `validate` and `mismatch`.
     public static func readNew(prompt: String, confirm: String, environment: [String: String],
-                               variable: String = variable) throws -> String {
-        try readNew(prompt: prompt, confirm: confirm, environment: environment, variable: variable, terminal: terminalPath)
+                               variable: String = variable, validate: (String) throws -> Void = validate,
+                               mismatch: Error = SealingError.passphrasesDiffer) throws -> String {
+        try readNew(prompt: prompt, confirm: confirm, environment: environment, variable: variable, terminal: terminalPath,
+                    validate: validate, mismatch: mismatch)
     }
 
     static func read(prompt: String, environment: [String: String], variable: String, terminal path: String) throws -> String {
@@ -50,7 +53,8 @@ public enum Passphrase {
     }
 
     static func readNew(prompt: String, confirm: String, environment: [String: String], variable: String,
-                        terminal path: String) throws -> String {
+                        terminal path: String, validate: (String) throws -> Void = validate,
+                        mismatch: Error = SealingError.passphrasesDiffer) throws -> String {
         if let given = environment[variable], !given.isEmpty {
             try validate(given)
             return given
@@ -60,7 +64,7 @@ public enum Passphrase {
         let first = try terminal.readHidden(prompt: prompt)
         try validate(first)
         let second = try terminal.readHidden(prompt: confirm)
-        guard first == second else { throw SealingError.passphrasesDiffer }
+        guard first == second else { throw mismatch }
         return first
     }
 }

@@ -38,6 +38,8 @@ public struct DataCheck: Sendable {
     public var encryptionUnfinished: Bool { encrypted && !readableFiles.isEmpty }
     /// The files of an encrypted directory that can be read without the passphrase.
     public let readableFiles: [String]
+    /// The history's head, when its chain holds: for an administrator to write down.
+    public var historyHead: HistoryHead?
 
     public var isOK: Bool { !findings.contains { $0.severity == .problem } }
 
@@ -93,6 +95,7 @@ public struct DataCheck: Sendable {
             findings.append(Finding(.problem, StoreError.encryptionUnfinished(files: readable).message))
         }
         var caseCount: Int?
+        var historyHead: HistoryHead?
         do {
             let store = try Encryption.openStore(data, write: false, on: disk, passphrase: passphrase)
             caseCount = store.book.count
@@ -100,6 +103,9 @@ public struct DataCheck: Sendable {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
             }
             findings += rules(store.book, reference: reference)
+            let history = history(of: store)
+            findings += history.findings
+            historyHead = history.head
         } catch SealingError.noTerminal(let variable) {
             findings.append(Finding(.problem, Message("check.needsPassphrase", ["variable": variable])))
         } catch let error as FileError where error.code == ELOOP && links.contains(error.file) {
@@ -110,7 +116,7 @@ public struct DataCheck: Sendable {
             findings.append(Finding(.problem, Message("error.unexpected")))
         }
         return DataCheck(directory: directory, findings: findings, caseCount: caseCount,
-                         encrypted: Encryption.isEncrypted(data, on: disk), readableFiles: readable)
+                         encrypted: Encryption.isEncrypted(data, on: disk), readableFiles: readable, historyHead: historyHead)
     }
 
     /// What the directory holds: the directory 0700, `backups/` 0700, every file 0600 and owned
@@ -159,6 +165,22 @@ public struct DataCheck: Sendable {
             }
         }
         return (findings, links)
+    }
+
+    /// The history's chain, read whole, and the head the snapshot recorded still in it. Its
+    /// head is said, for an administrator to write down and compare (`retour audit --head`).
+    static func history(of store: Store) -> (findings: [Finding], head: HistoryHead?) {
+        do {
+            let verification = try store.history.verify(expected: store.recordedHistoryHead)
+            if let problem = verification.problem { return ([Finding(.problem, problem.message)], nil) }
+            guard verification.tornBytes > 0 else { return ([], verification.head) }
+            let torn = Message("check.tornHistory", ["file": HistoryFile.fileName, "bytes": String(verification.tornBytes)])
+            return ([Finding(.warning, torn)], verification.head)
+        } catch let error as UserFacingError {
+            return ([Finding(.problem, error.message)], nil)
+        } catch {
+            return ([Finding(.problem, Message("error.unexpected"))], nil)
+        }
     }
 
     /// Whether another session holds the lock. Probes it without creating the file.

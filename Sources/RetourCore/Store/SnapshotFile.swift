@@ -20,6 +20,11 @@ enum SnapshotFile {
         var sealed: Bool?
         /// Which data key sealed them (`LineSealing.keyID`).
         var key: String?
+        /// The users (`Users`, a JSON array), sealed like a case line; nil before the first.
+        var users: String?
+        /// The history's head when this snapshot was written: `retour check` finds the history
+        /// still holding it, so that a cut or rewritten history shows.
+        var history: HistoryHead?
 
         var isSealed: Bool { sealed == true }
     }
@@ -49,10 +54,11 @@ enum SnapshotFile {
     /// Writes `book` as a new snapshot: changed cases encoded, the others' lines copied as
     /// they are from the snapshot they were read from, set-aside lines last.
     static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String,
-                      sealing: LineSealing) throws -> Contents {
+                      sealing: LineSealing, history: HistoryHead? = nil) throws -> Contents {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
                             count: book.count + book.setAside.count, generation: UUID().uuidString,
-                            sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID)
+                            sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID,
+                            users: try sealedUsers(book.users, sealing: sealing), history: history)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
         var buffer = try Array(Store.encoder.encode(header))
@@ -97,6 +103,36 @@ enum SnapshotFile {
         try disk.write(fd, buffer, name: name)
         contents.digests = book.digests
         return contents
+    }
+
+    /// The longest header read: users make it grow, a line that never ends must not.
+    static let maximumHeaderLength = 16 << 20
+
+    /// The header of the snapshot open at `fd`: its first 64 KiB, more only when the users
+    /// in it need more.
+    static func readHeader(_ fd: Int32, size: Int, on disk: FileSystem, name: String) throws -> (Header, length: Int) {
+        var count = min(size, 1 << 16)
+        while true {
+            let bytes = try disk.read(fd, at: 0, count: count, name: name)
+            let limit = min(size, maximumHeaderLength)
+            if bytes.contains(0x0A) || count >= limit { return try header(bytes) }
+            count = min(limit, count * 16)
+        }
+    }
+
+    private static func sealedUsers(_ users: Users, sealing: LineSealing) throws -> String? {
+        guard !users.isEmpty else { return nil }
+        return String(decoding: try sealing.seal(Array(Store.encoder.encode(users))), as: UTF8.self)
+    }
+
+    /// The users a header holds.
+    static func users(of header: Header, sealing: LineSealing) throws -> Users {
+        guard let stored = header.users else { return Users() }
+        do {
+            return try JSONDecoder.retour().decode(Users.self, from: Data(try sealing.open(Array(stored.utf8)[...])))
+        } catch {
+            throw Failure(line: 1, reason: "error.parse.users")
+        }
     }
 
     /// The header (first line) of a snapshot, from its first bytes.
@@ -321,6 +357,8 @@ enum JournalFile {
         var lines = 0
         /// Length of the journal up to the end of its last complete line.
         var goodLength = 0
+        /// The entries applied (those after the snapshot), in order: what the history must hold.
+        var applied: [JournalEntry] = []
     }
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
@@ -369,6 +407,7 @@ enum JournalFile {
             for (entry, lineNumber) in pending where entry.seq > book.seq {  // Others are in the snapshot.
                 do {
                     try book.replay(entry)
+                    replay.applied.append(entry)
                 } catch let error as ChangeError {
                     var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))
                     if case .outOfSequence = error { failure.isSequenceGap = true }

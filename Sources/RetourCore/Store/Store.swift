@@ -53,6 +53,11 @@ public final class Store {
     private var journalNeedsCut = false
     /// Sequence number of the snapshot on disk (names its backup).
     private var snapshotSeq = 0
+    /// The history's head the snapshot recorded when it was written (nil before there was one).
+    public private(set) var recordedHistoryHead: HistoryHead?
+    /// Changes durable in the journal whose history entry could not be written yet: written
+    /// before the journal is folded into a snapshot, or compaction waits.
+    private var unrecorded: [JournalEntry] = []
 
     public var isReadOnly: Bool { readOnlyReason != nil }
     public var isEncrypted: Bool { sealing.isEncrypted }
@@ -137,13 +142,16 @@ public final class Store {
             readOnlyReason = .readOnly(holder: nil)
         }
         guard disk.isDirectory(path) else { return }
-        try load()
+        let replayed = try load()
         if !isReadOnly {
             journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
             // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed. At
             // every opening, not only when the journal is made: an opening that failed right
             // after making it left it perhaps not durable.
             try disk.syncDirectory(path, name: path)
+            // A damaged history does not stop the work: `retour check` names the damage, and
+            // compaction waits until the history holds every change.
+            do { try completeHistory(replayed) } catch { unrecorded = replayed }
         }
     }
 
@@ -152,25 +160,27 @@ public final class Store {
     }
 
     /// Makes `change` durable, then applies it. On failure nothing changes, in memory or on
-    /// disk, and the caller still holds the change to try again.
+    /// disk, and the caller still holds the change to try again. `clearance` is who makes it:
+    /// `CaseBook.check` decides whether they may.
     @discardableResult
-    public func commit(_ change: Change, by author: String, at time: Date = Date()) throws -> JournalEntry {
+    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date()) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
-        let entry = JournalEntry(seq: book.seq + 1, by: author, at: Store.wholeSeconds(time), change: change)
-        let checked = try book.check(entry)
-        try append([entry])
+        let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change)
+        let checked = try book.check(entry, as: clearance)
+        try append([checked.entry])
         book.apply(checked)
-        return entry
+        record([checked.entry])
+        return checked.entry
     }
 
     /// Changes made together, all or none (an import): `build` adds them to a `Batch`, which
     /// checks and applies each to a copy of the book; they are then written with one fsync,
     /// each line naming the batch's last one, so that a crash part way leaves none of them.
     @discardableResult
-    public func commitBatch(by author: String, at time: Date = Date(),
+    public func commitBatch(as clearance: Clearance, at time: Date = Date(),
                             _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
         if let readOnlyReason { throw readOnlyReason }
-        var batch = Batch(book: book, author: author, time: Store.wholeSeconds(time))
+        var batch = Batch(book: book, clearance: clearance, time: Store.wholeSeconds(time))
         try build(&batch)
         guard let last = batch.entries.last?.seq else { return [] }
         let entries = batch.entries.count == 1 ? batch.entries : batch.entries.map { entry -> JournalEntry in
@@ -180,7 +190,34 @@ public final class Store {
         }
         try append(entries)
         book = batch.book
+        record(entries)
         return entries
+    }
+
+    /// Puts changes made durable in the journal into the history. Not fsync'd: until the
+    /// journal is compacted it holds them, and opening completes a history a crash left behind
+    /// (`completeHistory`). A failure (a full disk) is tried again before compaction.
+    private func record(_ entries: [JournalEntry]) {
+        let pending = unrecorded + entries
+        do {
+            try history.append(pending.map { (by: $0.by, at: $0.at, event: .change($0)) }, durable: false)
+            unrecorded = []
+        } catch {
+            unrecorded = pending
+        }
+    }
+
+    /// Appends to the history the journal's changes it does not hold (a crash came between the
+    /// journal's fsync and the history's write): it holds those of the last moments, so only
+    /// its entries since the first of `entries` are read.
+    private func completeHistory(_ entries: [JournalEntry]) throws {
+        guard let first = entries.first else { return }
+        var recorded = Set<Int>()
+        for entry in try history.recent(since: first.at) {
+            if case .change(let change) = entry.event { recorded.insert(change.seq) }
+        }
+        unrecorded = entries.filter { !recorded.contains($0.seq) }
+        if !unrecorded.isEmpty { record([]) }
     }
 
     /// A batch being built: changes checked and applied to the batch's own copy of the book.
@@ -188,22 +225,54 @@ public final class Store {
         /// The book with the changes added so far (case numbers come from it).
         public private(set) var book: CaseBook
         fileprivate private(set) var entries: [JournalEntry] = []
-        let author: String
+        let clearance: Clearance
         let time: Date
 
-        init(book: CaseBook, author: String, time: Date) {
+        init(book: CaseBook, clearance: Clearance, time: Date) {
             self.book = book
-            self.author = author
+            self.clearance = clearance
             self.time = time
         }
 
         public var count: Int { entries.count }
 
         public mutating func add(_ change: Change) throws {
-            let entry = JournalEntry(seq: book.seq + 1, by: author, at: time, change: change)
-            book.apply(try book.check(entry))
-            entries.append(entry)
+            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: time, change: change)
+            let checked = try book.check(entry, as: clearance)
+            book.apply(checked)
+            entries.append(checked.entry)
         }
+    }
+
+    /// The history of the directory (`history.jsonl`), read and appended through this store's
+    /// disk and sealing: one instance, so that its file's name is made durable once.
+    public var history: HistoryFile {
+        if let kept = historyFile, kept.sealing.keyID == sealing.keyID { return kept }
+        let made = HistoryFile(directory: directory, disk: disk, sealing: sealing)
+        historyFile = made
+        return made
+    }
+    private var historyFile: HistoryFile?
+
+    /// Keeps `event` (a sign-in, a case viewed, an export) in the history, by `login`. Any
+    /// session may, a read-only one too; on a disk that cannot be written it cannot, and the
+    /// event goes unrecorded rather than stopping the work.
+    public func recordEvent(_ event: HistoryEvent, by login: String, at time: Date = Date()) throws {
+        do {
+            try history.append(event, by: login, at: time)
+        } catch {
+            if !mayWriteDirectory { return }
+            throw error
+        }
+    }
+
+    /// Whether files can be made in the directory at all (a read-only disk or a 0500
+    /// directory cannot); a session that only reads may still append to the history.
+    public var mayWriteDirectory: Bool { disk.isWritable(directory.path) }
+
+    /// The cases `clearance` may read, as the book stands now (make a new one after a change).
+    public func reader(for clearance: Clearance) -> CaseReader {
+        CaseReader(book: book, clearance: clearance)
     }
 
     /// Writes `entries` at the end of the journal with one fsync. On failure, takes back what
@@ -243,6 +312,11 @@ public final class Store {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
         if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+        // The journal's changes leave it only once the history holds them, durably.
+        if !unrecorded.isEmpty { record([]) }
+        if !unrecorded.isEmpty { throw StoreError.historyBehind }
+        try history.sync()
+        let historyHead = try history.head()
         // Encrypting a plain snapshot: its copies in backups/ would keep the names in clear.
         let encrypting = sealing.isEncrypted && book.snapshot.map { !$0.sealing.isEncrypted } ?? false
         let temporary = file(Files.snapshot + ".tmp")
@@ -252,7 +326,7 @@ public final class Store {
         do {
             defer { disk.close(fd) }
             contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp",
-                                              sealing: sealing.bound(to: Files.snapshot))
+                                              sealing: sealing.bound(to: Files.snapshot), history: historyHead)
             try disk.sync(fd, name: Files.snapshot + ".tmp")
         } catch let failure as SnapshotFile.Failure {
             disk.remove(temporary)
@@ -271,6 +345,7 @@ public final class Store {
         }
         try disk.syncDirectory(directory.path, name: directory.path)
         snapshotSeq = book.seq
+        recordedHistoryHead = historyHead
         let snapshotFD = try disk.open(snapshotPath, .read, name: Files.snapshot)
         book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing.bound(to: Files.snapshot),
                                       locations: contents.locations), setAside: contents.setAside)
@@ -292,7 +367,12 @@ public final class Store {
     func seal(with sealing: LineSealing) throws {
         if let readOnlyReason { throw readOnlyReason }
         let encrypting = !self.sealing.isEncrypted
+        if encrypting {
+            // Sealing a damaged history again would hide the damage.
+            if let problem = try history.verify(expected: recordedHistoryHead).problem { throw problem }
+        }
         self.sealing = sealing
+        if history.startsInClear() { try history.reseal() }
         if encrypting || holdsPlainData { try compact() }
         try Store.syncEntries(in: directory, on: disk)
         let left = plainFiles()
@@ -323,6 +403,9 @@ public final class Store {
         for name in [Files.snapshot, Files.snapshot + ".tmp", Files.index, Files.index + ".tmp"]
         where headerInClear(path(name), on: disk) {
             found.append(name)
+        }
+        if HistoryFile(directory: directory, disk: disk, sealing: PlainLines()).startsInClear() {
+            found.append(HistoryFile.fileName)
         }
         if let fd = try? disk.open(path(Files.journal), .read, name: Files.journal) {
             defer { disk.close(fd) }
@@ -409,7 +492,7 @@ public final class Store {
         if snapshot == loadedSnapshot, let journal, appendedJournalLinesRead(journal) {
             loadedJournal = journal
         } else {
-            try load()
+            _ = try load()
         }
         return true
     }
@@ -459,13 +542,14 @@ public final class Store {
 
     /// Reads the snapshot then the journal. A reader racing a writer's compaction may see a
     /// new snapshot with an old journal or the reverse; it then simply reads again.
-    private func load() throws {
+    /// Returns the journal's changes applied after the snapshot.
+    @discardableResult
+    private func load() throws -> [JournalEntry] {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                try loadOnce()
-                return
+                return try loadOnce()
             } catch let error as RaceDetected {
                 if attempt >= 5 { throw error.underlying }
             }
@@ -474,7 +558,7 @@ public final class Store {
 
     private struct RaceDetected: Error { let underlying: Error }
 
-    private func loadOnce() throws {
+    private func loadOnce() throws -> [JournalEntry] {
         loadedSnapshot = disk.signature(file(Files.snapshot))
         loadedJournal = disk.signature(file(Files.journal))
         let snapshotPath = file(Files.snapshot)
@@ -487,8 +571,9 @@ public final class Store {
             let size = try disk.size(fd, name: Files.snapshot)
             let contents: SnapshotFile.Contents
             let lineSealing: LineSealing
+            let users: Users
             do {
-                let (header, _) = try SnapshotFile.header(try disk.read(fd, at: 0, count: min(size, 1 << 16), name: Files.snapshot))
+                let (header, _) = try SnapshotFile.readHeader(fd, size: size, on: disk, name: Files.snapshot)
                 if header.isSealed && !sealing.isEncrypted { throw StoreError.keyMissing(file: Files.key) }
                 // A plain snapshot in an encrypted directory was written before it was encrypted.
                 lineSealing = header.isSealed ? sealing.bound(to: Files.snapshot) : PlainLines()
@@ -499,18 +584,22 @@ public final class Store {
                     contents = try SnapshotFile.read(try disk.readAll(fd, name: Files.snapshot), sealing: lineSealing)
                     writeIndex(contents, snapshotSize: size)
                 }
+                users = try SnapshotFile.users(of: contents.header, sealing: lineSealing)
             } catch let failure as SnapshotFile.Failure {
                 throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
             }
             let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: lineSealing, locations: contents.locations)
             kept = true
-            book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq)
+            book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq,
+                            users: users)
+            recordedHistoryHead = contents.header.history
         } else {
             book = CaseBook()
+            recordedHistoryHead = nil
         }
         snapshotSeq = book.seq
         let journalPath = file(Files.journal)
-        guard disk.exists(journalPath) else { return }
+        guard disk.exists(journalPath) else { return [] }
         let fd = try disk.open(journalPath, .read, name: Files.journal)
         let bytes: [UInt8]
         do {
@@ -539,6 +628,7 @@ public final class Store {
             try disk.truncate(fd, to: replay.goodLength, name: Files.journal)
             try disk.sync(fd, name: Files.journal)
         }
+        return replay.applied
     }
 
     /// The snapshot's header (nil when it is missing or unreadable: reading it later says why).
@@ -549,8 +639,8 @@ public final class Store {
     private func header(of path: String) -> SnapshotFile.Header? {
         guard let fd = try? disk.open(path, .read, name: Files.snapshot) else { return nil }
         defer { disk.close(fd) }
-        guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
-              let (header, _) = try? SnapshotFile.header(head) else { return nil }
+        guard let size = try? disk.size(fd, name: Files.snapshot),
+              let (header, _) = try? SnapshotFile.readHeader(fd, size: size, on: disk, name: Files.snapshot) else { return nil }
         return header
     }
 

@@ -30,6 +30,10 @@ public enum StoreError: UserFacingError, Equatable {
     /// Folding the journal into a new snapshot failed on closing (the file error says why);
     /// every change is still in the journal.
     case notCompacted(FileError)
+    /// Changes saved in the journal could not be written to the history (a full disk, a
+    /// damaged history): the journal keeps them, and is not folded into a snapshot until the
+    /// history holds them.
+    case historyBehind
 
     public var message: Message {
         switch self {
@@ -60,6 +64,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.alreadyEncrypted")
         case .encryptionUnfinished(let files):
             return Message("error.store.encryptionUnfinished", ["files": files.joined(separator: ", ")])
+        case .historyBehind:
+            return Message("error.store.historyBehind", ["file": HistoryFile.fileName])
         case .notCompacted(let error):
             return Message("error.store.notCompacted", ["file": error.file, "reason": error.message.arguments["reason"] ?? ""])
         }

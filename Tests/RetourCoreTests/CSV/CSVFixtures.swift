@@ -52,7 +52,7 @@ enum CSVFixtures {
     @discardableResult
     static func register(_ store: Store, _ profile: CaseProfile, prefix: String = "GAO") throws -> Case {
         let id = UUID()
-        try store.commit(.register(id: id, number: store.book.nextNumber(prefix: prefix), profile: profile), by: "test")
+        try store.commit(.register(id: id, number: store.book.nextNumber(prefix: prefix), profile: profile), as: .anyone("test"))
         return try #require(store.book[id])
     }
 

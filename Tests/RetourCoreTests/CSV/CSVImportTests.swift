@@ -267,7 +267,7 @@ struct CSVImportRunTests {
         try F.file(Self.lines, bom: true, crlf: true).write(to: input)
         let store = try Store(directory: root.appendingPathComponent("data"))
         let result = try CSVImport.run(file: input, store: store, reference: F.reference, catalog: catalog,
-                                       author: "awa", today: F.today, options: options)
+                                       clearance: .anyone("awa"), today: F.today, options: options)
         return (store, result, input)
     }
 
@@ -342,7 +342,7 @@ struct CSVImportRunTests {
             #expect(reader.isReadOnly)
             let plan = try F.plan(["nom;prénoms;sexe;catégorie;région", "Maïga;Aïssata;F;PDI retourné;Gao"])
             #expect(throws: StoreError.self) {
-                try CSVImport.apply(plan, to: reader, reference: F.reference, by: "awa")
+                try CSVImport.apply(plan, to: reader, reference: F.reference, as: .anyone("awa"))
             }
             #expect(holder.book.count == 0)
         }

@@ -17,7 +17,7 @@ struct ImportCompactionTests {
         let store = try Simulated.open(disk)
         let plan = try F.plan(["nom;prénoms;sexe;catégorie;région", "Maïga;Aïssata;F;PDI retourné;Gao",
                                "Touré;Hamadoun;M;PDI retourné;Tombouctou"])
-        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, author: "awa",
+        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, clearance: .anyone("awa"),
                                        rejectedFile: nil)
         #expect(result.imported == ["GAO-000001", "TBK-000001"])
         disk.fail([.write], with: ENOSPC)
@@ -37,7 +37,7 @@ struct ImportCompactionTests {
         let disk = try Simulated.emptyDisk()
         let store = try Simulated.open(disk)
         let plan = try F.plan(["nom;prénoms;sexe;catégorie;région", "Maïga;;F;PDI retourné;Gao"])
-        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, author: "awa",
+        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, clearance: .anyone("awa"),
                                        rejectedFile: nil)
         #expect(result.imported.isEmpty)
         disk.fail([.write], with: ENOSPC)
@@ -49,7 +49,7 @@ struct ImportCompactionTests {
         let disk = try Simulated.emptyDisk()
         let store = try Simulated.open(disk)
         let plan = try F.plan(["nom;prénoms;sexe;catégorie;région", "Maïga;Aïssata;F;PDI retourné;Gao"])
-        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, author: "awa",
+        var result = try CSVImport.run(plan, store: store, reference: F.reference, catalog: F.english, clearance: .anyone("awa"),
                                        rejectedFile: nil)
         try CSVImport.close(store, after: &result)
         #expect(result.closingWarning == nil)

@@ -27,7 +27,7 @@ struct TrackImportTests {
                 "Touré;Hamadoun;M;PDI retourné;Tombouctou;",
             ])
             #expect(plan.enrolmentCount == 1)
-            let numbers = try CSVImport.apply(plan, to: store, reference: F.reference, by: "awa")
+            let numbers = try CSVImport.apply(plan, to: store, reference: F.reference, as: .anyone("awa"))
             #expect(numbers == ["GAO-000001", "TBK-000001"])
             let enrolled = try #require(store.book.find(number: "GAO-000001"))
             #expect(enrolled.status == .active)
@@ -146,7 +146,7 @@ struct TrackImportTests {
                 .write(to: input)
             let store = try Store(directory: root.appendingPathComponent("data"))
             let result = try CSVImport.run(file: input, store: store, reference: F.reference, catalog: F.english,
-                                           author: "awa", today: F.today, options: .init(), trackLabels: Self.labels)
+                                           clearance: .anyone("awa"), today: F.today, options: .init(), trackLabels: Self.labels)
             #expect(result.imported == ["GAO-000001"])
             #expect(store.book.find(number: "GAO-000001")?.plans.map(\.track) == ["women_agr"])
         }

@@ -36,34 +36,34 @@ struct CaseQueryFilterTests {
             let maiga = try register(store, first).id
             let youth = try #require(tracks.plan(track: "youth_entrepreneurship", id: UUID(),
                                                  enrolledOn: CalendarDate(year: 2016, month: 1, day: 1)!))
-            try store.commit(.enrol(id: maiga, plan: youth), by: "awa", at: at)
+            try store.commit(.enrol(id: maiga, plan: youth), as: .anyone("awa"), at: at)
             var profiling = youth.steps[0]
             profiling.status = .done
             profiling.doneOn = CalendarDate(year: 2016, month: 1, day: 7)
-            try store.commit(.updateStep(id: maiga, plan: youth.id, step: profiling), by: "awa", at: at)
+            try store.commit(.updateStep(id: maiga, plan: youth.id, step: profiling), as: .anyone("awa"), at: at)
             try store.commit(.assess(id: maiga, assessment: Assessment(
                 id: UUID(), date: CalendarDate(year: 2016, month: 1, day: 10)!, assessor: "awa",
                 ratings: ["documentation": Rating(access: .none), "livelihoods": Rating(access: .partial),
-                          "safety": Rating(access: .full)])), by: "awa", at: at)
+                          "safety": Rating(access: .full)])), as: .anyone("awa"), at: at)
 
             var second = F.profile("Touré", "Hamadoun", region: "ML06")
             second.category = .refugeeReturnee
             let toure = try register(store, second, prefix: "TBK").id
             let durable = try #require(tracks.plan(track: "durable_solutions", id: UUID(),
                                                    enrolledOn: CalendarDate(year: 2016, month: 2, day: 20)!))
-            try store.commit(.enrol(id: toure, plan: durable), by: "awa", at: at)
+            try store.commit(.enrol(id: toure, plan: durable), as: .anyone("awa"), at: at)
             var rights = durable.steps[0]
             rights.status = .blocked
             rights.blockedReason = "Road closed"
-            try store.commit(.updateStep(id: toure, plan: durable.id, step: rights), by: "awa", at: at)
+            try store.commit(.updateStep(id: toure, plan: durable.id, step: rights), as: .anyone("awa"), at: at)
             try store.commit(.assess(id: toure, assessment: Assessment(
                 id: UUID(), date: CalendarDate(year: 2016, month: 2, day: 1)!, assessor: "awa",
                 ratings: ["documentation": Rating(access: .full), "housing_land_property": Rating(access: .partial)])),
-                by: "awa", at: at)
+                as: .anyone("awa"), at: at)
             // Recorded later, dated earlier: the February assessment stays the current one.
             try store.commit(.assess(id: toure, assessment: Assessment(
                 id: UUID(), date: CalendarDate(year: 2016, month: 1, day: 5)!, assessor: "awa",
-                ratings: ["documentation": Rating(access: .none)])), by: "awa", at: at)
+                ratings: ["documentation": Rating(access: .none)])), as: .anyone("awa"), at: at)
 
             var third = F.profile("Cissé", "Fatoumata", region: "ML07")
             third.assignedTo = "awa traore"
@@ -116,13 +116,13 @@ struct CaseQueryFilterTests {
             var training = plan.steps[1], businessPlan = plan.steps[2]
             training.status = .done
             businessPlan.status = .notApplicable
-            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: training), by: "awa")
+            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: training), as: .anyone("awa"))
             #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)) == ["GAO-000001"])
-            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: businessPlan), by: "awa")
+            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: businessPlan), as: .anyone("awa"))
             #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)).isEmpty)
             // In progress is still open.
             businessPlan.status = .inProgress
-            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: businessPlan), by: "awa")
+            try book.store.commit(.updateStep(id: item.id, plan: plan.id, step: businessPlan), as: .anyone("awa"))
             #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)) == ["GAO-000001"])
         }
     }
@@ -138,7 +138,7 @@ struct CaseQueryFilterTests {
             // A new assessment closes the gap.
             try book.store.commit(.assess(id: book.maiga, assessment: Assessment(
                 id: UUID(), date: CalendarDate(year: 2016, month: 4, day: 1)!, assessor: "awa",
-                ratings: ["documentation": Rating(access: .full)])), by: "awa")
+                ratings: ["documentation": Rating(access: .full)])), as: .anyone("awa"))
             #expect(numbers(book, CaseQuery(gap: "documentation")).isEmpty)
             #expect(numbers(book, CaseQuery(gap: "livelihoods")) == ["GAO-000001"])
         }
@@ -211,7 +211,7 @@ struct CaseQueryFilterTests {
             #expect(CaseQuery(track: "women_agr").filter(book.book).isEmpty)
             let plan = try #require(F.reference.tracks.plan(track: "women_agr", id: UUID(),
                                                              enrolledOn: CalendarDate(year: 2016, month: 1, day: 1)!))
-            try book.store.commit(.enrol(id: book.cisse, plan: plan), by: "awa")
+            try book.store.commit(.enrol(id: book.cisse, plan: plan), as: .anyone("awa"))
             let index = book.book
             #expect(CaseQuery(track: "women_agr").filter(index) == [book.cisse])
             #expect(CaseQuery(overdue: true, today: Self.march1).filter(index) == [book.maiga, book.cisse])

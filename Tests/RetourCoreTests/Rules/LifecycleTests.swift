@@ -253,7 +253,7 @@ struct LifecycleTests {
                 let store = try Store(directory: directory)
                 id = try register(store).id
                 let at = Date(timeIntervalSince1970: 1_460_000_000.75)
-                try store.commit(.addNote(id: id, note: Note(id: UUID(), text: "Visite.", by: "awa", at: at)), by: "awa", at: at)
+                try store.commit(.addNote(id: id, note: Note(id: UUID(), text: "Visite.", by: "awa", at: at)), as: .anyone("awa"), at: at)
                 kept = store.book[id]
                 #expect(kept?.notes.first?.at == Date(timeIntervalSince1970: 1_460_000_000))
                 withExtendedLifetime(store) {}
@@ -275,31 +275,31 @@ struct LifecycleTests {
                 let store = try Store(directory: directory)
                 id = try register(store).id
                 let plan = try #require(FollowUpBook.tracks.plan(track: "women_agr", id: UUID(), enrolledOn: day("2016-04-01")))
-                try store.commit(.enrol(id: id, plan: plan), by: "awa", at: time)
+                try store.commit(.enrol(id: id, plan: plan), as: .anyone("awa"), at: time)
                 var step = plan.steps[3]
                 step.status = .done
                 step.doneOn = day("2016-05-30")
                 step.given = "Kit de couture"
-                try store.commit(.updateStep(id: id, plan: plan.id, step: step), by: "moussa", at: time + 60)
+                try store.commit(.updateStep(id: id, plan: plan.id, step: step), as: .anyone("moussa"), at: time + 60)
                 step = plan.steps[4]
                 step.status = .blocked
                 step.blockedReason = "Route coupée"
-                try store.commit(.updateStep(id: id, plan: plan.id, step: step), by: "moussa", at: time + 120)
+                try store.commit(.updateStep(id: id, plan: plan.id, step: step), as: .anyone("moussa"), at: time + 120)
                 try store.commit(.assess(id: id, assessment: Assessment(
                     id: UUID(), date: day("2016-04-10"), assessor: "awa",
                     ratings: ["safety": Rating(access: .partial, note: "Nuit"), "documentation": Rating(access: .none)])),
-                    by: "awa", at: time + 180)
+                    as: .anyone("awa"), at: time + 180)
                 var referral = Referral(id: UUID(), service: "civil_registry", provider: "Mairie", date: day("2016-04-11"),
                                         criterion: "documentation")
-                try store.commit(.saveReferral(id: id, referral: referral), by: "awa", at: time + 240)
+                try store.commit(.saveReferral(id: id, referral: referral), as: .anyone("awa"), at: time + 240)
                 referral.status = .accepted
-                try store.commit(.saveReferral(id: id, referral: referral), by: "awa", at: time + 300)
+                try store.commit(.saveReferral(id: id, referral: referral), as: .anyone("awa"), at: time + 300)
                 try store.commit(.addNote(id: id, note: Note(id: UUID(), text: "Visite à domicile.", by: "awa", at: time + 360)),
-                                 by: "awa", at: time + 360)
-                try store.commit(.requestClosure(id: id, reason: "Plan terminé"), by: "awa", at: time + 420)
+                                 as: .anyone("awa"), at: time + 360)
+                try store.commit(.requestClosure(id: id, reason: "Plan terminé"), as: .anyone("awa"), at: time + 420)
                 try store.commit(.close(id: id, closure: Closure(reason: "durable_solution", note: "Vu", confirmedOpenItems: true)),
-                                 by: "superviseur", at: time + 480)
-                try store.commit(.reopen(id: id, reason: "Nouveau besoin"), by: "superviseur", at: time + 540)
+                                 as: .anyone("superviseur"), at: time + 480)
+                try store.commit(.reopen(id: id, reason: "Nouveau besoin"), as: .anyone("superviseur"), at: time + 540)
                 written = store.book[id]
                 withExtendedLifetime(store) {}
             }

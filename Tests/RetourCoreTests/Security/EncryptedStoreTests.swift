@@ -24,7 +24,7 @@ struct EncryptedStoreTests {
         let first = try #require(store.book.find(number: "GAO-000001"))
         var profile = first.profile
         profile.village = "Bourem"
-        try store.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), by: "awa")
+        try store.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), as: .anyone("awa"))
         return data
     }
 

@@ -61,7 +61,7 @@ struct CrashAtEveryOperationTests {
         let note = Note(id: noteID, text: "Appel du 3 mars : la famille est rentrée.", by: Simulated.author, at: Simulated.time)
         func addNote(to id: UUID) -> (Store, () -> Void) throws -> Void {
             { store, confirmed in
-                try store.commit(.addNote(id: id, note: note), by: Simulated.author, at: Simulated.time)
+                try store.commit(.addNote(id: id, note: note), as: .anyone(Simulated.author), at: Simulated.time)
                 confirmed()
             }
         }
@@ -69,7 +69,7 @@ struct CrashAtEveryOperationTests {
             // The number is taken from the book as it stands: a retry after a fault takes the same.
             try store.commit(.register(id: newID, number: store.book.nextNumber(prefix: "GAO"),
                                        profile: sampleProfile("Keïta", "Bintou")),
-                             by: Simulated.author, at: Simulated.time)
+                             as: .anyone(Simulated.author), at: Simulated.time)
             confirmed()
         }
 
@@ -84,7 +84,7 @@ struct CrashAtEveryOperationTests {
             profile.phone = "+223 66 00 11 22"
             profile.village = "Bourem-Inaly"
             try store.commit(.editProfile(id: current.id, expectedVersion: current.version, profile: profile),
-                             by: Simulated.author, at: Simulated.time)
+                             as: .anyone(Simulated.author), at: Simulated.time)
             confirmed()
         })
 
@@ -94,7 +94,7 @@ struct CrashAtEveryOperationTests {
         let importPlan = try #require(CSVFixtures.reference.tracks.plan(track: "youth_entrepreneurship", id: UUID(),
                                                                       enrolledOn: CalendarDate(year: 2016, month: 2, day: 1)!))
         result.append(Scenario(name: "import (one batch)", base: profileEdit.disk) { store, confirmed in
-            try store.commitBatch(by: Simulated.author, at: Simulated.time) { batch in
+            try store.commitBatch(as: .anyone(Simulated.author), at: Simulated.time) { batch in
                 for (index, id) in importIDs.enumerated() {
                     try batch.add(.register(id: id, number: batch.book.nextNumber(prefix: "TBK"),
                                             profile: sampleProfile(["Sangaré", "Dembélé", "Guindo"][index], "Awa")))
@@ -342,6 +342,14 @@ struct CrashAtEveryOperationTests {
                                parameters: quickKeys, on: disk)
     }
 
+    /// Whether `path` is the history, only shorter or longer at its end (entries lost by a power
+    /// cut before their fsync, or added back from the journal).
+    static func isCompletedHistory(_ path: String, base: [String: [UInt8]], now: [String: [UInt8]]) -> Bool {
+        guard path.hasSuffix("/" + HistoryFile.fileName) else { return false }
+        let before = base[path] ?? [], after = now[path] ?? []
+        return after.starts(with: before) || before.starts(with: after)
+    }
+
     /// `retour check` with the passphrase given.
     static func check(_ disk: SimulatedDisk) -> DataCheck {
         DataCheck.run(directory: Simulated.directory, reference: CSVFixtures.reference, fileSystem: disk) { passphrase }
@@ -430,8 +438,11 @@ struct CrashAtEveryOperationTests {
                         "\(label): names readable, check says \(check.findings)", sourceLocation: sourceLocation)
             }
         } else {
-            // Not begun: exactly as it was (a key file's temp file, which holds no data, aside).
+            // Not begun: exactly as it was (a key file's temp file, which holds no data, aside; and
+            // the history, whose changes not yet fsync'd a power cut may take, and which opening
+            // completes again from the journal).
             let changed = differingFiles(base.files, disk.files).filter { !Self.isKeyTemporary($0) }
+                .filter { !Self.isCompletedHistory($0, base: base.files, now: disk.files) }
             #expect(changed == [], "\(label): no key file, and these files changed", sourceLocation: sourceLocation)
             #expect(check.isOK && !check.encrypted, "\(label): \(check.findings)", sourceLocation: sourceLocation)
         }

@@ -19,7 +19,7 @@ struct SnapshotIndexTests {
         let first = try #require(store.book.find(number: "GAO-000001"))
         var profile = first.profile
         profile.village = "Bourem"
-        try store.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), by: "awa")
+        try store.commit(.editProfile(id: first.id, expectedVersion: first.version, profile: profile), as: .anyone("awa"))
         try store.close()
         return data
     }
@@ -147,7 +147,7 @@ struct SnapshotIndexTests {
             let before = try text(snapshot).split(separator: "\n").dropFirst()
             let store = try Store(directory: data)
             let tbk = try #require(store.book.find(number: "TBK-000001"))
-            try store.commit(.addNote(id: tbk.id, note: Note(id: UUID(), text: "Visite", by: "awa", at: Date())), by: "awa")
+            try store.commit(.addNote(id: tbk.id, note: Note(id: UUID(), text: "Visite", by: "awa", at: Date())), as: .anyone("awa"))
             try store.close()
             let after = try text(snapshot).split(separator: "\n").dropFirst()
             #expect(after.count == 3)
@@ -199,7 +199,7 @@ struct SnapshotIndexTests {
             let item = try #require(store.book.find(number: "GAO-000001"))
             let plan = try #require(F.reference.tracks.plan(track: "youth_entrepreneurship", id: UUID(),
                                                             enrolledOn: CalendarDate(year: 2016, month: 1, day: 1)!))
-            try store.commit(.enrol(id: item.id, plan: plan), by: "awa")
+            try store.commit(.enrol(id: item.id, plan: plan), as: .anyone("awa"))
             try store.close()
             let snapshot = data.appendingPathComponent(Store.Files.snapshot)
             let firstStep = try #require(plan.steps.first?.code)
@@ -279,7 +279,7 @@ struct SnapshotIndexTests {
             #expect(reader.isReadOnly)
             #expect(try !reader.reloadIfChanged())
             let tbk = try #require(writer.book.find(number: "TBK-000001"))
-            try writer.commit(.addNote(id: tbk.id, note: Note(id: UUID(), text: "Visite", by: "awa", at: Date())), by: "awa")
+            try writer.commit(.addNote(id: tbk.id, note: Note(id: UUID(), text: "Visite", by: "awa", at: Date())), as: .anyone("awa"))
             _ = try F.register(writer, F.profile("Dicko", "Moussa"))
             #expect(try reader.reloadIfChanged())
             #expect(try reader.book.allCases() == writer.book.allCases())

@@ -63,7 +63,7 @@ struct StoreDiskFaultTests {
 
         disk.fail([fault.operation], with: fault.code)
         for _ in 0..<2 {
-            let error = try #require(fileError { try store.commit(change, by: Simulated.author, at: Simulated.time) })
+            let error = try #require(fileError { try store.commit(change, as: .anyone(Simulated.author), at: Simulated.time) })
             #expect(error == FileError(operation: fault.operation == .write ? .write : .sync, file: Store.Files.journal,
                                        code: fault.code))
             let (englishReason, frenchReason) = reasons(fault.code)
@@ -80,7 +80,7 @@ struct StoreDiskFaultTests {
         }
 
         disk.clearFaults()
-        let entry = try store.commit(change, by: Simulated.author, at: Simulated.time)
+        let entry = try store.commit(change, as: .anyone(Simulated.author), at: Simulated.time)
         #expect(entry.seq == before.seq + 1)
         let after = try BookState(store.book)
         #expect(after.cases.first { $0.id == data.followed }?.notes.last?.text == "Visite du 12 avril.")
@@ -96,11 +96,11 @@ struct StoreDiskFaultTests {
         let files = disk.files
         disk.failAt(1, with: ENOSPC, partialWrite: true)
         let change = Change.addNote(id: data.followed, note: note())
-        let error = try #require(fileError { try store.commit(change, by: Simulated.author) })
+        let error = try #require(fileError { try store.commit(change, as: .anyone(Simulated.author)) })
         #expect(english.text(error).contains("the disk is full"))
         #expect(disk.operations.suffix(2).map { $0.components(separatedBy: " ").first } == ["write", "truncate"])
         #expect(differingFiles(files, disk.files) == [])
-        try store.commit(change, by: Simulated.author)
+        try store.commit(change, as: .anyone(Simulated.author))
         #expect(store.droppedTornBytes == 0)
         let reopened = try Simulated.open(disk.copy())
         #expect(reopened.droppedTornBytes == 0)
@@ -116,17 +116,17 @@ struct StoreDiskFaultTests {
         let before = try BookState(store.book)
         disk.fail([.sync, .truncate], with: EIO)
         let refused = Change.addNote(id: data.followed, note: note("Refusée."))
-        let error = try #require(fileError { try store.commit(refused, by: Simulated.author) })
+        let error = try #require(fileError { try store.commit(refused, as: .anyone(Simulated.author)) })
         #expect(error.operation == .sync && error.code == EIO)
         #expect(try BookState(store.book) == before)
         // Still failing: the cut is refused too, and nothing is written.
         let other = Change.addNote(id: data.registered, note: note("Autre."))
         let files = disk.files
-        #expect(fileError { try store.commit(other, by: Simulated.author) }?.code == EIO)
+        #expect(fileError { try store.commit(other, as: .anyone(Simulated.author)) }?.code == EIO)
         #expect(differingFiles(files, disk.files) == [])
 
         disk.clearFaults()
-        try store.commit(other, by: Simulated.author)
+        try store.commit(other, as: .anyone(Simulated.author))
         let after = try BookState(store.book)
         #expect(after.seq == before.seq + 1)
         #expect(after.cases.flatMap(\.notes).map(\.text).contains("Refusée.") == false)
@@ -177,7 +177,7 @@ struct StoreDiskFaultTests {
         try store.compact()
         #expect(disk.files[journal]?.isEmpty == true)
         #expect(try BookState(store.book) == before)
-        try store.commit(.addNote(id: data.followed, note: note()), by: Simulated.author)
+        try store.commit(.addNote(id: data.followed, note: note()), as: .anyone(Simulated.author))
         let after = try BookState(store.book)
         try store.close()
         #expect(try BookState(Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone))).book) == after)
@@ -189,7 +189,7 @@ struct StoreDiskFaultTests {
         let data = try Simulated.dataDisk(closedSessions: 2, openChanges: 2)
         let disk = data.disk
         let store = try Simulated.open(disk)
-        try store.commit(.addNote(id: data.followed, note: note()), by: Simulated.author)
+        try store.commit(.addNote(id: data.followed, note: note()), as: .anyone(Simulated.author))
         let before = try BookState(store.book)
         disk.fail([.write], with: ENOSPC)
         var thrown: Error?

@@ -22,7 +22,7 @@ struct StoreFailedSaveTests {
             }
 
             let store = try Store(directory: root)
-            try store.commit(.register(id: UUID(), number: "GAO-000001", profile: sampleProfile()), by: "awa")
+            try store.commit(.register(id: UUID(), number: "GAO-000001", profile: sampleProfile()), as: .anyone("awa"))
             let journal = fileURL(root, Store.Files.journal)
             let saved = try bytes(journal)
 
@@ -33,7 +33,7 @@ struct StoreFailedSaveTests {
             check(setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, 10)
             let refused = UUID()
             do {
-                try store.commit(.register(id: refused, number: "GAO-000002", profile: sampleProfile()), by: "awa")
+                try store.commit(.register(id: refused, number: "GAO-000002", profile: sampleProfile()), as: .anyone("awa"))
                 check(false, 11)
             } catch let error as FileError {
                 check(error.operation == .write && error.file == Store.Files.journal && error.code == EFBIG, 12)
@@ -44,7 +44,7 @@ struct StoreFailedSaveTests {
 
             limit = unlimited
             check(setrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, 16)
-            let entry = try store.commit(.register(id: UUID(), number: "GAO-000002", profile: sampleProfile()), by: "awa")
+            let entry = try store.commit(.register(id: UUID(), number: "GAO-000002", profile: sampleProfile()), as: .anyone("awa"))
             check(entry.seq == 2, 17)
             check(try lines(journal).count == 2, 18)
             let reader = try Store(directory: root, write: false)

@@ -19,7 +19,7 @@ struct StoreTests {
             #expect([first.number, second.number, third.number] == ["GAO-000001", "GAO-000002", "TBK-000001"])
             var edited = first.profile
             edited.phone = "+223 76 12 34 56"
-            try store.commit(.editProfile(id: first.id, expectedVersion: 1, profile: edited), by: "moussa")
+            try store.commit(.editProfile(id: first.id, expectedVersion: 1, profile: edited), as: .anyone("moussa"))
             #expect(store.journalLines == 4)
 
             // Each commit is one journal line on disk, before any close.
@@ -71,10 +71,10 @@ struct StoreTests {
             // state in memory must be the state read back.
             let time = Date(timeIntervalSince1970: 1_750_000_000.625)
             let id = UUID()
-            let entry = try store.commit(.register(id: id, number: "GAO-000001", profile: sampleProfile()), by: "awa", at: time)
+            let entry = try store.commit(.register(id: id, number: "GAO-000001", profile: sampleProfile()), as: .anyone("awa"), at: time)
             var edited = sampleProfile()
             edited.village = "Château"
-            try store.commit(.editProfile(id: id, expectedVersion: 1, profile: edited), by: "awa", at: time + 61)
+            try store.commit(.editProfile(id: id, expectedVersion: 1, profile: edited), as: .anyone("awa"), at: time + 61)
             let inMemory = store.book
             let journalLine = try lines(fileURL(directory, Store.Files.journal))[0]
             #expect(try JSONDecoder.retour().decode(JournalEntry.self, from: Data(journalLine.utf8)) == entry)
@@ -97,19 +97,19 @@ struct StoreTests {
             let journal = fileURL(root, Store.Files.journal)
             let before = try bytes(journal)
             #expect(throws: ChangeError.duplicateNumber("GAO-000001")) {
-                try store.commit(.register(id: UUID(), number: "GAO-000001", profile: sampleProfile()), by: "awa")
+                try store.commit(.register(id: UUID(), number: "GAO-000001", profile: sampleProfile()), as: .anyone("awa"))
             }
             #expect(throws: ChangeError.staleVersion(number: "GAO-000001")) {
-                try store.commit(.editProfile(id: item.id, expectedVersion: 7, profile: sampleProfile()), by: "awa")
+                try store.commit(.editProfile(id: item.id, expectedVersion: 7, profile: sampleProfile()), as: .anyone("awa"))
             }
             #expect(throws: ChangeError.unknownCase) {
-                try store.commit(.editProfile(id: UUID(), expectedVersion: 1, profile: sampleProfile()), by: "awa")
+                try store.commit(.editProfile(id: UUID(), expectedVersion: 1, profile: sampleProfile()), as: .anyone("awa"))
             }
             #expect(try bytes(journal) == before)
             #expect(store.book.seq == 1)
             #expect(store.journalLines == 1)
             // The next accepted change still gets the next sequence number.
-            #expect(try store.commit(.register(id: UUID(), number: "GAO-000002", profile: sampleProfile()), by: "awa").seq == 2)
+            #expect(try store.commit(.register(id: UUID(), number: "GAO-000002", profile: sampleProfile()), as: .anyone("awa")).seq == 2)
             try store.close()
         }
     }

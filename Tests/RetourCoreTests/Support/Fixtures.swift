@@ -33,7 +33,7 @@ func sampleProfile(_ familyName: String = "Maïga", _ givenNames: String = "Fato
 func register(_ store: Store, _ profile: CaseProfile = sampleProfile(), prefix: String = "GAO",
               by author: String = "awa.traore") throws -> Case {
     let id = UUID()
-    try store.commit(.register(id: id, number: store.book.nextNumber(prefix: prefix), profile: profile), by: author)
+    try store.commit(.register(id: id, number: store.book.nextNumber(prefix: prefix), profile: profile), as: .anyone(author))
     return try #require(store.book[id])
 }
 
@@ -136,3 +136,15 @@ func expectStoreError(sourceLocation: SourceLocation = #_sourceLocation, _ body:
 }
 
 let testAssets: Assets? = try? Assets.locate()
+
+extension CaseBook {
+    /// A change made by its author in a book without users (where anyone may make any).
+    mutating func apply(_ entry: JournalEntry) throws {
+        try apply(entry, as: .anyone(entry.by))
+    }
+
+    @discardableResult
+    func check(_ entry: JournalEntry) throws -> CheckedChange {
+        try check(entry, as: .anyone(entry.by))
+    }
+}
