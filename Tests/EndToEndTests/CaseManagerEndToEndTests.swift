@@ -42,6 +42,7 @@ struct CaseManagerEndToEndTests {
 
         let tmux = try TmuxSession(harness: harness, arguments: ["--user", "awa"], language: "fr_FR.UTF-8")
         defer { tmux.kill() }
+        try tmux.goOnWithoutUsers()
         tmux.waitFor("Dossiers (20)")
         try tmux.keys("/")
         try tmux.type("maiga")
@@ -97,6 +98,7 @@ struct CaseManagerEndToEndTests {
         defer { harness.cleanUp() }
         let first = try TmuxSession(harness: harness, arguments: ["--user", "oumar"], language: "C.UTF-8")
         defer { first.kill() }
+        try first.goOnWithoutUsers()
         first.waitFor("Cases (0)")
         try first.keys("n")
         first.waitFor("New registration")
@@ -120,6 +122,7 @@ struct CaseManagerEndToEndTests {
 
         let second = try TmuxSession(harness: harness, arguments: ["--user", "oumar"], language: "C.UTF-8")
         defer { second.kill() }
+        try second.goOnWithoutUsers()
         second.waitFor("Cases (1)")
         #expect(second.screen.contains("Guindo Awa"))
         #expect(!second.screen.contains("READ-ONLY"))
@@ -139,6 +142,7 @@ struct CaseManagerEndToEndTests {
 
         let tmux = try TmuxSession(harness: harness, arguments: ["--user", "awa"], language: "C.UTF-8")
         defer { tmux.kill() }
+        try tmux.goOnWithoutUsers()
         tmux.waitFor("Cases (20)")
         try tmux.keys("/")
         try tmux.type("aissata")

@@ -19,6 +19,7 @@ struct EmojiEndToEndTests {
         #expect(imported.status == 0, "\(imported.stderr)")
         let tmux = try TmuxSession(harness: harness, arguments: ["--user", "awa"], language: "C.UTF-8")
         defer { tmux.kill() }
+        try tmux.goOnWithoutUsers()
         tmux.waitFor("Cases (2)")
         let rows = tmux.screen.split(separator: "\n").map(String.init)
         let flagRow = try #require(rows.first { $0.contains("Aïssata") }, "\(tmux.screen)")

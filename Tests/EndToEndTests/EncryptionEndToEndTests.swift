@@ -87,6 +87,7 @@ struct EncryptionEndToEndTests {
         tmux.waitFor("Phrase secrète incorrecte")
         try tmux.type(Self.passphrase)
         try tmux.keys("Enter")
+        try tmux.goOnWithoutUsers()
         tmux.waitFor("Dossiers (20)")
         try tmux.keys("F10")
         #expect(tmux.waitForExit() == 0)

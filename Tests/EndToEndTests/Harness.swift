@@ -144,6 +144,20 @@ final class TmuxSession {
         return false
     }
 
+    /// On a directory without users the case manager first offers to create the administrator:
+    /// goes on without users (F2), as a directory did before sign-in existed.
+    func goOnWithoutUsers(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline && !(screen.contains("First start") || screen.contains("Premier démarrage")) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard screen.contains("F2") else {
+            Issue.record("no first-start screen:\n\(screen)", sourceLocation: sourceLocation)
+            return
+        }
+        try keys("F2")
+    }
+
     /// Waits until `retour` has exited; returns its exit status, as the shell printed it.
     func waitForExit(timeout: TimeInterval = 15) -> Int? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -260,6 +260,7 @@ struct KillLoopTests {
             let context = "seed \(Self.seed) case manager round \(round) (\(mode))"
             let tmux = try TmuxSession(harness: harness, arguments: ["--user", "oumar"], language: "C.UTF-8")
             defer { tmux.kill() }
+            try tmux.goOnWithoutUsers()
             try #require(tmux.waitFor("Cases (\(count))"), "\(context)")
             #expect(!tmux.screen.contains("READ-ONLY"), "\(context): a killed session left the lock held")
             let saved = "T\(round) A", unsaved = "T\(round) B"

@@ -36,7 +36,7 @@ public enum CaseManager {
         }
         // Each person signs in, works, signs out; the next one signs in on the same screen.
         var login = session.author
-        while let clearance = SignInPrompt(catalog: session.catalog, store: store, author: session.author, login: login).run(on: terminal) {
+        while let clearance = signIn(session: session, store: store, login: login, on: terminal) {
             let app = CaseManagerApp(session: session, store: store, clearance: clearance)
             app.run(on: terminal)
             guard app.signedOut else { break }
@@ -44,6 +44,17 @@ public enum CaseManager {
         }
         terminal.restore()
         try store.close()
+    }
+}
+
+extension CaseManager {
+    /// Who works next: the sign-in screen, or the offer to create the administrator. A
+    /// directory without users that cannot be written (read-only) is opened as it always was.
+    static func signIn(session: Session, store: Store, login: String, on terminal: Terminal) -> Clearance? {
+        if store.book.users.isEmpty && store.isReadOnly {
+            return try? Clearance.withoutUsers(session.author, book: store.book)
+        }
+        return SignInPrompt(catalog: session.catalog, store: store, author: session.author, login: login).run(on: terminal)
     }
 }
 

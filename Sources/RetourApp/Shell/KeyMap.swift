@@ -93,7 +93,7 @@ enum KeyMap {
                 Binding(keys: [.tab], keysLabel: "key.tab", action: .nextField, label: "action.nextField", inFooter: true),
                 Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
                 Binding(keys: [.down, .function(4)], keysLabel: "signin.key.pick", action: .choose, label: "signin.action.pickUser", inFooter: true),
-                Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
             ]
         case .firstUser:
             return [
@@ -101,7 +101,7 @@ enum KeyMap {
                 Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
                 Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
                 Binding(keys: [.function(2)], keysLabel: "key.f2", action: .withoutUsers, label: "signin.action.withoutUsers", inFooter: true),
-                Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
             ]
         case .locked:
             return [

@@ -5,7 +5,8 @@ import RetourTUI
 /// The case manager's first screen (after the passphrase of an encrypted directory): the
 /// login, typed or picked among the active users, and the PIN, shown as stars; why a sign-in
 /// was refused is said under the fields. On a directory with no users it offers to create
-/// the administrator instead, or to go on without users. F10 quits.
+/// the administrator instead, or to go on without users. F10 quits (Esc does not: on an
+/// office terminal, quitting may close the connection).
 final class SignInPrompt {
     private let catalog: Catalog
     private let store: Store
@@ -81,7 +82,7 @@ final class SignInPrompt {
         case .nextField?: focus = (focus + 1) % fields.count
         case .previousField?: focus = (focus + fields.count - 1) % fields.count
         case .choose?:
-            if !creatingAdministrator && focus == 0 { openPicker() } else { _ = fields[focus].handle(key) }
+            if !creatingAdministrator { openPicker() } else { focus = (focus + 1) % fields.count }
         case .withoutUsers?:
             if creatingAdministrator, let clearance = try? Clearance.withoutUsers(author, book: store.book) {
                 return .signedIn(clearance)

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import RetourCore
+import RetourTestSupport
+
+@Suite("Permissions: signing in")
+struct SignInTests {
+    typealias F = CSVFixtures
+
+    @Test func aWrongPINIsRefusedAndRecordedWithoutThePIN() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            #expect(throws: SignIn.Refusal.wrongPIN(login: "w.gao", attemptsLeft: 4)) {
+                try SignIn.attempt(login: "w.gao", pin: "not-the-pin", store: office.store)
+            }
+            #expect(throws: SignIn.Refusal.unknownUser(login: "nobody")) {
+                try SignIn.attempt(login: "nobody", pin: "whatever1", store: office.store)
+            }
+            let kinds = try office.store.history.recent(since: .distantPast).map(\.event.kind)
+            #expect(kinds.suffix(2) == ["signInFailed", "signInFailed"])
+        }
+    }
+
+    /// Five wrong PINs in a row lock the login for five minutes, the right PIN included, also
+    /// for a new session (the lock is read from the history); it ends by itself, or when an
+    /// administrator lifts it.
+    @Test func fiveWrongPINsLockTheLoginForFiveMinutes() throws {
+        try F.withDirectory { root in
+            let directory = root.appendingPathComponent("data")
+            let office = try Office(directory)
+            let start = Date()
+            for attempt in 1...4 {
+                #expect(throws: SignIn.Refusal.wrongPIN(login: "w.gao", attemptsLeft: 5 - attempt)) {
+                    try SignIn.attempt(login: "w.gao", pin: "wrong-\(attempt)", store: office.store, now: start + Double(attempt))
+                }
+            }
+            let fifth = #expect(throws: SignIn.Refusal.self) {
+                try SignIn.attempt(login: "w.gao", pin: "wrong-5", store: office.store, now: start + 5)
+            }
+            guard case .locked(let login, let until)? = fifth else { Issue.record("not locked: \(String(describing: fifth))"); return }
+            #expect(login == "w.gao" && abs(until.timeIntervalSince(start + 5 + SignIn.lockoutDuration)) < 1)
+            #expect(throws: SignIn.Refusal.self) {
+                try SignIn.attempt(login: "w.gao", pin: Office.pins["w.gao"]!, store: office.store, now: start + 60)
+            }
+            try office.store.close()
+            // Another session, before the end of the five minutes: still locked.
+            let again = try Store(directory: directory)
+            #expect(try SignIn.isLocked("w.gao", store: again, now: start + 240))
+            #expect(throws: SignIn.Refusal.self) {
+                try SignIn.attempt(login: "w.gao", pin: Office.pins["w.gao"]!, store: again, now: start + 240)
+            }
+            // Other logins are not locked.
+            _ = try SignIn.attempt(login: "w.tbk", pin: Office.pins["w.tbk"]!, store: again, now: start + 241)
+            // Five minutes after the fifth: the right PIN opens.
+            let clearance = try SignIn.attempt(login: "w.gao", pin: Office.pins["w.gao"]!, store: again, now: start + 5 + SignIn.lockoutDuration + 1)
+            #expect(clearance.login == "w.gao")
+        }
+    }
+
+    @Test func anAdministratorLiftsALockout() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            let now = Date()
+            for attempt in 1...5 {
+                _ = try? SignIn.attempt(login: "w.tbk", pin: "wrong-\(attempt)", store: office.store, now: now)
+            }
+            #expect(try SignIn.isLocked("w.tbk", store: office.store, now: now))
+            #expect(throws: ChangeError.forbidden(.manageUsers)) {
+                try SignIn.unlock("w.tbk", by: try office.clearance("s.gao"), store: office.store, now: now)
+            }
+            try SignIn.unlock("w.tbk", by: try office.clearance("admin"), store: office.store, now: now)
+            #expect(try !SignIn.isLocked("w.tbk", store: office.store, now: now))
+            _ = try SignIn.attempt(login: "w.tbk", pin: Office.pins["w.tbk"]!, store: office.store, now: now)
+        }
+    }
+
+    /// PINs are kept only as salted slow hashes: no file of the directory holds one in clear,
+    /// nor its login next to it in a way that gives it away.
+    @Test func noPINInAnyFileInClear() throws {
+        try F.withDirectory { root in
+            let directory = root.appendingPathComponent("data")
+            let office = try Office(directory)
+            _ = try? SignIn.attempt(login: "w.gao", pin: "typed-wrong", store: office.store)
+            try office.store.close()
+            let files = try FileManager.default.subpathsOfDirectory(atPath: directory.path)
+            for file in files {
+                let bytes = (try? Data(contentsOf: directory.appendingPathComponent(file))).map(Array.init) ?? []
+                for pin in Array(Office.pins.values) + ["typed-wrong"] {
+                    #expect(!ReadableName.appears(pin, in: bytes), "\(pin) readable in \(file)")
+                }
+            }
+            #expect(files.contains(HistoryFile.fileName))
+        }
+    }
+
+    @Test func aPINHashMatchesItsPINOnly() throws {
+        let hash = try PINHash.make("123456", parameters: Office.quickHash)
+        #expect(hash.matches("123456"))
+        #expect(!hash.matches("123457"))
+        #expect(!hash.matches(""))
+        #expect(try PINHash.make("123456", parameters: Office.quickHash) != hash, "salted")
+        #expect(throws: PIN.Problem.tooShort) { try PIN.validate("12345") }
+        #expect(throws: PIN.Problem.tooShort) { try PIN.validate("      ") }
+        try PIN.validate("123456")
+    }
+}
