@@ -34,6 +34,10 @@ struct ProbeReport: Codable {
     var close = 0.0
     var peakBeforeClose = 0
     var peak = 0
+    /// Signing in (`--login`): the PIN's slow hash and the history's recent entries, in seconds.
+    var signIn: Double?
+    /// The cases the signed-in user reads.
+    var scope = 0
 }
 
 /// `retour-bench probe --data DIR`: opens the data directory as the case manager does, measures,
@@ -50,6 +54,9 @@ struct Probe: ParsableCommand {
 
     @Flag(help: "Stop once the list is ready.")
     var openOnly = false
+
+    @Option(help: "Sign in as this user, with the PIN in RETOUR_PIN (else: a directory without users).")
+    var login: String?
 
     /// Names typed in the search, folded as a case worker types them.
     static let searches = ["maiga", "toure", "cisse", "dicko", "traore"]
@@ -72,7 +79,15 @@ struct Probe: ParsableCommand {
             try Store(directory: session.dataDirectory, user: session.author)
         }
         report.storeOpen = storeTime
-        let clearance = try Clearance.withoutUsers(session.author, book: store.book)
+        let clearance: Clearance
+        if let login {
+            let pin = ProcessInfo.processInfo.environment[PIN.variable] ?? ""
+            let (signedIn, signInTime) = try Measure.timed { try SignIn.attempt(login: login, pin: pin, store: store) }
+            clearance = signedIn
+            report.signIn = signInTime
+        } else {
+            clearance = try Clearance.withoutUsers(session.author, book: store.book)
+        }
         let (manager, listTime) = Measure.timed { HeadlessCaseManager(session: session, store: store, clearance: clearance) }
         report.listFirstRender = listTime
         report.readyAt = Measure.monotonicNanoseconds()
@@ -80,6 +95,7 @@ struct Probe: ParsableCommand {
             report.readySinceProcessStart = Measure.secondsSinceBoot() - start
         }
         report.cases = store.book.count
+        report.scope = store.reader(for: clearance).digests.count
         report.peakAtReady = Measure.peakResidentBytes()
         if openOnly {
             try emit(report)

@@ -56,6 +56,7 @@ struct RetourBench: ParsableCommand {
 
         let table = Table()
         var printedHeader = false
+        var people: [PeopleBench.Row] = []
         for count in counts {
             let directory = root.appendingPathComponent("cases-\(count)")
             if FileManager.default.fileExists(atPath: directory.path) {
@@ -102,9 +103,17 @@ struct RetourBench: ParsableCommand {
             }
             print(table.line(row))
             fflush(nil)  // Each row as soon as it is known.
+            Log.line("  people: users, a case worker's caseload, the history…")
+            people.append(try PeopleBench.measure(count: count, directory: directory))
         }
         print("")
         print("targets: list ready ≤ 1 s; keystroke ≤ 16 ms median, ≤ 50 ms p99; commit ≤ 5 ms median; peak ≤ 2 × data size at 100 000")
+        print("")
+        print("Signed in: a case worker given one case in a hundred (scope), and the administrator")
+        print(PeopleBench.header)
+        for row in people { print(PeopleBench.line(row)) }
+        print("")
+        print("targets: sign-in 0.1–0.5 s (the slow hash, on purpose); list, keystroke and commit as above; check chain ≥ 50 MB/s")
         fflush(nil)
         if keep != nil { Log.line("data kept in \(root.path)") }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import RetourCore
 
 struct BenchError: Error, CustomStringConvertible {
     let description: String
@@ -19,10 +20,15 @@ enum Runner {
     }
 
     /// Runs `retour-bench probe` in a new process and reads its one-line report.
-    static func probe(directory: URL, openOnly: Bool) throws -> ProbeRun {
+    /// `login`: signed in as that user with `pin`.
+    static func probe(directory: URL, openOnly: Bool, login: String? = nil, pin: String = "") throws -> ProbeRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["probe", "--data", directory.path] + (openOnly ? ["--open-only"] : [])
+            + (login.map { ["--login", $0] } ?? [])
+        var environment = ProcessInfo.processInfo.environment
+        environment[PIN.variable] = pin
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         let spawnedAt = Measure.monotonicNanoseconds()
