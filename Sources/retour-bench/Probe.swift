@@ -117,8 +117,12 @@ struct Probe: ParsableCommand {
 
         var random = SystemRandomNumberGenerator()
         for _ in 0..<Probe.commitCount {
-            let reader = store.reader(for: clearance)
-            let item = try reader.read(reader.digests.randomElement(using: &random)!.id)!
+            // The reader is let go before the commit: one kept would share the book's storage,
+            // and the commit would copy it whole.
+            let item: Case = try {
+                let reader = store.reader(for: clearance)
+                return try reader.read(reader.digests.randomElement(using: &random)!.id)!
+            }()
             var profile = item.profile
             profile.householdSize = profile.householdSize % 12 + 1
             let change = Change.editProfile(id: item.id, expectedVersion: item.version, profile: profile)

@@ -140,3 +140,32 @@ struct SignInScreenTests {
         #expect(!app.isRunning && app.signedOut)
     }
 }
+
+@Suite("The history screen")
+struct AuditScreenTests {
+    @Test func supervisorsAndAdministratorsReadTheHistoryCaseWorkersDoNot() throws {
+        let fixtures = try Fixtures.get()
+        let (directory, store) = try SignInScreenTests.office()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = Session(dataDirectory: directory, author: "x", catalog: fixtures.english, reference: fixtures.reference)
+        let worker = try SignIn.attempt(login: "k.diarra", pin: "kadi-pin", store: store)
+        let asWorker = CaseManagerApp(session: session, store: store, clearance: worker, today: testToday)
+        let terminal = MemoryTerminal(width: 80, height: 24)
+        terminal.type("a")
+        asWorker.runUntilIdle(on: terminal)
+        #expect(terminal.text.contains("Only supervisors"), "\(terminal.text)")
+        #expect(!terminal.text.contains("History ("))
+
+        let admin = try SignIn.attempt(login: "admin", pin: "admin-pin", store: store)
+        let asAdmin = CaseManagerApp(session: session, store: store, clearance: admin, today: testToday)
+        let screen = MemoryTerminal(width: 80, height: 24)
+        screen.type("a")
+        asAdmin.runUntilIdle(on: screen)
+        #expect(screen.rows[0].contains("History ("), "\(screen.text)")
+        #expect(screen.text.contains("sign-in") && screen.text.contains("k.diarra"), "\(screen.text)")
+        // Filtered by kind: only the failed sign-ins (none yet).
+        screen.type("f")
+        asAdmin.runUntilIdle(on: screen)
+        #expect(screen.text.contains("Filter the history"))
+    }
+}

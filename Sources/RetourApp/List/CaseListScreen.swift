@@ -68,6 +68,13 @@ final class CaseListScreen: Screen {
             }
         case .newCase?:
             app.push(CaseFormScreen(app: app, editing: nil))
+        case .audit?:
+            searching = false
+            guard !app.store.book.users.isEmpty ? app.clearance.role >= .supervisor : true else {
+                app.say(app.catalog.text(AuditQuery.Refusal.notAllowed), .error)
+                return
+            }
+            app.push(AuditScreen(app: app))
         case .sortNext?:
             sortColumn = (sortColumn + 1) % CaseRows.columnCount
             ascending = true

@@ -15,8 +15,8 @@ enum Action: Hashable {
     case nextTab, previousTab, showTab(Int)
     case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
     case requestClosure, closeCase, reopen
-    // Signing in.
-    case withoutUsers
+    // Signing in; the history.
+    case withoutUsers, audit
 }
 
 extension Action {
@@ -42,6 +42,8 @@ enum KeyContext: Hashable {
     /// Signing in; creating the first user (the administrator); the screen locked after
     /// a while without a key.
     case signIn, firstUser, locked
+    /// The history (supervisors and administrators).
+    case audit
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -69,6 +71,7 @@ enum KeyMap {
                 Binding(keys: [.character("F")], keysLabel: "filters.key.F", action: .clearFilters, label: "filters.action.clearAllFromList", inFooter: false),
                 Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: false),
                 Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
+                Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
@@ -103,6 +106,13 @@ enum KeyMap {
                 Binding(keys: [.function(2)], keysLabel: "key.f2", action: .withoutUsers, label: "signin.action.withoutUsers", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
             ]
+        case .audit:
+            return [
+                Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "audit.action.filter", inFooter: true),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: true)
         case .locked:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.unlock", inFooter: true),

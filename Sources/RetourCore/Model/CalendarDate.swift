@@ -31,6 +31,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         CalendarDate(Date(), in: timeZone)
     }
 
+    /// The first moment of this day in `timeZone`.
+    public func start(in timeZone: TimeZone = .current) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
     /// The day `moment` falls on in `timeZone`.
     public init(_ moment: Date, in timeZone: TimeZone = .current) {
         var calendar = Calendar(identifier: .gregorian)

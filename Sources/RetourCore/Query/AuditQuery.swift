@@ -57,7 +57,15 @@ public struct AuditQuery: Sendable {
             : Set(book.users.all.filter { scope.mayAssign(to: $0.login) }.map(\.login))
         let wantedCase = caseNumber?.uppercased()
         var lines: [Line] = []
-        try store.history.forEach { entry in
+        // From a first day, the history is read backward from its end to that day only.
+        let entries: (((HistoryEntry) throws -> Bool) throws -> Void) = { body in
+            if let since = self.since {
+                for entry in try store.history.recent(since: since.start()) where try !body(entry) { return }
+            } else {
+                try store.history.forEach(body)
+            }
+        }
+        try entries { entry in
             let day = CalendarDate(entry.at)
             if let since, day < since { return true }
             if let until, day > until { return true }
