@@ -180,11 +180,11 @@ enum KeyMap {
     }
 
     /// Every binding of `context`, once per label, for the help overlay.
-    static func help(_ context: KeyContext, catalog: Catalog) -> [KeyHint] {
+    static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false) -> [KeyHint] {
         var seen = Set<String>()
         return bindings(context).compactMap { binding in
             guard seen.insert(binding.label).inserted else { return nil }
-            return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(binding.label))
+            return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(label(of: binding, quitSignsOut: quitSignsOut)))
         }
     }
 
