@@ -106,7 +106,7 @@ final class AuditScreen: Screen {
         }
         let columns = [
             Column(catalog.text("audit.column.when"), .fixed(16)), Column(catalog.text("audit.column.who"), .fixed(12)),
-            Column(catalog.text("audit.column.kind"), .fixed(13)), Column(catalog.text("audit.column.case"), .fixed(10)),
+            Column(catalog.text("audit.column.kind"), .fixed(17)), Column(catalog.text("audit.column.case"), .fixed(10)),
             Column(catalog.text("audit.column.detail"), .flexible(weight: 1, minimum: 10)),
         ]
         return table.draw(into: &canvas, area: body, columns: columns) { [lines] index in

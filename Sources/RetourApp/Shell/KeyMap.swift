@@ -71,10 +71,10 @@ enum KeyMap {
                 Binding(keys: [.character("F")], keysLabel: "filters.key.F", action: .clearFilters, label: "filters.action.clearAllFromList", inFooter: false),
                 Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: false),
                 Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
-                Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
+                Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
