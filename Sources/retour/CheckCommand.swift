@@ -12,10 +12,22 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .customLong("expect-head"),
+            help: ArgumentHelp("A head written down before (from retour audit --head): the history must still hold it.",
+                               valueName: "COUNT LINK"))
+    var expectedHead: String?
+
     func run() throws {
         let session = try global.session()
         let catalog = session.catalog
-        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference) {
+        let expected = try expectedHead.map { text -> HistoryHead in
+            let parts = text.split(whereSeparator: { $0 == " " || $0 == ":" }).map(String.init)
+            guard parts.count == 2, let count = Int(parts[0]), count > 0, parts[1].count == 64 else {
+                throw CommandError("check.error.expectHead")
+            }
+            return HistoryHead(count: count, link: parts[1].lowercased())
+        }
+        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference, expectedHead: expected) {
             try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: ProcessInfo.processInfo.environment)
         }
         for finding in check.findings {

@@ -40,7 +40,8 @@ public enum CaseManager {
             let app = CaseManagerApp(session: session, store: store, clearance: clearance)
             app.run(on: terminal)
             guard app.signedOut else { break }
-            login = clearance.login
+            // The next person is someone else: nothing of the last one is offered.
+            login = ""
         }
         terminal.restore()
         try store.close()

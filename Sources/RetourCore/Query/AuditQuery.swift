@@ -1,8 +1,9 @@
 import Foundation
 
 /// A selection of the history for the audit (screen and `retour audit`): by person, case,
-/// kind and dates, within what the clearance may audit — a supervisor their team's entries,
-/// an administrator all. Entries are read forward once; nothing is kept but what matches.
+/// kind and dates, within what the clearance may audit — a supervisor the entries of their
+/// team's people and about their team's cases, an administrator all. Entries are read once;
+/// nothing is kept but what matches.
 public struct AuditQuery: Sendable {
     public var user: String?
     public var caseNumber: String?
@@ -71,13 +72,19 @@ public struct AuditQuery: Sendable {
             if let until, day > until { return true }
             if let kind, entry.event.kind != kind { return true }
             if let user, entry.by != user && entry.event.login != user { return true }
-            if let team, !team.contains(entry.by) { return true }
             let line = AuditQuery.line(entry, book: book)
+            if let team, !team.contains(entry.by), !AuditQuery.isAbout(line.caseNumber, in: scope, book: book) { return true }
             if let wantedCase, line.caseNumber != wantedCase { return true }
             lines.append(line)
             return true
         }
         return lines
+    }
+
+    /// Whether `number` names a case of the scope (an administrator's change of a team case).
+    static func isAbout(_ number: String, in scope: Scope, book: CaseBook) -> Bool {
+        guard !number.isEmpty, let id = book.find(numberOf: number), let digest = book.digest(id) else { return false }
+        return scope.contains(digest)
     }
 
     static func line(_ entry: HistoryEntry, book: CaseBook) -> Line {

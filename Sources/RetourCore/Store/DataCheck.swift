@@ -49,7 +49,9 @@ public struct DataCheck: Sendable {
     /// `passphrase` is asked only when the directory is encrypted. `fileSystem`, when given
     /// (tests), holds the data; the real disk also has its entries' owners, modes and links and
     /// the lock checked.
-    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem? = nil,
+    /// `expectedHead`: a head written down before (`retour audit --head`), which the history
+    /// must still hold, besides the one the snapshot recorded.
+    public static func run(directory: URL, reference: Reference, fileSystem: FileSystem? = nil, expectedHead: HistoryHead? = nil,
                            passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
         var findings: [Finding] = []
         let given = directory.path
@@ -103,7 +105,7 @@ public struct DataCheck: Sendable {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
             }
             findings += rules(store.book, reference: reference)
-            let history = history(of: store)
+            let history = history(of: store, expected: expectedHead)
             findings += history.findings
             historyHead = history.head
         } catch SealingError.noTerminal(let variable) {
@@ -169,10 +171,13 @@ public struct DataCheck: Sendable {
 
     /// The history's chain, read whole, and the head the snapshot recorded still in it. Its
     /// head is said, for an administrator to write down and compare (`retour audit --head`).
-    static func history(of store: Store) -> (findings: [Finding], head: HistoryHead?) {
+    static func history(of store: Store, expected: HistoryHead? = nil) -> (findings: [Finding], head: HistoryHead?) {
         do {
             let verification = try store.history.verify(expected: store.recordedHistoryHead)
             if let problem = verification.problem { return ([Finding(.problem, problem.message)], nil) }
+            if let expected, let problem = try store.history.verify(expected: expected).problem {
+                return ([Finding(.problem, problem.message)], nil)
+            }
             guard verification.tornBytes > 0 else { return ([], verification.head) }
             let torn = Message("check.tornHistory", ["file": HistoryFile.fileName, "bytes": String(verification.tornBytes)])
             return ([Finding(.warning, torn)], verification.head)

@@ -122,3 +122,47 @@ struct StoreHistoryTests {
         }
     }
 }
+
+@Suite("History: a head written down, and the audit's scope")
+struct HistoryHeadAndAuditTests {
+    typealias F = CSVFixtures
+
+    /// A head written down (`retour audit --head`) still matches later, however many entries
+    /// came since, until the history before it is rewritten.
+    @Test func aHeadWrittenDownIsCheckedLater() throws {
+        try F.withDirectory { root in
+            let directory = root.appendingPathComponent("data")
+            let store = try Store(directory: directory)
+            for name in ["A", "B", "C"] { try F.register(store, F.profile(name, "X")) }
+            let written = try store.history.head()
+            for name in ["D", "E"] { try F.register(store, F.profile(name, "X")) }
+            try store.close()
+            #expect(DataCheck.run(directory: directory, reference: F.reference, expectedHead: written).isOK)
+            let forged = HistoryHead(count: written.count, link: String(repeating: "0", count: 64))
+            let check = DataCheck.run(directory: directory, reference: F.reference, expectedHead: forged)
+            #expect(!check.isOK && check.findings.contains { $0.message.key == "history.problem.rewritten" }, "\(check.findings)")
+        }
+    }
+
+    /// A supervisor's audit holds what their team's people did and what was done to their
+    /// team's cases (an administrator's reassignment), nothing else.
+    @Test func aSupervisorAuditsTheirTeamsPeopleAndCases() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            let admin = try office.clearance("admin")
+            for name in ["A", "B"] {
+                let item = try #require(office.store.book[try office.id(name)])
+                var profile = item.profile
+                profile.phone = "76 00 00 0\(name == "A" ? 1 : 2)"
+                try office.store.commit(.editProfile(id: item.id, expectedVersion: item.version, profile: profile), as: admin)
+            }
+            let lines = try AuditQuery(kind: "change").lines(in: office.store, for: try office.clearance("s.gao"))
+            let edits = lines.filter { $0.detail == "editProfile" }.map(\.caseNumber)
+            #expect(edits.contains(office.numbers["A"]!))
+            #expect(!edits.contains(office.numbers["B"]!))
+            #expect(throws: AuditQuery.Refusal.notAllowed) {
+                try AuditQuery().lines(in: office.store, for: try office.clearance("w.gao"))
+            }
+        }
+    }
+}
