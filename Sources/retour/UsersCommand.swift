@@ -150,8 +150,8 @@ struct UsersCommand: ParsableCommand {
             let session = try global.session()
             let store = try openForReading(session)
             let clearance = try session.clearance(for: store, warnWithoutUsers: false)
-            try SignIn.unlock(login, by: clearance, store: store)
-            Output.line(session.catalog.text(Message("users.done.unlocked", ["login": login])))
+            let wasLocked = try SignIn.unlock(login, by: clearance, store: store)
+            Output.line(session.catalog.text(Message(wasLocked ? "users.done.unlocked" : "users.done.notLocked", ["login": login])))
         }
     }
 }

@@ -169,3 +169,33 @@ struct AuditScreenTests {
         #expect(screen.text.contains("Filter the history"))
     }
 }
+
+@Suite("A case worker is not offered closing")
+struct CaseWorkerClosingTests {
+    @Test func closingIsNeitherOfferedNorOpenedForACaseWorker() throws {
+        let fixtures = try Fixtures.get()
+        let (directory, store) = try SignInScreenTests.office()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let worker = try SignIn.attempt(login: "k.diarra", pin: "kadi-pin", store: store)
+        let id = try #require(store.book.find(numberOf: "GAO-000001"))
+        try store.commit(.requestClosure(id: id, reason: "Plan terminé"), as: worker)
+        let session = Session(dataDirectory: directory, author: "k.diarra", catalog: fixtures.english, reference: fixtures.reference)
+        let app = CaseManagerApp(session: session, store: store, clearance: worker, today: testToday)
+        let terminal = MemoryTerminal(width: 80, height: 24)
+        terminal.send(.enter)
+        app.runUntilIdle(on: terminal)
+        #expect(terminal.rows[0].contains("GAO-000001"), "\(terminal.text)")
+        #expect(!terminal.rows[23].contains("Close"), "\(terminal.rows[23])")
+        terminal.type("c")
+        app.runUntilIdle(on: terminal)
+        #expect(terminal.text.contains("Only a supervisor or an administrator closes or reopens"), "\(terminal.text)")
+        #expect(!terminal.text.contains("Reason"), "no form opened")
+
+        let admin = try SignIn.attempt(login: "admin", pin: "admin-pin", store: store)
+        let asAdmin = CaseManagerApp(session: session, store: store, clearance: admin, today: testToday)
+        let screen = MemoryTerminal(width: 80, height: 24)
+        screen.send(.enter)
+        asAdmin.runUntilIdle(on: screen)
+        #expect(screen.rows[23].contains("Close"), "\(screen.rows[23])")
+    }
+}

@@ -49,6 +49,10 @@ final class CaseManagerApp {
 
     var top: Screen { screens[screens.count - 1] }
 
+    /// Whether the signed-in user closes and reopens cases (`CaseBook.check` decides; this only
+    /// spares a case worker a form that would be refused).
+    var mayClose: Bool { store.book.users.isEmpty || clearance.role >= .supervisor }
+
     /// The cases the signed-in user may read, as the store stands now.
     var reader: CaseReader { store.reader(for: clearance) }
 
@@ -206,6 +210,10 @@ final class CaseManagerApp {
             say(catalog.text(reason), .error)
             return
         }
+        if let action, action.closesOrReopens, !mayClose {
+            say(catalog.text("error.access.closeOrReopenAny"), .error)
+            return
+        }
         switch action {
         case .quit?: requestQuit(signOut: clearance.isSignedIn)
         case .help?: showHelp()
@@ -309,7 +317,8 @@ final class CaseManagerApp {
             canvas.put(CellWidth.fit(prefix + status.text, width - 2), x: 1, y: size.height - 2, width: width - 2, style: style)
         }
         let context = overlay?.context ?? top.context
-        Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly, quitSignsOut: clearance.isSignedIn),
+        Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly, quitSignsOut: clearance.isSignedIn,
+                                  mayClose: mayClose),
                     into: &canvas, y: size.height - 1)
         if let overlay {
             canvas.cursor = drawOverlay(overlay, into: &canvas, area: body)

@@ -20,6 +20,9 @@ enum Action: Hashable {
 }
 
 extension Action {
+    /// Closing and reopening: a supervisor's or an administrator's, not a case worker's.
+    var closesOrReopens: Bool { self == .closeCase || self == .reopen }
+
     /// Actions that lead to a change of the data, refused up front in a read-only session.
     var changesData: Bool {
         switch self {
@@ -170,8 +173,10 @@ enum KeyMap {
     /// A read-only session is not offered what it would refuse.
     /// When `quitSignsOut` (someone signed in), quitting is named for what it does: the next
     /// person gets the sign-in screen.
-    static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false) -> [KeyHint] {
-        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) }
+    /// Nor is a case worker offered closing or reopening (`mayClose` false).
+    static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false,
+                       mayClose: Bool = true) -> [KeyHint] {
+        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) && !(!mayClose && $0.action.closesOrReopens) }
             .map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text(label(of: $0, quitSignsOut: quitSignsOut))) }
     }
 

@@ -94,13 +94,17 @@ public enum SignIn {
         try lockedUntil(login, in: store.history.recent(since: now - attemptWindow), now: now) != nil
     }
 
-    /// Lifts the lockout of `login`: an administrator's act, recorded.
-    public static func unlock(_ login: String, by clearance: Clearance, store: Store, now: Date = Date()) throws {
+    /// Lifts the lockout of `login`: an administrator's act, recorded. Returns false (and
+    /// records nothing) when the login was not locked.
+    @discardableResult
+    public static func unlock(_ login: String, by clearance: Clearance, store: Store, now: Date = Date()) throws -> Bool {
         guard store.book.users.isEmpty || store.book.users[clearance.login]?.role == .administrator else {
             throw ChangeError.forbidden(.manageUsers)
         }
         guard store.book.users[login] != nil else { throw ChangeError.invalidUser(.unknownLogin, login: login) }
+        guard try isLocked(login, store: store, now: now) else { return false }
         try record(.unlock(login: login), by: clearance.login, store: store, now: now)
+        return true
     }
 
     private static func record(_ event: HistoryEvent, by login: String, store: Store, now: Date) throws {
