@@ -33,6 +33,9 @@ public enum SignIn {
     /// The clearance of `login` once `pin` is proved, the sign-in recorded. A wrong PIN is
     /// recorded too, and the fifth in a row records a lockout.
     public static func attempt(login: String, pin: String, store: Store, now: Date = Date()) throws -> Clearance {
+        // A login no user can have is refused before anything is read or recorded: what was
+        // typed may be anything, of any length.
+        guard User.isValidLogin(login) else { throw Refusal.unknownUser(login: String(login.prefix(32))) }
         let history = store.history
         let recent = try history.recent(since: now - attemptWindow)
         if let until = lockedUntil(login, in: recent, now: now) { throw Refusal.locked(login: login, until: until) }
@@ -121,6 +124,7 @@ public enum PIN {
 
     public enum Problem: UserFacingError, Equatable {
         case tooShort
+        case tooLong
         case differ
         case noTerminal(variable: String)
         case cancelled
@@ -128,6 +132,7 @@ public enum PIN {
         public var message: Message {
             switch self {
             case .tooShort: return Message("signin.error.pinTooShort", ["minimum": String(PINHash.minimumLength)])
+            case .tooLong: return Message("signin.error.pinTooLong", ["maximum": String(PINHash.maximumLength)])
             case .differ: return Message("signin.error.pinsDiffer")
             case .noTerminal(let variable): return Message("signin.error.noTerminal", ["variable": variable])
             case .cancelled: return Message("signin.error.cancelled")
@@ -138,6 +143,7 @@ public enum PIN {
     /// Refuses a new PIN shorter than `PINHash.minimumLength` or made of spaces only.
     public static func validate(_ pin: String) throws {
         guard pin.count >= PINHash.minimumLength, !pin.allSatisfy(\.isWhitespace) else { throw Problem.tooShort }
+        guard pin.utf8.count <= PINHash.maximumLength else { throw Problem.tooLong }
     }
 
     public static func read(prompt: String, environment: [String: String]) throws -> String {

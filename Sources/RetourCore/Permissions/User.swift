@@ -37,6 +37,9 @@ public struct User: Codable, Hashable, Sendable {
         self.pin = pin
     }
 
+    public static let maximumNameLength = 100
+    public static let maximumTeams = 20
+
     /// Lower-case letters, digits, `.`, `-`, `_`, starting with a letter, at most 32: a login
     /// is typed on a terminal and written in files, so nothing that needs quoting.
     public static func isValidLogin(_ login: String) -> Bool {
@@ -54,6 +57,8 @@ public struct User: Codable, Hashable, Sendable {
 /// (a fraction of a second, on purpose), so that a copied file does not give the PINs away.
 public struct PINHash: Codable, Hashable, Sendable {
     public static let minimumLength = 6
+    /// Bytes: a PIN is typed, never pasted from a file.
+    public static let maximumLength = 256
 
     let logN: Int
     let r: Int

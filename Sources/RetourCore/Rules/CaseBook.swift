@@ -120,9 +120,12 @@ public struct CaseBook: Sendable {
         let checked = try keepingConfidential(checkRules(entry), for: clearance)
         try permit(checked, to: clearance)
         if entry.texts.contains(where: { !PlainText.isAcceptable($0.text, lines: $0.lines) }) {
-            let number: String
-            if case .register(_, let registered, _) = entry.change { number = registered } else { number = checked.current?.number ?? "" }
-            throw ChangeError.controlCharacter(number: number)
+            switch entry.change {
+            case .addUser(let user): throw ChangeError.invalidUser(.controlCharacter, login: String(user.login.prefix(32)))
+            case .updateUser(let login, _): throw ChangeError.invalidUser(.controlCharacter, login: String(login.prefix(32)))
+            case .register(_, let number, _): throw ChangeError.controlCharacter(number: number)
+            default: throw ChangeError.controlCharacter(number: checked.current?.number ?? "")
+            }
         }
         return checked
     }
@@ -229,6 +232,8 @@ public struct CaseBook: Sendable {
     private func checkUser(_ user: User) throws {
         guard User.isValidLogin(user.login) else { throw ChangeError.invalidUser(.badLogin, login: user.login) }
         guard !user.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChangeError.invalidUser(.emptyName, login: user.login) }
+        guard user.name.count <= User.maximumNameLength else { throw ChangeError.invalidUser(.nameTooLong, login: user.login) }
+        guard user.teams.count <= User.maximumTeams else { throw ChangeError.invalidUser(.badTeam, login: user.login) }
         guard user.teams.allSatisfy(User.isValidTeam) else { throw ChangeError.invalidUser(.badTeam, login: user.login) }
     }
 

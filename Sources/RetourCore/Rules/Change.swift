@@ -165,6 +165,8 @@ public enum ChangeError: UserFacingError, Equatable {
         case badLogin
         case badTeam
         case emptyName
+        case nameTooLong
+        case controlCharacter
         case lastAdministrator
     }
 

@@ -104,3 +104,31 @@ struct SignInTests {
         try PIN.validate("123456")
     }
 }
+
+@Suite("Permissions: hostile input in users and sign-in")
+struct HostileUserInputTests {
+    typealias F = CSVFixtures
+
+    @Test func hostileNamesAndLoginsAreRefusedInOneBoundedLineAndNothingIsRecorded() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            let admin = try office.clearance("admin")
+            var user = User(login: "w.new", name: "W", role: .caseWorker, teams: ["gao"], pin: try PINHash.make("new-pin-1", parameters: Office.quickHash))
+            user.name = "Evil\u{1B}[2J"
+            #expect(throws: ChangeError.invalidUser(.controlCharacter, login: "w.new")) { try office.store.commit(.addUser(user), as: admin) }
+            user.name = String(repeating: "a", count: 1_000_000)
+            #expect(throws: ChangeError.invalidUser(.nameTooLong, login: "w.new")) { try office.store.commit(.addUser(user), as: admin) }
+            #expect(office.store.book.users["w.new"] == nil)
+            let before = try office.store.history.head()
+            let huge = String(repeating: "b", count: 1_000_000)
+            #expect(throws: SignIn.Refusal.unknownUser(login: String(huge.prefix(32)))) {
+                try SignIn.attempt(login: huge, pin: "whatever1", store: office.store)
+            }
+            #expect(throws: SignIn.Refusal.unknownUser(login: "a\u{1B}[2J")) {
+                try SignIn.attempt(login: "a\u{1B}[2J", pin: "whatever1", store: office.store)
+            }
+            #expect(try office.store.history.head() == before, "nothing recorded")
+            #expect(throws: PIN.Problem.tooLong) { try PIN.validate(String(repeating: "9", count: 1_000_000)) }
+        }
+    }
+}
