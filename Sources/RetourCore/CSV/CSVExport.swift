@@ -50,7 +50,7 @@ public enum CSVExport {
         for item in cases {
             let profile = item.profile
             var draft = ProfileDraft(profile)
-            draft[.age] = profile.dateOfBirth == nil ? (profile.age(on: today).map(String.init) ?? "") : ""
+            draft[.age] = profile.dateOfBirth == nil && profile.yearOfBirth == nil ? (profile.age(on: today).map(String.init) ?? "") : ""
             draft[.region] = reference.region(profile.region)?.name ?? profile.region
             draft[.cercle] = reference.cercle(profile.cercle)?.cercle.name ?? profile.cercle
             draft[.vulnerabilities] = profile.vulnerabilities.joined(separator: "|")

@@ -39,6 +39,8 @@ public struct CaseProfile: Codable, Hashable, Sendable {
     public var givenNames: String = ""
     public var sex: Sex?
     public var dateOfBirth: CalendarDate?
+    /// A year of birth known without the day ("1996", "vers 1996").
+    public var yearOfBirth: Int?
     public var ageEstimate: AgeEstimate?
     public var phone: String = ""
     public var document: IdentityDocument?
@@ -61,21 +63,24 @@ public struct CaseProfile: Codable, Hashable, Sendable {
 
     /// Year of birth, exact or estimated.
     public var birthYear: Int? {
-        CaseProfile.birthYear(dateOfBirth, ageEstimate)
+        CaseProfile.birthYear(dateOfBirth, yearOfBirth, ageEstimate)
     }
 
     public func age(on date: CalendarDate) -> Int? {
-        CaseProfile.age(on: date, dateOfBirth, ageEstimate)
+        CaseProfile.age(on: date, dateOfBirth, yearOfBirth, ageEstimate)
     }
 
-    static func birthYear(_ dateOfBirth: CalendarDate?, _ ageEstimate: AgeEstimate?) -> Int? {
+    static func birthYear(_ dateOfBirth: CalendarDate?, _ yearOfBirth: Int?, _ ageEstimate: AgeEstimate?) -> Int? {
         if let dateOfBirth { return dateOfBirth.year }
+        if let yearOfBirth { return yearOfBirth }
         if let ageEstimate { return ageEstimate.asOf.year - ageEstimate.years }
         return nil
     }
 
-    static func age(on date: CalendarDate, _ dateOfBirth: CalendarDate?, _ ageEstimate: AgeEstimate?) -> Int? {
+    /// Whole years on `date`; from a year alone, the age reached during `date`'s year.
+    static func age(on date: CalendarDate, _ dateOfBirth: CalendarDate?, _ yearOfBirth: Int?, _ ageEstimate: AgeEstimate?) -> Int? {
         if let dateOfBirth { return dateOfBirth.years(until: date) }
+        if let yearOfBirth { return date.year - yearOfBirth }
         if let ageEstimate { return ageEstimate.years + (date.year - ageEstimate.asOf.year) }
         return nil
     }

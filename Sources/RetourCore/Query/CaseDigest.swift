@@ -13,6 +13,7 @@ public struct CaseDigest: Sendable, Equatable {
     public let givenNames: String
     public let sex: Sex?
     public let dateOfBirth: CalendarDate?
+    public let yearOfBirth: Int?
     public let ageEstimate: AgeEstimate?
     public let category: Category?
     /// P-codes.
@@ -52,6 +53,7 @@ public struct CaseDigest: Sendable, Equatable {
         givenNames = profile.givenNames
         sex = profile.sex
         dateOfBirth = profile.dateOfBirth
+        yearOfBirth = profile.yearOfBirth
         ageEstimate = profile.ageEstimate
         category = profile.category
         region = profile.region
@@ -107,11 +109,11 @@ public struct CaseDigest: Sendable, Equatable {
 
     /// Year of birth, exact or estimated.
     public var birthYear: Int? {
-        CaseProfile.birthYear(dateOfBirth, ageEstimate)
+        CaseProfile.birthYear(dateOfBirth, yearOfBirth, ageEstimate)
     }
 
     public func age(on date: CalendarDate) -> Int? {
-        CaseProfile.age(on: date, dateOfBirth, ageEstimate)
+        CaseProfile.age(on: date, dateOfBirth, yearOfBirth, ageEstimate)
     }
 
     /// Whether a step of the case is in `status`.
@@ -164,6 +166,7 @@ extension CaseDigest {
         out.string(givenNames)
         out.string(sex?.rawValue ?? "")
         out.int(dateOfBirth.map { Int(CaseDigest.dayNumber($0)) } ?? 0)
+        out.int(yearOfBirth ?? 0)
         out.int(ageEstimate.map { $0.years + 1 } ?? 0)
         out.int(ageEstimate.map { Int(CaseDigest.dayNumber($0.asOf)) } ?? 0)
         out.string(category?.rawValue ?? "")
@@ -192,6 +195,8 @@ extension CaseDigest {
         givenNames = try input.string()
         sex = try input.code(Sex.self)
         dateOfBirth = try CaseDigest.optionalDate(input.int())
+        let year = try input.int()
+        yearOfBirth = year == 0 ? nil : year
         let years = try input.int()
         let asOf = try CaseDigest.optionalDate(input.int())
         ageEstimate = years > 0 ? asOf.map { AgeEstimate(years: years - 1, asOf: $0) } : nil

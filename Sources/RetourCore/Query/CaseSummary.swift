@@ -50,6 +50,8 @@ public struct CaseSummary {
         var birth = ""
         if let date = profile.dateOfBirth {
             birth = catalog.date(date) + " (" + catalog.counted("summary.years", date.years(until: today)) + ")"
+        } else if let year = profile.yearOfBirth, let age = profile.age(on: today) {
+            birth = catalog.counted("summary.yearOfBirth", age, ["year": String(year)])
         } else if let estimate = profile.ageEstimate, let age = profile.age(on: today) {
             birth = catalog.counted("summary.ageEstimate", age, ["date": catalog.date(estimate.asOf)])
         }

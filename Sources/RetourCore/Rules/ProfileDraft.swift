@@ -66,8 +66,8 @@ public struct ProfileDraft: Hashable, Sendable {
         draft[.familyName] = profile.familyName
         draft[.givenNames] = profile.givenNames
         draft[.sex] = profile.sex?.rawValue ?? ""
-        draft[.dateOfBirth] = profile.dateOfBirth?.iso ?? ""
-        draft[.age] = profile.dateOfBirth == nil ? (profile.ageEstimate.map { String($0.years) } ?? "") : ""
+        draft[.dateOfBirth] = profile.dateOfBirth?.iso ?? profile.yearOfBirth.map(String.init) ?? ""
+        draft[.age] = profile.dateOfBirth == nil && profile.yearOfBirth == nil ? (profile.ageEstimate.map { String($0.years) } ?? "") : ""
         draft[.phone] = profile.phone
         draft[.documentType] = profile.document?.type ?? ""
         draft[.documentNumber] = profile.document?.number ?? ""
@@ -136,13 +136,21 @@ public struct ProfileDraft: Hashable, Sendable {
             profile.sex = ProfileDraft.sex(sex)
             if profile.sex == nil { issues.append(FieldIssue(.sex, "invalid.sex")) }
         }
-        profile.dateOfBirth = pastDate(.dateOfBirth)
+        if let year = ProfileDraft.yearAlone(text(.dateOfBirth)) {
+            if (1900...today.year).contains(year) {
+                profile.yearOfBirth = year
+            } else {
+                issues.append(FieldIssue(.dateOfBirth, year > today.year ? "invalid.future" : "invalid.date"))
+            }
+        } else {
+            profile.dateOfBirth = pastDate(.dateOfBirth)
+        }
         let age = text(.age)
         if !age.isEmpty {
             if let years = Int(age), (0...120).contains(years) {
-                if let born = profile.dateOfBirth {
+                if let born = profile.age(on: today) {
                     // Both given: they must agree (within a year), else one of them is wrong.
-                    if abs(born.years(until: today) - years) > 1 { issues.append(FieldIssue(.age, "invalid.ageMismatch")) }
+                    if abs(born - years) > 1 { issues.append(FieldIssue(.age, "invalid.ageMismatch")) }
                 } else if !issues.contains(where: { $0.field == .dateOfBirth }) {
                     profile.ageEstimate = AgeEstimate(years: years, asOf: today)
                 }
@@ -246,6 +254,14 @@ public struct ProfileDraft: Hashable, Sendable {
         .returnDate: 20, .region: 60, .cercle: 60, .commune: 100, .village: 100, .vulnerabilities: 1_000,
         .assignedTo: 100,
     ]
+
+    /// The year of "1996", "vers 1996", "about 1996", "~1996": a year of birth known alone.
+    static func yearAlone(_ text: String) -> Int? {
+        let words = Fold.key(text).replacingOccurrences(of: "~", with: " ").split(separator: " ")
+        guard let last = words.last, last.count == 4, last.allSatisfy(\.isASCII), let year = Int(last) else { return nil }
+        let before = words.dropLast().joined(separator: " ")
+        return ["", "vers", "env", "env.", "environ", "about", "around", "circa", "ca", "ca.", "c."].contains(before) ? year : nil
+    }
 
     /// F or M, or the word in French or English.
     static func sex(_ text: String) -> Sex? {

@@ -277,3 +277,71 @@ struct ProfileDraftTests {
         #expect(try profile(ProfileDraft(estimated)) == estimated)
     }
 }
+
+@Suite("ProfileDraft: a year of birth alone")
+struct YearOfBirthTests {
+    let reference: Reference
+    let today = CalendarDate(year: 2025, month: 6, day: 15)!
+
+    init() throws {
+        reference = try Reference(assets: Assets.locate())
+    }
+
+    private func parse(_ born: String, age: String = "") -> Result<CaseProfile, InvalidProfile> {
+        ProfileDraft([.familyName: "Maïga", .givenNames: "Awa", .sex: "F", .dateOfBirth: born, .age: age,
+                      .category: "idp_returnee", .region: "Gao"]).parse(reference: reference, today: today)
+    }
+
+    @Test(arguments: ["1996", "vers 1996", "Vers 1996", "about 1996", "~1996", "env. 1996"])
+    func aYearIsAcceptedAsAYearOfBirth(_ text: String) throws {
+        let profile = try parse(text).get()
+        #expect(profile.yearOfBirth == 1996)
+        #expect(profile.dateOfBirth == nil && profile.ageEstimate == nil)
+        #expect(profile.birthYear == 1996)
+        #expect(profile.age(on: today) == 29)
+        // It reads back as the year it is.
+        #expect(ProfileDraft(profile)[.dateOfBirth] == "1996")
+        #expect(try ProfileDraft(profile).parse(reference: reference, today: today).get() == profile)
+    }
+
+    @Test func aYearInTheFutureOrTooOldIsSaid() {
+        guard case .failure(let future) = parse("2030"), case .failure(let old) = parse("1850") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(future.issues.map(\.message.key) == ["invalid.future"])
+        #expect(old.issues.map(\.message.key) == ["invalid.date"])
+    }
+
+    @Test func anAgeMustAgreeWithTheYear() {
+        guard case .failure(let invalid) = parse("1996", age: "50") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(invalid.issues.map(\.message.key) == ["invalid.ageMismatch"])
+        #expect((try? parse("1996", age: "29").get())?.yearOfBirth == 1996)
+    }
+
+    @Test func theDuplicateCheckUsesTheYear() throws {
+        var profile = try parse("1996").get()
+        var book = CaseBook()
+        try book.apply(JournalEntry(seq: 1, by: "t", at: Date(), change: .register(id: UUID(), number: "GAO-000001", profile: profile)),
+                       as: .anyone("t"))
+        profile.yearOfBirth = 1997
+        #expect(book.possibleDuplicates(of: profile).count == 1)
+        profile.yearOfBirth = 1990
+        #expect(book.possibleDuplicates(of: profile).isEmpty)
+    }
+
+    @Test func theProfileSaysItIsAYearOnly() throws {
+        let item = Case(id: UUID(), number: "GAO-000001", profile: try parse("vers 1996").get(), status: .registered,
+                        created: Stamp(by: "t", at: Date()), updated: Stamp(by: "t", at: Date()), version: 1)
+        for language in [Language.fr, .en] {
+            let catalog = try Catalog(language: language, assets: Assets.locate())
+            let lines = CaseSummary(item, catalog: catalog, reference: reference, today: today).sections.flatMap(\.lines)
+            let born = lines.first { $0.label == catalog.text("summary.birth") }?.value ?? ""
+            #expect(born.contains("1996") && born.contains("29"), "\(born)")
+            #expect(born.contains(language == .fr ? "année seule" : "year only"), "\(born)")
+        }
+    }
+}
