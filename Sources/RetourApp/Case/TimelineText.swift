@@ -15,6 +15,7 @@ enum TimelineText {
                 let prefix = event.kind == "timeline.step" ? "stepStatus" : "referralStatus"
                 arguments[name] = catalog.text("\(prefix).\(value)")
             case "service": arguments[name] = catalog.text("service.\(value)")
+            case "relationship": arguments[name] = catalog.text("relationship.\(value)")
             case "reason":
                 // A closure's reason is a code; a request's or a reopening's is typed text.
                 arguments[name] = event.kind == "timeline.closed" ? catalog.text("closureReason.\(value)") : value

@@ -176,7 +176,11 @@ final class CaseFormScreen: Screen {
         var lines = [catalog.text("duplicates.intro")]
         for item in shown {
             let place = app.session.reference.region(item.region)?.name ?? ""
-            if let person = item.person {
+            if let member = item.member {
+                let year = member.birthYear.map(String.init) ?? "?"
+                lines.append(catalog.text("duplicates.member", ["number": item.number, "name": member.fullName,
+                                                                "year": year, "place": place]))
+            } else if let person = item.person {
                 let year = person.birthYear.map(String.init) ?? "?"
                 lines.append("\(item.number)  \(person.fullName), \(year), \(place)")
             } else {

@@ -89,7 +89,7 @@ public enum CSVImport {
                 row.profile = profile
                 if let trackProblem { row.problems.append(trackProblem) }
                 let key = DuplicateKey(profile)
-                row.duplicates = book.possibleDuplicates(of: profile).map { .existing(number: $0.number) }
+                row.duplicates = book.possibleDuplicates(of: profile).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
                     + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }
                 let duplicateProblems = row.duplicates.map { ImportProblem(row: number, column: nil, reason: $0.message) }
                 if options.allowDuplicates {
@@ -276,11 +276,14 @@ public struct ImportProblem: Hashable, Sendable {
 /// Another registration a row may duplicate.
 public enum DuplicateMatch: Hashable, Sendable {
     case existing(number: String)
+    /// A member of that case's household.
+    case member(of: String)
     case row(Int)
 
     public var message: Message {
         switch self {
         case .existing(let number): return Message("import.problem.duplicateCase", ["number": number])
+        case .member(let number): return Message("import.problem.duplicateMember", ["number": number])
         case .row(let row): return Message("import.problem.duplicateRow", ["other": String(row)])
         }
     }

@@ -101,6 +101,8 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
     public var updated: Stamp
     /// Incremented by every change applied to this case; lets concurrent edits be detected.
     public var version: Int
+    /// The people living with the person registered; when listed, they make the household size.
+    public var members: [HouseholdMember] = []
     public var plans: [Plan] = []
     /// Oldest first; never changed once recorded.
     public var assessments: [Assessment] = []
@@ -127,7 +129,7 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case id, number, profile, status, created, updated, version
-        case plans, assessments, referrals, notes, closureRequest, closure, timeline
+        case members, plans, assessments, referrals, notes, closureRequest, closure, timeline
     }
 
     /// Reads cases written before plans, assessments, referrals and notes existed.
@@ -140,6 +142,7 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
         created = try container.decode(Stamp.self, forKey: .created)
         updated = try container.decode(Stamp.self, forKey: .updated)
         version = try container.decode(Int.self, forKey: .version)
+        members = try container.decodeIfPresent([HouseholdMember].self, forKey: .members) ?? []
         plans = try container.decodeIfPresent([Plan].self, forKey: .plans) ?? []
         assessments = try container.decodeIfPresent([Assessment].self, forKey: .assessments) ?? []
         referrals = try container.decodeIfPresent([Referral].self, forKey: .referrals) ?? []
@@ -152,6 +155,9 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
 
 /// What a case worker needs to see at a glance, computed from the records.
 extension Case {
+    /// The person registered and their household members.
+    public var individuals: Int { 1 + members.count }
+
     /// The current status of one criterion: the latest assessment that rated it, and the
     /// access it had in the assessment before (to show a change such as none → partial).
     public struct CriterionStatus: Hashable, Sendable {

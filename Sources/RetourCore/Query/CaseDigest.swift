@@ -34,6 +34,8 @@ public struct CaseDigest: Sendable, Equatable {
     public let compactGivenNames: String
     /// Codes of the tracks the case is enrolled in.
     public let tracks: [String]
+    /// The household's members: for the duplicate check and the counts of individuals.
+    public let members: [MemberDigest]
     /// Criteria whose current access is none or partial, in code order.
     public let gaps: [String]
     /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
@@ -62,6 +64,7 @@ public struct CaseDigest: Sendable, Equatable {
         assignedTo = profile.assignedTo
         registeredBy = item.created.by
         tracks = item.plans.map(\.track)
+        members = item.members.map { MemberDigest($0, in: item) }
         var statuses: UInt8 = 0
         var planned: [Int32] = []
         for plan in item.plans {
@@ -180,6 +183,8 @@ extension CaseDigest {
         out.string(compactFamilyName)
         out.string(compactGivenNames)
         out.strings(tracks)
+        out.int(members.count)
+        for member in members { member.write(to: &out) }
         out.strings(gaps)
         out.int(Int(stepStatuses))
         out.int(openPlanned.count)
@@ -212,6 +217,11 @@ extension CaseDigest {
         compactFamilyName = try input.string()
         compactGivenNames = try input.string()
         tracks = try input.strings()
+        let memberCount = try input.int()
+        guard memberCount >= 0, memberCount <= input.remaining else { throw BinaryReader.Malformed() }
+        var members: [MemberDigest] = []
+        for _ in 0..<memberCount { members.append(try MemberDigest(from: &input)) }
+        self.members = members
         gaps = try input.strings()
         stepStatuses = UInt8(truncatingIfNeeded: try input.int())
         let count = try input.int()
@@ -223,9 +233,55 @@ extension CaseDigest {
         text = try input.bytes().map { CChar(bitPattern: $0) } + [0]
     }
 
-    private static func optionalDate(_ value: Int) throws -> CalendarDate? {
+    static func optionalDate(_ value: Int) throws -> CalendarDate? {
         guard value != 0 else { return nil }
         guard let date = CaseDigest.date(dayNumber: Int32(truncatingIfNeeded: value)) else { throw BinaryReader.Malformed() }
         return date
+    }
+}
+
+/// What the duplicate check and the counts need of a household member.
+public struct MemberDigest: Sendable, Equatable {
+    public let id: UUID
+    /// The member's full name, their family name the case's when they have none of their own.
+    public let fullName: String
+    public let compactFamilyName: String
+    public let compactGivenNames: String
+    public let sex: Sex?
+    public let birthYear: Int?
+    /// The member's own case, once registered.
+    public let ownCase: UUID?
+
+    init(_ member: HouseholdMember, in item: Case) {
+        id = member.id
+        fullName = member.fullName(in: item)
+        compactFamilyName = Fold.compact(member.familyName(in: item))
+        compactGivenNames = Fold.compact(member.givenNames)
+        sex = member.sex
+        birthYear = member.birthYear
+        ownCase = member.ownCase
+    }
+
+    func write(to out: inout BinaryWriter) {
+        out.uuid(id)
+        out.string(fullName)
+        out.string(compactFamilyName)
+        out.string(compactGivenNames)
+        out.string(sex?.rawValue ?? "")
+        out.int(birthYear ?? 0)
+        out.string(ownCase?.uuidString ?? "")
+    }
+
+    init(from input: inout BinaryReader) throws {
+        id = try input.uuid()
+        fullName = try input.string()
+        compactFamilyName = try input.string()
+        compactGivenNames = try input.string()
+        sex = try input.code(Sex.self)
+        let year = try input.int()
+        birthYear = year == 0 ? nil : year
+        let own = try input.string()
+        guard own.isEmpty || UUID(uuidString: own) != nil else { throw BinaryReader.Malformed() }
+        ownCase = UUID(uuidString: own)
     }
 }

@@ -80,11 +80,22 @@ public struct CaseReader: Sendable {
     /// the caseload is told by its number, region and worker only, so that a duplicate is
     /// caught without the person being revealed.
     public func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [PossibleDuplicate] {
-        book.possibleDuplicates(of: profile, excluding: excluding).map { digest in
+        book.possibleDuplicates(of: profile, excluding: excluding).map { digest, member in
             let visible = seesEverything || scope.contains(digest)
             return PossibleDuplicate(id: digest.id, number: digest.number, region: digest.region,
-                                     assignedTo: digest.assignedTo, person: visible ? digest : nil)
+                                     assignedTo: digest.assignedTo, person: visible ? digest : nil,
+                                     isMember: member != nil, member: visible ? member : nil)
         }
+    }
+
+    /// The individuals of the cases in scope (people and household members) as of `today`.
+    public func individuals(on today: CalendarDate) -> IndividualCounts {
+        IndividualCounts(digests, on: today)
+    }
+
+    /// The case whose household lists case `id`'s person (when it is in scope).
+    public func household(of id: UUID) -> CaseDigest? {
+        book.household(of: id).flatMap(digest)
     }
 }
 
@@ -96,4 +107,8 @@ public struct PossibleDuplicate: Sendable {
     public let assignedTo: String
     /// The case's digest (names, birth year) when the reader may see it; nil outside its scope.
     public let person: CaseDigest?
+    /// The match is a member of that case's household, not its registered person.
+    public let isMember: Bool
+    /// That member, when the reader may see the case.
+    public let member: MemberDigest?
 }

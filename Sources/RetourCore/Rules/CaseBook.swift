@@ -25,7 +25,16 @@ public struct CaseBook: Sendable {
     private var positions: [UUID: Int] = [:]
     private var idByNumber: [String: UUID] = [:]
     private var highestSerial: [String: Int] = [:]
-    private var idsByDuplicateKey: [DuplicateKey: [UUID]] = [:]
+    /// The people of each duplicate key: a case's person, or one of its household members.
+    private var peopleByDuplicateKey: [DuplicateKey: [Person]] = [:]
+    /// Case registered from a household member → the case whose household lists them.
+    private var households: [UUID: UUID] = [:]
+
+    /// A person known to the duplicate check: case `id`'s person, or its member `member`.
+    struct Person: Hashable, Sendable {
+        let id: UUID
+        let member: UUID?
+    }
 
     public init() {}
 
@@ -269,6 +278,17 @@ public struct CaseBook: Sendable {
         case .addNote(_, let note):
             try require(note.text)
             if item.notes.contains(where: { $0.id == note.id }) { throw ChangeError.duplicateID }
+        case .saveMember(_, let member):
+            try requireStatus([.registered, .active, .closureRequested])
+            try require(member.givenNames)
+            let isNew = !item.members.contains { $0.id == member.id }
+            if isNew && item.members.count >= HouseholdMember.maximumCount { throw ChangeError.householdFull(number: number) }
+            guard [member.givenNames, member.familyName].allSatisfy({ $0.count <= HouseholdMember.maximumNameLength }),
+                  member.note.count <= HouseholdMember.maximumNoteLength else { throw ChangeError.missingText(number: number) }
+            if let own = member.ownCase, own == item.id || positions[own] == nil { throw ChangeError.unknownCase }
+        case .removeMember(_, let memberID):
+            try requireStatus([.registered, .active, .closureRequested])
+            if !item.members.contains(where: { $0.id == memberID }) { throw ChangeError.unknownMember(number: number) }
         case .requestClosure(_, let reason):
             try requireStatus([.registered, .active])
             try require(reason)
@@ -317,6 +337,8 @@ public struct CaseBook: Sendable {
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
             let changed = ProfileField.allCases.filter { before[$0] != after[$0] }.map(\.rawValue)
             item.profile = profile
+            // Listed members make the household size; a typed one would contradict them.
+            if !item.members.isEmpty { item.profile.householdSize = item.individuals }
             item.timeline.append(event("timeline.edit", ["fields": changed.joined(separator: " ")]))
         case .enrol(_, let plan):
             item.plans.append(plan)
@@ -345,6 +367,23 @@ public struct CaseBook: Sendable {
             note.at = Date(timeIntervalSince1970: note.at.timeIntervalSince1970.rounded(.down))
             item.notes.append(note)
             item.timeline.append(event(note.corrects == nil ? "timeline.note" : "timeline.noteCorrection"))
+        case .saveMember(_, let member):
+            if let index = item.members.firstIndex(where: { $0.id == member.id }) {
+                item.members[index] = member
+                item.timeline.append(event("timeline.memberEdited", ["name": member.givenNames]))
+            } else {
+                item.members.append(member)
+                item.timeline.append(event("timeline.memberAdded", ["name": member.givenNames,
+                                                                    "relationship": member.relationship.rawValue]))
+            }
+            item.profile.householdSize = item.individuals
+        case .removeMember(_, let memberID):
+            let member = item.members.first { $0.id == memberID }!
+            item.members.removeAll { $0.id == memberID }
+            item.timeline.append(event("timeline.memberRemoved", ["name": member.givenNames,
+                                                                  "relationship": member.relationship.rawValue]))
+            // The size typed before members were listed stays as it is once the last leaves.
+            if !item.members.isEmpty { item.profile.householdSize = item.individuals }
         case .requestClosure(_, let reason):
             item.status = .closureRequested
             item.closureRequest = reason
@@ -367,15 +406,26 @@ public struct CaseBook: Sendable {
         seq = entry.seq
     }
 
-    /// Cases that may be the same person as `profile` (same folded names, same region,
-    /// birth years within one year when both are known), except `excluding`: every case,
-    /// whoever asks (`CaseReader` says what of them may be shown).
-    func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [CaseDigest] {
+    /// People who may be `profile`'s (same folded names, same region, birth years within one
+    /// year when both are known), registered as a case or listed in a household, except case
+    /// `excluding`, and members already registered as their own case (their case is found):
+    /// every case, whoever asks (`CaseReader` says what of them may be shown).
+    func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [(digest: CaseDigest, member: MemberDigest?)] {
         let year = profile.birthYear
-        return (idsByDuplicateKey[DuplicateKey(profile)] ?? [])
-            .filter { $0 != excluding }
-            .compactMap(digest)
-            .filter { DuplicateKey.birthYearsClose($0.birthYear, year) }
+        return (peopleByDuplicateKey[DuplicateKey(profile)] ?? []).compactMap { person in
+            guard person.id != excluding, let found = self.digest(person.id) else { return nil }
+            guard let memberID = person.member else {
+                return DuplicateKey.birthYearsClose(found.birthYear, year) ? (found, nil) : nil
+            }
+            guard let member = found.members.first(where: { $0.id == memberID }), member.ownCase == nil,
+                  DuplicateKey.birthYearsClose(member.birthYear, year) else { return nil }
+            return (found, member)
+        }
+    }
+
+    /// The case whose household lists case `id`'s person, when they were registered from it.
+    func household(of id: UUID) -> UUID? {
+        households[id]
     }
 
     private mutating func insert(_ digest: CaseDigest) {
@@ -385,17 +435,35 @@ public struct CaseBook: Sendable {
         if let (prefix, serial) = CaseBook.split(number: digest.number) {
             highestSerial[prefix] = max(highestSerial[prefix] ?? 0, serial)
         }
-        idsByDuplicateKey[DuplicateKey(digest), default: []].append(digest.id)
+        index(people: digest)
+    }
+
+    private mutating func index(people digest: CaseDigest) {
+        peopleByDuplicateKey[DuplicateKey(digest), default: []].append(Person(id: digest.id, member: nil))
+        for member in digest.members {
+            peopleByDuplicateKey[DuplicateKey(member, region: digest.region), default: []]
+                .append(Person(id: digest.id, member: member.id))
+            if let own = member.ownCase { households[own] = digest.id }
+        }
+    }
+
+    private mutating func unindex(people digest: CaseDigest) {
+        let keys = [DuplicateKey(digest)] + digest.members.map { DuplicateKey($0, region: digest.region) }
+        for key in Set(keys) {
+            peopleByDuplicateKey[key]?.removeAll { $0.id == digest.id }
+            if peopleByDuplicateKey[key]?.isEmpty == true { peopleByDuplicateKey[key] = nil }
+        }
+        for member in digest.members {
+            if let own = member.ownCase, households[own] == digest.id { households[own] = nil }
+        }
     }
 
     private mutating func replace(_ digest: CaseDigest) {
         let position = positions[digest.id]!
-        let before = DuplicateKey(digests[position])
-        let after = DuplicateKey(digest)
-        if before != after {
-            idsByDuplicateKey[before]?.removeAll { $0 == digest.id }
-            if idsByDuplicateKey[before]?.isEmpty == true { idsByDuplicateKey[before] = nil }
-            idsByDuplicateKey[after, default: []].append(digest.id)
+        let before = digests[position]
+        if DuplicateKey(before) != DuplicateKey(digest) || before.members != digest.members {
+            unindex(people: before)
+            index(people: digest)
         }
         digests[position] = digest
     }
@@ -424,6 +492,13 @@ public struct DuplicateKey: Hashable, Sendable {
         familyName = digest.compactFamilyName
         givenNames = digest.compactGivenNames
         region = digest.region
+    }
+
+    /// A household member lives where the case does.
+    init(_ member: MemberDigest, region: String) {
+        familyName = member.compactFamilyName
+        givenNames = member.compactGivenNames
+        self.region = region
     }
 
     /// Birth years within one year of each other; an unknown year matches any.

@@ -17,6 +17,10 @@ public enum Change: Codable, Hashable, Sendable {
     /// A new referral, or a referral's new status and outcome.
     case saveReferral(id: UUID, referral: Referral)
     case addNote(id: UUID, note: Note)
+    /// A new household member, or a member's new details (known by their id).
+    case saveMember(id: UUID, member: HouseholdMember)
+    /// A member who no longer lives in the household; kept in the case's timeline.
+    case removeMember(id: UUID, member: UUID)
     case requestClosure(id: UUID, reason: String)
     case close(id: UUID, closure: Closure)
     case reopen(id: UUID, reason: String)
@@ -36,6 +40,8 @@ public enum Change: Codable, Hashable, Sendable {
         case .assess: return "assess"
         case .saveReferral: return "saveReferral"
         case .addNote: return "addNote"
+        case .saveMember: return "saveMember"
+        case .removeMember: return "removeMember"
         case .requestClosure: return "requestClosure"
         case .close: return "close"
         case .reopen: return "reopen"
@@ -48,7 +54,7 @@ public enum Change: Codable, Hashable, Sendable {
     public var caseID: UUID? {
         switch self {
         case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .updateStep(let id, _, _),
-             .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .requestClosure(let id, _),
+             .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _),
              .close(let id, _), .reopen(let id, _):
             return id
         case .addUser, .updateUser:
@@ -83,6 +89,9 @@ extension JournalEntry {
         case .saveReferral(_, let referral):
             texts += one(referral.service, referral.provider, referral.criterion ?? "") + several(referral.outcome)
         case .addNote(_, let note): texts += one(note.by) + several(note.text)
+        case .saveMember(_, let member):
+            texts += one(member.givenNames, member.familyName) + member.vulnerabilities.flatMap { one($0) } + several(member.note)
+        case .removeMember: break
         case .requestClosure(_, let reason), .reopen(_, let reason): texts += several(reason)
         case .close(_, let closure): texts += one(closure.reason) + several(closure.note)
         case .addUser(let user): texts += one(user.login, user.name) + user.teams.flatMap { one($0) }
@@ -136,6 +145,9 @@ public enum ChangeError: UserFacingError, Equatable {
     case notAllowed(number: String, status: CaseStatus)
     case alreadyEnrolled(number: String, track: String)
     case unknownPlanOrStep(number: String)
+    case unknownMember(number: String)
+    /// A household holds at most `HouseholdMember.maximumCount` members besides the person.
+    case householdFull(number: String)
     /// A reason, a note or a rating is required and was empty.
     case missingText(number: String)
     /// A text holds a control character (`PlainText`): no form lets one through, so this
@@ -183,6 +195,9 @@ public enum ChangeError: UserFacingError, Equatable {
         case .alreadyEnrolled(let number, let track):
             return Message("error.change.alreadyEnrolled", ["number": number, "track": "@track.\(track)"])
         case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
+        case .unknownMember(let number): return Message("error.change.unknownMember", ["number": number])
+        case .householdFull(let number):
+            return Message("error.change.householdFull", ["number": number, "maximum": String(HouseholdMember.maximumCount)])
         case .missingText(let number): return Message("error.change.missingText", ["number": number])
         case .controlCharacter(let number): return Message("error.change.control", ["number": number])
         case .forbidden(let reason, let number): return Message("error.access.\(reason.rawValue)", ["number": number])

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import RetourCore
+
+@Suite("Household members: rules, size, timeline, duplicates, counts")
+struct HouseholdTests {
+    private let today = CalendarDate(year: 2025, month: 6, day: 15)!
+
+    private func child(_ name: String = "Aminata", born: Int = 2015, sex: Sex = .female) -> HouseholdMember {
+        HouseholdMember(id: UUID(), givenNames: name, sex: sex, yearOfBirth: born, relationship: .child)
+    }
+
+    @Test func membersMakeTheHouseholdSizeAndLeaveATrace() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        let first = child(), second = child("Moussa", born: 2018, sex: .male)
+        try book.apply(.saveMember(id: id, member: first))
+        try book.apply(.saveMember(id: id, member: second))
+        #expect(book[id].members.map(\.givenNames) == ["Aminata", "Moussa"])
+        #expect(book[id].profile.householdSize == 3)
+        var edited = second
+        edited.note = "Scolarisé à Gao"
+        try book.apply(.saveMember(id: id, member: edited))
+        #expect(book[id].members.count == 2 && book[id].members[1].note == "Scolarisé à Gao")
+        try book.apply(.removeMember(id: id, member: first.id))
+        #expect(book[id].members.map(\.givenNames) == ["Moussa"])
+        #expect(book[id].profile.householdSize == 2)
+        #expect(book[id].timeline.map(\.kind).suffix(4) == ["timeline.memberAdded", "timeline.memberAdded",
+                                                              "timeline.memberEdited", "timeline.memberRemoved"])
+        #expect(book[id].timeline.last?.details["name"] == "Aminata")
+    }
+
+    @Test func aProfileEditCannotContradictTheListedMembers() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        try book.apply(.saveMember(id: id, member: child()))
+        var profile = book[id].profile
+        profile.householdSize = 9
+        try book.apply(.editProfile(id: id, expectedVersion: book[id].version, profile: profile))
+        #expect(book[id].profile.householdSize == 2)
+    }
+
+    @Test func badMembersAreRefused() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        #expect(throws: ChangeError.missingText(number: "GAO-000001")) {
+            try book.apply(.saveMember(id: id, member: child(" ")))
+        }
+        #expect(throws: ChangeError.unknownMember(number: "GAO-000001")) {
+            try book.apply(.removeMember(id: id, member: UUID()))
+        }
+        #expect(throws: ChangeError.controlCharacter(number: "GAO-000001")) {
+            try book.apply(.saveMember(id: id, member: child("Awa\u{1B}[2J")))
+        }
+        var linked = child()
+        linked.ownCase = UUID()
+        #expect(throws: ChangeError.unknownCase) { try book.apply(.saveMember(id: id, member: linked)) }
+        for _ in 0..<HouseholdMember.maximumCount { try book.apply(.saveMember(id: id, member: child())) }
+        #expect(throws: ChangeError.householdFull(number: "GAO-000001")) {
+            try book.apply(.saveMember(id: id, member: child()))
+        }
+        #expect(book[id].members.count == HouseholdMember.maximumCount)
+    }
+
+    @Test func theDuplicateCheckKnowsMembers() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        let family = book[id].profile.familyName
+        try book.apply(.saveMember(id: id, member: child("Mariam", born: 2001)))
+        var profile = sampleProfile()
+        profile.familyName = family
+        profile.givenNames = "Mariam"
+        profile.dateOfBirth = nil
+        profile.yearOfBirth = 2002
+        let found = book.book.possibleDuplicates(of: profile)
+        #expect(found.count == 1)
+        #expect(found.first?.digest.id == id && found.first?.member?.fullName == "\(family) Mariam")
+        profile.yearOfBirth = 1990
+        #expect(book.book.possibleDuplicates(of: profile).isEmpty)
+    }
+
+    @Test func aMemberRegisteredAsACaseIsLinkedBothWays() throws {
+        var book = FollowUpBook()
+        let household = try book.register()
+        var member = child("Mariam", born: 2001)
+        try book.apply(.saveMember(id: household, member: member))
+        var profile = sampleProfile()
+        profile.givenNames = "Mariam"
+        profile.familyName = book[household].profile.familyName
+        let own = try book.register(profile)
+        member.ownCase = own
+        try book.apply(.saveMember(id: household, member: member))
+        #expect(book.book.household(of: own) == household)
+        // The member is now found as their own case, not twice.
+        let found = book.book.possibleDuplicates(of: profile)
+        #expect(found.map(\.digest.id) == [own] && found.allSatisfy { $0.member == nil })
+        try book.apply(.removeMember(id: household, member: member.id))
+        #expect(book.book.household(of: own) == nil)
+    }
+
+    @Test func individualsAreCountedBySexAndAgeBand() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        try book.apply(.saveMember(id: id, member: child("Awa", born: 2022)))
+        try book.apply(.saveMember(id: id, member: child("Ali", born: 2010, sex: .male)))
+        var unknown = child("Sans âge")
+        unknown.yearOfBirth = nil
+        unknown.sex = nil
+        try book.apply(.saveMember(id: id, member: unknown))
+        let counts = IndividualCounts(book.book.digests, on: today)
+        #expect(counts.total == 4)
+        #expect(counts.count(sex: .female, band: 0) == 1)
+        #expect(counts.count(sex: .male, band: 2) == 1)
+        #expect(counts.count(sex: nil, band: nil) == 1)
+        let person = book[id].profile
+        #expect(counts.count(sex: person.sex, band: IndividualCounts.band(of: person.age(on: today))) == 1)
+    }
+
+    @Test func membersSurviveTheIndexAndTheSnapshot() throws {
+        try withTemporaryDirectory { root in
+            let data = root.appendingPathComponent("data")
+            let store = try Store(directory: data)
+            let id = UUID()
+            try store.commit(.register(id: id, number: "GAO-000001", profile: sampleProfile()), as: .anyone("awa"))
+            try store.commit(.saveMember(id: id, member: child()), as: .anyone("awa"))
+            try store.close()
+            // Once from the snapshot (the index is written then), once from the index.
+            for _ in 0..<2 {
+                let reopened = try Store(directory: data, write: false)
+                #expect(reopened.book.digests.first?.members.map(\.compactGivenNames) == ["aminata"])
+                #expect(reopened.book[id]?.members.count == 1)
+                #expect(reopened.book.possibleDuplicates(of: {
+                    var profile = sampleProfile()
+                    profile.givenNames = "Aminata"
+                    profile.dateOfBirth = nil
+                    return profile
+                }()).first?.member != nil)
+                try reopened.close()
+            }
+        }
+    }
+}
