@@ -14,12 +14,21 @@ public enum Footer {
     public static func draw(_ hints: [KeyHint], into canvas: inout Canvas, y: Int) {
         canvas.fill(Rect(x: 0, y: y, width: canvas.size.width, height: 1), style: .bar)
         var x = 0
-        for hint in hints {
-            let needed = CellWidth.of(hint.keys) + 1 + CellWidth.of(hint.label) + 2
-            if x + needed > canvas.size.width { break }
+        for hint in hints.prefix(fitting(hints, width: canvas.size.width)) {
             x += canvas.put(hint.keys, x: x, y: y, style: Style(bold: true, reverse: true))
             x += canvas.put(" " + hint.label + "  ", x: x, y: y, style: .bar)
         }
+    }
+
+    /// How many of `hints`, from the first, fit in `width` cells, two spaces apart.
+    public static func fitting(_ hints: [KeyHint], width: Int) -> Int {
+        var x = 0
+        for (index, hint) in hints.enumerated() {
+            let cells = CellWidth.of(hint.keys) + 1 + CellWidth.of(hint.label)
+            if x + cells > width { return index }
+            x += cells + 2
+        }
+        return hints.count
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A list of choices in a box over the screen: one to pick, or several to tick.
 public struct Picker: Sendable {
     public struct Option: Hashable, Sendable {
@@ -15,6 +17,7 @@ public struct Picker: Sendable {
     public let allowsMany: Bool
     public private(set) var ticked: Set<String>
     private var table = TableView()
+    private var typeAhead = TypeAhead()
 
     /// `current` are the values chosen so far; the first one is highlighted.
     public init(title: String, options: [Option], allowsMany: Bool, current: [String]) {
@@ -34,6 +37,15 @@ public struct Picker: Sendable {
 
     public mutating func move(_ movement: Movement) {
         table.move(movement)
+    }
+
+    /// Highlights the first option whose label starts with the letters typed (see `TypeAhead`).
+    /// Returns whether one did.
+    @discardableResult
+    public mutating func typeAhead(_ character: Character, at time: Date, fold: (String) -> String) -> Bool {
+        guard let index = typeAhead.find(character, at: time, in: options.map(\.label), fold: fold) else { return false }
+        table.select(index)
+        return true
     }
 
     /// Ticks or unticks the highlighted option (several-choice pickers).

@@ -1,7 +1,7 @@
 import Foundation
 
-/// An editable line of text: ←/→, Home/End, Backspace, Delete and typing at the cursor.
-/// Scrolls horizontally when the text is wider than its box.
+/// An editable line of text: ←/→, Home/End, Backspace, Delete and typing at the cursor;
+/// Ctrl-U clears it. Scrolls horizontally when the text is wider than its box.
 public struct TextField: Hashable, Sendable {
     public private(set) var text: String
     /// Cursor position, in characters from the start.
@@ -17,6 +17,11 @@ public struct TextField: Hashable, Sendable {
         self.text = text
         cursor = text.count
         scroll = 0
+    }
+
+    /// Puts the cursor before the character at `offset` (a line's start or end, in a `TextArea`).
+    public mutating func moveCursor(to offset: Int) {
+        cursor = min(max(0, offset), text.count)
     }
 
     /// Applies an editing key. Returns false for keys that are not about editing.
@@ -35,7 +40,7 @@ public struct TextField: Hashable, Sendable {
             guard cursor < characters.count else { return true }
             characters.remove(at: cursor)
         case .control("u"):
-            characters.removeFirst(cursor)
+            characters.removeAll()
             cursor = 0
         case .character(let character):
             characters.insert(character, at: cursor)

@@ -42,7 +42,7 @@ extension Harness {
 
     /// The problem written under a form field, its wrapped lines joined.
     func wrappedIssue(under label: String) -> String? {
-        guard let row = formRow(label), row + 1 < rows.count, let arrow = rows[row + 1].range(of: "↳ ") else { return nil }
+        guard let row = issueRow(under: label).map({ $0 - 1 }), let arrow = rows[row + 1].range(of: "↳ ") else { return nil }
         let column = rows[row + 1].distance(from: rows[row + 1].startIndex, to: arrow.lowerBound)
         var parts = [String(rows[row + 1][arrow.upperBound...])]
         for next in rows[(row + 2)...] {

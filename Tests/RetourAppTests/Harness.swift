@@ -58,6 +58,11 @@ struct Seed {
     ]
 }
 
+/// A clock that stands still until moved.
+final class TestClock: @unchecked Sendable {
+    var now = Date(timeIntervalSince1970: 1_800_000_000)
+}
+
 /// One case manager over a store of its own in a new temporary directory, driven by scripted
 /// keys into an in-memory terminal.
 final class Harness {
@@ -71,6 +76,8 @@ final class Harness {
     /// A first session that holds the directory, when the app is the second one.
     let firstSession: Store?
     private(set) var seeded: [String: UUID] = [:]
+    /// The app's clock: it moves only when a test says so (`wait`).
+    let clock = TestClock()
 
     /// `secondSession`: another store on the same directory is opened first and kept open,
     /// so the app's store may only read. `fileSystem`: where the stores keep their files (a
@@ -98,7 +105,9 @@ final class Harness {
             firstSession = nil
             store = writer
         }
-        app = CaseManagerApp(session: session, store: store, clearance: .anyone(Harness.author), today: testToday)
+        let clock = self.clock
+        app = CaseManagerApp(session: session, store: store, clearance: .anyone(Harness.author), today: testToday,
+                             now: { clock.now })
         terminal = MemoryTerminal(width: width, height: height)
         app.runUntilIdle(on: terminal)
     }
@@ -124,6 +133,11 @@ final class Harness {
     func send(_ key: Key, times: Int) {
         for _ in 0..<times { terminal.send(key) }
         app.runUntilIdle(on: terminal)
+    }
+
+    /// Lets `seconds` pass on the app's clock.
+    func wait(_ seconds: TimeInterval) {
+        clock.now += seconds
     }
 
     func resize(width: Int, height: Int) {
@@ -161,10 +175,22 @@ final class Harness {
 
     /// The problem written under a form field, if any.
     func issue(under label: String) -> String? {
-        guard let row = formRow(label), row + 1 < rows.count else { return nil }
-        let next = rows[row + 1]
+        guard let row = issueRow(under: label) else { return nil }
+        let next = rows[row]
         guard let arrow = next.range(of: "↳ ") else { return nil }
         return String(next[arrow.upperBound...])
+    }
+
+    /// The row of the problem under a form field: after the further lines of a field of
+    /// several lines, before the next field.
+    func issueRow(under label: String) -> Int? {
+        guard let row = formRow(label) else { return nil }
+        for next in (row + 1)..<min(rows.count, row + 1 + FieldForm.maximumLines) {
+            if rows[next].contains("↳ ") { return next }
+            // A label: the next field.
+            if rows[next].dropFirst(2).first.map({ $0 != " " }) == true { return nil }
+        }
+        return nil
     }
 
     func formValue(_ label: String) -> String? {

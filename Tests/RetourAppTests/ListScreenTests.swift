@@ -168,7 +168,7 @@ struct ListScreenTests {
         #expect(harness.titleBar.hasPrefix(" Retour · GAO-000002"))
         #expect(!text.contains("Maïga"))
         #expect(harness.footer.contains("e Edit"))
-        #expect(harness.footer.contains("Esc/q Back"))
+        #expect(harness.footer.contains("q Back"))
 
         harness.send(.escape)
         #expect(harness.titleBar.contains("Cases (5)"))

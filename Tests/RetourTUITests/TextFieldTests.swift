@@ -54,10 +54,10 @@ struct TextFieldTests {
         #expect(other.cursor == 2)
     }
 
-    @Test("Ctrl-U deletes up to the cursor")
+    @Test("Ctrl-U clears the whole field, wherever the cursor is")
     func controlU() {
         let field = edit("76 11 22 33", [.left, .left, .control("u")])
-        #expect(field.text == "33")
+        #expect(field.text == "")
         #expect(field.cursor == 0)
     }
 

@@ -210,6 +210,8 @@ enum FollowUpForms {
             intro: [catalog.text(existing == nil ? "tabs.referral.newIntro" : "tabs.referral.editIntro")],
             fields: fields,
             values: values,
+            // An update is most often about where the referral stands.
+            focus: existing == nil ? nil : "status",
             validate: { values in
                 issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog)])
             },
@@ -242,12 +244,14 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, corrected == nil ? "tabs.note.newTitle" : "tabs.note.correctTitle", catalog),
             intro: [intro],
+            // A correction is typed afresh under the note it corrects, which is kept as it was.
+            quote: corrected.map { (catalog.text("tabs.note.correcting"), TerminalText.visible($0.text, layout: .kept)) },
             fields: [FormField("text", catalog.text("tabs.note.field.text"), required: true, lines: .several),
                      FormField("confidential", catalog.text("tabs.note.field.confidential"), .choice([
                          Picker.Option(value: "no", label: catalog.text("tabs.note.confidential.no")),
                          Picker.Option(value: "yes", label: catalog.text("tabs.note.confidential.yes")),
                      ]), required: true)],
-            values: ["text": original, "confidential": corrected?.isConfidential == true ? "yes" : "no"],
+            values: ["text": "", "confidential": corrected?.isConfidential == true ? "yes" : "no"],
             validate: { values in
                 guard corrected != nil, (values["text"] ?? "").trimmingCharacters(in: .whitespaces) == original else { return [:] }
                 return ["text": catalog.text("tabs.note.unchanged")]

@@ -41,6 +41,7 @@ final class CaseFormScreen: Screen {
     /// Shown once the user has tried to save; then kept up to date as they type.
     private var issues: [ProfileField: String]?
     private var labelWidth = 24
+    private var typeAhead = TypeAhead()
 
     init(app: CaseManagerApp, editing: Case?) {
         self.editing = editing
@@ -55,7 +56,12 @@ final class CaseFormScreen: Screen {
         }
     }
 
-    var context: KeyContext { .form }
+    var context: KeyContext {
+        switch focused.kind {
+        case .text: return .form(.line)
+        case .choice(let many): return .form(many ? .choices : .choice)
+        }
+    }
     var helpKey: String { "help.form" }
     var hasUnsavedInput: Bool { draft != original }
 
@@ -71,19 +77,27 @@ final class CaseFormScreen: Screen {
         case .previousField?: focus = max(focus - 1, 0)
         case .move(.pageDown)?: focus = min(focus + 6, CaseFormScreen.fields.count - 1)
         case .move(.pageUp)?: focus = max(focus - 6, 0)
-        case .choose?:
-            if case .choice = focused.kind { openPicker(app) } else { focus = min(focus + 1, CaseFormScreen.fields.count - 1) }
+        case .choose?: openPicker(app)
+        case .typeAhead?:
+            guard case .character(let character) = key, case .choice(let many) = focused.kind,
+                  let options = options(for: focused.field, app) else { return }
+            if many {
+                // Several choices are ticked in the picker: the letters move its cursor there.
+                openPicker(app)
+                if case .picker(var picker, let onChoose)? = app.overlay {
+                    picker.typeAhead(character, at: app.now(), fold: Fold.key)
+                    app.show(.picker(picker, onChoose: onChoose))
+                }
+            } else if let index = typeAhead.find(character, at: app.now(), in: options.map(\.label), fold: Fold.key) {
+                update(focused.field, options[index].value, app)
+            }
         case .save?: save(app)
         case .back?: app.leaveTopScreen()
-        default:
-            switch focused.kind {
-            case .text:
-                guard var input = inputs[focused.field], input.handle(key) else { return }
-                inputs[focused.field] = input
-                update(focused.field, input.text, app)
-            case .choice:
-                if key == .character(" ") { openPicker(app) }
-            }
+        case .editText?, nil:
+            guard var input = inputs[focused.field], input.handle(key) else { return }
+            inputs[focused.field] = input
+            update(focused.field, input.text, app)
+        default: break
         }
     }
 
@@ -100,11 +114,11 @@ final class CaseFormScreen: Screen {
         if issues != nil { validate(app) }
     }
 
-    private func openPicker(_ app: CaseManagerApp) {
-        let field = focused.field
+    /// The choices of `field`; nil (and says why) for the cercle before a region.
+    private func options(for field: ProfileField, _ app: CaseManagerApp) -> [Picker.Option]? {
         let catalog = app.catalog
         let reference = app.session.reference
-        var options: [Picker.Option]
+        let options: [Picker.Option]
         switch field {
         case .sex:
             options = Sex.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("sex.\($0.rawValue)")) }
@@ -115,7 +129,7 @@ final class CaseFormScreen: Screen {
         case .cercle:
             guard let region = reference.region(draft[.region]) else {
                 app.say(catalog.text("form.regionFirst"), .error)
-                return
+                return nil
             }
             options = [Picker.Option(value: "", label: catalog.text("form.none"))]
                 + region.cercles.map { Picker.Option(value: $0.pcode, label: $0.name) }
@@ -125,8 +139,15 @@ final class CaseFormScreen: Screen {
             options = [Picker.Option(value: "", label: catalog.text("form.none"))]
                 + reference.idDocumentTypes.map { Picker.Option(value: $0, label: catalog.text("document.\($0)")) }
         default:
-            return
+            return nil
         }
+        return options
+    }
+
+    private func openPicker(_ app: CaseManagerApp) {
+        let field = focused.field
+        let catalog = app.catalog
+        guard let options = options(for: field, app) else { return }
         let many: Bool
         if case .choice(let allowsMany) = focused.kind { many = allowsMany } else { many = false }
         let current = draft[field].split(separator: " ").map(String.init)
@@ -233,14 +254,17 @@ final class CaseFormScreen: Screen {
         labelWidth = min(30, (CaseFormScreen.fields.map { CellWidth.of(catalog.text($0.field.labelKey)) }.max() ?? 20) + 3)
         let inputX = 2 + labelWidth
         let inputWidth = min(44, area.width - inputX - 2)
-        // Rows: one per field, plus one under each field that has a problem.
-        var layout: [(index: Int, isIssue: Bool)] = []
+        // Rows: one per field, plus the lines of its problem under it, wrapped rather than cut.
+        var layout: [(index: Int, issue: String?)] = []
         for index in CaseFormScreen.fields.indices {
-            layout.append((index, false))
-            if issues?[CaseFormScreen.fields[index].field] != nil { layout.append((index, true)) }
+            layout.append((index, nil))
+            guard let issue = issues?[CaseFormScreen.fields[index].field] else { continue }
+            for (number, part) in Dialog.wrap(issue, width: max(10, area.width - inputX - 3)).enumerated() {
+                layout.append((index, (number == 0 ? "↳ " : "  ") + part))
+            }
         }
         let height = area.height - 1
-        let focusRow = layout.firstIndex { $0.index == focus && !$0.isIssue } ?? 0
+        let focusRow = layout.firstIndex { $0.index == focus && $0.issue == nil } ?? 0
         let focusBottom = layout.lastIndex { $0.index == focus } ?? focusRow
         if focusRow < top { top = focusRow }
         if focusBottom >= top + height { top = focusBottom - height + 1 }
@@ -250,8 +274,8 @@ final class CaseFormScreen: Screen {
         for (row, entry) in layout.dropFirst(top).prefix(height).enumerated() {
             let y = area.y + 1 + row
             let (field, kind, required) = CaseFormScreen.fields[entry.index]
-            if entry.isIssue {
-                canvas.put("↳ " + (issues?[field] ?? ""), x: inputX, y: y, width: area.width - inputX - 1, style: .error)
+            if let issue = entry.issue {
+                canvas.put(issue, x: inputX, y: y, width: area.width - inputX - 1, style: .error)
                 continue
             }
             let isFocused = entry.index == focus
@@ -274,8 +298,12 @@ final class CaseFormScreen: Screen {
             }
         }
         if layout.count > height {
-            canvas.put(catalog.text("form.more", ["shown": String(min(layout.count, top + height)), "total": String(layout.count)]),
-                       x: area.width - 12, y: area.y, width: 11, style: .muted)
+            // Which fields are in view, in words: "fields 1 to 15 of 18".
+            let visible = layout.dropFirst(top).prefix(height).map(\.index)
+            let words = catalog.text("form.fieldsShown", ["first": String((visible.min() ?? 0) + 1),
+                                                          "last": String((visible.max() ?? 0) + 1),
+                                                          "total": String(CaseFormScreen.fields.count)])
+            canvas.put(words, x: area.width - 1 - CellWidth.of(words), y: area.y, style: .muted)
         }
         return cursor
     }

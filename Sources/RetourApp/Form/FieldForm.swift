@@ -35,6 +35,14 @@ struct FormField {
         self.placeholder = placeholder
     }
 
+    /// What kind of field this is, for the keys.
+    var focusKind: FieldFocus {
+        switch kind {
+        case .text: return lines == .several ? .lines : .line
+        case .choice: return .choice
+        }
+    }
+
     func optionLabel(_ value: String) -> String? {
         guard case .choice(let options) = kind else { return nil }
         return options.first { $0.value == value }?.label
@@ -43,6 +51,8 @@ struct FormField {
 
 /// A small form over the case screen: rows of text and choice fields, the problems written
 /// under the fields they concern, F2 saves, Esc cancels (asking first if anything changed).
+/// A text that may hold line breaks is typed in a field of several lines (`TextArea`), where
+/// Enter starts a line; letters on a choice field choose the first option they start.
 /// What the form means lives in its closures: `validate` says what is wrong (by field id,
 /// "" for the form as a whole), `submit` commits and calls `finish` when it is saved.
 final class FieldForm: Screen {
@@ -54,10 +64,14 @@ final class FieldForm: Screen {
     let fields: [FormField]
     private let titleText: String
     private let intro: [String]
+    /// Text shown read-only above the fields (the note being corrected), wrapped whole.
+    private let quote: (label: String, text: String)?
     let helpKey: String
     private let initial: Values
     private(set) var values: Values
     private var inputs: [String: TextField] = [:]
+    private var areas: [String: TextArea] = [:]
+    private var typeAhead = TypeAhead()
     private let validateValues: (Values) -> [String: String]
     private let onChange: (String, inout Values) -> Void
     private let submit: (FieldForm, Values, CaseManagerApp) -> Void
@@ -66,12 +80,16 @@ final class FieldForm: Screen {
     /// Shown once the user has tried to save; then kept up to date as they type.
     private(set) var issues: [String: String]?
 
-    init(catalog: Catalog, title: String, intro: [String], fields: [FormField], values: Values, helpKey: String = "tabs.help.form",
+    /// `focus`: the id of the field the cursor starts on (the first one when nil).
+    init(catalog: Catalog, title: String, intro: [String], quote: (label: String, text: String)? = nil, fields: [FormField],
+         values: Values, focus: String? = nil, helpKey: String = "tabs.help.form",
          validate: @escaping (Values) -> [String: String] = { _ in [:] },
          onChange: @escaping (String, inout Values) -> Void = { _, _ in },
          submit: @escaping (FieldForm, Values, CaseManagerApp) -> Void) {
         titleText = title
         self.intro = intro
+        self.quote = quote
+        self.focus = focus.flatMap { id in fields.firstIndex { $0.id == id } } ?? 0
         self.fields = fields
         self.helpKey = helpKey
         var filled = values
@@ -84,11 +102,15 @@ final class FieldForm: Screen {
         self.onChange = onChange
         self.submit = submit
         for field in fields {
-            if case .text = field.kind { inputs[field.id] = TextField(filled[field.id] ?? "") }
+            switch field.focusKind {
+            case .line: inputs[field.id] = TextField(filled[field.id] ?? "")
+            case .lines: areas[field.id] = TextArea(filled[field.id] ?? "")
+            case .choice, .choices: break
+            }
         }
     }
 
-    var context: KeyContext { .form }
+    var context: KeyContext { .form(focused.focusKind) }
     var hasUnsavedInput: Bool { values != initial }
 
     func title(_ app: CaseManagerApp) -> String { titleText }
@@ -101,19 +123,32 @@ final class FieldForm: Screen {
         case .previousField?: focus = max(focus - 1, 0)
         case .move(.pageDown)?: focus = min(focus + 6, fields.count - 1)
         case .move(.pageUp)?: focus = max(focus - 6, 0)
-        case .choose?:
-            if case .choice = focused.kind { openPicker(app) } else { focus = min(focus + 1, fields.count - 1) }
+        case .move(let movement)?:
+            // ↑/↓ in a field of several lines: by line, leaving the field from its first or last.
+            let delta = movement == .up ? -1 : 1
+            if var area = areas[focused.id] {
+                if area.moveLine(by: delta) {
+                    areas[focused.id] = area
+                    return
+                }
+            }
+            focus = min(max(focus + delta, 0), fields.count - 1)
+        case .choose?: openPicker(app)
+        case .typeAhead?:
+            guard case .character(let character) = key, case .choice(let options) = focused.kind,
+                  let index = typeAhead.find(character, at: app.now(), in: options.map(\.label), fold: Fold.key) else { return }
+            set(focused.id, options[index].value)
         case .save?: save(app)
         case .back?: app.leaveTopScreen()
-        default:
-            switch focused.kind {
-            case .text:
-                guard var input = inputs[focused.id], input.handle(key) else { return }
+        case .editText?, nil:
+            if var input = inputs[focused.id], input.handle(key) {
                 inputs[focused.id] = input
                 set(focused.id, input.text)
-            case .choice:
-                if key == .character(" ") { openPicker(app) }
+            } else if var area = areas[focused.id], area.handle(key) {
+                areas[focused.id] = area
+                set(focused.id, area.text)
             }
+        default: break
         }
     }
 
@@ -125,6 +160,10 @@ final class FieldForm: Screen {
         for (other, var input) in inputs where input.text != values[other] {
             input.set(values[other] ?? "")
             inputs[other] = input
+        }
+        for (other, var area) in areas where area.text != values[other] {
+            area.set(values[other] ?? "")
+            areas[other] = area
         }
         if issues != nil { issues = problems() }
     }
@@ -179,10 +218,20 @@ final class FieldForm: Screen {
 
     // MARK: Drawing
 
-    /// A line of the form: the fields drawn on it, or the problems written under them.
+    /// The most lines a field of several lines grows to; beyond, it scrolls inside.
+    static let maximumLines = 6
+
+    /// A line of the form: text above the fields, a row of fields (`part` 0 holds the labels,
+    /// the next parts the further lines of their multi-line fields), or a problem under them.
     private enum Line {
-        case fields([Int])
+        case text(String, Style)
+        case fields([Int], part: Int)
         case issue(String, x: Int)
+
+        var fieldIndexes: [Int] {
+            if case .fields(let indexes, _) = self { return indexes }
+            return []
+        }
     }
 
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
@@ -191,12 +240,20 @@ final class FieldForm: Screen {
         let labelWidth = min(32, (rowStarts.map { CellWidth.of(fields[$0].label) + 2 }.max() ?? 10) + 1)
         let inputX = 2 + labelWidth
         let right = area.width - 1
-        // Where each field is drawn on its row.
-        var frames: [Int: (x: Int, width: Int)] = [:]
+        // Where each field is drawn on its row, and how many lines it takes.
+        var frames: [Int: (x: Int, width: Int, height: Int)] = [:]
         var lines: [Line] = []
+        if let quote {
+            lines.append(.text(quote.label, .bold))
+            for paragraph in quote.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += Dialog.wrap(String(paragraph), width: area.width - 6).map { .text("  " + $0, .muted) }
+            }
+            lines.append(.text("", .plain))
+        }
         for (position, start) in rowStarts.enumerated() {
             let end = position + 1 < rowStarts.count ? rowStarts[position + 1] : fields.count
             var x = inputX
+            var rowHeight = 1
             for index in start..<end {
                 let isLast = index == end - 1
                 // The last field of a row takes the rest of it; a choice needs no more than its labels.
@@ -204,10 +261,19 @@ final class FieldForm: Screen {
                 if isLast, case .choice(let options) = fields[index].kind {
                     width = min(width, max(20, (options.map { CellWidth.of($0.label) }.max() ?? 0) + 3))
                 }
-                frames[index] = (x, max(1, min(width, right - x)))
+                width = max(1, min(width, right - x))
+                var height = 1
+                if let text = areas[fields[index].id] {
+                    // A field of its own row shows two lines at least, so that it reads as one of
+                    // several; beside another field (an assessment's note) one, so that the rows fit.
+                    let least = end - start == 1 ? 2 : 1
+                    height = min(FieldForm.maximumLines, max(least, text.lineCount(width: width)))
+                }
+                frames[index] = (x, width, height)
+                rowHeight = max(rowHeight, height)
                 x += width + 1
             }
-            lines.append(.fields(Array(start..<end)))
+            for part in 0..<rowHeight { lines.append(.fields(Array(start..<end), part: part)) }
             for index in start..<end {
                 guard let issue = issues?[fields[index].id] else { continue }
                 // Under its field, wrapped rather than cut: "↳ " then the text, aligned.
@@ -217,59 +283,88 @@ final class FieldForm: Screen {
                 }
             }
         }
-        // Above the fields: the introduction, then a problem about the whole form.
+        // Above the fields: the introduction, then a problem about the whole form (wrapped whole).
         var y = area.y
         for line in intro.flatMap({ Dialog.wrap($0, width: area.width - 4) }).prefix(3) {
             canvas.put(line, x: 2, y: y, width: area.width - 4, style: .muted)
             y += 1
         }
         if let issue = issues?[FieldForm.formIssue] {
-            canvas.put("! " + issue, x: 2, y: y, width: area.width - 4, style: .error)
-            y += 1
+            for (number, part) in Dialog.wrap(issue, width: area.width - 6).enumerated() {
+                canvas.put((number == 0 ? "! " : "  ") + part, x: 2, y: y, width: area.width - 4, style: .error)
+                y += 1
+            }
         }
         y += 1
         let height = max(1, area.maxY - y)
-        let focusLine = lines.firstIndex { if case .fields(let indexes) = $0 { return indexes.contains(focus) }; return false } ?? 0
+        let focusLine = lines.firstIndex { $0.fieldIndexes.contains(focus) } ?? 0
         var focusBottom = focusLine
-        while focusBottom + 1 < lines.count, case .issue = lines[focusBottom + 1] { focusBottom += 1 }
+        while focusBottom + 1 < lines.count {
+            if case .fields(let indexes, let part) = lines[focusBottom + 1], part == 0 || !indexes.contains(focus) { break }
+            if case .text = lines[focusBottom + 1] { break }
+            focusBottom += 1
+        }
+        // From the top whenever the focused field fits there (the quote and intro then show).
+        if focusBottom < height { top = 0 }
         if focusLine < top { top = focusLine }
         if focusBottom >= top + height { top = focusBottom - height + 1 }
         top = max(0, min(top, max(0, lines.count - height)))
+        let shown = lines.dropFirst(top).prefix(height)
         if lines.count > height {
-            let more = catalog.text("form.more", ["shown": String(min(lines.count, top + height)), "total": String(lines.count)])
-            canvas.put(more, x: area.width - 1 - CellWidth.of(more), y: y - 1, style: .muted)
+            // Which fields are in view, in words: "fields 1 to 9 of 18".
+            let visible = shown.flatMap(\.fieldIndexes)
+            let words = catalog.text("form.fieldsShown", ["first": String((visible.min() ?? 0) + 1),
+                                                          "last": String((visible.max() ?? 0) + 1), "total": String(fields.count)])
+            canvas.put(words, x: area.width - 1 - CellWidth.of(words), y: y - 1, style: .muted)
         }
         var cursor: Point?
-        for (row, line) in lines.dropFirst(top).prefix(height).enumerated() {
+        for (row, line) in shown.enumerated() {
             let lineY = y + row
             switch line {
+            case .text(let text, let style):
+                canvas.put(text, x: 2, y: lineY, width: area.width - 4, style: style)
             case .issue(let text, let x):
                 canvas.put(text, x: x, y: lineY, width: right - x, style: .error)
-            case .fields(let indexes):
-                let first = fields[indexes[0]]
+            case .fields(let indexes, let part):
                 let isFocused = indexes.contains(focus)
-                canvas.put(isFocused ? ">" : " ", x: 0, y: lineY, style: .bold)
-                let label = first.label + (indexes.contains { fields[$0].required } ? " *" : "")
-                canvas.put(label, x: 2, y: lineY, width: labelWidth - 1, style: isFocused ? .bold : .plain)
+                if part == 0 {
+                    let first = fields[indexes[0]]
+                    canvas.put(isFocused ? ">" : " ", x: 0, y: lineY, style: .bold)
+                    let label = first.label + (indexes.contains { fields[$0].required } ? " *" : "")
+                    canvas.put(label, x: 2, y: lineY, width: labelWidth - 1, style: isFocused ? .bold : .plain)
+                }
                 for index in indexes {
-                    guard let frame = frames[index] else { continue }
-                    let point = drawField(index, into: &canvas, x: frame.x, y: lineY, width: frame.width, catalog: catalog)
-                    if index == focus { cursor = point }
+                    guard let frame = frames[index], part < frame.height else { continue }
+                    let point = drawField(index, into: &canvas, x: frame.x, y: lineY - part, width: frame.width,
+                                          height: frame.height, part: part, catalog: catalog)
+                    if index == focus, let point { cursor = point }
                 }
             }
         }
         return cursor ?? Point(x: 0, y: y)
     }
 
-    private func drawField(_ index: Int, into canvas: inout Canvas, x: Int, y: Int, width: Int, catalog: Catalog) -> Point {
+    /// Draws line `part` of field `index`, whose first line is at `y`. Returns the cursor when it is on that line.
+    private func drawField(_ index: Int, into canvas: inout Canvas, x: Int, y: Int, width: Int, height: Int, part: Int,
+                           catalog: Catalog) -> Point? {
         let field = fields[index]
         let value = values[field.id] ?? ""
+        let showsPlaceholder = value.isEmpty && !field.placeholder.isEmpty && index != focus
+        if var area = areas[field.id] {
+            let point = area.draw(into: &canvas, x: x, y: y, width: width, height: height, clip: part..<(part + 1))
+            areas[field.id] = area
+            if showsPlaceholder && part == 0 {
+                canvas.put(field.placeholder, x: x, y: y, width: width, style: Style(underline: true, dim: true))
+            }
+            return point
+        }
+        guard part == 0 else { return nil }
         switch field.kind {
         case .text:
             guard var input = inputs[field.id] else { return Point(x: x, y: y) }
             let point = input.draw(into: &canvas, x: x, y: y, width: width)
             inputs[field.id] = input
-            if value.isEmpty && !field.placeholder.isEmpty && index != focus {
+            if showsPlaceholder {
                 canvas.put(field.placeholder, x: x, y: y, width: width, style: Style(underline: true, dim: true))
             }
             return point

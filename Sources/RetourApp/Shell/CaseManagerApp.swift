@@ -23,7 +23,8 @@ final class CaseManagerApp {
     private var lastKey: Date
     /// Set while the screen is locked: nothing of any case shows until the PIN is given again.
     private(set) var lock: ScreenLock?
-    private let now: () -> Date
+    /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
+    let now: () -> Date
 
     var catalog: Catalog { session.catalog }
 
@@ -238,6 +239,8 @@ final class CaseManagerApp {
             switch action {
             case .move(let movement)?: picker.move(movement)
             case .toggle?: picker.toggle()
+            case .typeAhead?:
+                if case .character(let character) = key { picker.typeAhead(character, at: now(), fold: Fold.key) }
             case .choose?:
                 self.overlay = nil
                 onChoose(picker.result)

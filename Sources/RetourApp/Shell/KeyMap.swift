@@ -10,6 +10,10 @@ enum Action: Hashable {
     case sortNext, sortReverse
     case nextField, previousField, choose, save
     case toggle
+    /// A key the focused text field edits with (typing is not bound at all).
+    case editText
+    /// Letters over a list of choices: jump to the first that starts with them.
+    case typeAhead
     case filters, clearFilter, clearFilters
     // The case screen's tabs and what is done from them.
     case nextTab, previousTab, showTab(Int)
@@ -34,9 +38,21 @@ extension Action {
     }
 }
 
+/// What kind of field has the focus in a form: its keys differ.
+enum FieldFocus: Hashable, CaseIterable {
+    /// A line of text: Enter goes to the next field.
+    case line
+    /// Text on several lines: Enter starts a new line, ↑/↓ move by line.
+    case lines
+    /// One choice, or several, made in a picker; letters choose by their first letters.
+    case choice, choices
+}
+
 /// Where the keyboard is: each context has its own bindings.
 enum KeyContext: Hashable {
-    case list, search, form, picker, multiPicker, dialog, help
+    case list, search, picker, multiPicker, dialog, help
+    /// A form, by the kind of field that has the focus.
+    case form(FieldFocus)
     /// The case screen: its bindings depend on the tab and on what the case's status allows.
     case detail(CaseTab, CaseStatus)
     case filters
@@ -58,6 +74,11 @@ struct Binding {
     let label: String
     /// Shown in the footer (all bindings are listed in the help).
     let inFooter: Bool
+    /// Shorter names for the footer, where 80 columns must hold every action of a screen.
+    var footerKeys: String? = nil
+    var footerLabel: String? = nil
+    /// Also bound to every letter and digit no other binding takes (type-ahead).
+    var letters = false
 }
 
 /// The one place where keys are mapped. Footer and help are drawn from the same table, so
@@ -85,6 +106,9 @@ enum KeyMap {
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: true),
                 Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+                clearField,
+                Binding(keys: [.left, .right, .backspace, .delete, .control("a"), .control("e")], keysLabel: "key.editingSearch",
+                        action: .editText, label: "action.editText", inFooter: false),
             ] + navigation(letters: false)
         case .detail(let tab, let status):
             return detailBindings(tab, status)
@@ -92,7 +116,8 @@ enum KeyMap {
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "crypto.action.unlock", inFooter: true),
                 Binding(keys: [.escape, .function(10)], keysLabel: "crypto.key.quit", action: .quit, label: "action.quit", inFooter: true),
-            ]
+                clearField,
+            ] + editing
         case .signIn:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.signIn", inFooter: true),
@@ -100,7 +125,8 @@ enum KeyMap {
                 Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
                 Binding(keys: [.down, .function(4)], keysLabel: "signin.key.pick", action: .choose, label: "signin.action.pickUser", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
-            ]
+                clearField,
+            ] + editing
         case .firstUser:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.create", inFooter: true),
@@ -108,7 +134,8 @@ enum KeyMap {
                 Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
                 Binding(keys: [.function(2)], keysLabel: "key.f2", action: .withoutUsers, label: "signin.action.withoutUsers", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: true),
-            ]
+                clearField,
+            ] + editing
         case .audit:
             return [
                 Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "audit.action.filter", inFooter: true),
@@ -120,19 +147,10 @@ enum KeyMap {
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.unlock", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "signin.action.signOut", inFooter: true),
-            ]
-        case .form:
-            return [
-                Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
-                Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
-                Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.choose", inFooter: true),
-                Binding(keys: [.function(2), .control("s")], keysLabel: "key.save", action: .save, label: "action.save", inFooter: true),
-                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
-                Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
-                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
-                Binding(keys: [.pageUp], keysLabel: "key.pageUp", action: .move(.pageUp), label: "action.pageUp", inFooter: false),
-                Binding(keys: [.pageDown], keysLabel: "key.pageDown", action: .move(.pageDown), label: "action.pageDown", inFooter: false),
-            ]
+                clearField,
+            ] + editing
+        case .form(let focus):
+            return formBindings(focus)
         case .picker, .multiPicker:
             let toggle = context == .multiPicker
                 ? [Binding(keys: [.character(" ")], keysLabel: "key.space", action: .toggle, label: "action.toggle", inFooter: true)]
@@ -141,7 +159,8 @@ enum KeyMap {
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.confirm", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
                 Binding(keys: [.function(1), .character("?")], keysLabel: "key.help", action: .help, label: "action.help", inFooter: false),
-            ] + navigation(letters: true)
+                typeAhead(inFooter: true),
+            ] + navigation(letters: false)
         case .dialog:
             return [
                 Binding(keys: [.right, .tab], keysLabel: "key.leftRight", action: .move(.down), label: "action.otherButton", inFooter: true),
@@ -166,8 +185,71 @@ enum KeyMap {
     }
 
     /// The action `key` asks for in `context`; nil when it is not bound (typed text, say).
+    /// A letter or digit no binding names goes to the binding that takes letters, if any.
     static func action(for key: Key, in context: KeyContext) -> Action? {
-        bindings(context).first { $0.keys.contains(key) }?.action
+        let bindings = bindings(context)
+        if let bound = bindings.first(where: { $0.keys.contains(key) }) { return bound.action }
+        guard case .character(let character) = key, character.isLetter || character.isNumber else { return nil }
+        return bindings.first(where: \.letters)?.action
+    }
+
+    /// Ctrl-U, in every context with a text field.
+    private static let clearField = Binding(keys: [.control("u")], keysLabel: "key.ctrlU", action: .editText,
+                                            label: "action.clearField", inFooter: true, footerLabel: "action.clearField.short")
+
+    /// The other keys a text field edits with (named in the help only).
+    private static let editing = [
+        Binding(keys: [.left, .right, .home, .end, .backspace, .delete, .control("a"), .control("e")], keysLabel: "key.editing",
+                action: .editText, label: "action.editText", inFooter: false),
+    ]
+
+    private static func typeAhead(inFooter: Bool) -> Binding {
+        Binding(keys: [], keysLabel: "key.letters", action: .typeAhead, label: "action.typeAhead", inFooter: inFooter,
+                footerLabel: "action.typeAhead.short", letters: true)
+    }
+
+    /// A form: moving between fields, saving and cancelling, and what the focused field does
+    /// with Enter, ↑/↓ and letters. Saving comes early so that the footer always shows it.
+    private static func formBindings(_ focus: FieldFocus) -> [Binding] {
+        var bindings: [Binding] = []
+        switch focus {
+        case .lines:
+            bindings += [
+                Binding(keys: [.tab], keysLabel: "key.tab", action: .nextField, label: "action.nextField", inFooter: true,
+                        footerLabel: "action.nextField.short"),
+                Binding(keys: [.backTab], keysLabel: "key.backTab", action: .previousField, label: "action.previousField", inFooter: false),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .editText, label: "action.newLine", inFooter: true,
+                        footerLabel: "action.newLine.short"),
+                Binding(keys: [.up], keysLabel: "key.upDown", action: .move(.up), label: "action.lineUpDown", inFooter: false),
+                Binding(keys: [.down], keysLabel: "key.upDown", action: .move(.down), label: "action.lineUpDown", inFooter: false),
+            ]
+        case .line, .choice, .choices:
+            bindings += [
+                Binding(keys: [.tab, .down], keysLabel: "key.nextField", action: .nextField, label: "action.nextField", inFooter: true),
+                Binding(keys: [.backTab, .up], keysLabel: "key.previousField", action: .previousField, label: "action.previousField", inFooter: false),
+            ]
+            if focus == .line {
+                bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .nextField, label: "action.nextField", inFooter: false))
+            } else {
+                bindings.append(Binding(keys: [.enter, .character(" ")], keysLabel: "key.enterSpace", action: .choose,
+                                        label: "action.choose", inFooter: true, footerKeys: "key.enter"))
+            }
+        }
+        if focus == .line || focus == .lines { bindings.append(clearField) }
+        bindings += [
+            Binding(keys: [.function(2), .control("s")], keysLabel: "key.save", action: .save, label: "action.save", inFooter: true,
+                    footerKeys: "key.f2"),
+            Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
+            Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
+            Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            Binding(keys: [.pageUp], keysLabel: "key.pageUp", action: .move(.pageUp), label: "action.pageUp", inFooter: false),
+            Binding(keys: [.pageDown], keysLabel: "key.pageDown", action: .move(.pageDown), label: "action.pageDown", inFooter: false),
+        ]
+        switch focus {
+        case .line, .lines: bindings += editing
+        case .choice, .choices: bindings.append(typeAhead(inFooter: false))
+        }
+        return bindings
     }
 
     /// A read-only session is not offered what it would refuse.
@@ -177,18 +259,22 @@ enum KeyMap {
     static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false,
                        mayClose: Bool = true) -> [KeyHint] {
         bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) && !(!mayClose && $0.action.closesOrReopens) }
-            .map { KeyHint(keys: catalog.text($0.keysLabel), label: catalog.text(label(of: $0, quitSignsOut: quitSignsOut))) }
+            .map { binding in
+                let label = quitSignsOut && binding.action == .quit ? label(of: binding, quitSignsOut: true)
+                    : binding.footerLabel ?? binding.label
+                return KeyHint(keys: catalog.text(binding.footerKeys ?? binding.keysLabel), label: catalog.text(label))
+            }
     }
 
     private static func label(of binding: Binding, quitSignsOut: Bool) -> String {
         quitSignsOut && binding.action == .quit && binding.label == "action.quit" ? "signin.action.signOut" : binding.label
     }
 
-    /// Every binding of `context`, once per label, for the help overlay.
+    /// Every binding of `context`, once per keys and label, for the help overlay.
     static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false) -> [KeyHint] {
         var seen = Set<String>()
         return bindings(context).compactMap { binding in
-            guard seen.insert(binding.label).inserted else { return nil }
+            guard seen.insert(binding.keysLabel + "\u{0}" + binding.label).inserted else { return nil }
             return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(label(of: binding, quitSignsOut: quitSignsOut)))
         }
     }
@@ -197,7 +283,8 @@ enum KeyMap {
     /// actions the case's status allows (the others are not offered at all).
     private static func detailBindings(_ tab: CaseTab, _ status: CaseStatus) -> [Binding] {
         var bindings = [
-            Binding(keys: [.tab, .right], keysLabel: "tabs.key.tabs", action: .nextTab, label: "tabs.action.nextTab", inFooter: true),
+            Binding(keys: [.tab, .right], keysLabel: "tabs.key.tabs", action: .nextTab, label: "tabs.action.nextTab", inFooter: true,
+                    footerKeys: "key.tab", footerLabel: "tabs.action.nextTab.short"),
             Binding(keys: [.backTab, .left], keysLabel: "tabs.key.backTab", action: .previousTab, label: "tabs.action.previousTab", inFooter: false),
         ]
         for candidate in CaseTab.allCases {
@@ -207,42 +294,46 @@ enum KeyMap {
         }
         switch tab {
         case .profile:
-            bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))
+            break
         case .plan:
             if status != .closed {
                 bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .enrol, label: "tabs.action.enrol", inFooter: true))
             }
-            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateStep, label: "tabs.action.updateStep", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateStep, label: "tabs.action.updateStep", inFooter: true,
+                                    footerLabel: "tabs.action.updateStep.short"))
         case .rights:
             bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .assess, label: "tabs.action.assess", inFooter: true))
-            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .refer, label: "tabs.action.referCriterion", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .refer, label: "tabs.action.referCriterion", inFooter: true,
+                                    footerLabel: "tabs.action.referCriterion.short"))
         case .referrals:
             bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .refer, label: "tabs.action.refer", inFooter: true))
-            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateReferral, label: "tabs.action.updateReferral", inFooter: true))
+            bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateReferral, label: "tabs.action.updateReferral", inFooter: true,
+                                    footerLabel: "tabs.action.updateReferral.short"))
         case .notes:
-            bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .addNote, label: "tabs.action.addNote", inFooter: true))
+            bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .addNote, label: "tabs.action.addNote", inFooter: true,
+                                    footerLabel: "tabs.action.addNote.short"))
             bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .correctNote, label: "tabs.action.correctNote", inFooter: true))
         case .timeline:
             break
         }
-        if tab != .profile {
-            bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: false))
-        }
-        let lifecycleInFooter = tab == .profile
+        // Editing the profile and the lifecycle work from every tab, so every footer says so.
+        bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))
         switch status {
         case .registered, .active:
             bindings.append(Binding(keys: [.character("c")], keysLabel: "tabs.key.c", action: .requestClosure,
-                                    label: "tabs.action.requestClosure", inFooter: lifecycleInFooter))
+                                    label: "tabs.action.requestClosure", inFooter: true, footerLabel: "tabs.action.requestClosure.short"))
         case .closureRequested:
             bindings.append(Binding(keys: [.character("c")], keysLabel: "tabs.key.c", action: .closeCase,
-                                    label: "tabs.action.closeCase", inFooter: lifecycleInFooter))
+                                    label: "tabs.action.closeCase", inFooter: true))
         case .closed:
             bindings.append(Binding(keys: [.character("r")], keysLabel: "tabs.key.r", action: .reopen,
-                                    label: "tabs.action.reopen", inFooter: lifecycleInFooter))
+                                    label: "tabs.action.reopen", inFooter: true))
         }
         return bindings + [
-            Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
-            Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+            Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true,
+                    footerKeys: "key.question"),
+            Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true,
+                    footerKeys: "key.q"),
             Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
         ] + navigation(letters: true)
     }

@@ -69,6 +69,9 @@ final class SignInPrompt {
         if var open = picker {
             switch KeyMap.action(for: key, in: .picker) {
             case .move(let movement)?: open.move(movement); picker = open
+            case .typeAhead?:
+                if case .character(let character) = key { open.typeAhead(character, at: now(), fold: Fold.key) }
+                picker = open
             case .choose?, .open?, .save?:
                 if let login = open.result.first { fields[0].set(login); focus = 1 }
                 picker = nil
