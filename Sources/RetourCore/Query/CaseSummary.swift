@@ -98,12 +98,30 @@ public struct CaseSummary {
                 line(.commune, profile.commune),
                 line(.village, profile.village),
             ]),
-        ] + followUp.sections + [
+        ] + CaseSummary.household(item, catalog: catalog, today: today) + followUp.sections + [
             Section(title: catalog.text("summary.record"), lines: [
                 Line(label: catalog.text("summary.created"), value: stamp(item.created)),
                 Line(label: catalog.text("summary.updated"), value: stamp(item.updated)),
             ]),
         ]
+    }
+
+    /// The household members, one line each ("child · F · born in 2015 (10 years)"), when listed.
+    static func household(_ item: Case, catalog: Catalog, today: CalendarDate) -> [Section] {
+        guard !item.members.isEmpty else { return [] }
+        let lines = item.members.map { member -> Line in
+            var parts = [catalog.text("relationship.\(member.relationship.rawValue)")]
+            if let sex = member.sex { parts.append(catalog.text("sex.\(sex.rawValue)")) }
+            if let year = member.birthYear, let age = member.age(on: today) {
+                parts.append(catalog.counted("summary.memberBorn", age, ["year": String(year)]))
+            }
+            if !member.vulnerabilities.isEmpty {
+                parts.append(member.vulnerabilities.map { catalog.text("vulnerability.\($0)") }.joined(separator: ", "))
+            }
+            if !member.note.isEmpty { parts.append(member.note) }
+            return Line(label: member.fullName(in: item), value: parts.joined(separator: " · "), severalLines: true)
+        }
+        return [Section(title: catalog.counted("summary.household", item.members.count), lines: lines)]
     }
 
     /// Plain text for a terminal or a script: a title line per section, then the filled

@@ -139,4 +139,22 @@ struct HouseholdTests {
             }
         }
     }
+
+    @Test func theSummaryListsTheMembers() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        var member = child("Aminata", born: 2015)
+        member.note = "Scolarisée"
+        try book.apply(.saveMember(id: id, member: member))
+        let reference = CSVFixtures.reference
+        for language in [Language.fr, .en] {
+            let catalog = try Catalog(language: language, assets: Assets.locate())
+            let text = CaseSummary(book[id], catalog: catalog, reference: reference, today: today).text
+            #expect(text.contains(language == .fr ? "Ménage : 1 membre" : "Household: 1 member"), "\(text)")
+            #expect(text.contains("Maïga Aminata"))
+            #expect(text.contains(language == .fr ? "enfant · Femme · né(e) en 2015"
+                                                  : "child · Female · born in 2015"), "\(text)")
+            #expect(text.contains("Scolarisée"))
+        }
+    }
 }
