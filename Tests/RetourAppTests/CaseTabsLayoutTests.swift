@@ -92,6 +92,26 @@ struct CaseTabsLayoutTests {
         #expect(harness.tabBar.contains(fr ? "[3 Droits]" : "[3 Rights]"))
     }
 
+    @Test("a closed case's steps are not late: list, profile glance, plan tab", arguments: [Language.en, .fr])
+    func closedIsNotLate(language: Language) throws {
+        let harness = try Harness(language: language)
+        try FollowUpSeed.record(harness)
+        let fr = language == .fr
+        let id = try #require(harness.seeded["GAO-000001"])
+        #expect(harness.listRows[0].contains(fr ? "R4" : "L4"), "\(harness.listRows[0])")
+        try #require(harness.app.commit(.requestClosure(id: id, reason: "Moved")) != nil)
+        try #require(harness.app.commit(.close(id: id, closure: Closure(reason: "moved_away", note: "",
+                                                                        confirmedOpenItems: true))) != nil)
+        harness.send()
+        #expect(!harness.listRows[0].contains(fr ? "R4" : "L4"), "\(harness.listRows[0])")
+        harness.open("GAO-000001")
+        let glance = try #require(harness.row(containing: fr ? "Suivi" : "Follow-up"))
+        #expect(!harness.rows[glance...].prefix(2).joined().contains(fr ? "en retard" : "late"), "\(harness.text)")
+        harness.type("2")
+        #expect(!harness.tableRows.contains { $0.contains(fr ? "en retard" : "late") }, "\(harness.text)")
+        #expect(!harness.rows[2].contains(fr ? "en retard" : "late"), "\(harness.rows[2])")
+    }
+
     @Test("the profile tab sums the follow-up up and wraps long values", arguments: [Language.en, .fr])
     func profile(language: Language) throws {
         let harness = try Harness(language: language) { profile in

@@ -310,6 +310,24 @@ struct CaseTabsWorkflowTests {
         #expect(notes[1].by == "awa.traore")
     }
 
+    @Test("requesting and closing say the open steps, the rights gaps and the open referrals", arguments: [Language.en, .fr])
+    func closingNamesOpenReferrals(language: Language) throws {
+        let harness = try Harness(language: language)
+        try FollowUpSeed.record(harness)
+        let fr = language == .fr
+        harness.open("GAO-000001")
+        harness.type("c")
+        let items = fr ? ["6 étapes ni faites ni sans objet", "2 critères sans accès ou en accès partiel", "1 orientation en cours"]
+                       : ["6 steps neither done nor not applicable", "2 criteria with no or partial access", "1 open referral"]
+        for item in items { #expect(harness.text.contains(item), "request form lacks \(item): \(harness.text)") }
+        harness.type("Moved")
+        harness.send(.function(2))
+        harness.type("c")
+        harness.pick(down: 1)
+        harness.send(.function(2))
+        for item in items { #expect(harness.text.contains(item), "close warning lacks \(item): \(harness.text)") }
+    }
+
     @Test("request closure, close with open steps after a confirmation, edits keep it closed, reopen; the timeline tells it all")
     func lifecycle() throws {
         let harness = try Harness()

@@ -195,7 +195,7 @@ struct FormScreenTests {
         let selected = try #require(harness.selectedListRow)
         #expect(selected.contains("GAO-000003"))
         #expect(selected.contains("Coulibaly Mariam"))
-        #expect(selected.contains("Gao/Bourem"))
+        #expect(selected.contains(" Bourem "))
 
         // What was saved is on disk: another store reading the directory sees it.
         try harness.store.close()

@@ -153,9 +153,10 @@ final class Harness {
     var statusLine: String { rows[terminal.size.height - 2] }
     var footer: String { rows[terminal.size.height - 1] }
 
-    /// The rows of the case list's table (under its header), empty ones left out.
+    /// The rows of the case list's table (under its header, above the alerts legend), empty
+    /// ones left out.
     var listRows: [String] {
-        Array(rows[3..<(terminal.size.height - 2)]).filter { !$0.isEmpty }
+        Array(rows[3..<(terminal.size.height - 3)]).filter { !$0.isEmpty }
     }
 
     /// The list row marked as selected.

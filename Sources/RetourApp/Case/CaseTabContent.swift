@@ -108,7 +108,7 @@ struct CaseTabContent {
                 "applicable": String(progress.applicable), "date": date(plan.enrolledOn),
             ])))
             for step in plan.steps {
-                let overdue = step.isOverdue(on: today)
+                let overdue = item.isLate(step, on: today)
                 // An overdue step has no done date: its column says "late" instead, in words.
                 let done = overdue ? catalog.text("tabs.plan.late") : date(step.status == .done ? step.doneOn : nil)
                 rows.append(.item([catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
@@ -123,7 +123,8 @@ struct CaseTabContent {
             summary = catalog.text(item.status == .closed ? "tabs.plan.emptyClosed" : "tabs.plan.empty")
         } else {
             var parts = [catalog.counted("tabs.plan.count", item.plans.count)]
-            parts.append(catalog.counted("tabs.plan.overdue", item.overdueSteps(on: today).count))
+            let late = item.overdueSteps(on: today).count
+            if late > 0 { parts.append(catalog.counted("tabs.plan.overdue", late)) }
             let blocked = item.plans.reduce(0) { $0 + $1.steps.filter { $0.status == .blocked }.count }
             if blocked > 0 { parts.append(catalog.counted("tabs.plan.blocked", blocked)) }
             summary = parts.joined(separator: " · ")
@@ -141,7 +142,7 @@ struct CaseTabContent {
             first += " · " + catalog.text("tabs.step.doneOn", ["date": date(doneOn)])
         }
         var lines = [first]
-        if step.isOverdue(on: today) {
+        if item.isLate(step, on: today) {
             lines.append(catalog.counted("tabs.step.overdue", step.plannedOn.days(until: today)))
         }
         if step.status == .blocked {

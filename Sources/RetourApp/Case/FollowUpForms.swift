@@ -267,12 +267,22 @@ enum FollowUpForms {
 
     // MARK: Lifecycle
 
+    /// What is still open in `item`, one "• …" line each: steps neither done nor not
+    /// applicable, rights gaps, open referrals. Requesting closure shows it; closing asks about it.
+    static func openItems(_ item: Case, catalog: Catalog, reference: Reference) -> [String] {
+        let counts = [("tabs.close.openSteps", item.openSteps),
+                      ("tabs.close.gaps", item.gaps(criteria: reference.tracks.criteria).count),
+                      ("tabs.close.openReferrals", item.openReferrals.count)]
+        return counts.filter { $0.1 > 0 }.map { "• " + catalog.counted($0.0, $0.1) }
+    }
+
     static func requestClosure(_ item: Case, app: CaseManagerApp) -> FieldForm {
         let catalog = app.catalog
+        let open = openItems(item, catalog: catalog, reference: app.session.reference)
         return FieldForm(
             catalog: catalog,
             title: title(item, "tabs.requestClosure.title", catalog),
-            intro: [catalog.text("tabs.requestClosure.intro")],
+            intro: [catalog.text("tabs.requestClosure.intro")] + (open.isEmpty ? [] : [catalog.text("tabs.close.openIntro")] + open),
             fields: [FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true, lines: .several)],
             values: [:],
             submit: { form, values, app in
@@ -281,7 +291,7 @@ enum FollowUpForms {
             })
     }
 
-    /// Closing: a reason and a note. Steps still open or rights gaps are said in a question
+    /// Closing: a reason and a note. Steps still open, rights gaps or open referrals are said in a question
     /// first; closing anyway records that they were confirmed.
     static func close(_ item: Case, app: CaseManagerApp) -> FieldForm {
         let catalog = app.catalog
@@ -301,22 +311,17 @@ enum FollowUpForms {
             ],
             values: [:],
             submit: { form, values, app in
-                let current = app.reader[item.id] ?? item
-                let openSteps = current.openSteps
-                let gaps = current.gaps(criteria: reference.tracks.criteria).count
+                let open = openItems(app.reader[item.id] ?? item, catalog: catalog, reference: reference)
                 func close(confirmed: Bool) {
                     let closure = Closure(reason: values["reason"] ?? "", note: values["note"] ?? "", confirmedOpenItems: confirmed)
                     guard app.commit(.close(id: item.id, closure: closure)) != nil else { return }
                     form.finish(app, saying: catalog.text("tabs.close.saved", ["number": item.number]))
                 }
-                guard openSteps > 0 || gaps > 0 else {
+                guard !open.isEmpty else {
                     close(confirmed: false)
                     return
                 }
-                var lines = [catalog.text("tabs.close.openIntro")]
-                if openSteps > 0 { lines.append("• " + catalog.counted("tabs.close.openSteps", openSteps)) }
-                if gaps > 0 { lines.append("• " + catalog.counted("tabs.close.gaps", gaps)) }
-                lines.append(catalog.text("tabs.close.openOutro"))
+                let lines = [catalog.text("tabs.close.openIntro")] + open + [catalog.text("tabs.close.openOutro")]
                 app.confirm(title: catalog.text("tabs.close.confirmTitle"), lines: lines,
                             yes: catalog.text("tabs.close.confirmYes"), no: catalog.text("tabs.close.confirmNo")) {
                     close(confirmed: true)

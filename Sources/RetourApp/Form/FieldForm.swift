@@ -285,7 +285,8 @@ final class FieldForm: Screen {
         }
         // Above the fields: the introduction, then a problem about the whole form (wrapped whole).
         var y = area.y
-        for line in intro.flatMap({ Dialog.wrap($0, width: area.width - 4) }).prefix(3) {
+        // At most a third of the area (three lines at least), so that the fields keep room.
+        for line in intro.flatMap({ Dialog.wrap($0, width: area.width - 4) }).prefix(max(3, area.height / 3)) {
             canvas.put(line, x: 2, y: y, width: area.width - 4, style: .muted)
             y += 1
         }

@@ -144,18 +144,22 @@ final class CaseListScreen: Screen {
                 canvas.put(CellWidth.fit(words, room), x: x, y: area.y, width: room)
             }
         }
-        let tableArea = Rect(x: 0, y: area.y + 1, width: area.width, height: area.height - 1)
+        // The last line says the alerts in words.
+        let tableArea = Rect(x: 0, y: area.y + 1, width: area.width, height: area.height - 2)
         if visible.isEmpty {
             let message = catalog.text(rows.entries.isEmpty ? "list.empty" : (filters.hasFilters ? "filters.noMatch" : "list.noMatch"))
             for (offset, line) in Dialog.wrap(message, width: area.width - 4).enumerated() {
                 canvas.put(line, x: 2, y: tableArea.y + 2 + offset, style: .muted)
             }
         }
-        let columns = CaseRows.columns(catalog)
+        // The table's own width: TableView keeps two cells for the selection mark.
+        let layout = CaseRows.layout(catalog, reference: app.session.reference, width: area.width - 2)
         let rows = self.rows
         let visible = self.visible
-        let rowCursor = table.draw(into: &canvas, area: tableArea, columns: columns, sortedColumn: sortColumn,
-                                   ascending: ascending) { rows.cells(rows.entries[visible[$0]]) }
+        let rowCursor = table.draw(into: &canvas, area: tableArea, columns: CaseRows.columns(catalog, layout: layout),
+                                   sortedColumn: sortColumn, ascending: ascending) { rows.cells(rows.entries[visible[$0]], layout: layout) }
+        let selected = visible.indices.contains(table.selected) ? rows.entries[visible[table.selected]] : nil
+        canvas.put(rows.legend(selected), x: 1, y: tableArea.maxY, width: area.width - 2, style: .muted)
         return cursor ?? rowCursor ?? resting
     }
 

@@ -104,7 +104,7 @@ public enum CSVExport {
                     for step in plan.steps {
                         records.append([
                             item.number, plan.track, plan.enrolledOn.iso, step.code, step.status.rawValue,
-                            step.plannedOn.iso, step.doneOn?.iso ?? "", step.isOverdue(on: today) ? "yes" : "no",
+                            step.plannedOn.iso, step.doneOn?.iso ?? "", item.isLate(step, on: today) ? "yes" : "no",
                             step.by, step.blockedReason, step.given, step.note,
                         ])
                     }

@@ -185,8 +185,15 @@ extension Case {
         currentRights(criteria: criteria).filter { $0.rating.access.isGap }.map(\.criterion)
     }
 
+    /// Whether `step` of this case is late on `today`: overdue, in a case not closed (a closed
+    /// case's open steps are history, not work to chase). The one test every screen and
+    /// command uses; `CaseDigest.isOverdue` says the same from the digest.
+    public func isLate(_ step: Step, on today: CalendarDate) -> Bool {
+        status != .closed && step.isOverdue(on: today)
+    }
+
     public func overdueSteps(on today: CalendarDate) -> [(plan: Plan, step: Step)] {
-        plans.flatMap { plan in plan.steps.filter { $0.isOverdue(on: today) }.map { (plan, $0) } }
+        plans.flatMap { plan in plan.steps.filter { isLate($0, on: today) }.map { (plan, $0) } }
     }
 
     public var openSteps: Int {

@@ -36,8 +36,9 @@ public struct Step: Codable, Hashable, Sendable {
         given = ""
     }
 
-    /// Planned date passed and neither done nor not applicable.
-    public func isOverdue(on today: CalendarDate) -> Bool {
+    /// Planned date passed and neither done nor not applicable. Screens and commands ask the
+    /// case (`Case.isLate`), which also knows whether it is closed.
+    func isOverdue(on today: CalendarDate) -> Bool {
         plannedOn < today && status != .done && status != .notApplicable
     }
 

@@ -124,14 +124,16 @@ public struct CaseDigest: Sendable, Equatable {
         stepStatuses & CaseDigest.bit(status) != 0
     }
 
-    /// Whether a step is overdue on `today`: planned before it and still open.
+    /// Whether a step is overdue on `today`: planned before it and still open, in a case not
+    /// closed (as `Case.isLate`).
     public func isOverdue(on today: CalendarDate) -> Bool {
-        guard let earliest = openPlanned.first else { return false }
+        guard status != .closed, let earliest = openPlanned.first else { return false }
         return earliest < CaseDigest.dayNumber(today)
     }
 
     /// How many steps are overdue on `today`.
     public func overdueSteps(on today: CalendarDate) -> Int {
+        guard status != .closed else { return 0 }
         let day = CaseDigest.dayNumber(today)
         var count = 0
         for planned in openPlanned {

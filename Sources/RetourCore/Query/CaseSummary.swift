@@ -157,8 +157,9 @@ public struct FollowUpSections {
                 "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
             ])
             let lines = plan.steps.map { step in
-                Line(label: catalog.label("step", step.code), value: FollowUpSections.describe(step, catalog: catalog, today: today),
-                     attention: step.isOverdue(on: today) || step.status == .blocked, severalLines: true)
+                Line(label: catalog.label("step", step.code),
+                     value: FollowUpSections.describe(step, late: item.isLate(step, on: today), catalog: catalog, today: today),
+                     attention: item.isLate(step, on: today) || step.status == .blocked, severalLines: true)
             }
             sections.append(CaseSummary.Section(title: title, lines: lines))
         }
@@ -190,7 +191,7 @@ public struct FollowUpSections {
     /// `Done on 2016-02-03 (planned 2016-02-01)`, `Not started, planned 2016-03-10 — OVERDUE
     /// by 112 days`, `Not applicable`; then the reason it is blocked, what was given, who, the
     /// note.
-    static func describe(_ step: Step, catalog: Catalog, today: CalendarDate) -> String {
+    static func describe(_ step: Step, late: Bool, catalog: Catalog, today: CalendarDate) -> String {
         let status = catalog.text("stepStatus.\(step.status.rawValue)")
         let planned = catalog.date(step.plannedOn)
         var text: String
@@ -201,7 +202,7 @@ public struct FollowUpSections {
         } else {
             text = catalog.text("followup.step.state", ["status": status, "planned": planned])
         }
-        if step.isOverdue(on: today) {
+        if late {
             text += " — " + catalog.counted("followup.step.overdue", step.plannedOn.days(until: today))
         }
         var details: [String] = []

@@ -127,6 +127,28 @@ struct CaseQueryFilterTests {
         }
     }
 
+    @Test func aClosedCasesStepsAreNoLongerLate() throws {
+        try Self.withBook { book in
+            try book.store.commit(.requestClosure(id: book.maiga, reason: "Parti"), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)) == ["GAO-000001"])
+            try book.store.commit(.close(id: book.maiga, closure: Closure(reason: "moved_away", note: "",
+                                                                          confirmedOpenItems: true)), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)).isEmpty)
+            #expect(numbers(book, CaseQuery(overdue: false, today: Self.march1)) == ["GAO-000001", "TBK-000001", "GAO-000002"])
+            let entry = try #require(book.book.digest(book.maiga))
+            #expect(entry.overdueSteps(on: Self.march10) == 0)
+            let item = try #require(book.book[book.maiga])
+            #expect(item.overdueSteps(on: Self.march10).isEmpty)
+            #expect(!item.isLate(item.plans[0].steps[1], on: Self.march10))
+            let summary = CaseSummary(item, catalog: F.english, reference: F.reference, today: Self.march10)
+            #expect(!summary.text.lowercased().contains("overdue"), "\(summary.text)")
+            #expect(!summary.sections.flatMap(\.lines).contains { $0.attention && $0.value.hasPrefix("Not started") })
+            // Reopened, they are late again.
+            try book.store.commit(.reopen(id: book.maiga, reason: "Revenu"), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(overdue: true, today: Self.march1)) == ["GAO-000001"])
+        }
+    }
+
     @Test func gapFollowsTheLatestRatingOfEachCriterion() throws {
         try Self.withBook { book in
             #expect(numbers(book, CaseQuery(gap: "documentation")) == ["GAO-000001"])
