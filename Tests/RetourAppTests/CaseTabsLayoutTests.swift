@@ -10,8 +10,8 @@ import RetourTUI
 @Suite("Case tabs: layout at 80×24")
 struct CaseTabsLayoutTests {
     static let tabLabels: [Language: [String]] = [
-        .en: ["Profile", "Plan", "Rights", "Referrals", "Notes", "Timeline"],
-        .fr: ["Profil", "Plan", "Droits", "Orientations", "Notes", "Historique"],
+        .en: ["Profile", "Plan", "Rights", "Referrals", "Notes", "Timeline", "Household"],
+        .fr: ["Profil", "Plan", "Droits", "Orientations", "Notes", "Historique", "Ménage"],
     ]
 
     func checkWidths(_ harness: Harness, _ context: String) {
@@ -47,12 +47,14 @@ struct CaseTabsLayoutTests {
             case .referrals: table = content.referrals()
             case .notes: table = content.notes()
             case .timeline: table = content.timeline()
+            case .household: table = content.household()
             }
             guard let table else {
                 #expect(harness.terminal.cursor == Point(x: 1, y: 2), "\(context)")
                 continue
             }
             #expect(harness.rows[2] == " " + table.summary, "\(context): the summary is whole")
+            if table.rows.isEmpty { continue }
             let selected = try #require(harness.rows.firstIndex { $0.hasPrefix(">") }, "\(context): a row is selected")
             #expect(harness.terminal.cursor == Point(x: 0, y: selected), "\(context)")
             // What the cells cut short is said in full under them.
@@ -213,11 +215,11 @@ struct CaseTabsLayoutTests {
         #expect(harness.tabBar.contains("[4 Referrals]"))
         harness.send(.backTab)
         #expect(harness.tabBar.contains("[3 Rights]"))
-        harness.type("6")
+        harness.type("7")
         harness.send(.tab)
         #expect(harness.tabBar.contains("[1 Profile]"))
         harness.send(.left)
-        #expect(harness.tabBar.contains("[6 Timeline]"))
+        #expect(harness.tabBar.contains("[7 Household]"))
         harness.send(.escape)
         #expect(harness.titleBar.contains("Cases (1 of 5)"))
     }

@@ -74,6 +74,14 @@ final class CaseDetailScreen: Screen {
         case .correctNote?:
             guard case .note(let id)? = selectedTarget(app), let note = item.notes.first(where: { $0.id == id }) else { return }
             app.push(FollowUpForms.note(correcting: note, item: item, app: app, onSaved: saved(in: .notes)))
+        case .addMember?:
+            app.push(HouseholdForms.member(nil, item: item, app: app, onSaved: saved(in: .household)))
+        case .editMember?:
+            guard case .member(let id)? = selectedTarget(app), let member = item.members.first(where: { $0.id == id }) else { return }
+            app.push(HouseholdForms.member(member, item: item, app: app, onSaved: saved(in: .household)))
+        case .removeMember?:
+            guard case .member(let id)? = selectedTarget(app), let member = item.members.first(where: { $0.id == id }) else { return }
+            HouseholdForms.remove(member, item: item, app: app)
         case .requestClosure?: app.push(FollowUpForms.requestClosure(item, app: app))
         case .closeCase?: app.push(FollowUpForms.close(item, app: app))
         case .reopen?: app.push(FollowUpForms.reopen(item, app: app))
@@ -108,6 +116,7 @@ final class CaseDetailScreen: Screen {
         case .referrals: return content.referrals()
         case .notes: return content.notes()
         case .timeline: return content.timeline()
+        case .household: return content.household()
         }
     }
 
@@ -185,17 +194,22 @@ final class CaseDetailScreen: Screen {
     /// "[1 Profile]  2 Plan  3 Rights …": the current tab bracketed and reversed, so that it
     /// reads without colour. Returns the current tab's position.
     private func drawTabBar(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point {
+        // Spaced out when the labels fit, else tight, else the other tabs by their number only.
+        let labels = CaseTab.allCases.map { "\($0.number) \(app.catalog.text($0.labelKey))" }
+        let width = labels.reduce(0) { $0 + CellWidth.of($1) + 2 }
+        let gap = width + labels.count <= area.width - 1 ? 1 : 0
+        let numbersOnly = width > area.width - 1
         var x = area.x + 1
         var cursor = Point(x: x, y: area.y)
-        for candidate in CaseTab.allCases {
-            let label = "\(candidate.number) \(app.catalog.text(candidate.labelKey))"
+        for (candidate, full) in zip(CaseTab.allCases, labels) {
+            let label = numbersOnly && candidate != tab ? String(candidate.number) : full
             if candidate == tab {
                 cursor = Point(x: x + 1, y: area.y)
                 x += canvas.put("[\(label)]", x: x, y: area.y, width: area.maxX - x, style: Style(bold: true, reverse: true))
             } else {
                 x += canvas.put(" \(label) ", x: x, y: area.y, width: area.maxX - x)
             }
-            x += 1
+            x += gap
         }
         return cursor
     }

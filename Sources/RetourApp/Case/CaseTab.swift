@@ -1,6 +1,6 @@
 /// The tabs of the case screen, in the order of their number keys (1 to 6).
 enum CaseTab: Int, CaseIterable, Hashable {
-    case profile, plan, rights, referrals, notes, timeline
+    case profile, plan, rights, referrals, notes, timeline, household
 
     var number: Int { rawValue + 1 }
     var labelKey: String { "tabs.tab.\(self)" }

@@ -10,6 +10,7 @@ struct TabRow {
         case criterion(String)
         case referral(UUID)
         case note(UUID)
+        case member(UUID)
         case event(Int)
     }
 
@@ -89,6 +90,33 @@ struct CaseTabContent {
         let open = item.openReferrals.count
         if open > 0 { parts.append(catalog.counted("tabs.profile.openReferrals", open)) }
         return parts.joined(separator: " · ")
+    }
+
+    // MARK: Household
+
+    func household() -> TabTable {
+        let columns = [
+            Column(catalog.text("household.column.name"), .flexible(weight: 1, minimum: 16)),
+            Column(catalog.text("household.column.relationship"), .fixed(16)),
+            Column(catalog.text("household.column.sex"), .fixed(6)),
+            Column(catalog.text("household.column.born"), .fixed(11)),
+        ]
+        let rows = item.members.map { member -> TabRow in
+            let born = member.dateOfBirth.map(catalog.date) ?? member.birthYear.map(String.init) ?? "?"
+            var details = [member.fullName(in: item) + " · " + catalog.text("relationship.\(member.relationship.rawValue)")]
+            if let age = member.age(on: today) { details[0] += " · " + catalog.counted("summary.years", age) }
+            if !member.vulnerabilities.isEmpty {
+                details.append(member.vulnerabilities.map { catalog.text("vulnerability.\($0)") }.joined(separator: ", "))
+            }
+            if !member.note.isEmpty { details.append(member.note) }
+            return .item([member.fullName(in: item), catalog.text("relationship.\(member.relationship.rawValue)"),
+                          member.sex.map(\.rawValue) ?? "?", born],
+                         .member(member.id), details: details)
+        }
+        let summary = item.members.isEmpty
+            ? catalog.text("household.empty", ["size": String(item.profile.householdSize)])
+            : catalog.counted("household.summary", item.individuals)
+        return TabTable(summary: summary, columns: columns, rows: rows)
     }
 
     // MARK: Plan

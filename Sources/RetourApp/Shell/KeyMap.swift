@@ -18,6 +18,7 @@ enum Action: Hashable {
     // The case screen's tabs and what is done from them.
     case nextTab, previousTab, showTab(Int)
     case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
+    case addMember, editMember, removeMember
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
@@ -32,7 +33,7 @@ extension Action {
         switch self {
         case .newCase, .edit, .save: return true
         case .enrol, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
-             .requestClosure, .closeCase, .reopen: return true
+             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen: return true
         default: return false
         }
     }
@@ -315,6 +316,15 @@ enum KeyMap {
             bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .correctNote, label: "tabs.action.correctNote", inFooter: true))
         case .timeline:
             break
+        case .household:
+            if status != .closed {
+                bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .addMember, label: "household.action.add", inFooter: true,
+                                        footerLabel: "household.action.add.short"))
+                bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .editMember, label: "household.action.edit", inFooter: false))
+                bindings.append(Binding(keys: [.character("d"), .delete], keysLabel: "household.key.d", action: .removeMember,
+                                        label: "household.action.remove", inFooter: true, footerKeys: "household.key.dShort",
+                                        footerLabel: "household.action.remove.short"))
+            }
         }
         // Editing the profile and the lifecycle work from every tab, so every footer says so.
         bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))

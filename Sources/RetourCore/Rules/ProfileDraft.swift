@@ -256,7 +256,7 @@ public struct ProfileDraft: Hashable, Sendable {
     ]
 
     /// The year of "1996", "vers 1996", "about 1996", "~1996": a year of birth known alone.
-    static func yearAlone(_ text: String) -> Int? {
+    public static func yearAlone(_ text: String) -> Int? {
         let words = Fold.key(text).replacingOccurrences(of: "~", with: " ").split(separator: " ")
         guard let last = words.last, last.count == 4, last.allSatisfy(\.isASCII), let year = Int(last) else { return nil }
         let before = words.dropLast().joined(separator: " ")
