@@ -15,6 +15,12 @@ enum Output {
         FileHandle.standardOutput.write(data)
     }
 
+    /// `data` as is to a file or a program; on a terminal, its control characters shown
+    /// instead of sent (its lines kept).
+    static func dataShownOnTerminal(_ data: Data) {
+        self.data(isTerminal ? Data(TerminalText.visible(String(decoding: data, as: UTF8.self), layout: .kept).utf8) : data)
+    }
+
     /// Whether a person reads stdout on a terminal, rather than a file or a program: data
     /// written there must show its control characters instead of sending them.
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

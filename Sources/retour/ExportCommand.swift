@@ -14,7 +14,12 @@ struct ExportCommand: ParsableCommand {
         with BOM, comma, CRLF, each row starting with the case number: cases.csv (the profiles; it \
         re-imports as is), steps.csv (one row per step of each plan), assessments.csv (one row per \
         criterion rated), referrals.csv and notes.csv. --format csv without --out writes cases.csv \
-        only, to stdout.
+        only, to stdout. cases.csv ends with the status, the closure reason and time (of a closed \
+        case), and who registered and last changed each case, when.
+
+        --labels writes the headers and values as the screens show them, in the interface language \
+        (Sexe: Femme, Statut: Clôturé, dates DD/MM/YYYY in French), for people reading the files in \
+        a spreadsheet; without it, codes, YYYY-MM-DD dates and UTC times, for programs and re-import.
 
         --format json writes one JSON array of the cases as stored (plans, assessments, referrals, \
         notes, closure and timeline included), to the file --out names or to stdout.
@@ -39,8 +44,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv: the folder for the five CSV files; json: the file. Default: stdout (csv: cases.csv only).")
     var out: String?
 
+    @Flag(help: "csv: headers and values as the screens show them, in the interface language (not for re-import).")
+    var labels = false
+
     func run() throws {
         let session = try global.session()
+        if labels && format == .json { throw CommandError("export.error.labelsJSON") }
+        let wording: ExportWording = labels ? .labels(session.catalog) : .codes
         let store = try openForReading(session)
         let reader = try session.reader(of: store)
         let cases = try reader.allCases()
@@ -49,7 +59,8 @@ struct ExportCommand: ParsableCommand {
         let today = CalendarDate.today()
         guard let out else {
             Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,
-                                           separator: separatorCharacter(session), forTerminal: Output.isTerminal))
+                                           separator: separatorCharacter(session), wording: wording,
+                                           forTerminal: Output.isTerminal))
             return
         }
         let url = URL(fileURLWithPath: out)
@@ -62,7 +73,7 @@ struct ExportCommand: ParsableCommand {
                 throw PrivateFile.FolderFailure.looksLikeAFile(out)
             }
             let files = try CSVExport.tables(cases, reference: session.reference, today: today,
-                                             separator: separatorCharacter(session))
+                                             separator: separatorCharacter(session), wording: wording)
             try PrivateFile.write(files, into: url)
             Output.line(session.catalog.counted("export.summary.folder", cases.count,
                                                 ["folder": url.path, "files": files.map(\.name).joined(separator: ", ")]))
@@ -71,9 +82,8 @@ struct ExportCommand: ParsableCommand {
 }
 
 extension ExportCommand {
-    /// French spreadsheets split columns on `;`, English ones on `,`.
     func separatorCharacter(_ session: Session) -> Character {
-        separator?.character ?? (session.catalog.language == .fr ? ";" : ",")
+        separator?.character ?? CSVText.spreadsheetSeparator(for: session.catalog.language)
     }
 }
 

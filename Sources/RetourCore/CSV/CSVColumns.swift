@@ -43,7 +43,7 @@ public struct CSVColumns: Sendable {
     public static let required: [ProfileField] = [.familyName, .givenNames, .sex, .category, .region]
 
     /// Written by the export, set by Retour on import.
-    public static let managedNames = ["number", "status", "created_at", "created_by", "updated_at", "updated_by"]
+    public static let managedNames = ["number"] + CSVExport.managedColumns
 
     private static let fieldByFoldedName: [String: ProfileField] = {
         var result: [String: ProfileField] = [:]

@@ -19,17 +19,26 @@ public enum CSVExport {
         .vulnerabilities, .assignedTo,
     ]
 
+    /// The columns of `cases.csv` Retour sets itself, after the profile: an import ignores them.
+    public static let managedColumns = [
+        "status", "closure_reason", "closed_at", "created_at", "created_by", "updated_at", "updated_by",
+    ]
+
     public static var header: [String] {
-        ["number"] + profileColumns.map(\.rawValue) + ["status", "created_at", "created_by", "updated_at", "updated_by"]
+        ["number"] + profileColumns.map(\.rawValue) + managedColumns
     }
 
     /// `forTerminal`: for a person reading a terminal rather than a file or a program, every
     /// control character a field may hold is shown (`TerminalText`) instead of sent; the rows
     /// and the quoting stay as they are, and JSON stays JSON with the same data.
+    /// `wording` applies to CSV only: JSON holds the cases as stored.
     public static func data(_ cases: [Case], format: Format, reference: Reference, today: CalendarDate,
-                            separator: Character = ",", forTerminal: Bool = false) throws -> Data {
+                            separator: Character = ",", wording: ExportWording = .codes,
+                            forTerminal: Bool = false) throws -> Data {
         switch format {
-        case .csv: return try csv(.cases, cases, reference: reference, today: today, separator: separator, forTerminal: forTerminal)
+        case .csv:
+            return try csv(.cases, cases, reference: reference, today: today, separator: separator, wording: wording,
+                           forTerminal: forTerminal)
         case .json:
             let data = try json(cases)
             return forTerminal ? Data(TerminalText.visible(String(decoding: data, as: UTF8.self), layout: .kept).utf8) : data
@@ -43,21 +52,30 @@ public enum CSVExport {
         try csv(.cases, cases, reference: reference, today: today)
     }
 
-    private static func casesRecords(_ cases: [Case], reference: Reference, today: CalendarDate) -> [[String]] {
-        let timestamp = ISO8601DateFormatter()
+    private static func casesRecords(_ cases: [Case], reference: Reference, today: CalendarDate,
+                                     wording: ExportWording) -> [[String]] {
         var records = [header]
         records.reserveCapacity(cases.count + 1)
         for item in cases {
             let profile = item.profile
             var draft = ProfileDraft(profile)
+            draft[.sex] = wording.code("sex", draft[.sex])
+            draft[.dateOfBirth] = profile.yearOfBirth.map(String.init) ?? wording.date(profile.dateOfBirth)
             draft[.age] = profile.dateOfBirth == nil && profile.yearOfBirth == nil ? (profile.age(on: today).map(String.init) ?? "") : ""
+            draft[.documentType] = wording.code("document", draft[.documentType])
+            draft[.category] = wording.code("category", draft[.category])
+            draft[.returnDate] = wording.date(profile.returnDate)
             draft[.region] = reference.region(profile.region)?.name ?? profile.region
             draft[.cercle] = reference.cercle(profile.cercle)?.cercle.name ?? profile.cercle
-            draft[.vulnerabilities] = profile.vulnerabilities.joined(separator: "|")
+            draft[.vulnerabilities] = wording.vulnerabilities(profile.vulnerabilities)
+            // A reopened case keeps its closure in the timeline only: these say how it stands now.
+            let closure = item.status == .closed ? item.closure : nil
+            let closedAt = closure == nil ? nil : item.timeline.last { $0.kind == "timeline.closed" }?.at
             let cells = [item.number] + profileColumns.map { draft[$0] } + [
-                item.status.rawValue,
-                timestamp.string(from: item.created.at), item.created.by,
-                timestamp.string(from: item.updated.at), item.updated.by,
+                wording.code("status", item.status.rawValue),
+                wording.code("closureReason", closure?.reason ?? ""), wording.time(closedAt),
+                wording.time(item.created.at), item.created.by,
+                wording.time(item.updated.at), item.updated.by,
             ]
             records.append(cells)
         }
@@ -89,12 +107,19 @@ public enum CSVExport {
     }
 
     /// The records of `table` for `cases`, header first, cells as written (not yet guarded).
-    /// Codes stay codes; dates are YYYY-MM-DD, times ISO 8601 (UTC); `overdue` is `yes` or
-    /// `no` as of `today`. Assessment rows follow the reference order of the criteria (codes
-    /// it does not know come after, sorted).
-    public static func records(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate) -> [[String]] {
-        if table == .cases { return casesRecords(cases, reference: reference, today: today) }
-        let timestamp = ISO8601DateFormatter()
+    /// With `.codes`, codes stay codes; dates are YYYY-MM-DD, times ISO 8601 (UTC); `overdue`
+    /// is `yes` or `no` as of `today`. With `.labels`, each is written as the screens show it.
+    /// Assessment rows follow the reference order of the criteria (codes it does not know
+    /// come after, sorted).
+    public static func records(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
+                               wording: ExportWording = .codes) -> [[String]] {
+        let records = codedRecords(table, cases, reference: reference, today: today, wording: wording)
+        return [records[0].map(wording.header)] + records.dropFirst()
+    }
+
+    private static func codedRecords(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
+                                     wording: ExportWording) -> [[String]] {
+        if table == .cases { return casesRecords(cases, reference: reference, today: today, wording: wording) }
         var records = [table.header]
         for item in cases {
             switch table {
@@ -103,8 +128,9 @@ public enum CSVExport {
                 for plan in item.plans {
                     for step in plan.steps {
                         records.append([
-                            item.number, plan.track, plan.enrolledOn.iso, step.code, step.status.rawValue,
-                            step.plannedOn.iso, step.doneOn?.iso ?? "", item.isLate(step, on: today) ? "yes" : "no",
+                            item.number, wording.code("track", plan.track), wording.date(plan.enrolledOn),
+                            wording.code("step", step.code), wording.code("stepStatus", step.status.rawValue),
+                            wording.date(step.plannedOn), wording.date(step.doneOn), wording.yesNo(item.isLate(step, on: today)),
                             step.by, step.blockedReason, step.given, step.note,
                         ])
                     }
@@ -116,23 +142,25 @@ public enum CSVExport {
                     for criterion in known + others {
                         let rating = assessment.ratings[criterion]!
                         records.append([
-                            item.number, assessment.id.uuidString, assessment.date.iso, assessment.assessor, criterion,
-                            rating.access.rawValue, rating.note,
+                            item.number, assessment.id.uuidString, wording.date(assessment.date), assessment.assessor,
+                            wording.code("criterion", criterion), wording.code("access", rating.access.rawValue), rating.note,
                         ])
                     }
                 }
             case .referrals:
                 for referral in item.referrals {
                     records.append([
-                        item.number, referral.id.uuidString, referral.date.iso, referral.service, referral.provider,
-                        referral.criterion ?? "", referral.status.rawValue, referral.outcome,
+                        item.number, referral.id.uuidString, wording.date(referral.date),
+                        wording.code("service", referral.service), referral.provider,
+                        wording.code("criterion", referral.criterion ?? ""),
+                        wording.code("referralStatus", referral.status.rawValue), referral.outcome,
                     ])
                 }
             case .notes:
                 for note in item.notes {
                     records.append([
-                        item.number, note.id.uuidString, timestamp.string(from: note.at), note.by,
-                        note.isWithheld ? Confidential.placeholder : note.text,
+                        item.number, note.id.uuidString, wording.time(note.at), note.by,
+                        note.isWithheld ? wording.withheldNote : note.text,
                         note.corrects?.uuidString ?? "",
                     ])
                 }
@@ -145,8 +173,9 @@ public enum CSVExport {
     /// spreadsheets), CRLF, fields quoted where they hold a separator, a quote or a line break,
     /// formulas defused.
     public static func csv(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
-                           separator: Character = ",", forTerminal: Bool = false) throws -> Data {
-        let records = records(table, cases, reference: reference, today: today)
+                           separator: Character = ",", wording: ExportWording = .codes,
+                           forTerminal: Bool = false) throws -> Data {
+        let records = records(table, cases, reference: reference, today: today, wording: wording)
         func cell(_ value: String) -> String { guarded(forTerminal ? TerminalText.visible(value) : value) }
         return CSVText.encode([records[0]] + records.dropFirst().map { $0.map(cell) }, separator: separator,
                               byteOrderMark: true)
@@ -154,8 +183,10 @@ public enum CSVExport {
 
     /// Every table, as files to write into one folder.
     public static func tables(_ cases: [Case], reference: Reference, today: CalendarDate,
-                              separator: Character = ",") throws -> [(name: String, data: Data)] {
-        try Table.allCases.map { ($0.fileName, try csv($0, cases, reference: reference, today: today, separator: separator)) }
+                              separator: Character = ",", wording: ExportWording = .codes) throws -> [(name: String, data: Data)] {
+        try Table.allCases.map {
+            ($0.fileName, try csv($0, cases, reference: reference, today: today, separator: separator, wording: wording))
+        }
     }
 
     /// A JSON array of the cases as the store writes them (sorted keys), one case per line.

@@ -53,6 +53,12 @@ public enum CSVText {
         name.count <= 40 ? name : name.prefix(39) + "…"
     }
 
+    /// The separator a spreadsheet of `language` splits columns on: `;` in French (the comma
+    /// writes decimals there), `,` in English.
+    public static func spreadsheetSeparator(for language: Language) -> Character {
+        language == .fr ? ";" : ","
+    }
+
     /// `records` as CSV: CRLF line ends, a field quoted (its quotes doubled) when it holds the
     /// separator, a quote or a line break, a final line end, and a byte-order mark when asked
     /// (spreadsheets then read the accents right). Every byte of every field is kept.

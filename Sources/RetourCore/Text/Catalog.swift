@@ -88,10 +88,15 @@ public struct Catalog: Sendable {
     }
 
     public func dateTime(_ date: Date) -> String {
+        dateTimeFormatter().string(from: date)
+    }
+
+    /// What `dateTime` writes with, for whoever writes many (an export).
+    public func dateTimeFormatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = language == .fr ? "dd/MM/yyyy HH:mm" : "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
+        return formatter
     }
 
     /// Message arguments written `@key` are themselves catalogue keys (a field's label, say).

@@ -36,9 +36,9 @@ struct CSVExportTests {
         #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines[0] == "number,family_name,given_names,sex,date_of_birth,age,phone,document_type,document_number,household_size,category,displaced_to,return_date,region,cercle,commune,village,vulnerabilities,assigned_to,status,created_at,created_by,updated_at,updated_by")
-        #expect(lines[1] == "GAO-000001,Maïga,\"Aïssata, dite \"\"Tata\"\"\",F,1980-05-01,,+223 76 12 34 56,national_id,NINA 123,6,idp_returnee,Niger,2016-02-15,Gao,Ansongo,,\"Gadeye\nprès du marché\",female_head_of_household|single_parent,a.maiga,registered,2015-12-13T09:46:40Z,awa,2015-12-13T09:46:40Z,awa")
-        #expect(lines[2] == "TBK-000001,Ag Mohamed,Ahmed,M,,40,,,,1,refugee_returnee,,,Tombouctou,Goundam,,,,,active,2015-12-13T09:46:40Z,awa,2016-04-07T03:33:20Z,moussa")
+        #expect(lines[0] == "number,family_name,given_names,sex,date_of_birth,age,phone,document_type,document_number,household_size,category,displaced_to,return_date,region,cercle,commune,village,vulnerabilities,assigned_to,status,closure_reason,closed_at,created_at,created_by,updated_at,updated_by")
+        #expect(lines[1] == "GAO-000001,Maïga,\"Aïssata, dite \"\"Tata\"\"\",F,1980-05-01,,+223 76 12 34 56,national_id,NINA 123,6,idp_returnee,Niger,2016-02-15,Gao,Ansongo,,\"Gadeye\nprès du marché\",female_head_of_household|single_parent,a.maiga,registered,,,2015-12-13T09:46:40Z,awa,2015-12-13T09:46:40Z,awa")
+        #expect(lines[2] == "TBK-000001,Ag Mohamed,Ahmed,M,,40,,,,1,refugee_returnee,,,Tombouctou,Goundam,,,,,active,,,2015-12-13T09:46:40Z,awa,2016-04-07T03:33:20Z,moussa")
         // Cells a spreadsheet would run as formulas are defused.
         #expect(lines[3].hasPrefix("MPT-000001,\"'=HYPERLINK(\"\"x\"\")\",'-Oumar,M,"))
         #expect(lines[4] == "")
@@ -53,7 +53,7 @@ struct CSVExportTests {
         let plan = try CSVImport.plan(data: data, reference: F.reference, book: CaseBook(), today: F.today)
         #expect(plan.problems.isEmpty, "\(plan.problems)")
         #expect(plan.warnings == [Message("import.warning.managedColumns",
-                                          ["columns": "number, status, created_at, created_by, updated_at, updated_by"])])
+                                          ["columns": "number, status, closure_reason, closed_at, created_at, created_by, updated_at, updated_by"])])
         #expect(plan.accepted.compactMap(\.profile) == cases.map(\.profile))
     }
 
