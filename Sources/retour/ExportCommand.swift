@@ -10,10 +10,10 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write every case, with its follow-up, as CSV files or JSON.",
         discussion: """
-        --format csv --out DIR writes five files into the folder DIR (created if missing), UTF-8 \
+        --format csv --out DIR writes six files into the folder DIR (created if missing), UTF-8 \
         with BOM, comma, CRLF, each row starting with the case number: cases.csv (the profiles; it \
         re-imports as is), steps.csv (one row per step of each plan), assessments.csv (one row per \
-        criterion rated), referrals.csv and notes.csv. --format csv without --out writes cases.csv \
+        criterion rated), referrals.csv, notes.csv and members.csv (the household members). --format csv without --out writes cases.csv \
         only, to stdout. cases.csv ends with the status, the closure reason and time (of a closed \
         case), and who registered and last changed each case, when.
 

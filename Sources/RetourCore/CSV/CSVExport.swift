@@ -89,6 +89,8 @@ public enum CSVExport {
         case assessments
         case referrals
         case notes
+        /// Household members, in the columns `import --members` is to read.
+        case members
 
         public var fileName: String { "\(rawValue).csv" }
 
@@ -102,6 +104,9 @@ public enum CSVExport {
             case .referrals:
                 return ["number", "referral_id", "date", "service", "provider", "criterion", "status", "outcome"]
             case .notes: return ["number", "note_id", "at", "by", "text", "corrects"]
+            case .members:
+                return ["case_number", "member_id", "given_names", "family_name", "sex", "date_of_birth", "age",
+                        "relationship", "vulnerabilities", "note", "own_case"]
             }
         }
     }
@@ -121,6 +126,9 @@ public enum CSVExport {
                                      wording: ExportWording) -> [[String]] {
         if table == .cases { return casesRecords(cases, reference: reference, today: today, wording: wording) }
         var records = [table.header]
+        // A member's own case is named by its number (read once, not per member).
+        let numbers = table == .members && cases.contains(where: { $0.members.contains { $0.ownCase != nil } })
+            ? Dictionary(cases.map { ($0.id, $0.number) }, uniquingKeysWith: { first, _ in first }) : [:]
         for item in cases {
             switch table {
             case .cases: break
@@ -162,6 +170,18 @@ public enum CSVExport {
                         item.number, note.id.uuidString, wording.time(note.at), note.by,
                         note.isWithheld ? wording.withheldNote : note.text,
                         note.corrects?.uuidString ?? "",
+                    ])
+                }
+            case .members:
+                for member in item.members {
+                    records.append([
+                        item.number, member.id.uuidString, member.givenNames, member.familyName,
+                        wording.code("sex", member.sex?.rawValue ?? ""),
+                        member.yearOfBirth.map(String.init) ?? wording.date(member.dateOfBirth),
+                        member.ageEstimate == nil ? "" : member.age(on: today).map(String.init) ?? "",
+                        wording.code("relationship", member.relationship.rawValue),
+                        wording.vulnerabilities(member.vulnerabilities), member.note,
+                        member.ownCase.flatMap { numbers[$0] } ?? "",
                     ])
                 }
             }

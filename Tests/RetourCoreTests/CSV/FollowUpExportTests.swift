@@ -95,7 +95,7 @@ struct FollowUpExportTests {
             let cases = try Self.cases()
             try PrivateFile.write(try CSVExport.tables(cases, reference: F.reference, today: F.today), into: folder)
             #expect(F.mode(folder.path) == 0o700)
-            let names = ["assessments.csv", "cases.csv", "notes.csv", "referrals.csv", "steps.csv"]
+            let names = ["assessments.csv", "cases.csv", "members.csv", "notes.csv", "referrals.csv", "steps.csv"]
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == names)
             var rows: [String: [String]] = [:]
             for name in names {
@@ -138,7 +138,7 @@ struct FollowUpExportTests {
             #expect(F.mode(old.path) == 0o600)
             #expect(lines(try Data(contentsOf: old)).count == 8)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
-                "assessments.csv", "cases.csv", "notes.csv", "readme.txt", "referrals.csv", "steps.csv",
+                "assessments.csv", "cases.csv", "members.csv", "notes.csv", "readme.txt", "referrals.csv", "steps.csv",
             ])
         }
     }
@@ -164,9 +164,9 @@ struct FollowUpExportTests {
         }
     }
 
-    @Test func noCasesGiveFiveFilesWithTheirHeadersOnly() throws {
+    @Test func noCasesGiveSixFilesWithTheirHeadersOnly() throws {
         let tables = try CSVExport.tables([], reference: F.reference, today: F.today)
-        #expect(tables.map(\.name) == ["cases.csv", "steps.csv", "assessments.csv", "referrals.csv", "notes.csv"])
+        #expect(tables.map(\.name) == ["cases.csv", "steps.csv", "assessments.csv", "referrals.csv", "notes.csv", "members.csv"])
         for (table, file) in zip(CSVExport.Table.allCases, tables) {
             #expect(lines(file.data) == [table.header.joined(separator: ",")])
         }

@@ -158,3 +158,31 @@ struct HouseholdTests {
         }
     }
 }
+
+@Suite("Household members: members.csv")
+struct HouseholdExportTests {
+    @Test func membersAreExportedOneRowEach() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        let other = try book.register()
+        var member = HouseholdMember(id: UUID(), givenNames: "Aminata", sex: .female, yearOfBirth: 2015, relationship: .child,
+                                     vulnerabilities: ["disability"], note: "=cmd", ownCase: other)
+        try book.apply(.saveMember(id: id, member: member))
+        member = HouseholdMember(id: UUID(), givenNames: "Ali", familyName: "Touré", sex: .male,
+                                 dateOfBirth: CalendarDate(year: 1970, month: 1, day: 2), relationship: .spouse)
+        try book.apply(.saveMember(id: id, member: member))
+        let cases = try book.book.allCases()
+        let today = CalendarDate(year: 2025, month: 6, day: 15)!
+        let records = CSVExport.records(.members, cases, reference: CSVFixtures.reference, today: today)
+        #expect(records.count == 3)
+        #expect(records[0].first == "case_number")
+        #expect(records[1] == ["GAO-000001", records[1][1], "Aminata", "", "F", "2015", "", "child", "disability", "=cmd", "GAO-000002"])
+        #expect(records[2][2...7] == ["Ali", "Touré", "M", "1970-01-02", "", "spouse"])
+        let labels = CSVExport.records(.members, cases, reference: CSVFixtures.reference, today: today,
+                                       wording: .labels(try Catalog(language: .fr, assets: Assets.locate())))
+        #expect(labels[0][7] == "Lien" && labels[1][7] == "enfant")
+        // A formula typed in a note is defused in the file.
+        let file = String(decoding: try CSVExport.csv(.members, cases, reference: CSVFixtures.reference, today: today), as: UTF8.self)
+        #expect(!file.contains(",=cmd"))
+    }
+}
