@@ -37,7 +37,8 @@ struct ShowCommand: ParsableCommand {
             let json = try CSVExport.json(item)
             Output.data(Output.isTerminal ? Data(TerminalText.visible(String(decoding: json, as: UTF8.self), layout: .kept).utf8) : json)
         case .text:
-            let summary = CaseSummary(item, catalog: session.catalog, reference: session.reference, today: .today())
+            let summary = CaseSummary(item, catalog: session.catalog, reference: session.reference, today: .today(),
+                                      links: reader.links(of: item))
             Output.line(TerminalText.visible(summary.text, layout: .kept))
         }
     }

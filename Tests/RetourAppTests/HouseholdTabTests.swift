@@ -61,3 +61,72 @@ struct HouseholdTabTests {
         #expect(harness.text.contains("Household member removed: Aminata (child)"))
     }
 }
+
+/// A household member registered as a case of their own, from the household tab.
+@Suite("Case tabs: a member's own case")
+struct MemberOwnCaseTests {
+    @Test("o registers the selected member from what the household says of them; both cases show the link and open each other")
+    func registerAMemberAsACase() throws {
+        let harness = try Harness()
+        harness.open("GAO-000001")
+        harness.type("7")
+        harness.type("n")
+        harness.type("Moussa")
+        harness.send(.tab, .tab, .tab)
+        harness.type("m")
+        harness.send(.tab)
+        harness.type("2006")
+        harness.send(.function(2))
+        #expect(harness.statusLine == " Moussa added to the household.")
+        #expect(harness.text.contains("No case of their own: o registers them as a case"))
+        harness.type("?")
+        #expect(harness.text.contains("Open the member's own case, or register them as a case"))
+        harness.send(.escape)
+
+        harness.type("o")
+        #expect(harness.titleBar.contains("New case for a household member of GAO-000001"))
+        #expect(harness.formValue("Family name") == "Maïga")
+        #expect(harness.formValue("Given names") == "Moussa")
+        #expect(harness.formValue("Sex") == "Male")
+        #expect(harness.formValue("Date of birth") == "2006")
+        #expect(harness.formValue("Region") == "Gao")
+        #expect(harness.formValue("Village / quarter") == "Wabaria")
+        // The member is no duplicate of themselves: F2 saves at once.
+        harness.send(.function(2))
+        #expect(harness.statusLine == " Case GAO-000003 registered and linked to the household of case GAO-000001.")
+        #expect(harness.titleBar.contains("GAO-000003 · Maïga Moussa"))
+        let household = try harness.stored("GAO-000001")
+        let own = try harness.stored("GAO-000003")
+        #expect(household.members.first?.ownCase == own.id)
+        #expect(own.profile.yearOfBirth == 2006 && own.profile.sex == .male && own.profile.householdSize == 1)
+        #expect(harness.text.contains("Household              in the household of case GAO-000001 (o opens it)"))
+
+        // Each case opens the other.
+        harness.type("o")
+        #expect(harness.titleBar.contains("GAO-000001 · Maïga Aïssata"))
+        harness.type("7")
+        #expect(harness.selectedRow?.contains("GAO-000003") == true)
+        #expect(harness.text.contains("Registered as case GAO-000003: o opens it."))
+        harness.type("o")
+        #expect(harness.titleBar.contains("GAO-000003 · Maïga Moussa"))
+    }
+
+    @Test("in French the link reads whole at 80 columns")
+    func frenchLink() throws {
+        let harness = try Harness(language: .fr)
+        harness.open("GAO-000001")
+        harness.type("7")
+        harness.type("n")
+        harness.type("Moussa")
+        harness.send(.tab, .tab, .tab)
+        harness.type("h")
+        harness.send(.function(2))
+        harness.type("o")
+        #expect(harness.titleBar.contains("Nouveau dossier d'un membre du ménage de GAO-000001"))
+        harness.send(.function(2))
+        #expect(harness.statusLine.contains("Dossier GAO-000003 enregistré et lié au ménage du dossier GAO-000001."))
+        // Wrapped under itself, never cut.
+        let row = try #require(harness.row(containing: "dans le ménage du dossier GAO-000001 (o"))
+        #expect(harness.rows[row + 1].trimmingCharacters(in: .whitespaces) == "l'ouvre)")
+    }
+}

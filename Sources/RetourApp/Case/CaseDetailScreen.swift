@@ -2,8 +2,8 @@ import Foundation
 import RetourCore
 import RetourTUI
 
-/// One case in six tabs — profile, plan, rights, referrals, notes, timeline — switched with
-/// Tab/Shift-Tab, ←/→ or 1–6. Each tab's key acts on it (enrol, update the selected step,
+/// One case in seven tabs — profile, plan, rights, referrals, notes, timeline, household — switched with
+/// Tab/Shift-Tab, ←/→ or 1–7. Each tab's key acts on it (enrol, update the selected step,
 /// assess…); the lifecycle keys work from every tab and are offered only when the case's
 /// status allows them. Every action opens a small form whose save commits one change.
 final class CaseDetailScreen: Screen {
@@ -82,10 +82,38 @@ final class CaseDetailScreen: Screen {
         case .removeMember?:
             guard case .member(let id)? = selectedTarget(app), let member = item.members.first(where: { $0.id == id }) else { return }
             HouseholdForms.remove(member, item: item, app: app)
+        case .memberCase?:
+            guard case .member(let id)? = selectedTarget(app), let member = item.members.first(where: { $0.id == id }) else { return }
+            openOwnCase(of: member, in: item, app: app)
+        case .householdCase?:
+            guard let household = app.reader.links(of: item).household else { return }
+            open(household, app: app)
         case .requestClosure?: app.push(FollowUpForms.requestClosure(item, app: app))
         case .closeCase?: app.push(FollowUpForms.close(item, app: app))
         case .reopen?: app.push(FollowUpForms.reopen(item, app: app))
         default: break
+        }
+    }
+
+    /// The member's own case, opened; or, when they have none, the registration form filled
+    /// from what the household says of them.
+    private func openOwnCase(of member: HouseholdMember, in item: Case, app: CaseManagerApp) {
+        if let own = app.reader.links(of: item).ownCases[member.id] {
+            open(own, app: app)
+        } else if let reason = app.store.readOnlyReason {
+            app.say(app.catalog.text(reason), .error)
+        } else {
+            app.push(CaseFormScreen(app: app, registering: member, of: item))
+        }
+    }
+
+    /// Opens a linked case, or says in one line why it cannot be (outside the caseload).
+    private func open(_ linked: HouseholdLinks.Linked, app: CaseManagerApp) {
+        do {
+            guard try app.reader.read(linked.id) != nil else { return }
+            app.push(CaseDetailScreen(caseID: linked.id))
+        } catch {
+            app.say(app.catalog.text(error), .error)
         }
     }
 
@@ -105,7 +133,8 @@ final class CaseDetailScreen: Screen {
     }
 
     private func content(_ item: Case, _ app: CaseManagerApp) -> CaseTabContent {
-        CaseTabContent(item: item, catalog: app.catalog, reference: app.session.reference, today: app.today)
+        CaseTabContent(item: item, catalog: app.catalog, reference: app.session.reference, today: app.today,
+                       links: app.reader.links(of: item))
     }
 
     private func table(for tab: CaseTab, _ content: CaseTabContent) -> TabTable? {

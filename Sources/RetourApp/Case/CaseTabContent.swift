@@ -51,6 +51,8 @@ struct CaseTabContent {
     let catalog: Catalog
     let reference: Reference
     let today: CalendarDate
+    /// The cases this one is tied to through households (`CaseReader.links(of:)`).
+    var links: HouseholdLinks = .none
 
     private func date(_ date: CalendarDate?) -> String { date.map(catalog.date) ?? "" }
 
@@ -59,13 +61,18 @@ struct CaseTabContent {
     /// The profile as `CaseSummary` writes it, without the follow-up (which has its tabs), and
     /// a line that sums the follow-up up at the end of the case's section.
     func profile() -> [ProfileLine] {
-        let summary = CaseSummary(item, catalog: catalog, reference: reference, today: today)
+        let summary = CaseSummary(item, catalog: catalog, reference: reference, today: today, links: links)
         let followUp = FollowUpSections(item, catalog: catalog, reference: reference, today: today).sections
         var lines: [ProfileLine] = []
         for (index, section) in summary.sections.filter({ !followUp.contains($0) }).enumerated() {
             lines.append(ProfileLine(label: section.title, value: "", isHeading: true))
             for line in section.lines {
-                lines.append(ProfileLine(label: line.label, value: line.value.isEmpty ? "—" : line.shown, isHeading: false))
+                var value = line.value.isEmpty ? "—" : line.shown
+                // The household's case is a key away: say which.
+                if let household = links.household, line.value == catalog.text("summary.memberOf", ["number": household.number]) {
+                    value += " " + catalog.text("household.openHousehold")
+                }
+                lines.append(ProfileLine(label: line.label, value: value, isHeading: false))
             }
             if index == 0, let glance = followUpGlance() {
                 lines.append(ProfileLine(label: catalog.text("tabs.profile.followUp"), value: glance, isHeading: false))
@@ -100,17 +107,20 @@ struct CaseTabContent {
             Column(catalog.text("household.column.relationship"), .fixed(16)),
             Column(catalog.text("household.column.sex"), .fixed(6)),
             Column(catalog.text("household.column.born"), .fixed(11)),
+            Column(catalog.text("household.column.ownCase"), .fixed(11)),
         ]
         let rows = item.members.map { member -> TabRow in
+            let own = links.ownCases[member.id]
             let born = member.dateOfBirth.map(catalog.date) ?? member.birthYear.map(String.init) ?? "?"
             var details = [member.fullName(in: item) + " · " + catalog.text("relationship.\(member.relationship.rawValue)")]
             if let age = member.age(on: today) { details[0] += " · " + catalog.counted("summary.years", age) }
             if !member.vulnerabilities.isEmpty {
                 details.append(member.vulnerabilities.map { catalog.text("vulnerability.\($0)") }.joined(separator: ", "))
             }
+            details.append(own.map { catalog.text("household.ownCase", ["number": $0.number]) } ?? catalog.text("household.noOwnCase"))
             if !member.note.isEmpty { details.append(member.note) }
             return .item([member.fullName(in: item), catalog.text("relationship.\(member.relationship.rawValue)"),
-                          member.sex.map(\.rawValue) ?? "?", born],
+                          member.sex.map(\.rawValue) ?? "?", born, own?.number ?? ""],
                          .member(member.id), details: details)
         }
         let summary = item.members.isEmpty

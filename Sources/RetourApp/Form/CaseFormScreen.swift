@@ -33,6 +33,8 @@ final class CaseFormScreen: Screen {
     ]
 
     private let editing: Case?
+    /// The household member being registered as a case of their own, and their household's case.
+    private let member: (member: HouseholdMember, household: Case)?
     private let original: ProfileDraft
     private var draft: ProfileDraft
     private var inputs: [ProfileField: TextField] = [:]
@@ -45,10 +47,43 @@ final class CaseFormScreen: Screen {
 
     init(app: CaseManagerApp, editing: Case?) {
         self.editing = editing
+        member = nil
         var draft = editing.map { ProfileDraft($0.profile) } ?? ProfileDraft()
         if editing == nil { draft[.assignedTo] = app.clearance.login }
         if let date = editing?.profile.dateOfBirth { draft[.dateOfBirth] = app.catalog.date(date) }
         if let date = editing?.profile.returnDate { draft[.returnDate] = app.catalog.date(date) }
+        original = draft
+        self.draft = draft
+        for entry in CaseFormScreen.fields {
+            if case .text = entry.kind { inputs[entry.field] = TextField(draft[entry.field]) }
+        }
+    }
+
+    /// The registration form filled from what `household` says of `member`: their names, sex
+    /// and birth, and the household's place, category, return and case worker. Saving registers
+    /// the case and links it to the member, together.
+    init(app: CaseManagerApp, registering member: HouseholdMember, of household: Case) {
+        editing = nil
+        self.member = (member, household)
+        var profile = household.profile
+        profile.familyName = member.familyName(in: household)
+        profile.givenNames = member.givenNames
+        profile.sex = member.sex
+        profile.dateOfBirth = member.dateOfBirth
+        profile.yearOfBirth = member.yearOfBirth
+        profile.ageEstimate = member.ageEstimate
+        profile.vulnerabilities = member.vulnerabilities
+        profile.phone = ""
+        profile.document = nil
+        profile.householdSize = 1
+        var draft = ProfileDraft(profile)
+        draft[.householdSize] = ""
+        if let date = member.dateOfBirth { draft[.dateOfBirth] = app.catalog.date(date) }
+        if member.ageEstimate != nil, member.dateOfBirth == nil, member.yearOfBirth == nil, let age = member.age(on: app.today) {
+            draft[.age] = String(age)
+        }
+        if let date = household.profile.returnDate { draft[.returnDate] = app.catalog.date(date) }
+        if draft[.assignedTo].isEmpty { draft[.assignedTo] = app.clearance.login }
         original = draft
         self.draft = draft
         for entry in CaseFormScreen.fields {
@@ -66,7 +101,10 @@ final class CaseFormScreen: Screen {
     var hasUnsavedInput: Bool { draft != original }
 
     func title(_ app: CaseManagerApp) -> String {
-        editing.map { app.catalog.text("form.editTitle", ["number": $0.number]) } ?? app.catalog.text("form.newTitle")
+        if let member {
+            return app.catalog.text("household.registerTitle", ["number": member.household.number])
+        }
+        return editing.map { app.catalog.text("form.editTitle", ["number": $0.number]) } ?? app.catalog.text("form.newTitle")
     }
 
     private var focused: (field: ProfileField, kind: Kind, required: Bool) { CaseFormScreen.fields[focus] }
@@ -181,7 +219,10 @@ final class CaseFormScreen: Screen {
             app.say(app.catalog.text("form.fixFields", ["count": String(count)]), .error)
             return
         }
-        let duplicates = app.reader.possibleDuplicates(of: profile, excluding: editing?.id)
+        let duplicates = app.reader.possibleDuplicates(of: profile, excluding: editing?.id).filter { found in
+            // The member being registered is no duplicate of themselves.
+            !(found.id == member?.household.id && found.member?.id == member?.member.id)
+        }
         guard duplicates.isEmpty else {
             warnAboutDuplicates(duplicates, profile: profile, app: app)
             return
@@ -240,11 +281,20 @@ final class CaseFormScreen: Screen {
         guard let region = app.session.reference.region(profile.region) else { return }
         let id = UUID()
         let number = app.store.book.nextNumber(prefix: region.prefix)
-        guard app.commit(.register(id: id, number: number, profile: profile)) != nil else { return }
+        var changes = [Change.register(id: id, number: number, profile: profile)]
+        if var member {
+            member.member.ownCase = id
+            changes.append(.saveMember(id: member.household.id, member: member.member))
+        }
+        guard app.commit(changes) else { return }
         app.pop()
         (app.top as? CaseListScreen)?.select(id)
         app.push(CaseDetailScreen(caseID: id))
-        app.say(catalog.text("form.registered", ["number": number]), .success)
+        if let member {
+            app.say(catalog.text("household.registered", ["number": number, "household": member.household.number]), .success)
+        } else {
+            app.say(catalog.text("form.registered", ["number": number]), .success)
+        }
     }
 
     // MARK: Drawing

@@ -167,6 +167,24 @@ final class CaseManagerApp {
         }
     }
 
+    /// Commits `changes` together, all or none (a case registered from a household member and
+    /// its link); says why when refused. Whether they were committed.
+    func commit(_ changes: [Change]) -> Bool {
+        guard changes.count > 1 else { return changes.first.map { commit($0) != nil } ?? true }
+        do {
+            try store.commitBatch(as: clearance) { batch in
+                for change in changes { try batch.add(change) }
+            }
+            for screen in screens {
+                for id in Set(changes.compactMap(\.caseID)) { screen.storeDidChange(self, changed: id) }
+            }
+            return true
+        } catch {
+            say(catalog.text(error), .error)
+            return false
+        }
+    }
+
     /// Keeps the opening of `item` in the history; a failure is said, and the case still shows.
     func recordView(of item: Case) {
         do {

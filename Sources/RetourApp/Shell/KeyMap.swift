@@ -19,6 +19,10 @@ enum Action: Hashable {
     case nextTab, previousTab, showTab(Int)
     case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
     case addMember, editMember, removeMember
+    /// A household member's own case: opened, or registered from the member.
+    case memberCase
+    /// The case whose household lists this case's person.
+    case householdCase
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
@@ -295,7 +299,8 @@ enum KeyMap {
         }
         switch tab {
         case .profile:
-            break
+            bindings.append(Binding(keys: [.character("o")], keysLabel: "household.key.o", action: .householdCase,
+                                    label: "household.action.householdCase", inFooter: false))
         case .plan:
             if status != .closed {
                 bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .enrol, label: "tabs.action.enrol", inFooter: true))
@@ -325,6 +330,10 @@ enum KeyMap {
                                         label: "household.action.remove", inFooter: true, footerKeys: "household.key.dShort",
                                         footerLabel: "household.action.remove.short"))
             }
+            // Not in the footer, which 80 columns of French fill: the selected member's details
+            // say what o does for them, and the help lists it.
+            bindings.append(Binding(keys: [.character("o")], keysLabel: "household.key.o", action: .memberCase,
+                                    label: "household.action.memberCase", inFooter: false))
         }
         // Editing the profile and the lifecycle work from every tab, so every footer says so.
         bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))

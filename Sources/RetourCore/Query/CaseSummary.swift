@@ -39,7 +39,8 @@ public struct CaseSummary {
 
     public let sections: [Section]
 
-    public init(_ item: Case, catalog: Catalog, reference: Reference, today: CalendarDate) {
+    /// `links`: the cases `item` is tied to through households (`CaseReader.links(of:)`).
+    public init(_ item: Case, catalog: Catalog, reference: Reference, today: CalendarDate, links: HouseholdLinks = .none) {
         let profile = item.profile
         func line(_ field: ProfileField, _ value: String) -> Line {
             Line(label: catalog.text(field.labelKey), value: value)
@@ -88,6 +89,9 @@ public struct CaseSummary {
                 line(.phone, profile.phone),
                 line(.documentType, document),
                 line(.householdSize, String(profile.householdSize)),
+            ] + (links.household.map { household in
+                [Line(label: catalog.text("summary.householdOf"), value: catalog.text("summary.memberOf", ["number": household.number]))]
+            } ?? []) + [
                 line(.vulnerabilities, vulnerabilities),
             ]),
             Section(title: catalog.text("summary.displacement"), lines: [
@@ -98,7 +102,7 @@ public struct CaseSummary {
                 line(.commune, profile.commune),
                 line(.village, profile.village),
             ]),
-        ] + CaseSummary.household(item, catalog: catalog, today: today) + followUp.sections + [
+        ] + CaseSummary.household(item, catalog: catalog, today: today, links: links) + followUp.sections + [
             Section(title: catalog.text("summary.record"), lines: [
                 Line(label: catalog.text("summary.created"), value: stamp(item.created)),
                 Line(label: catalog.text("summary.updated"), value: stamp(item.updated)),
@@ -107,7 +111,7 @@ public struct CaseSummary {
     }
 
     /// The household members, one line each ("child · F · born in 2015 (10 years)"), when listed.
-    static func household(_ item: Case, catalog: Catalog, today: CalendarDate) -> [Section] {
+    static func household(_ item: Case, catalog: Catalog, today: CalendarDate, links: HouseholdLinks) -> [Section] {
         guard !item.members.isEmpty else { return [] }
         let lines = item.members.map { member -> Line in
             var parts = [catalog.text("relationship.\(member.relationship.rawValue)")]
@@ -118,6 +122,7 @@ public struct CaseSummary {
             if !member.vulnerabilities.isEmpty {
                 parts.append(member.vulnerabilities.map { catalog.text("vulnerability.\($0)") }.joined(separator: ", "))
             }
+            if let own = links.ownCases[member.id] { parts.append(catalog.text("summary.memberOwnCase", ["number": own.number])) }
             if !member.note.isEmpty { parts.append(member.note) }
             return Line(label: member.fullName(in: item), value: parts.joined(separator: " · "), severalLines: true)
         }

@@ -285,7 +285,14 @@ public struct CaseBook: Sendable {
             if isNew && item.members.count >= HouseholdMember.maximumCount { throw ChangeError.householdFull(number: number) }
             guard [member.givenNames, member.familyName].allSatisfy({ $0.count <= HouseholdMember.maximumNameLength }),
                   member.note.count <= HouseholdMember.maximumNoteLength else { throw ChangeError.missingText(number: number) }
-            if let own = member.ownCase, own == item.id || positions[own] == nil { throw ChangeError.unknownCase }
+            if let own = member.ownCase {
+                if own == item.id || positions[own] == nil { throw ChangeError.unknownCase }
+                // One person, one household: a case already registered from another member stays theirs.
+                let heldElsewhere = households[own].map { $0 != item.id } ?? false
+                if heldElsewhere || item.members.contains(where: { $0.ownCase == own && $0.id != member.id }) {
+                    throw ChangeError.alreadyInHousehold(number: digest(own)?.number ?? "")
+                }
+            }
         case .removeMember(_, let memberID):
             try requireStatus([.registered, .active, .closureRequested])
             if !item.members.contains(where: { $0.id == memberID }) { throw ChangeError.unknownMember(number: number) }

@@ -148,6 +148,8 @@ public enum ChangeError: UserFacingError, Equatable {
     case unknownMember(number: String)
     /// A household holds at most `HouseholdMember.maximumCount` members besides the person.
     case householdFull(number: String)
+    /// Case `number` is already the own case of a household member.
+    case alreadyInHousehold(number: String)
     /// A reason, a note or a rating is required and was empty.
     case missingText(number: String)
     /// A text holds a control character (`PlainText`): no form lets one through, so this
@@ -198,6 +200,7 @@ public enum ChangeError: UserFacingError, Equatable {
         case .unknownMember(let number): return Message("error.change.unknownMember", ["number": number])
         case .householdFull(let number):
             return Message("error.change.householdFull", ["number": number, "maximum": String(HouseholdMember.maximumCount)])
+        case .alreadyInHousehold(let number): return Message("error.change.alreadyInHousehold", ["number": number])
         case .missingText(let number): return Message("error.change.missingText", ["number": number])
         case .controlCharacter(let number): return Message("error.change.control", ["number": number])
         case .forbidden(let reason, let number): return Message("error.access.\(reason.rawValue)", ["number": number])

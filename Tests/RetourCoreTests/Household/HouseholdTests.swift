@@ -98,6 +98,55 @@ struct HouseholdTests {
         #expect(book.book.household(of: own) == nil)
     }
 
+    @Test func aCaseIsTheOwnCaseOfOneMemberOnly() throws {
+        var book = FollowUpBook()
+        let household = try book.register()
+        let other = try book.register()
+        let own = try book.register()
+        var first = child("Mariam", born: 2001)
+        first.ownCase = own
+        try book.apply(.saveMember(id: household, member: first))
+        var second = child("Awa", born: 2003)
+        second.ownCase = own
+        #expect(throws: ChangeError.alreadyInHousehold(number: "GAO-000003")) {
+            try book.apply(.saveMember(id: household, member: second))
+        }
+        #expect(throws: ChangeError.alreadyInHousehold(number: "GAO-000003")) {
+            try book.apply(.saveMember(id: other, member: second))
+        }
+        // The member linked may still be edited, and once removed their case is free again.
+        first.note = "En formation"
+        try book.apply(.saveMember(id: household, member: first))
+        try book.apply(.removeMember(id: household, member: first.id))
+        try book.apply(.saveMember(id: other, member: second))
+        #expect(book.book.household(of: own) == other)
+    }
+
+    @Test func linksAreReadByNumberAndShownOnBothCases() throws {
+        var book = FollowUpBook()
+        let household = try book.register()
+        let own = try book.register()
+        var member = child("Mariam", born: 2001)
+        member.ownCase = own
+        try book.apply(.saveMember(id: household, member: member))
+        let reader = CaseReader(book: book.book, clearance: .anyone("awa"))
+        #expect(reader.links(of: book[household]).ownCases[member.id]?.number == "GAO-000002")
+        #expect(reader.links(of: book[household]).household == nil)
+        #expect(reader.links(of: book[own]).household?.number == "GAO-000001")
+        #expect(reader.links(of: book[own]).ownCases.isEmpty)
+        let reference = CSVFixtures.reference
+        for language in [Language.fr, .en] {
+            let catalog = try Catalog(language: language, assets: Assets.locate())
+            let ofHousehold = CaseSummary(book[household], catalog: catalog, reference: reference, today: today,
+                                          links: reader.links(of: book[household])).text
+            #expect(ofHousehold.contains(language == .fr ? "dossier GAO-000002" : "case GAO-000002"), "\(ofHousehold)")
+            let ofMember = CaseSummary(book[own], catalog: catalog, reference: reference, today: today,
+                                       links: reader.links(of: book[own])).text
+            #expect(ofMember.contains(language == .fr ? "dans le ménage du dossier GAO-000001"
+                                                      : "in the household of case GAO-000001"), "\(ofMember)")
+        }
+    }
+
     @Test func individualsAreCountedBySexAndAgeBand() throws {
         var book = FollowUpBook()
         let id = try book.register()
