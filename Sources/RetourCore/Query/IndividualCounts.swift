@@ -12,11 +12,14 @@ public struct IndividualCounts: Equatable, Sendable {
 
     public init() {}
 
-    /// Counts the people of `digests` (each case's person and members) as of `today`.
+    /// Counts the people of `digests` (each case's person and members) as of `today`. A member
+    /// registered as a case of their own is counted once: as that case's person when it is
+    /// among `digests`, else as a member.
     public init(_ digests: [CaseDigest], on today: CalendarDate) {
+        let counted = digests.contains { $0.members.contains { $0.ownCase != nil } } ? Set(digests.map(\.id)) : []
         for digest in digests {
             add(sex: digest.sex, age: digest.age(on: today))
-            for member in digest.members {
+            for member in digest.members where !(member.ownCase.map(counted.contains) ?? false) {
                 add(sex: member.sex, age: member.birthYear.map { today.year - $0 })
             }
         }

@@ -147,6 +147,19 @@ struct HouseholdTests {
         }
     }
 
+    @Test func aMemberWithACaseOfTheirOwnIsCountedOnce() throws {
+        var book = FollowUpBook()
+        let household = try book.register()
+        let own = try book.register()
+        var member = child("Mariam", born: 2001)
+        member.ownCase = own
+        try book.apply(.saveMember(id: household, member: member))
+        #expect(IndividualCounts(book.book.digests, on: today).total == 2)
+        // Counted among the household's when their own case is not among those counted.
+        #expect(IndividualCounts(book.book.digests.filter { $0.id == household }, on: today).total == 2)
+        #expect(IndividualCounts(book.book.digests.filter { $0.id == own }, on: today).total == 1)
+    }
+
     @Test func individualsAreCountedBySexAndAgeBand() throws {
         var book = FollowUpBook()
         let id = try book.register()
