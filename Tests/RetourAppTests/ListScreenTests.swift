@@ -288,3 +288,22 @@ struct ListScreenTests {
         }
     }
 }
+
+@Suite("Case list: letters outside the search")
+struct ListLettersTests {
+    /// A letter no key takes neither searches nor moves: on a slow link a search typed before
+    /// `/` would otherwise be read key by key as commands. The status line says how to search.
+    @Test("a letter typed outside the search changes nothing and says how to search", arguments: [Language.en, .fr])
+    func unboundLetter(language: Language) throws {
+        let harness = try Harness(language: language)
+        harness.send(.down)
+        let before = harness.listRows
+        harness.type("z")
+        #expect(harness.listRows == before)
+        #expect(harness.statusLine == " " + harness.catalog.text("list.lettersDoNothing"))
+        #expect((harness.app.top as? CaseListScreen)?.searchText == "")
+        // The next key that does something clears the message.
+        harness.send(.down)
+        #expect(harness.statusLine.trimmingCharacters(in: .whitespaces).isEmpty)
+    }
+}

@@ -90,7 +90,15 @@ final class CaseListScreen: Screen {
             changeFilters { $0 = $0.withoutFilters }
             app.say(app.catalog.text("filters.cleared"))
         default:
-            guard searching, searchField.handle(key) else { return }
+            guard searching else {
+                // A letter no key takes does nothing, so that a name typed before `/` is never
+                // read as commands; say how to search instead.
+                if case .character(let letter) = key, letter.isLetter || letter.isNumber {
+                    app.say(app.catalog.text("list.lettersDoNothing"))
+                }
+                return
+            }
+            guard searchField.handle(key) else { return }
             refilter()
         }
     }
