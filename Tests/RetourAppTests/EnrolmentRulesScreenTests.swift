@@ -113,7 +113,10 @@ struct EnrolmentRulesScreenTests {
         #expect(saved.plans[0].withdrawal?.by == Harness.author)
         #expect(saved.status == .registered)
         #expect(harness.titleBar.contains("Registered"))
-        #expect(harness.text.contains("Youth entrepreneurship — WITHDRAWN"), "\(harness.text)")
+        #expect(harness.text.contains("Youth entrepreneurship — WITHDRAWN (enrolled 2026-11-29)"), "\(harness.text)")
+        // The withdrawn enrolment is selected; its details say why, who and when.
+        #expect(harness.selectedRow?.contains("Why withdrawn") == true, "\(harness.text)")
+        #expect(harness.details.contains { $0.hasPrefix("On ") && $0.hasSuffix("by awa.traore") }, "\(harness.details)")
         #expect(harness.text.contains("Why withdrawn: Enrolled in the wrong track"))
         #expect(!harness.text.contains("! late"))
         // A withdrawn enrolment is not withdrawn twice.
@@ -151,7 +154,7 @@ struct EnrolmentRulesScreenTests {
         harness.type("Mauvais parcours")
         harness.send(.function(2))
         #expect(harness.statusLine == " Inscription à Entrepreneuriat des jeunes retirée.")
-        #expect(harness.text.contains("Entrepreneuriat des jeunes — RETIRÉ le"), "\(harness.text)")
+        #expect(harness.text.contains("Entrepreneuriat des jeunes — RETIRÉ (inscription le 29/11/2026)"), "\(harness.text)")
         #expect(harness.text.contains("Motif du retrait : Mauvais parcours"))
     }
 }

@@ -156,9 +156,9 @@ struct CaseTabContent {
         let withdrawn = item.plans.filter(\.isWithdrawn)
         for plan in withdrawn {
             guard let withdrawal = plan.withdrawal else { continue }
+            // Who and when are in the details: the heading must fit 80 columns.
             rows.append(.heading(catalog.text("tabs.plan.withdrawnHeading", [
-                "track": catalog.label("track", plan.track), "when": catalog.dateTime(withdrawal.at),
-                "who": withdrawal.by, "date": date(plan.enrolledOn),
+                "track": catalog.label("track", plan.track), "date": date(plan.enrolledOn),
             ])))
             let reason = catalog.text("tabs.plan.withdrawnReason", ["reason": withdrawal.reason])
             var details = [reason, catalog.text("tabs.timeline.stamp", ["when": catalog.dateTime(withdrawal.at), "who": withdrawal.by])]

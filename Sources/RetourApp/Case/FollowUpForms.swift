@@ -89,7 +89,7 @@ enum FollowUpForms {
             submit: { form, values, app in
                 guard app.commit(.withdrawEnrolment(id: item.id, plan: plan.id, reason: values["reason"] ?? "")) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.withdraw.saved", ["track": track]))
-                onSaved(plan.steps.first.map { .step(plan: plan.id, code: $0.code) })
+                onSaved(.withdrawn(plan: plan.id))
             })
     }
 
