@@ -100,6 +100,38 @@ struct WithdrawalTests {
                           .notAllowed(number: "GAO-000001", status: .closed))
     }
 
+    @Test func aReasonHoldsNoControlCharacter() throws {
+        var (book, id, plan) = try enrolled()
+        try expectRefused(.withdrawEnrolment(id: id, plan: plan.id, reason: "Erreur\u{1B}[2J"), in: &book,
+                          .controlCharacter(number: "GAO-000001"))
+        try book.apply(.withdrawEnrolment(id: id, plan: plan.id, reason: "Erreur\nde parcours"))
+    }
+
+    /// As any change of a case: its worker, the team's supervisors, administrators.
+    @Test func whoMayWithdraw() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            let admin = try office.clearance("admin")
+            func enrol(_ name: String) throws -> (UUID, Plan) {
+                let id = try office.id(name)
+                let plan = try #require(FollowUpBook.tracks.plan(track: "durable_solutions", id: UUID(), enrolledOn: day("2016-01-25")))
+                try office.store.commit(.enrol(id: id, plan: plan), as: admin)
+                return (id, plan)
+            }
+            let (b, planB) = try enrol("B")
+            for login in ["w.gao", "s.gao"] {
+                #expect(throws: ChangeError.forbidden(.outsideCaseload, number: office.numbers["B"]!)) {
+                    try office.store.commit(.withdrawEnrolment(id: b, plan: planB.id, reason: "Erreur"), as: try office.clearance(login))
+                }
+            }
+            try office.store.commit(.withdrawEnrolment(id: b, plan: planB.id, reason: "Erreur"), as: try office.clearance("w.tbk"))
+            let (a, planA) = try enrol("A")
+            try office.store.commit(.withdrawEnrolment(id: a, plan: planA.id, reason: "Erreur"), as: try office.clearance("s.gao"))
+            let (c, planC) = try enrol("C")
+            try office.store.commit(.withdrawEnrolment(id: c, plan: planC.id, reason: "Erreur"), as: admin)
+        }
+    }
+
     @Test func aWithdrawnPlanCountsInNoFigure() throws {
         var (book, id, plan) = try enrolled()
         let today = day("2016-06-30")
