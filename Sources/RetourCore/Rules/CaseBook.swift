@@ -378,7 +378,7 @@ public struct CaseBook: Sendable {
         case .enrol(_, let plan):
             item.plans.append(plan)
             if item.status == .registered { item.status = .active }
-            if let reason = plan.exception, !reason.isEmpty {
+            if let reason = plan.exception, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 item.timeline.append(event("timeline.enrolException", ["track": plan.track, "reason": reason]))
             } else {
                 item.timeline.append(event("timeline.enrol", ["track": plan.track]))

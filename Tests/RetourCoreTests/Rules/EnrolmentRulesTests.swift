@@ -78,6 +78,9 @@ struct EnrolmentRulesTests {
         try book.apply(.enrol(id: id, plan: plan("women_agr")))
         #expect(book[id].plans.first?.exception == nil)
         #expect(book[id].timeline.last?.kind == "timeline.enrol")
+        // A blank reason is no exception for the timeline either.
+        try book.apply(.enrol(id: id, plan: plan("durable_solutions", exception: " \n")))
+        #expect(book[id].timeline.last?.kind == "timeline.enrol")
     }
 
     @Test func ageIsTakenOnTheDayOfEnrolment() throws {
