@@ -69,6 +69,23 @@ struct EnrolmentRulesScreenTests {
         #expect(harness.details.joined(separator: " ").hasPrefix(event), "\(harness.details)")
     }
 
+    @Test("an unknown age is said under the track, and no reason is asked")
+    func unknownAge() throws {
+        let seeds = [Seed(number: "GAO-000001", values: [
+            .familyName: "Diallo", .givenNames: "Oumar", .sex: "M", .category: "idp_returnee", .region: "Gao",
+            .assignedTo: "awa.traore",
+        ])]
+        let harness = try Harness(seeds: seeds)
+        harness.open("GAO-000001")
+        harness.type("2n")
+        harness.pick(down: 0)
+        #expect(notice(harness, under: "Track *")
+                == "Age unknown: the Youth entrepreneurship track is for people aged 15 to 35. Check before enrolling.",
+                "\(harness.text)")
+        harness.send(.function(2))
+        #expect(try harness.stored("GAO-000001").plans.map(\.track) == ["youth_entrepreneurship"])
+    }
+
     @Test("within the rules nothing is said and no reason is asked; a typed one is refused as needless")
     func womanInTheWomensTrack() throws {
         let harness = try Harness()
