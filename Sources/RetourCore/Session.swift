@@ -59,9 +59,12 @@ public struct Session: Sendable {
 extension Session {
     /// The data directory's store. An encrypted directory is opened with its passphrase,
     /// taken from `RETOUR_PASSPHRASE` or asked on the terminal without echo.
+    /// Its new enrolments are held to the tracks' rules of `reference`.
     public func openStore(write: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Store {
-        try Encryption.openStore(dataDirectory, write: write, user: author) {
+        let store = try Encryption.openStore(dataDirectory, write: write, user: author) {
             try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: environment)
         }
+        store.enrolmentRules = reference.tracks.enrolmentRules
+        return store
     }
 }

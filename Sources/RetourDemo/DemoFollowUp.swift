@@ -102,7 +102,9 @@ extension DemoPeople {
             var tracks: [String] = []
             if female && (18...59).contains(age) && Int.random(in: 0..<100, using: &random) < 55 {
                 tracks.append("women_agr")
-            } else if (15...35).contains(age) && Int.random(in: 0..<100, using: &random) < 60 {
+            } else if (17...35).contains(age) && Int.random(in: 0..<100, using: &random) < 60 {
+                // 17, not the track's 15: enrolment may come up to two years before today, and
+                // the track's rules hold on the day of enrolment.
                 tracks.append("youth_entrepreneurship")
             }
             if returnee && (tracks.isEmpty || Int.random(in: 0..<100, using: &random) < 30) {

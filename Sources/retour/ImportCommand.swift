@@ -156,7 +156,7 @@ struct ImportCommand: ParsableCommand {
         init(_ reader: CaseReader) throws {
             let today = CalendarDate.today()
             for item in try reader.allCases() {
-                plans += item.plans.count
+                plans += item.activePlans.count
                 assessments += item.assessments.count
                 referrals += item.referrals.count
                 notes += item.notes.count

@@ -5,10 +5,11 @@ import Testing
 @Suite(.serialized)
 struct CaseManagerEndToEndTests {
     /// Twenty people as a French spreadsheet saves them: BOM, `;`, CRLF, DD/MM/YYYY, French labels.
+    /// Maïga Aïssata is young enough (15–35) for the youth track a test enrols her in.
     static func frenchSpreadsheet() -> [UInt8] {
         let rows = [
             "nom;prénoms;sexe;date_naissance;téléphone;catégorie;région;cercle;commune;village;taille_ménage;date_retour;vulnérabilités;agent",
-            "Maïga;Aïssata;F;12/03/1990;76 12 34 56;Réfugié rapatrié;Gao;Ansongo;Ansongo;Quartier 4;5;01/02/2016;female_head_of_household;awa",
+            "Maïga;Aïssata;F;12/03/1995;76 12 34 56;Réfugié rapatrié;Gao;Ansongo;Ansongo;Quartier 4;5;01/02/2016;female_head_of_household;awa",
             "Touré;Hamadoun;M;05/06/1982;;PDI retourné;Tombouctou;Diré;Diré;Kirchamba;7;15/09/2015;;awa",
             "Cissé;Fatoumata;F;;;PDI retourné;Mopti;Douentza;Douentza;Boni;3;;single_parent;oumar",
             "Haïdara;Zeïnabou;F;22/11/1975;65 00 11 22;Réfugié rapatrié;Timbuktu;Goundam;Goundam;Tonka;6;10/01/2016;older_person|lost_documents;awa",

@@ -241,11 +241,11 @@ struct FormScreenTests {
     func duplicates() throws {
         let harness = try Harness()
         harness.type("n")
-        fillRequired(harness, family: "MAIGA", given: "aissata", dateOfBirth: "1981-06-01", regionDown: 1)
+        fillRequired(harness, family: "MAIGA", given: "aissata", dateOfBirth: "1997-06-01", regionDown: 1)
         harness.send(.function(2))
         let dialog = harness.text
         #expect(dialog.contains(" Possible duplicates "))
-        #expect(dialog.contains("GAO-000001  Maïga Aïssata, 1980, Gao"))
+        #expect(dialog.contains("GAO-000001  Maïga Aïssata, 1996, Gao"))
         #expect(dialog.contains("[ Back to the form ]"))
         #expect(dialog.contains("Open GAO-000001"))
         #expect(dialog.contains("Save anyway"))
@@ -273,7 +273,7 @@ struct FormScreenTests {
 
         // Save anyway.
         harness.type("n")
-        fillRequired(harness, family: "MAIGA", given: "aissata", dateOfBirth: "1981-06-01", regionDown: 1)
+        fillRequired(harness, family: "MAIGA", given: "aissata", dateOfBirth: "1997-06-01", regionDown: 1)
         harness.send(.function(2))
         harness.send(.right, .right)
         #expect(harness.text.contains("[ Save anyway ]"))
@@ -288,7 +288,7 @@ struct FormScreenTests {
     func notDuplicates() throws {
         let harness = try Harness()
         harness.type("n")
-        fillRequired(harness, family: "Maïga", given: "Aïssata", dateOfBirth: "1981-06-01", regionDown: 1)
+        fillRequired(harness, family: "Maïga", given: "Aïssata", dateOfBirth: "1997-06-01", regionDown: 1)
         harness.send(.function(2))
         #expect(harness.text.contains("Possible duplicates"))
         harness.send(.escape)
@@ -308,7 +308,7 @@ struct FormScreenTests {
         // Same names and year, another region: another person.
         harness.send(.escape)
         harness.type("n")
-        fillRequired(harness, family: "Maiga", given: "Aissata", dateOfBirth: "1980-01-01", regionDown: 0)
+        fillRequired(harness, family: "Maiga", given: "Aissata", dateOfBirth: "1996-01-01", regionDown: 0)
         harness.send(.function(2))
         #expect(!harness.text.contains("Possible duplicates"))
         #expect(harness.store.book.count == 7)
@@ -373,7 +373,7 @@ struct FormScreenTests {
         harness.type("e")
         #expect(harness.titleBar.hasPrefix(" Retour · Edit GAO-000001"))
         #expect(harness.formValue("Family name") == "Maïga")
-        #expect(harness.formValue("Date of birth") == "1980-03-14")
+        #expect(harness.formValue("Date of birth") == "1996-03-14")
         #expect(harness.formValue("Region") == "Gao")
         harness.send(.tab, times: 5)
         #expect(harness.terminal.cursor?.y == harness.formRow("Phone"))
@@ -389,7 +389,7 @@ struct FormScreenTests {
         let edited = try #require(harness.store.book[id])
         #expect(edited.version == 2)
         #expect(edited.profile.phone == "66 77 88 99")
-        #expect(edited.profile.dateOfBirth == CalendarDate(year: 1980, month: 3, day: 14))
+        #expect(edited.profile.dateOfBirth == CalendarDate(year: 1996, month: 3, day: 14))
         #expect(edited.updated.by == Harness.author)
         #expect(harness.store.book.count == 5)
 
@@ -407,10 +407,10 @@ struct FormScreenTests {
         harness.send(.enter)
         harness.type("e")
         #expect(harness.titleBar.hasPrefix(" Retour · Modifier GAO-000001"))
-        #expect(harness.text.contains("14/03/1980"))
+        #expect(harness.text.contains("14/03/1996"))
         harness.send(.function(2))
         #expect(harness.statusLine == " Modifications de GAO-000001 enregistrées.")
         #expect(harness.store.book[id]?.version == 2)
-        #expect(harness.store.book[id]?.profile.dateOfBirth == CalendarDate(year: 1980, month: 3, day: 14))
+        #expect(harness.store.book[id]?.profile.dateOfBirth == CalendarDate(year: 1996, month: 3, day: 14))
     }
 }

@@ -30,15 +30,16 @@ struct Seed {
     let number: String
     let values: [ProfileField: String]
 
-    /// Five people in four regions, registered in this order.
+    /// Five people in four regions, registered in this order. Maïga and Touré are young enough
+    /// for the youth track (15–35), in which the follow-up tests enrol them.
     static let standard: [Seed] = [
         Seed(number: "GAO-000001", values: [
-            .familyName: "Maïga", .givenNames: "Aïssata", .sex: "F", .dateOfBirth: "1980-03-14",
+            .familyName: "Maïga", .givenNames: "Aïssata", .sex: "F", .dateOfBirth: "1996-03-14",
             .phone: "76 11 22 33", .category: "idp_returnee", .householdSize: "6", .region: "Gao",
             .cercle: "Gao", .village: "Wabaria", .assignedTo: "awa.traore",
         ]),
         Seed(number: "TBK-000001", values: [
-            .familyName: "Touré", .givenNames: "Hamadoun", .sex: "M", .age: "45",
+            .familyName: "Touré", .givenNames: "Hamadoun", .sex: "M", .age: "30",
             .category: "refugee_returnee", .region: "Tombouctou", .cercle: "Goundam", .village: "Kabara",
             .assignedTo: "awa.traore",
         ]),

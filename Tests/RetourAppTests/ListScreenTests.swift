@@ -25,7 +25,7 @@ struct ListScreenTests {
             #expect(row.contains(number) && row.contains(name), "row: \(row)")
         }
         #expect(rows[0].hasPrefix("> GAO-000001 Maïga Aïssata"))
-        #expect(rows[0].contains("F 46"))
+        #expect(rows[0].contains("F 30"))
         #expect(rows[0].contains(" Gao "))
         #expect(rows[4].contains(" Goundam "))
         #expect(harness.terminal.cursor == Point(x: 0, y: 3))

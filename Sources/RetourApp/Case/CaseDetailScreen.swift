@@ -54,6 +54,14 @@ final class CaseDetailScreen: Screen {
         case .edit?: app.push(CaseFormScreen(app: app, editing: item))
         case .enrol?:
             if let form = FollowUpForms.enrol(item, app: app, onSaved: saved(in: .plan)) { app.push(form) }
+        case .withdrawEnrolment?:
+            // The enrolment of the track whose step is selected; a withdrawn one cannot be again.
+            guard case .step(let planID, _)? = selectedTarget(app),
+                  let plan = item.plans.first(where: { $0.id == planID }), !plan.isWithdrawn else {
+                app.say(app.catalog.text("tabs.withdraw.noneSelected"), .error)
+                return
+            }
+            app.push(FollowUpForms.withdraw(plan, item: item, app: app, onSaved: saved(in: .plan)))
         case .updateStep?:
             guard case .step(let planID, let code)? = selectedTarget(app),
                   let plan = item.plans.first(where: { $0.id == planID }),

@@ -12,6 +12,8 @@ struct TabRow {
         case note(UUID)
         case member(UUID)
         case event(Int)
+        /// An enrolment withdrawn as a mistake: read only.
+        case withdrawn(plan: UUID)
     }
 
     let cells: [String]
@@ -83,11 +85,12 @@ struct CaseTabContent {
 
     /// "3/11 steps done · 1 overdue · 2 rights gaps · 1 open referral", when there is a follow-up.
     func followUpGlance() -> String? {
-        guard !item.plans.isEmpty || !item.assessments.isEmpty || !item.referrals.isEmpty else { return nil }
+        let plans = item.activePlans
+        guard !plans.isEmpty || !item.assessments.isEmpty || !item.referrals.isEmpty else { return nil }
         var parts: [String] = []
-        if !item.plans.isEmpty {
-            let done = item.plans.reduce(0) { $0 + $1.progress.done }
-            let applicable = item.plans.reduce(0) { $0 + $1.progress.applicable }
+        if !plans.isEmpty {
+            let done = plans.reduce(0) { $0 + $1.progress.done }
+            let applicable = plans.reduce(0) { $0 + $1.progress.applicable }
             parts.append(catalog.text("tabs.profile.stepsDone", ["done": String(done), "applicable": String(applicable)]))
         }
         let overdue = item.overdueSteps(on: today).count
@@ -139,7 +142,8 @@ struct CaseTabContent {
             Column(catalog.text("tabs.plan.column.done"), .fixed(11)),
         ]
         var rows: [TabRow] = []
-        for plan in item.plans {
+        let plans = item.activePlans
+        for plan in plans {
             let progress = plan.progress
             rows.append(.heading(catalog.text("tabs.plan.heading", [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
@@ -152,19 +156,36 @@ struct CaseTabContent {
                 rows.append(.item([catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
                                    date(step.plannedOn), done],
                                   .step(plan: plan.id, code: step.code),
-                                  details: stepDetails(step, track: plan.track),
+                                  details: stepDetails(step, track: plan.track)
+                                    + (plan.exception.map { [catalog.text("tabs.plan.exception", ["reason": $0])] } ?? [])
+                                    + (item.status == .closed ? [] : [catalog.text("tabs.plan.withdrawHint")]),
                                   attention: overdue || step.status == .blocked))
             }
         }
+        // Withdrawn enrolments last: said so, with why, who and when; their steps are no work.
+        let withdrawn = item.plans.filter(\.isWithdrawn)
+        for plan in withdrawn {
+            guard let withdrawal = plan.withdrawal else { continue }
+            // Who and when are in the details: the heading must fit 80 columns.
+            rows.append(.heading(catalog.text("tabs.plan.withdrawnHeading", [
+                "track": catalog.label("track", plan.track), "date": date(plan.enrolledOn),
+            ])))
+            let reason = catalog.text("tabs.plan.withdrawnReason", ["reason": withdrawal.reason])
+            var details = [reason, catalog.text("tabs.timeline.stamp", ["when": catalog.dateTime(withdrawal.at), "who": withdrawal.by])]
+            if let exception = plan.exception { details.append(catalog.text("tabs.plan.exception", ["reason": exception])) }
+            rows.append(.item([reason, "", "", ""], .withdrawn(plan: plan.id), details: details))
+        }
         let summary: String
-        if item.plans.isEmpty {
+        if plans.isEmpty && withdrawn.isEmpty {
             summary = catalog.text(item.status == .closed ? "tabs.plan.emptyClosed" : "tabs.plan.empty")
         } else {
-            var parts = [catalog.counted("tabs.plan.count", item.plans.count)]
+            var parts = plans.isEmpty ? [catalog.text(item.status == .closed ? "tabs.plan.emptyClosed" : "tabs.plan.empty")]
+                : [catalog.counted("tabs.plan.count", plans.count)]
             let late = item.overdueSteps(on: today).count
             if late > 0 { parts.append(catalog.counted("tabs.plan.overdue", late)) }
-            let blocked = item.plans.reduce(0) { $0 + $1.steps.filter { $0.status == .blocked }.count }
+            let blocked = plans.reduce(0) { $0 + $1.steps.filter { $0.status == .blocked }.count }
             if blocked > 0 { parts.append(catalog.counted("tabs.plan.blocked", blocked)) }
+            if !withdrawn.isEmpty { parts.append(catalog.counted("tabs.plan.withdrawnCount", withdrawn.count)) }
             summary = parts.joined(separator: " · ")
         }
         return TabTable(summary: summary, columns: columns, rows: rows)

@@ -11,15 +11,25 @@ enum FollowUpForms {
     // MARK: Plans
 
     /// Enrolment in a track not yet followed; nil (and says why) when there is none left.
+    /// The track's rules (`Eligibility`) are said under the track as soon as it is chosen;
+    /// outside them, a reason is required and kept with the enrolment (`Plan.exception`).
     static func enrol(_ item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm? {
         let catalog = app.catalog
         let tracks = app.session.reference.tracks
-        let free = tracks.tracks.filter { track in !item.plans.contains { $0.track == track.code } }
+        let rules = tracks.enrolmentRules
+        // A withdrawn enrolment leaves its track free again.
+        let free = tracks.tracks.filter { track in !item.activePlans.contains { $0.track == track.code } }
         guard !free.isEmpty else {
             app.say(catalog.text("tabs.enrol.allTracks"), .error)
             return nil
         }
         let options = free.map { Picker.Option(value: $0.code, label: catalog.label("track", $0.code)) }
+        // The rules hold on the enrolment date; until one is typed, on today.
+        func findings(_ values: FieldForm.Values) -> [EligibilityFinding] {
+            guard let code = values["track"], !code.isEmpty else { return [] }
+            let date = CalendarDate(parsing: values["date"] ?? "") ?? app.today
+            return rules.findings(for: code, profile: item.profile, on: date)
+        }
         return FieldForm(
             catalog: catalog,
             title: title(item, "tabs.enrol.title", catalog),
@@ -27,18 +37,59 @@ enum FollowUpForms {
             fields: [
                 FormField("track", catalog.text("tabs.enrol.track"), .choice(options), required: true),
                 FormField("date", catalog.text("tabs.enrol.date"), required: true),
+                FormField("exception", catalog.text("tabs.enrol.exception"),
+                          placeholder: catalog.text("tabs.enrol.exceptionPlaceholder"), lines: .several),
             ],
             values: ["track": free.count == 1 ? free[0].code : "", "date": catalog.date(app.today)],
             validate: { values in
-                issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog)])
+                let outside = findings(values).contains(where: \.isViolation)
+                let reason = (values["exception"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                var exception: String?
+                if outside && reason.isEmpty {
+                    exception = catalog.text("tabs.enrol.exceptionRequired")
+                } else if !outside && !reason.isEmpty {
+                    // Kept only outside the rules: a reason for nothing would read as an exception.
+                    exception = catalog.text("tabs.enrol.exceptionNotNeeded")
+                } else if reason.count > Plan.maximumReasonLength {
+                    exception = catalog.text("tabs.enrol.tooLong", ["maximum": String(Plan.maximumReasonLength)])
+                }
+                return issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog), "exception": exception])
+            },
+            notices: { values in
+                let found = findings(values)
+                return found.isEmpty ? [:] : ["track": found.map { catalog.text($0.message) }]
             },
             submit: { form, values, app in
                 guard let date = CalendarDate(parsing: values["date"] ?? ""), let code = values["track"],
-                      let plan = tracks.plan(track: code, id: UUID(), enrolledOn: date),
-                      app.commit(.enrol(id: item.id, plan: plan)) != nil else { return }
+                      var plan = tracks.plan(track: code, id: UUID(), enrolledOn: date) else { return }
+                if rules.violations(for: code, profile: item.profile, on: date).isEmpty == false {
+                    plan.exception = values["exception"]
+                }
+                guard app.commit(.enrol(id: item.id, plan: plan)) != nil else { return }
                 form.finish(app, saying: catalog.counted("tabs.enrol.saved", plan.steps.count,
                                                          ["track": catalog.label("track", code)]))
                 onSaved(plan.steps.first.map { .step(plan: plan.id, code: $0.code) })
+            })
+    }
+
+    /// Withdrawing `plan`, enrolled by mistake: the reason is asked, and kept with who and when.
+    static func withdraw(_ plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+        let catalog = app.catalog
+        let track = catalog.label("track", plan.track)
+        return FieldForm(
+            catalog: catalog,
+            title: title(item, "tabs.withdraw.title", catalog),
+            intro: [catalog.text("tabs.withdraw.intro", ["track": track, "date": catalog.date(plan.enrolledOn)])],
+            fields: [FormField("reason", catalog.text("tabs.withdraw.reason"), required: true, lines: .several)],
+            values: [:],
+            validate: { values in
+                guard (values["reason"] ?? "").count > Plan.maximumReasonLength else { return [:] }
+                return ["reason": catalog.text("tabs.enrol.tooLong", ["maximum": String(Plan.maximumReasonLength)])]
+            },
+            submit: { form, values, app in
+                guard app.commit(.withdrawEnrolment(id: item.id, plan: plan.id, reason: values["reason"] ?? "")) != nil else { return }
+                form.finish(app, saying: catalog.text("tabs.withdraw.saved", ["track": track]))
+                onSaved(.withdrawn(plan: plan.id))
             })
     }
 

@@ -73,6 +73,9 @@ final class FieldForm: Screen {
     private var areas: [String: TextArea] = [:]
     private var typeAhead = TypeAhead()
     private let validateValues: (Values) -> [String: String]
+    /// Warnings under fields, shown as the values change, before any save: what is allowed
+    /// but worth a look (an enrolment outside the track's rules).
+    private let noticeValues: (Values) -> [String: [String]]
     private let onChange: (String, inout Values) -> Void
     private let submit: (FieldForm, Values, CaseManagerApp) -> Void
     private(set) var focus = 0
@@ -84,6 +87,7 @@ final class FieldForm: Screen {
     init(catalog: Catalog, title: String, intro: [String], quote: (label: String, text: String)? = nil, fields: [FormField],
          values: Values, focus: String? = nil, helpKey: String = "tabs.help.form",
          validate: @escaping (Values) -> [String: String] = { _ in [:] },
+         notices: @escaping (Values) -> [String: [String]] = { _ in [:] },
          onChange: @escaping (String, inout Values) -> Void = { _, _ in },
          submit: @escaping (FieldForm, Values, CaseManagerApp) -> Void) {
         titleText = title
@@ -97,6 +101,7 @@ final class FieldForm: Screen {
         initial = filled
         self.values = filled
         validateValues = validate
+        noticeValues = notices
         requiredText = catalog.text("invalid.required")
         controlText = catalog.text(PlainText.refusalKey)
         self.onChange = onChange
@@ -227,6 +232,7 @@ final class FieldForm: Screen {
         case text(String, Style)
         case fields([Int], part: Int)
         case issue(String, x: Int)
+        case notice(String, x: Int)
 
         var fieldIndexes: [Int] {
             if case .fields(let indexes, _) = self { return indexes }
@@ -243,6 +249,7 @@ final class FieldForm: Screen {
         // Where each field is drawn on its row, and how many lines it takes.
         var frames: [Int: (x: Int, width: Int, height: Int)] = [:]
         var lines: [Line] = []
+        let notices = noticeValues(values)
         if let quote {
             lines.append(.text(quote.label, .bold))
             for paragraph in quote.text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -275,9 +282,15 @@ final class FieldForm: Screen {
             }
             for part in 0..<rowHeight { lines.append(.fields(Array(start..<end), part: part)) }
             for index in start..<end {
+                // Warnings first, wrapped whole under the field ("! " then the text).
+                let x = frames[index]?.x ?? inputX
+                for notice in notices[fields[index].id] ?? [] {
+                    for (number, part) in Dialog.wrap(notice, width: max(10, right - x - 2)).enumerated() {
+                        lines.append(.notice((number == 0 ? "! " : "  ") + part, x: x))
+                    }
+                }
                 guard let issue = issues?[fields[index].id] else { continue }
                 // Under its field, wrapped rather than cut: "↳ " then the text, aligned.
-                let x = frames[index]?.x ?? inputX
                 for (number, part) in Dialog.wrap(issue, width: max(10, right - x - 2)).enumerated() {
                     lines.append(.issue((number == 0 ? "↳ " : "  ") + part, x: x))
                 }
@@ -326,6 +339,8 @@ final class FieldForm: Screen {
                 canvas.put(text, x: 2, y: lineY, width: area.width - 4, style: style)
             case .issue(let text, let x):
                 canvas.put(text, x: x, y: lineY, width: right - x, style: .error)
+            case .notice(let text, let x):
+                canvas.put(text, x: x, y: lineY, width: right - x, style: .warning)
             case .fields(let indexes, let part):
                 let isFocused = indexes.contains(focus)
                 if part == 0 {

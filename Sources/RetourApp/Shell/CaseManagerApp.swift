@@ -33,6 +33,8 @@ final class CaseManagerApp {
          now: @escaping () -> Date = Date.init) {
         self.session = session
         self.store = store
+        // Every enrolment made here is held to the tracks' rules, whatever opened the store.
+        store.enrolmentRules = session.reference.tracks.enrolmentRules
         self.clearance = clearance
         self.lockAfter = lockAfter
         self.now = now

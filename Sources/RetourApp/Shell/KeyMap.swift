@@ -17,7 +17,7 @@ enum Action: Hashable {
     case filters, clearFilter, clearFilters
     // The case screen's tabs and what is done from them.
     case nextTab, previousTab, showTab(Int)
-    case enrol, updateStep, assess, refer, updateReferral, addNote, correctNote
+    case enrol, withdrawEnrolment, updateStep, assess, refer, updateReferral, addNote, correctNote
     case addMember, editMember, removeMember
     /// A household member's own case: opened, or registered from the member.
     case memberCase
@@ -36,7 +36,7 @@ extension Action {
     var changesData: Bool {
         switch self {
         case .newCase, .edit, .save: return true
-        case .enrol, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
+        case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
              .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen: return true
         default: return false
         }
@@ -307,6 +307,12 @@ enum KeyMap {
             }
             bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .updateStep, label: "tabs.action.updateStep", inFooter: true,
                                     footerLabel: "tabs.action.updateStep.short"))
+            if status != .closed {
+                // Not in the footer: at 80 columns it already holds what every tab needs (in
+                // French, one more hint does not fit). The help lists it; a selected step says it.
+                bindings.append(Binding(keys: [.character("w")], keysLabel: "tabs.key.w", action: .withdrawEnrolment,
+                                        label: "tabs.action.withdraw", inFooter: false))
+            }
         case .rights:
             bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .assess, label: "tabs.action.assess", inFooter: true))
             bindings.append(Binding(keys: [.enter], keysLabel: "key.enter", action: .refer, label: "tabs.action.referCriterion", inFooter: true,

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// The follow-up goes to CSV as one table per kind of record, each row starting with the
 /// case number: `cases.csv` (the profile, as above), `steps.csv` (one row per step of each
-/// plan), `assessments.csv` (one row per criterion rated), `referrals.csv` and `notes.csv`.
+/// plan that counts), `assessments.csv` (one row per criterion rated), `referrals.csv` and
+/// `notes.csv`. An enrolment withdrawn as a mistake is in `withdrawals.csv` alone, never in
+/// `steps.csv`: counting enrolments or steps there never counts it.
 /// JSON holds each case whole, follow-up included.
 public enum CSVExport {
     public enum Format: String, CaseIterable, Sendable {
@@ -91,6 +93,8 @@ public enum CSVExport {
         case notes
         /// Household members, in the columns `import --members` is to read.
         case members
+        /// Enrolments withdrawn as mistakes: one row each, out of every count.
+        case withdrawals
 
         public var fileName: String { "\(rawValue).csv" }
 
@@ -99,7 +103,7 @@ public enum CSVExport {
             case .cases: return CSVExport.header
             case .steps:
                 return ["number", "track", "enrolled_on", "step", "status", "planned_on", "done_on", "overdue", "by",
-                        "blocked_reason", "given", "note"]
+                        "blocked_reason", "given", "note", "exception"]
             case .assessments: return ["number", "assessment_id", "date", "assessor", "criterion", "access", "note"]
             case .referrals:
                 return ["number", "referral_id", "date", "service", "provider", "criterion", "status", "outcome"]
@@ -107,6 +111,8 @@ public enum CSVExport {
             case .members:
                 return ["case_number", "member_id", "given_names", "family_name", "sex", "date_of_birth", "age",
                         "relationship", "vulnerabilities", "note", "own_case"]
+            case .withdrawals:
+                return ["number", "track", "enrolled_on", "exception", "withdrawn_at", "withdrawn_by", "reason"]
             }
         }
     }
@@ -133,15 +139,23 @@ public enum CSVExport {
             switch table {
             case .cases: break
             case .steps:
-                for plan in item.plans {
+                for plan in item.activePlans {
                     for step in plan.steps {
                         records.append([
                             item.number, wording.code("track", plan.track), wording.date(plan.enrolledOn),
                             wording.code("step", step.code), wording.code("stepStatus", step.status.rawValue),
                             wording.date(step.plannedOn), wording.date(step.doneOn), wording.yesNo(item.isLate(step, on: today)),
-                            step.by, step.blockedReason, step.given, step.note,
+                            step.by, step.blockedReason, step.given, step.note, plan.exception ?? "",
                         ])
                     }
+                }
+            case .withdrawals:
+                for plan in item.plans {
+                    guard let withdrawal = plan.withdrawal else { continue }
+                    records.append([
+                        item.number, wording.code("track", plan.track), wording.date(plan.enrolledOn), plan.exception ?? "",
+                        wording.time(withdrawal.at), withdrawal.by, withdrawal.reason,
+                    ])
                 }
             case .assessments:
                 for assessment in item.assessments {

@@ -60,6 +60,7 @@ public enum CSVImport {
         }
 
         let trackNames = TrackNames(tracks: reference.tracks, catalogs: trackLabels)
+        let enrolmentRules = reference.tracks.enrolmentRules
         let codeLabels = CodeLabels(reference: reference, catalogs: trackLabels)
         var rows: [ImportRow] = []
         // Valid rows so far, by what duplicates share.
@@ -88,6 +89,12 @@ public enum CSVImport {
             case .success(let profile):
                 row.profile = profile
                 if let trackProblem { row.problems.append(trackProblem) }
+                // A file has no column for a reason: an enrolment outside a track's rules is a row problem.
+                for track in row.tracks {
+                    row.problems += enrolmentRules.violations(for: track, profile: profile, on: today).map {
+                        ImportProblem(row: number, column: columns.trackHeader, reason: $0.message)
+                    }
+                }
                 let key = DuplicateKey(profile)
                 row.duplicates = book.possibleDuplicates(of: profile).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
                     + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }

@@ -192,12 +192,19 @@ extension Case {
         status != .closed && step.isOverdue(on: today)
     }
 
+    /// The plans that count: every plan but those withdrawn as mistakes. Every figure (tracks,
+    /// steps, overdue, status) reads these; only the plan tab, `show`, the timeline and the
+    /// export read `plans`, and say which were withdrawn.
+    public var activePlans: [Plan] {
+        plans.filter { !$0.isWithdrawn }
+    }
+
     public func overdueSteps(on today: CalendarDate) -> [(plan: Plan, step: Step)] {
-        plans.flatMap { plan in plan.steps.filter { isLate($0, on: today) }.map { (plan, $0) } }
+        activePlans.flatMap { plan in plan.steps.filter { isLate($0, on: today) }.map { (plan, $0) } }
     }
 
     public var openSteps: Int {
-        plans.reduce(0) { $0 + $1.steps.filter(\.isOpen).count }
+        activePlans.reduce(0) { $0 + $1.steps.filter(\.isOpen).count }
     }
 
     public var openReferrals: [Referral] {

@@ -52,18 +52,43 @@ public struct Plan: Codable, Hashable, Sendable, Identifiable {
     public var track: String
     public var enrolledOn: CalendarDate
     public var steps: [Step]
+    /// Why the person was enrolled although the track's rules say otherwise (`Eligibility`);
+    /// nil within the rules (and in plans written before rules existed).
+    public var exception: String?
+    /// Set when the enrolment was withdrawn as a mistake: the plan is kept, to be read, and
+    /// counts in no figure (`Case.activePlans`).
+    public var withdrawal: Withdrawal?
 
-    public init(id: UUID, track: String, enrolledOn: CalendarDate, steps: [Step]) {
+    /// The longest reason for an exception or a withdrawal, in characters.
+    public static let maximumReasonLength = 1000
+
+    public init(id: UUID, track: String, enrolledOn: CalendarDate, steps: [Step], exception: String? = nil) {
         self.id = id
         self.track = track
         self.enrolledOn = enrolledOn
         self.steps = steps
+        self.exception = exception
     }
+
+    public var isWithdrawn: Bool { withdrawal != nil }
 
     /// Steps done out of the steps that apply.
     public var progress: (done: Int, applicable: Int) {
         let applicable = steps.filter { $0.status != .notApplicable }
         return (applicable.filter { $0.status == .done }.count, applicable.count)
+    }
+}
+
+/// Why, by whom and when an enrolment was withdrawn.
+public struct Withdrawal: Codable, Hashable, Sendable {
+    public var reason: String
+    public var by: String
+    public var at: Date
+
+    public init(reason: String, by: String, at: Date) {
+        self.reason = reason
+        self.by = by
+        self.at = at
     }
 }
 

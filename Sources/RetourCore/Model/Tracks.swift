@@ -14,6 +14,14 @@ public struct Tracks: Sendable {
     public struct Track: Codable, Hashable, Sendable {
         public let code: String
         public let steps: [StepTemplate]
+        /// Who the track is for; nil: everyone.
+        public let eligibility: Eligibility?
+
+        public init(code: String, steps: [StepTemplate], eligibility: Eligibility? = nil) {
+            self.code = code
+            self.steps = steps
+            self.eligibility = eligibility
+        }
     }
 
     public let tracks: [Track]
@@ -43,6 +51,12 @@ public struct Tracks: Sendable {
             throw AssetError(file: "tracks.json", reason: "is not valid")
         }
         self.init(tracks: file.tracks, criteria: file.criteria, services: file.services, closureReasons: file.closureReasons)
+    }
+
+    /// Every track's eligibility, for `CaseBook.check` (through `Store.enrolmentRules`).
+    public var enrolmentRules: EnrolmentRules {
+        EnrolmentRules(Dictionary(tracks.compactMap { track in track.eligibility.map { (track.code, $0) } },
+                                  uniquingKeysWith: { first, _ in first }))
     }
 
     public func track(_ code: String) -> Track? {

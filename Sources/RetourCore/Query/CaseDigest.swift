@@ -32,7 +32,7 @@ public struct CaseDigest: Sendable, Equatable {
     /// Family and given names folded without spaces or apostrophes (duplicate detection).
     public let compactFamilyName: String
     public let compactGivenNames: String
-    /// Codes of the tracks the case is enrolled in.
+    /// Codes of the tracks the case is enrolled in (withdrawn enrolments left out).
     public let tracks: [String]
     /// The household's members: for the duplicate check and the counts of individuals.
     public let members: [MemberDigest]
@@ -63,11 +63,13 @@ public struct CaseDigest: Sendable, Equatable {
         status = item.status
         assignedTo = profile.assignedTo
         registeredBy = item.created.by
-        tracks = item.plans.map(\.track)
+        // A withdrawn enrolment counts in no figure: not in tracks, step statuses or lateness.
+        let plans = item.activePlans
+        tracks = plans.map(\.track)
         members = item.members.map { MemberDigest($0, in: item) }
         var statuses: UInt8 = 0
         var planned: [Int32] = []
-        for plan in item.plans {
+        for plan in plans {
             for step in plan.steps {
                 statuses |= CaseDigest.bit(step.status)
                 if step.isOpen { planned.append(CaseDigest.dayNumber(step.plannedOn)) }

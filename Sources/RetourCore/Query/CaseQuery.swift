@@ -19,6 +19,8 @@ import Foundation
 /// - `region`, `cercle`: P-codes. `category`, `status`: codes.
 /// - `track`: enrolled in this track (a code of `Tracks`).
 /// - `stepStatus`: has at least one step, in any plan, in this status.
+/// - An enrolment withdrawn as a mistake counts for none of `track`, `stepStatus`, `overdue`
+///   (`Case.activePlans`: the digest leaves it out).
 /// - `overdue`: true keeps the cases with a step overdue on `today` (planned before that day,
 ///   neither done nor not applicable: `Step.isOverdue`); false keeps those with none.
 /// - `gap`: a criterion code whose current access (its latest rating) is none or partial:

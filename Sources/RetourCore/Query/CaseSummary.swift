@@ -156,12 +156,28 @@ public struct FollowUpSections {
         var sections: [CaseSummary.Section] = []
 
         for plan in item.plans {
+            var lines: [Line] = []
+            if let exception = plan.exception, !exception.isEmpty {
+                lines.append(Line(label: catalog.text("followup.plan.exception"), value: exception, severalLines: true))
+            }
+            if let withdrawal = plan.withdrawal {
+                // Withdrawn as a mistake: said so, with why, who and when; its steps are no work to do.
+                let title = catalog.text("followup.plan.withdrawnTitle", [
+                    "track": catalog.label("track", plan.track), "date": catalog.date(plan.enrolledOn),
+                ])
+                lines.append(Line(label: catalog.text("followup.plan.withdrawn"),
+                                  value: catalog.text("followup.plan.withdrawnValue", [
+                                      "when": catalog.dateTime(withdrawal.at), "who": withdrawal.by, "reason": withdrawal.reason,
+                                  ]), severalLines: true))
+                sections.append(CaseSummary.Section(title: title, lines: lines))
+                continue
+            }
             let progress = plan.progress
             let title = catalog.text("followup.plan.title", [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
                 "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
             ])
-            let lines = plan.steps.map { step in
+            lines += plan.steps.map { step in
                 Line(label: catalog.label("step", step.code),
                      value: FollowUpSections.describe(step, late: item.isLate(step, on: today), catalog: catalog, today: today),
                      attention: item.isLate(step, on: today) || step.status == .blocked, severalLines: true)

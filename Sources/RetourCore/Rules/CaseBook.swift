@@ -128,6 +128,7 @@ public struct CaseBook: Sendable {
     public func check(_ entry: JournalEntry, as clearance: Clearance) throws -> CheckedChange {
         let checked = try keepingConfidential(checkRules(entry), for: clearance)
         try permit(checked, to: clearance)
+        try checkNewRules(checked)
         if entry.texts.contains(where: { !PlainText.isAcceptable($0.text, lines: $0.lines) }) {
             switch entry.change {
             case .addUser(let user): throw ChangeError.invalidUser(.controlCharacter, login: String(user.login.prefix(32)))
@@ -137,6 +138,32 @@ public struct CaseBook: Sendable {
             }
         }
         return checked
+    }
+
+    /// The tracks' rules, as `Assets/tracks.json` gives them (`Store.enrolmentRules` sets them):
+    /// a new enrolment outside them needs a reason. Empty: no rule (a book made in a test).
+    public var enrolmentRules = EnrolmentRules()
+
+    /// Rules that hold for new changes only, never for what the journal already holds (an
+    /// enrolment made before the tracks had rules still opens): the tracks' rules, bounded reasons.
+    private func checkNewRules(_ checked: CheckedChange) throws {
+        guard let item = checked.current else { return }
+        func bounded(_ text: String) throws {
+            if text.count > Plan.maximumReasonLength {
+                throw ChangeError.textTooLong(number: item.number, maximum: Plan.maximumReasonLength)
+            }
+        }
+        switch checked.entry.change {
+        case .enrol(_, let plan):
+            let reason = (plan.exception ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            try bounded(reason)
+            if reason.isEmpty && !enrolmentRules.violations(for: plan.track, profile: item.profile, on: plan.enrolledOn).isEmpty {
+                throw ChangeError.outsideTrackRules(number: item.number, track: plan.track)
+            }
+        case .withdrawEnrolment(_, _, let reason):
+            try bounded(reason)
+        default: break
+        }
     }
 
     /// An edit of a profile by someone who was not shown its confidential vulnerabilities
@@ -260,15 +287,23 @@ public struct CaseBook: Sendable {
             guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
         case .enrol(_, let plan):
             try requireStatus([.registered, .active, .closureRequested])
-            if item.plans.contains(where: { $0.track == plan.track }) {
+            // A withdrawn enrolment does not count: the track may be chosen again.
+            if item.activePlans.contains(where: { $0.track == plan.track }) {
                 throw ChangeError.alreadyEnrolled(number: number, track: plan.track)
             }
             if item.plans.contains(where: { $0.id == plan.id }) { throw ChangeError.duplicateID }
+            if plan.withdrawal != nil { throw ChangeError.enrolmentWithdrawn(number: number, track: plan.track) }
+        case .withdrawEnrolment(_, let planID, let reason):
+            try requireStatus([.registered, .active, .closureRequested])
+            guard let plan = item.plans.first(where: { $0.id == planID }) else { throw ChangeError.unknownPlanOrStep(number: number) }
+            if plan.isWithdrawn { throw ChangeError.enrolmentWithdrawn(number: number, track: plan.track) }
+            try require(reason)
         case .updateStep(_, let planID, let step):
             guard let plan = item.plans.first(where: { $0.id == planID }),
                   plan.steps.contains(where: { $0.code == step.code }) else {
                 throw ChangeError.unknownPlanOrStep(number: number)
             }
+            if plan.isWithdrawn { throw ChangeError.enrolmentWithdrawn(number: number, track: plan.track) }
             if step.status == .blocked { try require(step.blockedReason) }
         case .assess(_, let assessment):
             if assessment.ratings.isEmpty { throw ChangeError.missingText(number: number) }
@@ -350,7 +385,17 @@ public struct CaseBook: Sendable {
         case .enrol(_, let plan):
             item.plans.append(plan)
             if item.status == .registered { item.status = .active }
-            item.timeline.append(event("timeline.enrol", ["track": plan.track]))
+            if let reason = plan.exception, !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                item.timeline.append(event("timeline.enrolException", ["track": plan.track, "reason": reason]))
+            } else {
+                item.timeline.append(event("timeline.enrol", ["track": plan.track]))
+            }
+        case .withdrawEnrolment(_, let planID, let reason):
+            let index = item.plans.firstIndex { $0.id == planID }!
+            item.plans[index].withdrawal = Withdrawal(reason: reason, by: entry.by, at: entry.at)
+            // Enrolment made the case active; without an enrolment left it is registered again.
+            if item.status == .active && item.activePlans.isEmpty { item.status = .registered }
+            item.timeline.append(event("timeline.enrolmentWithdrawn", ["track": item.plans[index].track, "reason": reason]))
         case .updateStep(_, let planID, let step):
             let planIndex = item.plans.firstIndex { $0.id == planID }!
             let stepIndex = item.plans[planIndex].steps.firstIndex { $0.code == step.code }!
@@ -401,7 +446,7 @@ public struct CaseBook: Sendable {
             item.timeline.append(event("timeline.closed", ["reason": closure.reason,
                                                            "confirmed": closure.confirmedOpenItems ? "yes" : "no"]))
         case .reopen(_, let reason):
-            item.status = item.plans.isEmpty ? .registered : .active
+            item.status = item.activePlans.isEmpty ? .registered : .active
             item.closureRequest = nil
             item.closure = nil
             item.timeline.append(event("timeline.reopened", ["reason": reason]))

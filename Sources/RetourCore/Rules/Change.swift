@@ -8,8 +8,11 @@ public enum Change: Codable, Hashable, Sendable {
     /// New values for the profile of an existing case. `expectedVersion` is the version the
     /// editor started from: a case changed meanwhile by someone else is refused, not overwritten.
     case editProfile(id: UUID, expectedVersion: Int, profile: CaseProfile)
-    /// Enrolment in a track: the plan holds its steps as made from the template then.
+    /// Enrolment in a track: the plan holds its steps as made from the template then, and the
+    /// reason for an enrolment outside the track's rules (`Plan.exception`).
     case enrol(id: UUID, plan: Plan)
+    /// An enrolment made by mistake, withdrawn: the plan stays, marked, and counts no more.
+    case withdrawEnrolment(id: UUID, plan: UUID, reason: String)
     /// New state of one step of a plan.
     case updateStep(id: UUID, plan: UUID, step: Step)
     /// A new rights assessment (never changed afterwards).
@@ -36,6 +39,7 @@ public enum Change: Codable, Hashable, Sendable {
         case .register: return "register"
         case .editProfile: return "editProfile"
         case .enrol: return "enrol"
+        case .withdrawEnrolment: return "withdrawEnrolment"
         case .updateStep: return "updateStep"
         case .assess: return "assess"
         case .saveReferral: return "saveReferral"
@@ -53,7 +57,7 @@ public enum Change: Codable, Hashable, Sendable {
     /// The case the change is about; nil for a change of users.
     public var caseID: UUID? {
         switch self {
-        case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .updateStep(let id, _, _),
+        case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .withdrawEnrolment(let id, _, _), .updateStep(let id, _, _),
              .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _),
              .close(let id, _), .reopen(let id, _):
             return id
@@ -81,7 +85,8 @@ extension JournalEntry {
         switch change {
         case .register(_, let number, let value): texts += one(number) + profile(value)
         case .editProfile(_, _, let value): texts += profile(value)
-        case .enrol(_, let plan): texts += one(plan.track) + plan.steps.flatMap(step)
+        case .enrol(_, let plan): texts += one(plan.track) + plan.steps.flatMap(step) + several(plan.exception ?? "")
+        case .withdrawEnrolment(_, _, let reason): texts += several(reason)
         case .updateStep(_, _, let value): texts += step(value)
         case .assess(_, let assessment):
             texts += one(assessment.assessor)
@@ -144,6 +149,12 @@ public enum ChangeError: UserFacingError, Equatable {
     /// closure, enrolling a closed case…).
     case notAllowed(number: String, status: CaseStatus)
     case alreadyEnrolled(number: String, track: String)
+    /// An enrolment the track's rules (`Eligibility`) do not allow, without a reason.
+    case outsideTrackRules(number: String, track: String)
+    /// A step changed, or an enrolment withdrawn, in a plan already withdrawn.
+    case enrolmentWithdrawn(number: String, track: String)
+    /// A reason longer than `maximum` characters.
+    case textTooLong(number: String, maximum: Int)
     case unknownPlanOrStep(number: String)
     case unknownMember(number: String)
     /// A household holds at most `HouseholdMember.maximumCount` members besides the person.
@@ -196,6 +207,12 @@ public enum ChangeError: UserFacingError, Equatable {
             return Message("error.change.notAllowed", ["number": number, "status": "@status.\(status.rawValue)"])
         case .alreadyEnrolled(let number, let track):
             return Message("error.change.alreadyEnrolled", ["number": number, "track": "@track.\(track)"])
+        case .outsideTrackRules(let number, let track):
+            return Message("error.change.outsideTrackRules", ["number": number, "track": "@track.\(track)"])
+        case .enrolmentWithdrawn(let number, let track):
+            return Message("error.change.enrolmentWithdrawn", ["number": number, "track": "@track.\(track)"])
+        case .textTooLong(let number, let maximum):
+            return Message("error.change.textTooLong", ["number": number, "maximum": String(maximum)])
         case .unknownPlanOrStep(let number): return Message("error.change.unknownStep", ["number": number])
         case .unknownMember(let number): return Message("error.change.unknownMember", ["number": number])
         case .householdFull(let number):

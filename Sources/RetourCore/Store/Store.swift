@@ -33,6 +33,11 @@ public final class Store {
     /// How lines are stored: plain, or sealed with the directory's data key.
     private(set) var sealing: LineSealing
     public private(set) var book: CaseBook
+    /// The tracks' rules every new enrolment is held to (`CaseBook.check`); kept across
+    /// re-reads of the files. `Session.openStore` sets them from the reference data.
+    public var enrolmentRules = EnrolmentRules() {
+        didSet { book.enrolmentRules = enrolmentRules }
+    }
     /// Nil when this session may write; else why it may only read.
     public private(set) var readOnlyReason: StoreError?
     /// Bytes of an incomplete last journal line (a crash during a save) dropped when opening.
@@ -592,9 +597,11 @@ public final class Store {
             kept = true
             book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq,
                             users: users)
+            book.enrolmentRules = enrolmentRules
             recordedHistoryHead = contents.header.history
         } else {
             book = CaseBook()
+            book.enrolmentRules = enrolmentRules
             recordedHistoryHead = nil
         }
         snapshotSeq = book.seq

@@ -48,12 +48,12 @@ struct FollowUpExportTests {
     @Test func stepsHaveOneRowPerStepOfEachPlan() throws {
         let records = CSVExport.records(.steps, try Self.cases(), reference: F.reference, today: F.today)
         #expect(records[0] == ["number", "track", "enrolled_on", "step", "status", "planned_on", "done_on", "overdue", "by",
-                               "blocked_reason", "given", "note"])
+                               "blocked_reason", "given", "note", "exception"])
         #expect(records.count == 1 + 7)
         #expect(records[1] == ["GAO-000001", "youth_entrepreneurship", "2016-01-25", "profiling", "done", "2016-02-01",
-                               "2016-02-03", "no", "awa", "", "", ""])
+                               "2016-02-03", "no", "awa", "", "", "", ""])
         #expect(records[2] == ["GAO-000001", "youth_entrepreneurship", "2016-01-25", "training", "blocked", "2016-02-24", "",
-                               "yes", "moussa", "Route coupée", "", ""])
+                               "yes", "moussa", "Route coupée", "", "", ""])
         #expect(records.dropFirst().map { $0[7] } == ["no", "yes", "yes", "yes", "yes", "no", "no"])
         #expect(records[7][4] == "not_applicable")
     }
@@ -95,7 +95,7 @@ struct FollowUpExportTests {
             let cases = try Self.cases()
             try PrivateFile.write(try CSVExport.tables(cases, reference: F.reference, today: F.today), into: folder)
             #expect(F.mode(folder.path) == 0o700)
-            let names = ["assessments.csv", "cases.csv", "members.csv", "notes.csv", "referrals.csv", "steps.csv"]
+            let names = ["assessments.csv", "cases.csv", "members.csv", "notes.csv", "referrals.csv", "steps.csv", "withdrawals.csv"]
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == names)
             var rows: [String: [String]] = [:]
             for name in names {
@@ -105,9 +105,10 @@ struct FollowUpExportTests {
             }
             #expect(rows["cases.csv"]?.first == CSVExport.header.joined(separator: ","))
             #expect(rows["cases.csv"]?.count == 3)
-            #expect(rows["steps.csv"]?.first == "number,track,enrolled_on,step,status,planned_on,done_on,overdue,by,blocked_reason,given,note")
+            #expect(rows["steps.csv"]?.first == "number,track,enrolled_on,step,status,planned_on,done_on,overdue,by,blocked_reason,given,note,exception")
             #expect(rows["steps.csv"]?.count == 8)
-            #expect(rows["steps.csv"]?[1] == "GAO-000001,youth_entrepreneurship,2016-01-25,profiling,done,2016-02-01,2016-02-03,no,awa,,,")
+            #expect(rows["steps.csv"]?[1] == "GAO-000001,youth_entrepreneurship,2016-01-25,profiling,done,2016-02-01,2016-02-03,no,awa,,,,")
+            #expect(rows["withdrawals.csv"] == ["number,track,enrolled_on,exception,withdrawn_at,withdrawn_by,reason"])
             #expect(rows["assessments.csv"]?.first == "number,assessment_id,date,assessor,criterion,access,note")
             #expect(rows["assessments.csv"]?.count == 9)
             #expect(rows["referrals.csv"]?.first == "number,referral_id,date,service,provider,criterion,status,outcome")
@@ -139,6 +140,7 @@ struct FollowUpExportTests {
             #expect(lines(try Data(contentsOf: old)).count == 8)
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
                 "assessments.csv", "cases.csv", "members.csv", "notes.csv", "readme.txt", "referrals.csv", "steps.csv",
+                "withdrawals.csv",
             ])
         }
     }
@@ -166,7 +168,8 @@ struct FollowUpExportTests {
 
     @Test func noCasesGiveSixFilesWithTheirHeadersOnly() throws {
         let tables = try CSVExport.tables([], reference: F.reference, today: F.today)
-        #expect(tables.map(\.name) == ["cases.csv", "steps.csv", "assessments.csv", "referrals.csv", "notes.csv", "members.csv"])
+        #expect(tables.map(\.name) == ["cases.csv", "steps.csv", "assessments.csv", "referrals.csv", "notes.csv", "members.csv",
+                                       "withdrawals.csv"])
         for (table, file) in zip(CSVExport.Table.allCases, tables) {
             #expect(lines(file.data) == [table.header.joined(separator: ",")])
         }

@@ -65,9 +65,9 @@ struct LabelledExportTests {
         #expect(row["Clôturé le"]?.hasPrefix("13/12/2015") == true)
         let steps = CSVExport.records(.steps, cases, reference: F.reference, today: F.today, wording: wording)
         #expect(steps[0] == ["Numéro du dossier", "Parcours", "Inscrit le", "Étape", "Statut", "Prévue le", "Faite le",
-                             "En retard", "Par", "Motif du blocage", "Remis", "Note"])
+                             "En retard", "Par", "Motif du blocage", "Remis", "Note", "Motif hors règles"])
         #expect(steps[1] == ["GAO-000001", "Entrepreneuriat des jeunes", "25/01/2016", "Profilage", "Faite", "01/02/2016",
-                             "03/02/2016", "non", "awa", "", "", ""])
+                             "03/02/2016", "non", "awa", "", "", "", ""])
         // The case is closed: its open steps are no longer late.
         #expect(steps[2][3...7] == ["Formation", "Bloquée", "24/02/2016", "", "non"])
         let assessments = CSVExport.records(.assessments, cases, reference: F.reference, today: F.today, wording: wording)
