@@ -135,7 +135,9 @@ public struct JournalEntry: Codable, Hashable, Sendable {
 public enum Schema {
     /// Version of the files this program writes. Files with a higher number are refused.
     /// 2 added plans, assessments, referrals, notes, closure and the timeline to cases.
-    public static let version = 2
+    /// 3 added household members, a plan's exception to its track's rules and its withdrawal:
+    /// a program that knows only 2 would drop them on its next snapshot, so it must refuse.
+    public static let version = 3
 }
 
 /// Why a change cannot be applied. No personal data: cases are named by number.

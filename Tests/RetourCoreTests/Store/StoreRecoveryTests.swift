@@ -269,10 +269,10 @@ struct StoreRecoveryTests {
         try withTemporaryDirectory { root in
             try commitWithoutClosing(root, count: 2)
             let journal = fileURL(root, Store.Files.journal)
-            let entry = #"{"at":"2030-01-01T00:00:00Z","by":"awa","change":{"closeCase":{"number":"GAO-000001"}},"schemaVersion":3,"seq":3}"#
+            let entry = #"{"at":"2030-01-01T00:00:00Z","by":"awa","change":{"closeCase":{"number":"GAO-000001"}},"schemaVersion":\#(Self.newer),"seq":3}"#
             try append(Array((entry + "\n").utf8), to: journal)
             let error = try expectUntouched(root, write: true)
-            #expect(error == .newerSchema(file: "journal.jsonl", found: 3))
+            #expect(error == .newerSchema(file: "journal.jsonl", found: Self.newer))
         }
     }
 
