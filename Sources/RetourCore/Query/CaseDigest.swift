@@ -38,12 +38,17 @@ public struct CaseDigest: Sendable, Equatable {
     public let members: [MemberDigest]
     /// Criteria whose current access is none or partial, in code order.
     public let gaps: [String]
+    /// The steps done, each with its plan's track, in plan order.
+    public let doneSteps: [DoneStep]
+    /// The day of the latest change recorded on the case (a note, a step, an edit…), as days
+    /// since 1970-01-01 in local time: "no activity for N days" is one subtraction.
+    let lastActivityDay: Int32
     /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
     let stepStatuses: UInt8
     /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
     /// ascending: overdue on any day is a comparison with the first.
     let openPlanned: [Int32]
-    /// Folded number, names, phone and village, separated by newlines (which a folded
+    /// Folded number, names, phone, village and commune, separated by newlines (which a folded
     /// query word never holds), NUL-terminated for `strstr`.
     let text: [CChar]
 
@@ -67,12 +72,19 @@ public struct CaseDigest: Sendable, Equatable {
         members = item.members.map { MemberDigest($0, in: item) }
         var statuses: UInt8 = 0
         var planned: [Int32] = []
+        var done: [DoneStep] = []
         for plan in item.plans {
             for step in plan.steps {
                 statuses |= CaseDigest.bit(step.status)
                 if step.isOpen { planned.append(CaseDigest.dayNumber(step.plannedOn)) }
+                if step.status == .done { done.append(DoneStep(track: plan.track, step: step.code)) }
             }
         }
+        doneSteps = done
+        // Every change stamps `updated` and adds to the timeline; the latest of them all, so
+        // that a change recorded with an earlier date does not hide a later one.
+        let latest = item.timeline.reduce(max(item.created.at, item.updated.at)) { max($0, $1.at) }
+        lastActivityDay = Int32(truncatingIfNeeded: CalendarDate(latest).daysSinceEpoch)
         stepStatuses = statuses
         openPlanned = planned.sorted()
         if item.assessments.isEmpty {
@@ -84,7 +96,7 @@ public struct CaseDigest: Sendable, Equatable {
         // One fold for every field (folding costs per call and per character); the separator
         // is a control character that folding keeps.
         let folded = Fold.key([item.number, profile.familyName, profile.givenNames, profile.phone, profile.village,
-                               profile.assignedTo].joined(separator: "\u{1}"))
+                               profile.assignedTo, profile.commune].joined(separator: "\u{1}"))
             .split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
         func compact(_ text: String) -> String { String(text.filter { $0 != " " && $0 != "'" }) }
         let field = { (index: Int) in index < folded.count ? folded[index] : "" }
@@ -93,7 +105,7 @@ public struct CaseDigest: Sendable, Equatable {
         compactFamilyName = compact(field(1))
         compactGivenNames = compact(field(2))
         // "gao000042" for "GAO-000042", "agmohamedahmed" for "Ag Mohamed Ahmed".
-        let parts = folded.prefix(5) + [compact(field(0)), compactFamilyName + compactGivenNames,
+        let parts = folded.prefix(5) + [field(6), compact(field(0)), compactFamilyName + compactGivenNames,
                                         profile.phone.filter { $0.isASCII && $0.isNumber }]
         text = CaseDigest.cString(parts.joined(separator: "\n"))
     }
@@ -131,6 +143,21 @@ public struct CaseDigest: Sendable, Equatable {
         return earliest < CaseDigest.dayNumber(today)
     }
 
+    /// The day of the latest change recorded on the case.
+    public var lastActivity: CalendarDate {
+        CaseDigest.epoch.adding(days: Int(lastActivityDay))
+    }
+
+    /// Whether nothing was recorded on the case for `days` days or more before `today`.
+    public func isIdle(days: Int, on today: CalendarDate) -> Bool {
+        today.daysSinceEpoch - Int(lastActivityDay) >= days
+    }
+
+    /// Whether step `code` is done, in a plan of `track` when a track is given.
+    public func hasDone(step code: String, track: String? = nil) -> Bool {
+        doneSteps.contains { $0.step == code && (track == nil || $0.track == track) }
+    }
+
     /// How many steps are overdue on `today`.
     public func overdueSteps(on today: CalendarDate) -> Int {
         guard status != .closed else { return 0 }
@@ -142,6 +169,8 @@ public struct CaseDigest: Sendable, Equatable {
         }
         return count
     }
+
+    static let epoch = CalendarDate(year: 1970, month: 1, day: 1)!
 
     static func dayNumber(_ date: CalendarDate) -> Int32 {
         Int32(date.year * 10_000 + date.month * 100 + date.day)
@@ -188,6 +217,12 @@ extension CaseDigest {
         out.int(members.count)
         for member in members { member.write(to: &out) }
         out.strings(gaps)
+        out.int(doneSteps.count)
+        for done in doneSteps {
+            out.string(done.track)
+            out.string(done.step)
+        }
+        out.int(Int(lastActivityDay))
         out.int(Int(stepStatuses))
         out.int(openPlanned.count)
         for day in openPlanned { out.int(Int(day)) }
@@ -225,6 +260,12 @@ extension CaseDigest {
         for _ in 0..<memberCount { members.append(try MemberDigest(from: &input)) }
         self.members = members
         gaps = try input.strings()
+        let doneCount = try input.int()
+        guard doneCount >= 0, doneCount <= input.remaining else { throw BinaryReader.Malformed() }
+        var done: [DoneStep] = []
+        for _ in 0..<doneCount { done.append(DoneStep(track: try input.string(), step: try input.string())) }
+        doneSteps = done
+        lastActivityDay = Int32(truncatingIfNeeded: try input.int())
         stepStatuses = UInt8(truncatingIfNeeded: try input.int())
         let count = try input.int()
         guard count >= 0, count <= input.remaining else { throw BinaryReader.Malformed() }
@@ -239,6 +280,17 @@ extension CaseDigest {
         guard value != 0 else { return nil }
         guard let date = CaseDigest.date(dayNumber: Int32(truncatingIfNeeded: value)) else { throw BinaryReader.Malformed() }
         return date
+    }
+}
+
+/// A step done, and the track of its plan (`training` is a step of two tracks).
+public struct DoneStep: Sendable, Equatable {
+    public let track: String
+    public let step: String
+
+    public init(track: String, step: String) {
+        self.track = track
+        self.step = step
     }
 }
 
