@@ -152,9 +152,9 @@ public struct FollowUpSections {
 
         for plan in item.plans {
             let progress = plan.progress
-            let title = catalog.text("followup.plan.title", [
+            let title = catalog.counted("followup.plan.title", progress.applicable, [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
-                "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
+                "date": catalog.date(plan.enrolledOn),
             ])
             let lines = plan.steps.map { step in
                 Line(label: catalog.label("step", step.code),
