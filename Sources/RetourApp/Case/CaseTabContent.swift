@@ -81,7 +81,7 @@ struct CaseTabContent {
         if !item.plans.isEmpty {
             let done = item.plans.reduce(0) { $0 + $1.progress.done }
             let applicable = item.plans.reduce(0) { $0 + $1.progress.applicable }
-            parts.append(catalog.text("tabs.profile.stepsDone", ["done": String(done), "applicable": String(applicable)]))
+            parts.append(catalog.counted("tabs.profile.stepsDone", applicable, ["done": String(done)]))
         }
         let overdue = item.overdueSteps(on: today).count
         if overdue > 0 { parts.append(catalog.counted("tabs.profile.overdue", overdue)) }
@@ -123,6 +123,8 @@ struct CaseTabContent {
 
     func plan() -> TabTable {
         let columns = [
+            // The late marker has a column of its own, first, as the rights tab's gap marker.
+            Column("", .fixed(CaseTabContent.lateMarkWidth(catalog))),
             Column(catalog.text("tabs.plan.column.step"), .flexible(weight: 1, minimum: 16)),
             Column(catalog.text("tabs.plan.column.status"), .fixed(14)),
             Column(catalog.text("tabs.plan.column.planned"), .fixed(10)),
@@ -131,16 +133,15 @@ struct CaseTabContent {
         var rows: [TabRow] = []
         for plan in item.plans {
             let progress = plan.progress
-            rows.append(.heading(catalog.text("tabs.plan.heading", [
+            rows.append(.heading(catalog.counted("tabs.plan.heading", progress.applicable, [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
-                "applicable": String(progress.applicable), "date": date(plan.enrolledOn),
+                "date": date(plan.enrolledOn),
             ])))
             for step in plan.steps {
                 let overdue = item.isLate(step, on: today)
-                // An overdue step has no done date: its column says "late" instead, in words.
-                let done = overdue ? catalog.text("tabs.plan.late") : date(step.status == .done ? step.doneOn : nil)
-                rows.append(.item([catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
-                                   date(step.plannedOn), done],
+                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "",
+                                   catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
+                                   date(step.plannedOn), date(step.status == .done ? step.doneOn : nil)],
                                   .step(plan: plan.id, code: step.code),
                                   details: stepDetails(step, track: plan.track),
                                   attention: overdue || step.status == .blocked))
@@ -224,6 +225,10 @@ struct CaseTabContent {
     }
 
     /// Wide enough for the gap mark in this language.
+    static func lateMarkWidth(_ catalog: Catalog) -> Int {
+        max(4, CellWidth.of(catalog.text("tabs.plan.late")))
+    }
+
     static func gapMarkWidth(_ catalog: Catalog) -> Int {
         max(4, CellWidth.of(catalog.text("tabs.rights.gap")))
     }
