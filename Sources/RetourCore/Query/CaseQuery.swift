@@ -141,7 +141,7 @@ public struct CaseQuery: Hashable, Sendable {
         return entry.pointee.text.withUnsafeBufferPointer { text in
             words.indices.allSatisfy { index in
                 words[index].withUnsafeBufferPointer { strstr(text.baseAddress!, $0.baseAddress!) != nil }
-                    || wordCercles[index].contains(entry.pointee.cercle)
+                    || (!wordCercles[index].isEmpty && wordCercles[index].contains(entry.pointee.cercle))
             }
         }
     }
