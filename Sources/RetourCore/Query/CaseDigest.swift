@@ -40,9 +40,10 @@ public struct CaseDigest: Sendable, Equatable {
     public let gaps: [String]
     /// The steps done, each with its plan's track, in plan order.
     public let doneSteps: [DoneStep]
-    /// The day of the latest change recorded on the case (a note, a step, an edit…), as days
-    /// since 1970-01-01 in local time: "no activity for N days" is one subtraction.
-    let lastActivityDay: Int32
+    /// When the latest change was recorded on the case (a note, a step, an edit…), in whole
+    /// seconds since 1970: an instant, so that the index means the same in every time zone;
+    /// "no activity for N days" compares it with one instant computed per query.
+    let lastActivityAt: Int64
     /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
     let stepStatuses: UInt8
     /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
@@ -84,7 +85,9 @@ public struct CaseDigest: Sendable, Equatable {
         // Every change stamps `updated` and adds to the timeline; the latest of them all, so
         // that a change recorded with an earlier date does not hide a later one.
         let latest = item.timeline.reduce(max(item.created.at, item.updated.at)) { max($0, $1.at) }
-        lastActivityDay = Int32(truncatingIfNeeded: CalendarDate(latest).daysSinceEpoch)
+        // A file edited by hand may hold any date: kept within what an Int64 holds.
+        let seconds = latest.timeIntervalSince1970
+        lastActivityAt = seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
         stepStatuses = statuses
         openPlanned = planned.sorted()
         if item.assessments.isEmpty {
@@ -143,15 +146,27 @@ public struct CaseDigest: Sendable, Equatable {
         return earliest < CaseDigest.dayNumber(today)
     }
 
-    /// The day of the latest change recorded on the case.
+    /// The day (local time) of the latest change recorded on the case.
     public var lastActivity: CalendarDate {
-        CaseDigest.epoch.adding(days: Int(lastActivityDay))
+        CalendarDate(Date(timeIntervalSince1970: TimeInterval(lastActivityAt)))
     }
 
-    /// Whether nothing was recorded on the case for `days` days or more before `today`.
+    /// Whether nothing was recorded on the case for `days` days or more before `today`: its
+    /// latest change is on `today` minus `days` or earlier.
     public func isIdle(days: Int, on today: CalendarDate) -> Bool {
-        today.daysSinceEpoch - Int(lastActivityDay) >= days
+        lastActivityAt < CaseDigest.idleBefore(days: days, on: today)
     }
+
+    /// The instant a case's latest change must precede to be idle `days` days on `today`: the
+    /// start of the next day after `today` minus `days`, in local time.
+    static func idleBefore(days: Int, on today: CalendarDate) -> Int64 {
+        let days = max(0, days)
+        // Further back than the calendar goes: no case is that idle.
+        guard days <= today.daysSinceEpoch - CaseDigest.firstDay.daysSinceEpoch else { return .min }
+        return Int64(today.adding(days: 1 - days).start().timeIntervalSince1970.rounded(.down))
+    }
+
+    private static let firstDay = CalendarDate(year: 1, month: 1, day: 2)!
 
     /// Whether step `code` is done, in a plan of `track` when a track is given.
     public func hasDone(step code: String, track: String? = nil) -> Bool {
@@ -169,8 +184,6 @@ public struct CaseDigest: Sendable, Equatable {
         }
         return count
     }
-
-    static let epoch = CalendarDate(year: 1970, month: 1, day: 1)!
 
     static func dayNumber(_ date: CalendarDate) -> Int32 {
         Int32(date.year * 10_000 + date.month * 100 + date.day)
@@ -222,7 +235,7 @@ extension CaseDigest {
             out.string(done.track)
             out.string(done.step)
         }
-        out.int(Int(lastActivityDay))
+        out.int(Int(lastActivityAt))
         out.int(Int(stepStatuses))
         out.int(openPlanned.count)
         for day in openPlanned { out.int(Int(day)) }
@@ -265,7 +278,7 @@ extension CaseDigest {
         var done: [DoneStep] = []
         for _ in 0..<doneCount { done.append(DoneStep(track: try input.string(), step: try input.string())) }
         doneSteps = done
-        lastActivityDay = Int32(truncatingIfNeeded: try input.int())
+        lastActivityAt = Int64(try input.int())
         stepStatuses = UInt8(truncatingIfNeeded: try input.int())
         let count = try input.int()
         guard count >= 0, count <= input.remaining else { throw BinaryReader.Malformed() }

@@ -49,12 +49,16 @@ public struct CaseQuery: Hashable, Sendable {
     /// A step code.
     public var stepDone: String?
     /// Days without anything recorded.
-    public var idleDays: Int?
+    public var idleDays: Int? {
+        didSet { idleBefore = CaseQuery.idleBefore(idleDays, today) }
+    }
     public var worker: String? {
         didSet { workerKey = worker.map(Fold.key) }
     }
     /// The day `overdue` and `idleDays` are decided on.
-    public var today: CalendarDate
+    public var today: CalendarDate {
+        didSet { idleBefore = CaseQuery.idleBefore(idleDays, today) }
+    }
     /// Folded names and aliases of the gazetteer's cercles by P-code (`Reference.cercleSearchNames`):
     /// set, a search word also finds the cases of a cercle whose name holds it.
     public var cercleNames: [String: String] = [:] {
@@ -71,6 +75,8 @@ public struct CaseQuery: Hashable, Sendable {
     /// For each word, the cercles whose name holds it (a few codes, compared per case only
     /// when the word is not in the case's own text).
     private var wordCercles: [[String]] = []
+    /// `idleDays` as the instant a case's latest change must precede, computed once per query.
+    private var idleBefore: Int64?
     private var workerKey: String?
 
     public init(search: String = "", region: String? = nil, cercle: String? = nil, category: Category? = nil,
@@ -92,6 +98,7 @@ public struct CaseQuery: Hashable, Sendable {
         self.today = today
         words = CaseQuery.words(search)
         wordCercles = CaseQuery.wordCercles(words, [:])
+        idleBefore = CaseQuery.idleBefore(idleDays, today)
         workerKey = worker.map(Fold.key)
     }
 
@@ -135,7 +142,7 @@ public struct CaseQuery: Hashable, Sendable {
             return false
         }
         if let stepDone, !entry.pointee.hasDone(step: stepDone, track: track) { return false }
-        if let idleDays, !entry.pointee.isIdle(days: idleDays, on: today) { return false }
+        if let idleBefore, entry.pointee.lastActivityAt >= idleBefore { return false }
         if let workerKey, entry.pointee.worker != workerKey { return false }
         guard !words.isEmpty else { return true }
         return entry.pointee.text.withUnsafeBufferPointer { text in
@@ -174,6 +181,10 @@ public struct CaseQuery: Hashable, Sendable {
 
     private static func words(_ search: String) -> [[CChar]] {
         Fold.key(search).split(separator: " ").map { CaseDigest.cString($0) }
+    }
+
+    private static func idleBefore(_ days: Int?, _ today: CalendarDate) -> Int64? {
+        days.map { CaseDigest.idleBefore(days: $0, on: today) }
     }
 
     private static func wordCercles(_ words: [[CChar]], _ names: [String: String]) -> [[String]] {

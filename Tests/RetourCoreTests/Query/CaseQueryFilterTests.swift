@@ -226,6 +226,9 @@ struct CaseQueryFilterTests {
             #expect(numbers(CaseQuery(idleDays: 30, today: march31)) == ["GAO-000002"])
             #expect(numbers(CaseQuery(idleDays: 31, today: march31)).isEmpty)
             #expect(numbers(CaseQuery(idleDays: 0, today: march31)).count == 2)
+            // Further back than any calendar: no case, and no crash.
+            #expect(numbers(CaseQuery(idleDays: Int.max, today: march31)).isEmpty)
+            #expect(numbers(CaseQuery(idleDays: 800_000, today: march31)).isEmpty)
         }
     }
 
