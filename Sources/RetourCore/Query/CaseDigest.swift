@@ -146,8 +146,9 @@ public struct CaseDigest: Sendable, Equatable {
         return earliest < CaseDigest.dayNumber(today)
     }
 
-    /// The day (local time) of the latest change recorded on the case.
-    public var lastActivity: CalendarDate {
+    /// The day (local time) of the latest change recorded on the case (for tests: a date
+    /// outside years 1–9999, from a damaged file, has no such day).
+    var lastActivity: CalendarDate {
         CalendarDate(Date(timeIntervalSince1970: TimeInterval(lastActivityAt)))
     }
 
