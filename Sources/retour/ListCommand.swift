@@ -17,7 +17,7 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Words to find in the number, names, phone or village (case and accents ignored).")
+    @Option(help: "Words to find in the number, names, phone, village, commune or cercle (case and accents ignored).")
     var search: String?
 
     @Option(help: "Region: name, usual spelling or P-code.")
@@ -42,8 +42,16 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Only cases with a step overdue today (planned date passed, neither done nor not applicable).")
     var overdue = false
 
-    @Option(help: "Criterion with no or partial access, by code (documentation, livelihoods…).")
+    @Option(help: "Criterion with no or partial access, by code (documentation, livelihoods…), or any.")
     var gap: String?
+
+    @Option(name: .customLong("step-done"),
+            help: "Cases with this step done: code (training, insertion_kit…) or name; in a plan of --track when it is given.")
+    var stepDone: String?
+
+    @Option(name: .customLong("idle-days"),
+            help: "Cases with nothing recorded (no change, note or step) for this many days or more.")
+    var idleDays: Int?
 
     @Option(help: "Case worker, as recorded (case, accents and spaces ignored).")
     var worker: String?
@@ -51,7 +59,8 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let session = try global.session()
         let today = CalendarDate.today()
-        let query = try makeQuery(reference: session.reference, catalogs: [session.catalog], today: today)
+        var query = try makeQuery(reference: session.reference, catalogs: [session.catalog], today: today)
+        query.cercleNames = session.reference.cercleSearchNames
         let store = try openForReading(session)
         let reference = session.reference
         let criteria = reference.tracks.criteria
@@ -122,12 +131,28 @@ struct ListCommand: ParsableCommand {
             stepStatusCode = found
         }
         var gapCode: String?
-        if let gap {
+        if let gap, Fold.key(gap) == "any" || gap == CaseQuery.anyCriterion {
+            gapCode = CaseQuery.anyCriterion
+        } else if let gap {
             guard let found = reference.tracks.criteria.first(where: { $0 == gap || Fold.key($0) == Fold.key(gap) }) else {
                 throw CommandError("filters.error.gap", ["value": gap,
-                                                         "choices": reference.tracks.criteria.joined(separator: ", ")])
+                                                         "choices": (reference.tracks.criteria + ["any"]).joined(separator: ", ")])
             }
             gapCode = found
+        }
+        var stepCode: String?
+        if let stepDone {
+            // A code, or its name in a language of the interface ("Formation").
+            let folded = Fold.key(stepDone)
+            let codes = reference.tracks.stepCodes
+            guard let found = codes.first(where: { $0 == stepDone || Fold.key($0) == folded })
+                    ?? codes.first(where: { code in catalogs.contains { Fold.key($0.text("step.\(code)")) == folded } }) else {
+                throw CommandError("filters.error.stepDone", ["value": stepDone, "choices": codes.joined(separator: ", ")])
+            }
+            stepCode = found
+        }
+        if let idleDays, idleDays < 0 {
+            throw CommandError("filters.error.idleDays", ["value": String(idleDays)])
         }
         var categoryCode: RetourCore.Category?
         if let category {
@@ -150,7 +175,7 @@ struct ListCommand: ParsableCommand {
         }
         return CaseQuery(search: search ?? "", region: foundRegion?.pcode, cercle: cercleCode, category: categoryCode,
                          status: statusCode, track: trackCode, stepStatus: stepStatusCode, overdue: overdue ? true : nil,
-                         gap: gapCode, worker: worker, today: today)
+                         gap: gapCode, stepDone: stepCode, idleDays: idleDays, worker: worker, today: today)
     }
 
     /// One line per case: a tab, a line break or any other control character inside a value is

@@ -51,7 +51,7 @@ struct CaseManagerEndToEndTests {
         try tmux.type(" ais")
         tmux.waitFor("Dossiers (1 sur 20)")
         #expect(tmux.screen.contains("Maïga Aïssata"))
-        try tmux.keys("Enter")
+        // One case matches: Enter on the search opens it.
         try tmux.keys("Enter")
         tmux.waitFor("Déplacement et localisation")
         #expect(tmux.screen.contains("Aïssata"))
@@ -148,7 +148,7 @@ struct CaseManagerEndToEndTests {
         try tmux.keys("/")
         try tmux.type("aissata")
         tmux.waitFor("Cases (1 of 20)")
-        try tmux.keys("Enter", "Enter")
+        try tmux.keys("Enter")
         tmux.waitFor("[1 Profile]")
         // Plan tab: enrol in the youth track (the first of the list).
         try tmux.keys("2", "n")

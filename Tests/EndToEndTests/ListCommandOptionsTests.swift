@@ -67,6 +67,22 @@ struct ListCommandOptionsTests {
         #expect(try refusal(["--track", "women_agr", "--cercle", "Ansongo", "--region", "Gao"]) == nil)
     }
 
+    @Test func aGapOnAnyCriterionAStepDoneAndDaysWithoutActivity() throws {
+        #expect(try query(["--gap", "any"]).gap == CaseQuery.anyCriterion)
+        #expect(try query(["--gap", "ANY"]).gap == CaseQuery.anyCriterion)
+        #expect(try query(["--step-done", "training"]).stepDone == "training")
+        // By its name in either language, folded.
+        #expect(try query(["--step-done", "formation"]).stepDone == "training")
+        #expect(try query(["--step-done", "Insertion kit delivered"]).stepDone == "insertion_kit")
+        let youthTrained = try query(["--track", "youth_entrepreneurship", "--step-done", "training", "--idle-days", "30"])
+        #expect(youthTrained.track == "youth_entrepreneurship" && youthTrained.stepDone == "training")
+        #expect(youthTrained.idleDays == 30 && youthTrained.filterCount == 3)
+        #expect(try query(["--idle-days", "0"]).idleDays == 0)
+        #expect(try refusal(["--step-done", "graduation"]) == "filters.error.stepDone")
+        #expect(try refusal(["--idle-days=-3"]) == "filters.error.idleDays")
+        #expect(throws: (any Error).self) { try ListCommand.parse(["--idle-days", "soon"]) }
+    }
+
     @Test func theTableKeepsItsFirstColumnsAndEndsWithTheFollowUp() {
         #expect(Array(ListCommand.header.prefix(10)) == ["number", "family_name", "given_names", "sex", "age", "category",
                                                          "region", "cercle", "status", "assigned_to"])

@@ -6,10 +6,11 @@ import RetourTUI
 
 /// Reading and driving the case screen's tabs.
 extension Harness {
-    /// Opens the case `number` from the list (search, back to the list, open).
+    /// Opens the case `number` from the list (its number searched matches it alone; Enter opens it).
     func open(_ number: String) {
         type("/" + number)
-        send(.enter, .enter)
+        // The number matches one case: Enter on the search opens it.
+        send(.enter)
     }
 
     var detail: CaseDetailScreen? { app.top as? CaseDetailScreen }

@@ -94,6 +94,33 @@ struct CaseTabsLayoutTests {
         #expect(harness.tabBar.contains(fr ? "[3 Droits]" : "[3 Rights]"))
     }
 
+    @Test("the plan's late marker has a column of its own, first, at 80 columns and wider",
+          arguments: [(Language.en, 80), (.fr, 80), (.en, 120), (.fr, 120)])
+    func lateMarkerColumn(language: Language, width: Int) throws {
+        let harness = try Harness(language: language, width: width)
+        try FollowUpSeed.record(harness)
+        harness.open("GAO-000001")
+        harness.type("2")
+        let fr = language == .fr
+        let late = fr ? "! en retard" : "! late"
+        let steps = harness.tableRows.filter { !$0.contains(fr ? "Entrepreneuriat" : "Youth entrepreneurship") }
+        #expect(steps.count == 7, "\(harness.text)")
+        // The marker starts each late row, after the selection mark; every step name starts in
+        // the same column, late or not.
+        let marked = steps.filter { $0.dropFirst(2).hasPrefix(late) }
+        #expect(marked.count == 4, "\(harness.text)")
+        #expect(steps.allSatisfy { $0.components(separatedBy: late).count <= 2 }, "one marker per row")
+        let profiling = try #require(steps.first { $0.contains(fr ? "Profilage" : "Profiling") })
+        let column = try #require(profiling.range(of: fr ? "Profilage" : "Profiling")).lowerBound.utf16Offset(in: profiling)
+        for row in steps {
+            let before = String(row.prefix(column)).dropFirst(2).trimmingCharacters(in: .whitespaces)
+            #expect(before == (marked.contains(row) ? late : ""), "\(row)")
+            #expect(row.dropFirst(column).first?.isLetter == true, "\(row)")
+        }
+        // The done column keeps the done date.
+        #expect(profiling.contains(fr ? "09/09/2026" : "2026-09-09"))
+    }
+
     @Test("a closed case's steps are not late: list, profile glance, plan tab", arguments: [Language.en, .fr])
     func closedIsNotLate(language: Language) throws {
         let harness = try Harness(language: language)

@@ -36,7 +36,7 @@ struct CaseTabsWorkflowTests {
         }
         #expect(steps[0].contains("2026-12-06") && steps[6].contains("2027-08-11"))
         #expect(harness.selectedRow?.contains("Profiling") == true)
-        #expect(harness.terminal.cursor?.y == harness.row(containing: "> Profiling"))
+        #expect(harness.terminal.cursor?.y == harness.rows.firstIndex { $0.hasPrefix(">") && $0.contains("Profiling") })
 
         let saved = try harness.stored("GAO-000001")
         #expect(saved.status == .active)
@@ -109,7 +109,7 @@ struct CaseTabsWorkflowTests {
         harness.send(.function(2))
         #expect(harness.wrappedIssue(under: "Date done") == "Only for a step that is done: clear it, or choose the status Done.")
         #expect(harness.wrappedIssue(under: "Why blocked") == "Say why the step is blocked.")
-        #expect(harness.statusLine == " ! 2 field(s) to correct: see the messages under the fields.")
+        #expect(harness.statusLine == " ! 2 fields to correct: see the messages under the fields.")
         #expect(harness.terminal.cursor?.y == harness.formRow("Date done"))
         harness.send(.control("u"))
         #expect(harness.issue(under: "Date done") == nil)
@@ -432,8 +432,8 @@ struct CaseTabsWorkflowTests {
         #expect(harness.rows[2].contains("10 événements, du plus ancien au plus récent"))
         let expected = [
             "Enregistrement", "Inscription : Entrepreneuriat des jeunes", "Entrepreneuriat des jeunes : Profilage → Faite",
-            "Entrepreneuriat des jeunes : Formation → Bloquée", "Évaluation des droits du 02/09/2026 : 2 manque(s)",
-            "Évaluation des droits du 02/11/2026 : 1 manque(s)", "Orientation vers État civil / documents (Orienté)",
+            "Entrepreneuriat des jeunes : Formation → Bloquée", "Évaluation des droits du 02/09/2026 : 2 manques",
+            "Évaluation des droits du 02/11/2026 : 1 manque", "Orientation vers État civil / documents (Orienté)",
             "Note ajoutée", "Correction d'une note ajoutée", "Profil modifié (Téléphone)",
         ]
         let rows = harness.tableRows

@@ -100,14 +100,16 @@ struct FilterScreenTests {
         let trackRow = try #require(harness.row(containing: "Track"))
         #expect(harness.rows[trackRow].contains("* Youth entrepreneurship"))
 
-        // The gap picker lists the eight criteria; documentation is the fifth.
+        // The gap picker offers "at least one criterion", then the eight criteria; documentation
+        // is the fifth.
         let gapPosition = FilterField.allCases.firstIndex(of: .gap)!
         harness.send(.home)
         harness.send(.down, times: gapPosition)
         harness.send(.enter)
         #expect(harness.text.contains("No or partial access to"))
+        #expect(harness.text.contains("At least one criterion"))
         #expect(harness.text.contains("Personal documentation"))
-        harness.send(.down, times: 5)
+        harness.send(.down, times: 6)
         harness.send(.enter)
         #expect(harness.titleBar.contains("Filters · 1 of 5 cases"))
         #expect(harness.rows[try #require(harness.row(containing: "Rights gap"))].contains("* Personal documentation"))
@@ -126,7 +128,9 @@ struct FilterScreenTests {
         harness.send(.escape)
         #expect(numbers(harness) == ["GAO-000001"])
         harness.type("/aissata")
-        harness.send(.enter)
+        harness.send(.enter)  // the one match opens
+        #expect(harness.titleBar.contains("GAO-000001 ·"))
+        harness.send(.escape)
         #expect(numbers(harness) == ["GAO-000001"])
 
         // The filter panel names the search, and x clears the filter under the cursor.
@@ -239,16 +243,82 @@ struct FilterScreenTests {
         #expect(harness.footer.contains("f Filtres"))
         #expect(harness.footer.contains("q/F10 Quitter"))
         harness.type("f")
-        #expect(harness.titleBar.contains("Filtres · 5 dossiers sur 5"))
+        #expect(harness.titleBar.contains("Filtres · 5 sur 5 dossiers"))
         #expect(harness.text.contains("Parcours") && harness.text.contains("Manque d'accès"))
         #expect(harness.text.contains("(indifférent)"))
         choose(harness, .track, down: 1)
-        choose(harness, .gap, down: 5)
+        choose(harness, .gap, down: 6)
         choose(harness, .overdue, down: 1)
+        // One case: the noun follows the number of cases, never "1 dossiers".
+        #expect(harness.titleBar.contains("Filtres · 1 sur 5 dossiers"))
         harness.send(.escape)
         #expect(harness.titleBar.contains("Dossiers (1 sur 5)"))
         #expect(harness.rows[1].contains("Filtres : Entrepreneuriat des jeunes, en retard, manque : Documents"))
         #expect(numbers(harness) == ["GAO-000001"])
+    }
+
+    @Test("a step done, chosen by its name's first letters, keeps the cases where it is done; with a track, in that track")
+    func stepDone() throws {
+        let harness = try Self.harness()
+        let id = try #require(harness.seeded["TBK-000001"])
+        let plan = try #require(harness.store.book[id]?.plans.first)
+        var training = try #require(plan.steps.first { $0.code == "training" })
+        training.status = .done
+        try #require(harness.app.commit(.updateStep(id: id, plan: plan.id, step: training)) != nil)
+        harness.type("f")
+        let position = FilterField.allCases.firstIndex(of: .stepDone)!
+        harness.send(.down, times: position)
+        #expect(harness.rows[try #require(harness.terminal.cursor).y].contains("Step done"))
+        harness.send(.enter)
+        #expect(harness.text.contains("With this step done"))
+        #expect(harness.text.contains("Kit or grant delivered"))  // the steps of every track
+        harness.type("tr")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("Filters · 1 of 5 cases"))
+        #expect(harness.rows[try #require(harness.terminal.cursor).y].contains("* Training"))
+        choose(harness, .track, down: 1)  // youth entrepreneurship: TBK's training is in it
+        #expect(harness.titleBar.contains("Filters · 1 of 5 cases"))
+        choose(harness, .track, down: 2)  // women's AGR: no one
+        #expect(harness.titleBar.contains("Filters · 0 of 5 cases"))
+        choose(harness, .track, down: 0)
+        harness.send(.escape)
+        #expect(harness.rows[1].contains("Filters: done: Training"))
+        #expect(numbers(harness) == ["TBK-000001"])
+    }
+
+    @Test("a gap on any criterion, and no activity for a number of days, named on the list in both languages")
+    func anyGapAndIdle() throws {
+        for language in Language.allCases {
+            let harness = try Self.harness(language: language)
+            // A case registered two months before the day of the tests, and nothing since.
+            let old = UUID()
+            var profile = CaseProfile()
+            profile.familyName = "Dicko"
+            profile.givenNames = "Hama"
+            profile.region = "ML05"
+            try harness.store.commit(.register(id: old, number: "MPT-000002", profile: profile),
+                                     as: .anyone(Harness.author), at: CalendarDate(year: 2026, month: 9, day: 29)!.start())
+            for screen in harness.app.screens { screen.storeDidChange(harness.app, changed: old) }
+            harness.type("f")
+            choose(harness, .gap, down: 1)
+            #expect(harness.text.contains(language == .fr ? "* Au moins un critère" : "* At least one criterion"))
+            harness.send(.escape)
+            #expect(harness.rows[1].contains(language == .fr ? "Filtres : un manque d'accès" : "Filters: a rights gap"))
+            #expect(numbers(harness) == ["GAO-000001", "GAO-000002"])
+
+            harness.type("F")
+            harness.type("f")
+            choose(harness, .idle, down: 3)  // 7, 14, 30 days
+            #expect(harness.text.contains(language == .fr ? "* 30 jours ou plus" : "* 30 days or more"))
+            harness.send(.escape)
+            #expect(harness.rows[1].contains(language == .fr ? "Filtres : sans activité depuis 30 jours"
+                                                             : "Filters: no activity for 30 days"))
+            #expect(numbers(harness) == ["MPT-000002"])
+            harness.type("f")
+            choose(harness, .idle, down: 6)  // 180 days
+            harness.send(.escape)
+            #expect(numbers(harness) == [])
+        }
     }
 
     @Test("the help names the filter keys and explains the alerts")
@@ -268,7 +338,7 @@ struct FilterScreenTests {
     func changeWhileFiltered() throws {
         let harness = try Self.harness()
         harness.type("f")
-        choose(harness, .gap, down: 5)
+        choose(harness, .gap, down: 6)
         harness.send(.escape)
         #expect(numbers(harness) == ["GAO-000001", "GAO-000002"])
         let id = try #require(harness.seeded["GAO-000002"])

@@ -43,7 +43,7 @@ struct FormScreenTests {
         }
         #expect(harness.issue(under: "Date of birth") == nil)
         #expect(harness.issue(under: "Phone") == nil)
-        #expect(harness.statusLine == " ! 5 field(s) to correct: see the messages under the fields.")
+        #expect(harness.statusLine == " ! 5 fields to correct: see the messages under the fields.")
         #expect(harness.terminal.cursor?.y == harness.formRow("Family name *"))
         // The form is still there and nothing was saved.
         #expect(harness.titleBar.contains("New registration"))
@@ -71,7 +71,7 @@ struct FormScreenTests {
         #expect(harness.terminal.cursor?.y == harness.formRow("Household size"))
 
         harness.send(.function(2))
-        #expect(harness.statusLine == " ! 7 field(s) to correct: see the messages under the fields.")
+        #expect(harness.statusLine == " ! 7 fields to correct: see the messages under the fields.")
         #expect(harness.terminal.cursor?.y == harness.formRow("Family name *"))
 
         // Corrected, the messages go away.

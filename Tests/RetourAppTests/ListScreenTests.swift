@@ -134,19 +134,49 @@ struct ListScreenTests {
         #expect(harness.app.isRunning)
     }
 
-    @Test("Enter keeps the search and goes back to the list; Enter again opens the match")
-    func keepSearchThenOpen() throws {
+    @Test("Enter on the search opens the one case that matches; Esc comes back to the list, the search kept")
+    func enterOpensTheOnlyMatch() throws {
         let harness = try Harness()
         harness.type("/toure")
-        harness.send(.enter)
-        #expect(harness.titleBar.contains("Cases (1 of 5)"))
-        #expect(harness.terminal.cursor == Point(x: 0, y: 3))
         harness.send(.enter)
         #expect(harness.titleBar.contains("TBK-000001 · Touré Hamadoun"))
         harness.send(.escape)
         #expect(harness.titleBar.contains("Cases (1 of 5)"))
+        #expect(harness.rows[1].hasPrefix(" Search: toure"))
+        // Back on the list, not in the search: the cursor is on the row.
+        #expect(harness.terminal.cursor == Point(x: 0, y: 3))
         harness.send(.escape)
         #expect(harness.titleBar.contains("Cases (5)"))
+    }
+
+    @Test("Enter on the search with several matches goes to the list; Enter there opens the selected one")
+    func enterWithSeveralMatchesGoesToTheList() throws {
+        let harness = try Harness()
+        harness.type("/ha")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("Cases (3 of 5)"))
+        #expect(harness.terminal.cursor == Point(x: 0, y: 3))
+        harness.send(.down, .enter)
+        #expect(harness.app.screens.count == 2)
+        harness.send(.escape)
+        #expect(harness.titleBar.contains("Cases (3 of 5)"))
+        // None: Enter leaves the search too, and opens nothing.
+        harness.type("/x")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("Cases (0 of 5)"))
+        #expect(harness.app.screens.count == 1)
+    }
+
+    @Test("a search finds the cercle, folded, and the commune")
+    func searchByCercleAndCommune() throws {
+        let harness = try Harness()
+        harness.type("/GOUNDAM")
+        #expect(harness.listRows.count == 1)
+        #expect(harness.listRows.first?.contains("Touré Hamadoun") == true)
+        harness.send(.escape)
+        harness.type("/ansongo")
+        #expect(harness.listRows.count == 1)
+        #expect(harness.listRows.first?.contains("Haïdara Zeïnabou") == true)
     }
 
     @Test("Enter opens the selected case; Esc comes back to the list, same selection")

@@ -203,7 +203,7 @@ struct ValidationMessagesTests {
         attempt(prompt, login: "k.diarra", pin: "wrong-pin")
         #expect(seen(prompt).contains(catalog.text("signin.error.wrongPIN", ["login": "k.diarra", "left": "4"])), "\(seen(prompt))")
         for _ in 0..<5 { attempt(prompt, login: "k.diarra", pin: "wrong-pin") }
-        #expect(seen(prompt).contains(catalog.text("signin.error.locked", ["login": "k.diarra", "minutes": "5"])), "\(seen(prompt))")
+        #expect(seen(prompt).contains(catalog.counted("signin.error.locked", 5, ["login": "k.diarra"])), "\(seen(prompt))")
 
         let emptyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-first-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: emptyDirectory) }

@@ -91,7 +91,7 @@ struct CaseTabContent {
         if !plans.isEmpty {
             let done = plans.reduce(0) { $0 + $1.progress.done }
             let applicable = plans.reduce(0) { $0 + $1.progress.applicable }
-            parts.append(catalog.text("tabs.profile.stepsDone", ["done": String(done), "applicable": String(applicable)]))
+            parts.append(catalog.counted("tabs.profile.stepsDone", applicable, ["done": String(done)]))
         }
         let overdue = item.overdueSteps(on: today).count
         if overdue > 0 { parts.append(catalog.counted("tabs.profile.overdue", overdue)) }
@@ -136,6 +136,8 @@ struct CaseTabContent {
 
     func plan() -> TabTable {
         let columns = [
+            // The late marker has a column of its own, first, as the rights tab's gap marker.
+            Column("", .fixed(CaseTabContent.lateMarkWidth(catalog))),
             Column(catalog.text("tabs.plan.column.step"), .flexible(weight: 1, minimum: 16)),
             Column(catalog.text("tabs.plan.column.status"), .fixed(14)),
             Column(catalog.text("tabs.plan.column.planned"), .fixed(10)),
@@ -145,16 +147,15 @@ struct CaseTabContent {
         let plans = item.activePlans
         for plan in plans {
             let progress = plan.progress
-            rows.append(.heading(catalog.text("tabs.plan.heading", [
+            rows.append(.heading(catalog.counted("tabs.plan.heading", progress.applicable, [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
-                "applicable": String(progress.applicable), "date": date(plan.enrolledOn),
+                "date": date(plan.enrolledOn),
             ])))
             for step in plan.steps {
                 let overdue = item.isLate(step, on: today)
-                // An overdue step has no done date: its column says "late" instead, in words.
-                let done = overdue ? catalog.text("tabs.plan.late") : date(step.status == .done ? step.doneOn : nil)
-                rows.append(.item([catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
-                                   date(step.plannedOn), done],
+                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "",
+                                   catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
+                                   date(step.plannedOn), date(step.status == .done ? step.doneOn : nil)],
                                   .step(plan: plan.id, code: step.code),
                                   details: stepDetails(step, track: plan.track)
                                     + (plan.exception.map { [catalog.text("tabs.plan.exception", ["reason": $0])] } ?? [])
@@ -173,7 +174,7 @@ struct CaseTabContent {
             let reason = catalog.text("tabs.plan.withdrawnReason", ["reason": withdrawal.reason])
             var details = [reason, catalog.text("tabs.timeline.stamp", ["when": catalog.dateTime(withdrawal.at), "who": withdrawal.by])]
             if let exception = plan.exception { details.append(catalog.text("tabs.plan.exception", ["reason": exception])) }
-            rows.append(.item([reason, "", "", ""], .withdrawn(plan: plan.id), details: details))
+            rows.append(.item(["", reason, "", "", ""], .withdrawn(plan: plan.id), details: details))
         }
         let summary: String
         if plans.isEmpty && withdrawn.isEmpty {
@@ -255,6 +256,10 @@ struct CaseTabContent {
     }
 
     /// Wide enough for the gap mark in this language.
+    static func lateMarkWidth(_ catalog: Catalog) -> Int {
+        max(4, CellWidth.of(catalog.text("tabs.plan.late")))
+    }
+
     static func gapMarkWidth(_ catalog: Catalog) -> Int {
         max(4, CellWidth.of(catalog.text("tabs.rights.gap")))
     }

@@ -25,6 +25,10 @@ enum TimelineText {
                 }
                 arguments[name] = labels.isEmpty ? catalog.text("tabs.timeline.noField") : labels.joined(separator: ", ")
             case "date": arguments[name] = CalendarDate(parsing: value).map(catalog.date) ?? value
+            case "gaps":
+                // Counted: the text says "1 gap", "2 gaps" (`timeline.assess.one`/`.other`).
+                arguments[name] = value
+                arguments["count"] = value
             default: arguments[name] = value
             }
         }

@@ -216,7 +216,7 @@ final class CaseFormScreen: Screen {
         guard let profile = validate(app) else {
             let count = issues?.count ?? 0
             if let first = CaseFormScreen.fields.firstIndex(where: { issues?[$0.field] != nil }) { focus = first }
-            app.say(app.catalog.text("form.fixFields", ["count": String(count)]), .error)
+            app.say(app.catalog.counted("form.fixFields", count), .error)
             return
         }
         let duplicates = app.reader.possibleDuplicates(of: profile, excluding: editing?.id).filter { found in
@@ -251,7 +251,7 @@ final class CaseFormScreen: Screen {
             }
         }
         if duplicates.count > shown.count {
-            lines.append(catalog.text("duplicates.more", ["count": String(duplicates.count - shown.count)]))
+            lines.append(catalog.counted("duplicates.more", duplicates.count - shown.count))
         }
         let first = shown[0]
         let mayOpen = first.person != nil

@@ -208,7 +208,7 @@ final class FieldForm: Screen {
             if let first = fields.firstIndex(where: { found[$0.id] != nil }) { focus = first }
             let fieldCount = found.keys.filter { $0 != FieldForm.formIssue }.count
             app.say(found[FieldForm.formIssue]
-                    ?? app.catalog.text("form.fixFields", ["count": String(fieldCount)]), .error)
+                    ?? app.catalog.counted("form.fixFields", fieldCount), .error)
             return
         }
         let trimmed = values.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -19,7 +19,7 @@ final class CaseFilterScreen: Screen {
 
     func title(_ app: CaseManagerApp) -> String {
         guard let list else { return "" }
-        return app.catalog.text("filters.title", ["count": String(list.matchCount), "total": String(list.totalCount)])
+        return app.catalog.counted("filters.title", list.totalCount, ["matched": String(list.matchCount)])
     }
 
     /// The filter under the cursor.

@@ -5,7 +5,10 @@ import RetourTUI
 /// The filters of the case list, in the order the filter panel lists them: what each is
 /// called, its value in words, its choices, and how a choice sets the `CaseQuery`.
 enum FilterField: CaseIterable {
-    case track, stepStatus, overdue, gap, status, category, region, cercle, worker
+    case track, stepStatus, stepDone, overdue, idle, gap, status, category, region, cercle, worker
+
+    /// The choices of "no activity for N days": a panel of choices, not a number to type.
+    static let idleChoices = [7, 14, 30, 60, 90, 180]
 
     var labelKey: String { "filters.field.\(self)" }
 
@@ -13,7 +16,9 @@ enum FilterField: CaseIterable {
         switch self {
         case .track: return query.track != nil
         case .stepStatus: return query.stepStatus != nil
+        case .stepDone: return query.stepDone != nil
         case .overdue: return query.overdue != nil
+        case .idle: return query.idleDays != nil
         case .gap: return query.gap != nil
         case .status: return query.status != nil
         case .category: return query.category != nil
@@ -28,7 +33,9 @@ enum FilterField: CaseIterable {
         switch self {
         case .track: query.track = nil
         case .stepStatus: query.stepStatus = nil
+        case .stepDone: query.stepDone = nil
         case .overdue: query.overdue = nil
+        case .idle: query.idleDays = nil
         case .gap: query.gap = nil
         case .status: query.status = nil
         case .category: query.category = nil
@@ -45,7 +52,9 @@ enum FilterField: CaseIterable {
         switch self {
         case .track: return query.track ?? FilterField.any
         case .stepStatus: return query.stepStatus?.rawValue ?? FilterField.any
+        case .stepDone: return query.stepDone ?? FilterField.any
         case .overdue: return query.overdue.map { $0 ? "yes" : "no" } ?? FilterField.any
+        case .idle: return query.idleDays.map(String.init) ?? FilterField.any
         case .gap: return query.gap ?? FilterField.any
         case .status: return query.status?.rawValue ?? FilterField.any
         case .category: return query.category?.rawValue ?? FilterField.any
@@ -65,7 +74,9 @@ enum FilterField: CaseIterable {
         switch self {
         case .track: query.track = value
         case .stepStatus: query.stepStatus = StepStatus(rawValue: value)
+        case .stepDone: query.stepDone = value
         case .overdue: query.overdue = value == "yes"
+        case .idle: query.idleDays = Int(value)
         case .gap: query.gap = value
         case .status: query.status = CaseStatus(rawValue: value)
         case .category: query.category = Category(rawValue: value)
@@ -89,10 +100,17 @@ enum FilterField: CaseIterable {
             options += reference.tracks.tracks.map { Picker.Option(value: $0.code, label: catalog.label("track", $0.code)) }
         case .stepStatus:
             options += StepStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("stepStatus.\($0.rawValue)")) }
+        case .stepDone:
+            options += reference.tracks.stepCodes.map { Picker.Option(value: $0, label: catalog.text("step.\($0)")) }
         case .overdue:
             options += [Picker.Option(value: "yes", label: catalog.text("filters.overdue.yes")),
                         Picker.Option(value: "no", label: catalog.text("filters.overdue.no"))]
+        case .idle:
+            options += FilterField.idleChoices.map {
+                Picker.Option(value: String($0), label: catalog.counted("filters.idle.choice", $0))
+            }
         case .gap:
+            options.append(Picker.Option(value: CaseQuery.anyCriterion, label: catalog.text("filters.gap.anyCriterion")))
             options += reference.tracks.criteria.map { Picker.Option(value: $0, label: catalog.text("criterion.\($0)")) }
         case .status:
             options += CaseStatus.allCases.map { Picker.Option(value: $0.rawValue, label: catalog.text("status.\($0.rawValue)")) }
@@ -126,9 +144,13 @@ enum FilterField: CaseIterable {
         switch self {
         case .track: return query.track.map { catalog.label("track", $0) } ?? catalog.text("filters.any")
         case .stepStatus: return query.stepStatus.map { catalog.text("stepStatus.\($0.rawValue)") } ?? catalog.text("filters.any")
+        case .stepDone: return query.stepDone.map { catalog.text("step.\($0)") } ?? catalog.text("filters.any")
         case .overdue:
             return query.overdue.map { catalog.text($0 ? "filters.overdue.yes" : "filters.overdue.no") } ?? catalog.text("filters.any")
-        case .gap: return query.gap.map { catalog.text("criterion.\($0)") } ?? catalog.text("filters.any")
+        case .idle: return query.idleDays.map { catalog.counted("filters.idle.choice", $0) } ?? catalog.text("filters.any")
+        case .gap:
+            guard let gap = query.gap else { return catalog.text("filters.any") }
+            return catalog.text(gap == CaseQuery.anyCriterion ? "filters.gap.anyCriterion" : "criterion.\(gap)")
         case .status: return query.status.map { catalog.text("status.\($0.rawValue)") } ?? catalog.text("filters.any")
         case .category: return query.category.map { catalog.text("category.\($0.rawValue)") } ?? catalog.text("filters.any")
         case .region: return query.region.map { reference.region($0)?.name ?? $0 } ?? catalog.text("filters.any")
@@ -149,9 +171,15 @@ enum FilterField: CaseIterable {
         if let status = query.stepStatus {
             words.append(catalog.text("filters.summary.stepStatus", ["status": catalog.text("stepStatus.\(status.rawValue)")]))
         }
+        if let step = query.stepDone {
+            words.append(catalog.text("filters.summary.stepDone", ["step": catalog.text("step.\(step)")]))
+        }
         if let overdue = query.overdue { words.append(catalog.text(overdue ? "filters.summary.overdue" : "filters.summary.notOverdue")) }
+        if let days = query.idleDays { words.append(catalog.counted("filters.summary.idle", days)) }
         if let gap = query.gap {
-            words.append(catalog.text("filters.summary.gap", ["criterion": catalog.text("criterion.short.\(gap)")]))
+            words.append(gap == CaseQuery.anyCriterion
+                ? catalog.text("filters.summary.anyGap")
+                : catalog.text("filters.summary.gap", ["criterion": catalog.text("criterion.short.\(gap)")]))
         }
         if let status = query.status { words.append(catalog.text("status.\(status.rawValue)")) }
         if let category = query.category { words.append(catalog.text("category.\(category.rawValue)")) }

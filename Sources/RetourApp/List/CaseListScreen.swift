@@ -19,6 +19,8 @@ final class CaseListScreen: Screen {
     init(app: CaseManagerApp) {
         rows = CaseRows(reader: app.reader, catalog: app.catalog, reference: app.session.reference, today: app.today)
         filters = CaseQuery(today: app.today)
+        // The search also finds a case by its cercle's name.
+        filters.cercleNames = app.session.reference.cercleSearchNames
         rows.sort(by: sortColumn, ascending: ascending)
         refilter()
     }
@@ -54,7 +56,10 @@ final class CaseListScreen: Screen {
         case .move(let movement)?: table.move(movement)
         case .open?:
             if searching {
+                // One match: it is the case being looked for. Several or none: back to the
+                // list with the search kept, to choose among them.
                 searching = false
+                if visible.count == 1, let id = selectedID { app.push(CaseDetailScreen(caseID: id)) }
             } else if let id = selectedID {
                 app.push(CaseDetailScreen(caseID: id))
             }

@@ -116,6 +116,15 @@ public struct Reference: Sendable {
         return nil
     }
 
+    /// Every cercle's folded name and aliases by P-code, for `CaseQuery.cercleNames`.
+    public var cercleSearchNames: [String: String] {
+        var names: [String: String] = [:]
+        for region in regions {
+            for cercle in region.cercles { names[cercle.pcode] = ([cercle.name] + cercle.aliases).map(Fold.key).joined(separator: "\n") }
+        }
+        return names
+    }
+
     public func isVulnerability(_ code: String) -> Bool {
         vulnerabilities.contains { $0.code == code }
     }

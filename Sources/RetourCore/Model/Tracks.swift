@@ -30,6 +30,13 @@ public struct Tracks: Sendable {
     public let services: [String]
     public let closureReasons: [String]
 
+    /// Every step code of the tracks, each once, in the order of the tracks and their steps
+    /// (`training` is a step of two tracks).
+    public var stepCodes: [String] {
+        var seen = Set<String>()
+        return tracks.flatMap(\.steps).map(\.code).filter { seen.insert($0).inserted }
+    }
+
     public init(tracks: [Track], criteria: [String], services: [String], closureReasons: [String]) {
         self.tracks = tracks
         self.criteria = criteria

@@ -25,7 +25,7 @@ public enum SignIn {
             case .wrongPIN(let login, let left): return Message("signin.error.wrongPIN", ["login": login, "left": String(left)])
             case .locked(let login, let until):
                 let minutes = max(1, Int((until.timeIntervalSinceNow / 60).rounded(.up)))
-                return Message("signin.error.locked", ["login": login, "minutes": String(minutes)])
+                return Message("signin.error.locked", ["login": login, "count": String(minutes)])
             }
         }
     }

@@ -38,12 +38,18 @@ public struct CaseDigest: Sendable, Equatable {
     public let members: [MemberDigest]
     /// Criteria whose current access is none or partial, in code order.
     public let gaps: [String]
+    /// The steps done, each with its plan's track, in plan order.
+    public let doneSteps: [DoneStep]
+    /// When the latest change was recorded on the case (a note, a step, an edit…), in whole
+    /// seconds since 1970: an instant, so that the index means the same in every time zone;
+    /// "no activity for N days" compares it with one instant computed per query.
+    let lastActivityAt: Int64
     /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
     let stepStatuses: UInt8
     /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
     /// ascending: overdue on any day is a comparison with the first.
     let openPlanned: [Int32]
-    /// Folded number, names, phone and village, separated by newlines (which a folded
+    /// Folded number, names, phone, village and commune, separated by newlines (which a folded
     /// query word never holds), NUL-terminated for `strstr`.
     let text: [CChar]
 
@@ -69,12 +75,21 @@ public struct CaseDigest: Sendable, Equatable {
         members = item.members.map { MemberDigest($0, in: item) }
         var statuses: UInt8 = 0
         var planned: [Int32] = []
+        var done: [DoneStep] = []
         for plan in plans {
             for step in plan.steps {
                 statuses |= CaseDigest.bit(step.status)
                 if step.isOpen { planned.append(CaseDigest.dayNumber(step.plannedOn)) }
+                if step.status == .done { done.append(DoneStep(track: plan.track, step: step.code)) }
             }
         }
+        doneSteps = done
+        // Every change stamps `updated` and adds to the timeline; the latest of them all, so
+        // that a change recorded with an earlier date does not hide a later one.
+        let latest = item.timeline.reduce(max(item.created.at, item.updated.at)) { max($0, $1.at) }
+        // A file edited by hand may hold any date: kept within what an Int64 holds.
+        let seconds = latest.timeIntervalSince1970
+        lastActivityAt = seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
         stepStatuses = statuses
         openPlanned = planned.sorted()
         if item.assessments.isEmpty {
@@ -86,7 +101,7 @@ public struct CaseDigest: Sendable, Equatable {
         // One fold for every field (folding costs per call and per character); the separator
         // is a control character that folding keeps.
         let folded = Fold.key([item.number, profile.familyName, profile.givenNames, profile.phone, profile.village,
-                               profile.assignedTo].joined(separator: "\u{1}"))
+                               profile.assignedTo, profile.commune].joined(separator: "\u{1}"))
             .split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
         func compact(_ text: String) -> String { String(text.filter { $0 != " " && $0 != "'" }) }
         let field = { (index: Int) in index < folded.count ? folded[index] : "" }
@@ -95,7 +110,7 @@ public struct CaseDigest: Sendable, Equatable {
         compactFamilyName = compact(field(1))
         compactGivenNames = compact(field(2))
         // "gao000042" for "GAO-000042", "agmohamedahmed" for "Ag Mohamed Ahmed".
-        let parts = folded.prefix(5) + [compact(field(0)), compactFamilyName + compactGivenNames,
+        let parts = folded.prefix(5) + [field(6), compact(field(0)), compactFamilyName + compactGivenNames,
                                         profile.phone.filter { $0.isASCII && $0.isNumber }]
         text = CaseDigest.cString(parts.joined(separator: "\n"))
     }
@@ -131,6 +146,34 @@ public struct CaseDigest: Sendable, Equatable {
     public func isOverdue(on today: CalendarDate) -> Bool {
         guard status != .closed, let earliest = openPlanned.first else { return false }
         return earliest < CaseDigest.dayNumber(today)
+    }
+
+    /// The day (local time) of the latest change recorded on the case (for tests: a date
+    /// outside years 1–9999, from a damaged file, has no such day).
+    var lastActivity: CalendarDate {
+        CalendarDate(Date(timeIntervalSince1970: TimeInterval(lastActivityAt)))
+    }
+
+    /// Whether nothing was recorded on the case for `days` days or more before `today`: its
+    /// latest change is on `today` minus `days` or earlier.
+    public func isIdle(days: Int, on today: CalendarDate) -> Bool {
+        lastActivityAt < CaseDigest.idleBefore(days: days, on: today)
+    }
+
+    /// The instant a case's latest change must precede to be idle `days` days on `today`: the
+    /// start of the next day after `today` minus `days`, in local time.
+    static func idleBefore(days: Int, on today: CalendarDate) -> Int64 {
+        let days = max(0, days)
+        // Further back than the calendar goes: no case is that idle.
+        guard days <= today.daysSinceEpoch - CaseDigest.firstDay.daysSinceEpoch else { return .min }
+        return Int64(today.adding(days: 1 - days).start().timeIntervalSince1970.rounded(.down))
+    }
+
+    private static let firstDay = CalendarDate(year: 1, month: 1, day: 2)!
+
+    /// Whether step `code` is done, in a plan of `track` when a track is given.
+    public func hasDone(step code: String, track: String? = nil) -> Bool {
+        doneSteps.contains { $0.step == code && (track == nil || $0.track == track) }
     }
 
     /// How many steps are overdue on `today`.
@@ -190,6 +233,12 @@ extension CaseDigest {
         out.int(members.count)
         for member in members { member.write(to: &out) }
         out.strings(gaps)
+        out.int(doneSteps.count)
+        for done in doneSteps {
+            out.string(done.track)
+            out.string(done.step)
+        }
+        out.int(Int(lastActivityAt))
         out.int(Int(stepStatuses))
         out.int(openPlanned.count)
         for day in openPlanned { out.int(Int(day)) }
@@ -227,6 +276,12 @@ extension CaseDigest {
         for _ in 0..<memberCount { members.append(try MemberDigest(from: &input)) }
         self.members = members
         gaps = try input.strings()
+        let doneCount = try input.int()
+        guard doneCount >= 0, doneCount <= input.remaining else { throw BinaryReader.Malformed() }
+        var done: [DoneStep] = []
+        for _ in 0..<doneCount { done.append(DoneStep(track: try input.string(), step: try input.string())) }
+        doneSteps = done
+        lastActivityAt = Int64(try input.int())
         stepStatuses = UInt8(truncatingIfNeeded: try input.int())
         let count = try input.int()
         guard count >= 0, count <= input.remaining else { throw BinaryReader.Malformed() }
@@ -241,6 +296,17 @@ extension CaseDigest {
         guard value != 0 else { return nil }
         guard let date = CaseDigest.date(dayNumber: Int32(truncatingIfNeeded: value)) else { throw BinaryReader.Malformed() }
         return date
+    }
+}
+
+/// A step done, and the track of its plan (`training` is a step of two tracks).
+public struct DoneStep: Sendable, Equatable {
+    public let track: String
+    public let step: String
+
+    public init(track: String, step: String) {
+        self.track = track
+        self.step = step
     }
 }
 

@@ -12,8 +12,8 @@ import Foundation
 ///
 /// The search is folded like every match in Retour (case, accents, apostrophes, spacing:
 /// "maiga" finds "Maïga"); each of its words must occur somewhere in the case's number,
-/// names, phone or village, in any order. A word of digits also matches the phone's digits
-/// without spaces or `+`.
+/// names, phone, village or commune, or in the name of its cercle (given `cercleNames`), in
+/// any order. A word of digits also matches the phone's digits without spaces or `+`.
 ///
 /// Filters are nil for "any"; a case must pass every filter that is set, and the search.
 /// - `region`, `cercle`: P-codes. `category`, `status`: codes.
@@ -24,7 +24,12 @@ import Foundation
 /// - `overdue`: true keeps the cases with a step overdue on `today` (planned before that day,
 ///   neither done nor not applicable: `Step.isOverdue`); false keeps those with none.
 /// - `gap`: a criterion code whose current access (its latest rating) is none or partial:
-///   `Case.gaps(criteria:)`.
+///   `Case.gaps(criteria:)`; `CaseQuery.anyCriterion` keeps the cases with such a gap on at
+///   least one criterion.
+/// - `stepDone`: a step code (`training`) done, in any plan; with `track` set, done in a plan
+///   of that track ("youth trained": track `youth_entrepreneurship`, step `training`).
+/// - `idleDays`: nothing recorded on the case (no change, note or step) for that many days or
+///   more: its latest change is on or before `today` minus `idleDays` days. 0 keeps every case.
 /// - `worker`: the case worker, compared folded ("Awa Traoré" = "awa traore"); "" keeps the
 ///   cases assigned to nobody.
 public struct CaseQuery: Hashable, Sendable {
@@ -41,22 +46,45 @@ public struct CaseQuery: Hashable, Sendable {
     public var track: String?
     public var stepStatus: StepStatus?
     public var overdue: Bool?
-    /// A criterion code.
+    /// A criterion code, or `CaseQuery.anyCriterion`.
     public var gap: String?
+    /// A step code.
+    public var stepDone: String?
+    /// Days without anything recorded.
+    public var idleDays: Int? {
+        didSet { idleBefore = CaseQuery.idleBefore(idleDays, today) }
+    }
     public var worker: String? {
         didSet { workerKey = worker.map(Fold.key) }
     }
-    /// The day `overdue` is decided on.
-    public var today: CalendarDate
+    /// The day `overdue` and `idleDays` are decided on.
+    public var today: CalendarDate {
+        didSet { idleBefore = CaseQuery.idleBefore(idleDays, today) }
+    }
+    /// Folded names and aliases of the gazetteer's cercles by P-code (`Reference.cercleSearchNames`):
+    /// set, a search word also finds the cases of a cercle whose name holds it.
+    public var cercleNames: [String: String] = [:] {
+        didSet { wordCercles = CaseQuery.wordCercles(words, cercleNames) }
+    }
+
+    /// The value of `gap` that means a gap on any criterion.
+    public static let anyCriterion = "*"
 
     /// The folded words of `search`, NUL-terminated for `strstr`.
-    private var words: [[CChar]]
+    private var words: [[CChar]] {
+        didSet { wordCercles = CaseQuery.wordCercles(words, cercleNames) }
+    }
+    /// For each word, the cercles whose name holds it (a few codes, compared per case only
+    /// when the word is not in the case's own text).
+    private var wordCercles: [[String]] = []
+    /// `idleDays` as the instant a case's latest change must precede, computed once per query.
+    private var idleBefore: Int64?
     private var workerKey: String?
 
     public init(search: String = "", region: String? = nil, cercle: String? = nil, category: Category? = nil,
                 status: CaseStatus? = nil, track: String? = nil, stepStatus: StepStatus? = nil,
-                overdue: Bool? = nil, gap: String? = nil, worker: String? = nil,
-                today: CalendarDate = .today()) {
+                overdue: Bool? = nil, gap: String? = nil, stepDone: String? = nil, idleDays: Int? = nil,
+                worker: String? = nil, today: CalendarDate = .today()) {
         self.search = search
         self.region = region
         self.cercle = cercle
@@ -66,9 +94,13 @@ public struct CaseQuery: Hashable, Sendable {
         self.stepStatus = stepStatus
         self.overdue = overdue
         self.gap = gap
+        self.stepDone = stepDone
+        self.idleDays = idleDays
         self.worker = worker
         self.today = today
         words = CaseQuery.words(search)
+        wordCercles = CaseQuery.wordCercles(words, [:])
+        idleBefore = CaseQuery.idleBefore(idleDays, today)
         workerKey = worker.map(Fold.key)
     }
 
@@ -81,13 +113,16 @@ public struct CaseQuery: Hashable, Sendable {
     /// How many filters are set (not counting the search).
     public var filterCount: Int {
         let set: [Bool] = [region != nil, cercle != nil, category != nil, status != nil, track != nil,
-                           stepStatus != nil, overdue != nil, gap != nil, worker != nil]
+                           stepStatus != nil, overdue != nil, gap != nil, stepDone != nil, idleDays != nil,
+                           worker != nil]
         return set.filter { $0 }.count
     }
 
-    /// This query with every filter cleared, the search and `today` kept.
+    /// This query with every filter cleared, the search, `today` and `cercleNames` kept.
     public var withoutFilters: CaseQuery {
-        CaseQuery(search: search, today: today)
+        var query = CaseQuery(search: search, today: today)
+        query.cercleNames = cercleNames
+        return query
     }
 
     /// Filtering 100 000 cases compares codes, small numbers and bytes of their digests only.
@@ -105,12 +140,17 @@ public struct CaseQuery: Hashable, Sendable {
         if let stepStatus, !entry.pointee.hasStep(in: stepStatus) { return false }
         if let overdue, entry.pointee.isOverdue(on: today) != overdue { return false }
         if let track, !entry.pointee.tracks.contains(track) { return false }
-        if let gap, !entry.pointee.gaps.contains(gap) { return false }
+        if let gap, gap == CaseQuery.anyCriterion ? entry.pointee.gaps.isEmpty : !entry.pointee.gaps.contains(gap) {
+            return false
+        }
+        if let stepDone, !entry.pointee.hasDone(step: stepDone, track: track) { return false }
+        if let idleBefore, entry.pointee.lastActivityAt >= idleBefore { return false }
         if let workerKey, entry.pointee.worker != workerKey { return false }
         guard !words.isEmpty else { return true }
         return entry.pointee.text.withUnsafeBufferPointer { text in
-            words.allSatisfy { word in
-                word.withUnsafeBufferPointer { strstr(text.baseAddress!, $0.baseAddress!) != nil }
+            words.indices.allSatisfy { index in
+                words[index].withUnsafeBufferPointer { strstr(text.baseAddress!, $0.baseAddress!) != nil }
+                    || (!wordCercles[index].isEmpty && wordCercles[index].contains(entry.pointee.cercle))
             }
         }
     }
@@ -143,5 +183,16 @@ public struct CaseQuery: Hashable, Sendable {
 
     private static func words(_ search: String) -> [[CChar]] {
         Fold.key(search).split(separator: " ").map { CaseDigest.cString($0) }
+    }
+
+    private static func idleBefore(_ days: Int?, _ today: CalendarDate) -> Int64? {
+        days.map { CaseDigest.idleBefore(days: $0, on: today) }
+    }
+
+    private static func wordCercles(_ words: [[CChar]], _ names: [String: String]) -> [[String]] {
+        words.map { word in
+            let text = String(decoding: word.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return names.filter { $0.value.contains(text) }.map(\.key).sorted()
+        }
     }
 }

@@ -173,9 +173,9 @@ public struct FollowUpSections {
                 continue
             }
             let progress = plan.progress
-            let title = catalog.text("followup.plan.title", [
+            let title = catalog.counted("followup.plan.title", progress.applicable, [
                 "track": catalog.label("track", plan.track), "done": String(progress.done),
-                "applicable": String(progress.applicable), "date": catalog.date(plan.enrolledOn),
+                "date": catalog.date(plan.enrolledOn),
             ])
             lines += plan.steps.map { step in
                 Line(label: catalog.label("step", step.code),

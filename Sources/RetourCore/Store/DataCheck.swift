@@ -102,7 +102,7 @@ public struct DataCheck: Sendable {
             let store = try Encryption.openStore(data, write: false, on: disk, passphrase: passphrase)
             caseCount = store.book.count
             if store.droppedTornBytes > 0 {
-                findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "bytes": String(store.droppedTornBytes)])))
+                findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "count": String(store.droppedTornBytes)])))
             }
             findings += rules(store.book, reference: reference)
             let history = history(of: store, expected: expectedHead)
@@ -179,7 +179,7 @@ public struct DataCheck: Sendable {
                 return ([Finding(.problem, problem.message)], nil)
             }
             guard verification.tornBytes > 0 else { return ([], verification.head) }
-            let torn = Message("check.tornHistory", ["file": HistoryFile.fileName, "bytes": String(verification.tornBytes)])
+            let torn = Message("check.tornHistory", ["file": HistoryFile.fileName, "count": String(verification.tornBytes)])
             return ([Finding(.warning, torn)], verification.head)
         } catch let error as UserFacingError {
             return ([Finding(.problem, error.message)], nil)

@@ -59,8 +59,10 @@ public struct Catalog: Sendable {
     /// typed on the command line): their control characters are shown, never sent, and their
     /// line breaks become spaces (`TerminalText`), so that a message is one line and can carry
     /// no terminal command.
+    /// A key written only in `.one`/`.other` forms takes the form its `count` argument asks
+    /// for: core code names a count in a `Message`, and the language says it (`Catalog.counted`).
     public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
-        var result = texts[key] ?? key
+        var result = texts[key] ?? countedForm(key, arguments) ?? key
         for (name, value) in arguments {
             result = result.replacingOccurrences(of: "{\(name)}", with: TerminalText.visible(value, layout: .flattened))
         }
@@ -71,6 +73,12 @@ public struct Catalog: Sendable {
     /// none: a file edited by hand may hold codes this version does not know.
     public func label(_ kind: String, _ code: String) -> String {
         texts["\(kind).\(code)"] ?? code
+    }
+
+    /// `key.one` or `key.other` as the `count` argument asks, when `key` is written so.
+    private func countedForm(_ key: String, _ arguments: [String: String]) -> String? {
+        guard let count = arguments["count"].flatMap({ Int($0) }) else { return nil }
+        return texts["\(key).\(isSingular(count) ? "one" : "other")"]
     }
 
     public func text(_ message: Message) -> String {

@@ -166,6 +166,94 @@ struct CaseQueryFilterTests {
         }
     }
 
+    @Test func aGapOnAnyCriterionKeepsEveryCaseWithAGap() throws {
+        try Self.withBook { book in
+            // Maïga: documentation none, livelihoods partial; Touré: housing partial; Cissé: never assessed.
+            #expect(numbers(book, CaseQuery(gap: CaseQuery.anyCriterion)) == ["GAO-000001", "TBK-000001"])
+            try book.store.commit(.assess(id: book.toure, assessment: Assessment(
+                id: UUID(), date: CalendarDate(year: 2016, month: 4, day: 1)!, assessor: "awa",
+                ratings: ["housing_land_property": Rating(access: .full)])), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(gap: CaseQuery.anyCriterion)) == ["GAO-000001"])
+        }
+    }
+
+    @Test func aStepDoneInAnyPlanOrInTheTracksPlan() throws {
+        try Self.withBook { book in
+            // Maïga's profiling is done; nobody's training yet.
+            #expect(numbers(book, CaseQuery(stepDone: "profiling")) == ["GAO-000001"])
+            #expect(numbers(book, CaseQuery(stepDone: "training")).isEmpty)
+            // Cissé is enrolled in women's AGR and trained there: training done in any plan, but
+            // not in a plan of youth entrepreneurship.
+            let agr = try #require(F.reference.tracks.plan(track: "women_agr", id: UUID(),
+                                                           enrolledOn: CalendarDate(year: 2016, month: 1, day: 1)!))
+            try book.store.commit(.enrol(id: book.cisse, plan: agr), as: .anyone("awa"))
+            var training = try #require(agr.steps.first { $0.code == "training" })
+            training.status = .done
+            try book.store.commit(.updateStep(id: book.cisse, plan: agr.id, step: training), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(stepDone: "training")) == ["GAO-000002"])
+            #expect(numbers(book, CaseQuery(track: "youth_entrepreneurship", stepDone: "training")).isEmpty)
+            #expect(numbers(book, CaseQuery(track: "women_agr", stepDone: "training")) == ["GAO-000002"])
+            // In progress is not done.
+            let maiga = try #require(book.book[book.maiga])
+            var youthTraining = maiga.plans[0].steps[1]
+            youthTraining.status = .inProgress
+            try book.store.commit(.updateStep(id: book.maiga, plan: maiga.plans[0].id, step: youthTraining), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(track: "youth_entrepreneurship", stepDone: "training")).isEmpty)
+            youthTraining.status = .done
+            try book.store.commit(.updateStep(id: book.maiga, plan: maiga.plans[0].id, step: youthTraining), as: .anyone("awa"))
+            #expect(numbers(book, CaseQuery(track: "youth_entrepreneurship", stepDone: "training")) == ["GAO-000001"])
+            #expect(CaseQuery(stepDone: "training").filterCount == 1)
+        }
+    }
+
+    @Test func idleDaysCountFromTheLatestChangeRecorded() throws {
+        try withTemporaryDirectory { directory in
+            let store = try Store(directory: directory)
+            let day = { (month: Int, date: Int) in CalendarDate(year: 2016, month: month, day: date)!.start() }
+            // Registered 1 March; a note 10 March. Another registered 1 March, nothing since.
+            let noted = UUID(), quiet = UUID()
+            try store.commit(.register(id: noted, number: "GAO-000001", profile: F.profile("Maïga", "Aïssata")),
+                             as: .anyone("awa"), at: day(3, 1))
+            try store.commit(.register(id: quiet, number: "GAO-000002", profile: F.profile("Cissé", "Fatoumata")),
+                             as: .anyone("awa"), at: day(3, 1))
+            try store.commit(.addNote(id: noted, note: Note(id: UUID(), text: "Visite", by: "awa", at: day(3, 10))),
+                             as: .anyone("awa"), at: day(3, 10))
+            let numbers = { (query: CaseQuery) in query.filter(store.book).compactMap { store.book[$0]?.number } }
+            let march31 = CalendarDate(year: 2016, month: 3, day: 31)!
+            #expect(try #require(store.book.digest(noted)).lastActivity == CalendarDate(year: 2016, month: 3, day: 10))
+            #expect(numbers(CaseQuery(idleDays: 21, today: march31)) == ["GAO-000001", "GAO-000002"])
+            #expect(numbers(CaseQuery(idleDays: 22, today: march31)) == ["GAO-000002"])
+            #expect(numbers(CaseQuery(idleDays: 30, today: march31)) == ["GAO-000002"])
+            #expect(numbers(CaseQuery(idleDays: 31, today: march31)).isEmpty)
+            #expect(numbers(CaseQuery(idleDays: 0, today: march31)).count == 2)
+            // Further back than any calendar: no case, and no crash.
+            #expect(numbers(CaseQuery(idleDays: Int.max, today: march31)).isEmpty)
+            #expect(numbers(CaseQuery(idleDays: 800_000, today: march31)).isEmpty)
+        }
+    }
+
+    @Test func theSearchFindsTheCommuneAndTheCercleFolded() throws {
+        try Self.withBook { book in
+            var profile = F.profile("Dicko", "Hama", region: "ML05", cercle: "ML0503")
+            profile.commune = "Kona Ségué"
+            try F.register(book.store, profile, prefix: "MPT")
+            #expect(numbers(book, CaseQuery(search: "segue")) == ["MPT-000001"])
+            #expect(numbers(book, CaseQuery(search: "KONA dicko")) == ["MPT-000001"])
+            // The cercle's name comes from the gazetteer, given to the query.
+            var query = CaseQuery(search: "ANSONGO")
+            #expect(numbers(book, query).isEmpty)
+            query.cercleNames = F.reference.cercleSearchNames
+            #expect(numbers(book, query) == ["GAO-000001"])
+            query.search = "djenne hama"  // Djenné
+            #expect(numbers(book, query) == ["MPT-000001"])
+            query.search = "jenné"  // an alias
+            #expect(numbers(book, query) == ["MPT-000001"])
+            query.search = "ansongo hama"
+            #expect(numbers(book, query).isEmpty)
+            #expect(query.withoutFilters.cercleNames == query.cercleNames)
+        }
+    }
+
     @Test func placeWorkerAndStatus() throws {
         try Self.withBook { book in
             #expect(numbers(book, CaseQuery(cercle: "ML0701")) == ["GAO-000001"])
@@ -220,6 +308,8 @@ struct CaseQueryFilterTests {
                 CaseQuery(overdue: true, today: Self.march1), CaseQuery(gap: "documentation"),
                 CaseQuery(search: "maiga", track: "youth_entrepreneurship", stepStatus: .done),
                 CaseQuery(region: "ML07", worker: "awa traoré"), CaseQuery(cercle: "ML0701", overdue: false, today: Self.march1),
+                CaseQuery(gap: CaseQuery.anyCriterion), CaseQuery(stepDone: "profiling"),
+                CaseQuery(track: "durable_solutions", stepDone: "profiling"), CaseQuery(idleDays: 1),
             ]
             for query in queries {
                 let direct = try book.book.allCases().filter(query.matches).map(\.id)

@@ -238,7 +238,9 @@ struct LifecycleTests {
         let (book, id, _) = try FollowUpBook.followed()
         for catalog in [CSVFixtures.french, CSVFixtures.english] {
             for event in book[id].timeline {
-                #expect(catalog.keys.contains(event.kind), "\(event.kind)")
+                // A counted text ("2 gaps") is written in its two forms.
+                #expect(catalog.keys.contains(event.kind)
+                        || catalog.keys.isSuperset(of: ["\(event.kind).one", "\(event.kind).other"]), "\(event.kind)")
             }
         }
     }

@@ -91,7 +91,7 @@ struct DataCheckTests {
             try torn.write(to: journal)
             chmod(journal.path, 0o600)
             let check = DataCheck.run(directory: data, reference: F.reference)
-            #expect(check.findings == [DataCheck.Finding(.warning, Message("check.tornJournal", ["file": "journal.jsonl", "bytes": "17"]))])
+            #expect(check.findings == [DataCheck.Finding(.warning, Message("check.tornJournal", ["file": "journal.jsonl", "count": "17"]))])
             #expect(check.isOK)
             #expect(try Data(contentsOf: journal) == torn)
         }

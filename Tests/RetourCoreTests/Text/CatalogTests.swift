@@ -101,6 +101,29 @@ struct CatalogTests {
         #expect(catalog.text(CocoaError(.fileNoSuchFile)) == "error.unexpected")
     }
 
+    @Test(arguments: Language.allCases)
+    func noTextHedgesAPluralWithParentheses(language: Language) throws {
+        // "1 field(s)": a count says its noun in the singular or the plural (`.one`/`.other`).
+        let catalog = try Catalog(language: language, assets: assets)
+        let hedged = catalog.keys.sorted().filter { catalog.text($0).contains("(s)") }
+        #expect(hedged == [], "\(language)")
+    }
+
+    @Test func aCountChoosesTheSingularOrThePluralText() {
+        let texts = ["fields.one": "{count} field to correct", "fields.other": "{count} fields to correct",
+                     "plain": "{count} x"]
+        let english = Catalog(language: .en, texts: texts)
+        let french = Catalog(language: .fr, texts: texts)
+        #expect(english.counted("fields", 1) == "1 field to correct")
+        #expect(english.counted("fields", 0) == "0 fields to correct")
+        #expect(french.counted("fields", 0) == "0 field to correct")
+        // A message of the core names its count; the catalogue chooses the form.
+        #expect(english.text(Message("fields", ["count": "1"])) == "1 field to correct")
+        #expect(english.text(Message("fields", ["count": "2"])) == "2 fields to correct")
+        #expect(french.text(Message("fields", ["count": "1"])) == "1 field to correct")
+        #expect(english.text(Message("plain", ["count": "1"])) == "1 x")
+    }
+
     @Test func datesFollowTheLanguage() {
         let date = CalendarDate(year: 2025, month: 3, day: 7)!
         #expect(Catalog(language: .fr, texts: [:]).date(date) == "07/03/2025")
