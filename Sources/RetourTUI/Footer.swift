@@ -32,6 +32,21 @@ public enum Footer {
     }
 }
 
+extension KeyHint {
+    /// The lines of a help listing within `width` cells: keys in a column, each label wrapped
+    /// under itself, so that no word of a long label is cut at the panel's edge.
+    public static func helpLines(_ hints: [KeyHint], width: Int) -> [String] {
+        let keysWidth = hints.map { CellWidth.of($0.keys) }.max() ?? 0
+        let labelWidth = max(16, width - keysWidth - 2)
+        let indent = String(repeating: " ", count: keysWidth + 2)
+        return hints.flatMap { hint in
+            Dialog.wrap(hint.label, width: labelWidth).enumerated().map { index, part in
+                (index == 0 ? CellWidth.fit(hint.keys, keysWidth) + "  " : indent) + part
+            }
+        }
+    }
+}
+
 /// A box of text lines over the screen (help, notices), scrolled with the arrows.
 public struct TextPanel: Sendable {
     public let title: String

@@ -300,9 +300,7 @@ final class CaseManagerApp {
         let context = overlay?.context ?? top.context
         var lines = Dialog.wrap(catalog.text(top.helpKey), width: 70)
         lines.append("")
-        let hints = KeyMap.help(context, catalog: catalog, quitSignsOut: clearance.isSignedIn)
-        let keysWidth = hints.map { CellWidth.of($0.keys) }.max() ?? 0
-        lines += hints.map { CellWidth.fit($0.keys, keysWidth) + "  " + $0.label }
+        lines += KeyHint.helpLines(KeyMap.help(context, catalog: catalog, quitSignsOut: clearance.isSignedIn), width: 70)
         lines.append("")
         lines += Dialog.wrap(catalog.text("help.everywhere"), width: 70)
         overlayUnderHelp = overlay
