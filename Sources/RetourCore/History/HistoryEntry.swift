@@ -10,6 +10,7 @@ public enum HistoryEvent: Codable, Hashable, Sendable {
     /// A change made durable in the journal, as it was written there.
     case change(JournalEntry)
     case signIn(login: String)
+    /// A refused sign-in; `login` is `unknownLogin` when it names no user.
     case signInFailed(login: String)
     /// `login` may not sign in before `until` (too many failed sign-ins).
     case lockout(login: String, until: Date)
@@ -21,6 +22,10 @@ public enum HistoryEvent: Codable, Hashable, Sendable {
     case report(name: String, scope: String, count: Int)
 
     /// Every `kind`, in the order of the cases: the codes an audit filter accepts.
+    /// Stands for a login that names no user in a failed sign-in: what was typed is not kept,
+    /// since it may be a PIN typed into the wrong field. No login can be written so.
+    public static let unknownLogin = "?"
+
     public static let kinds = ["change", "signIn", "signInFailed", "lockout", "unlock", "view", "export", "report"]
 
     /// A stable code, written in the file and used by filters.

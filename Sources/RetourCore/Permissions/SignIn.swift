@@ -40,7 +40,7 @@ public enum SignIn {
         let recent = try history.recent(since: now - attemptWindow)
         if let until = lockedUntil(login, in: recent, now: now) { throw Refusal.locked(login: login, until: until) }
         guard let user = store.book.users[login] else {
-            try record(.signInFailed(login: login), by: login, store: store, now: now)
+            try record(.signInFailed(login: HistoryEvent.unknownLogin), by: HistoryEvent.unknownLogin, store: store, now: now)
             throw Refusal.unknownUser(login: login)
         }
         guard user.active else { throw Refusal.disabled(login: login) }

@@ -21,6 +21,22 @@ struct SignInTests {
         }
     }
 
+    /// A PIN typed into the login field (a user picked, then Tab back to the login) names no
+    /// user: the failure is kept without what was typed, which the history could never lose.
+    @Test func anUnknownLoginIsRecordedWithoutWhatWasTyped() throws {
+        try F.withDirectory { root in
+            let office = try Office(root.appendingPathComponent("data"))
+            #expect(throws: SignIn.Refusal.unknownUser(login: "w.gao654321")) {
+                try SignIn.attempt(login: "w.gao654321", pin: "", store: office.store)
+            }
+            let last = try #require(try office.store.history.recent(since: .distantPast).last)
+            #expect(last.event == .signInFailed(login: HistoryEvent.unknownLogin))
+            #expect(last.by == HistoryEvent.unknownLogin)
+            let file = try String(contentsOf: root.appendingPathComponent("data/history.jsonl"), encoding: .utf8)
+            #expect(!file.contains("654321"))
+        }
+    }
+
     /// Five wrong PINs in a row lock the login for five minutes, the right PIN included, also
     /// for a new session (the lock is read from the history); it ends by itself, or when an
     /// administrator lifts it.
