@@ -130,3 +130,22 @@ struct MemberOwnCaseTests {
         #expect(harness.rows[row + 1].trimmingCharacters(in: .whitespaces) == "l'ouvre)")
     }
 }
+
+@Suite("Case tabs: the help names every tab")
+struct CaseTabsHelpTests {
+    @Test("? on a case names each tab by its number and its keys reach the last", arguments: [Language.en, .fr])
+    func helpNamesEveryTab(language: Language) throws {
+        let harness = try Harness(language: language, height: 60)
+        harness.open("GAO-000001")
+        harness.type("?")
+        // The panel's lines joined, so that a wrapped phrase reads whole.
+        let help = harness.rows.map { $0.replacingOccurrences(of: "│", with: " ").trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ").split(separator: " ").joined(separator: " ")
+        for tab in CaseTab.allCases {
+            #expect(help.contains("\(tab.number) \(harness.catalog.text(tab.labelKey))"), "\(tab) missing: \(help)")
+        }
+        let last = CaseTab.allCases.count
+        #expect(help.contains("1-\(last)") || help.contains("1…\(last)"), "\(help)")
+        #expect(!help.contains("1-\(last - 1)") && !help.contains("1…\(last - 1)"))
+    }
+}
