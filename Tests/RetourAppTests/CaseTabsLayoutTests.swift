@@ -74,8 +74,8 @@ struct CaseTabsLayoutTests {
         harness.open("GAO-000001")
         harness.type("2")
         let fr = language == .fr
-        let heading = fr ? "Entrepreneuriat des jeunes — 1/7 étapes faites — inscription le 01/09/2026"
-                         : "Youth entrepreneurship — 1/7 steps done — enrolled 2026-09-01"
+        let heading = fr ? "Entrepreneuriat des jeunes · 1/7 étapes faites · inscription le 01/09/2026"
+                         : "Youth entrepreneurship · 1/7 done · enrolled 2026-09-01"
         #expect(harness.rows.contains { $0.contains(heading) }, "\(harness.text)")
         let late = fr ? "! en retard" : "! late"
         #expect(harness.tableRows.filter { $0.contains(late) }.count == 4)
@@ -227,7 +227,7 @@ struct CaseTabsLayoutTests {
         #expect(text.contains("│ n         Enrol"))
         #expect(text.contains("│ Enter     Update step"))
         #expect(text.contains("│ c         Request closure"))
-        #expect(text.contains("Go to tab 1 Profile … 6 Timeline"))
+        #expect(text.contains("Go to tab 1 Profile … 7 Household"))
         harness.send(.escape)
         #expect(harness.tabBar.contains("[2 Plan]"))
     }
@@ -249,5 +249,28 @@ struct CaseTabsLayoutTests {
         #expect(harness.tabBar.contains("[7 Household]"))
         harness.send(.escape)
         #expect(harness.titleBar.contains("Cases (1 of 5)"))
+    }
+}
+
+@Suite("80 columns: one-line texts fit")
+struct OneLineTextsFitTests {
+    /// Headings and legends are drawn on one row of 78 cells at 80 columns: each must fit whole
+    /// for every track, in both languages, with the widest counts and dates.
+    @Test(arguments: [Language.en, .fr])
+    func headingsAndLegendsFit(language: Language) throws {
+        let fixtures = try Fixtures.get()
+        let catalog = fixtures.catalog(language)
+        let date = catalog.date(CalendarDate(year: 2026, month: 12, day: 31)!)
+        for track in fixtures.reference.tracks.tracks {
+            for count in [1, 10] {
+                let heading = catalog.counted("tabs.plan.heading", count, [
+                    "track": catalog.label("track", track.code), "done": String(count), "date": date])
+                #expect(CellWidth.of(heading) <= 78, "\(heading)")
+            }
+            let withdrawn = catalog.text("tabs.plan.withdrawnHeading", ["track": catalog.label("track", track.code), "date": date])
+            #expect(CellWidth.of(withdrawn) <= 78, "\(withdrawn)")
+        }
+        let legend = catalog.text("list.alerts.legend")
+        #expect(CellWidth.of(legend) <= 78, "\(legend)")
     }
 }

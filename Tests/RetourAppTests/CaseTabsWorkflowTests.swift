@@ -26,8 +26,8 @@ struct CaseTabsWorkflowTests {
 
         #expect(harness.statusLine == " Enrolled in Youth entrepreneurship: 7 steps planned.")
         #expect(harness.titleBar.contains("Maïga Aïssata · Active"))
-        #expect(harness.text.contains("Youth entrepreneurship — 0/7 steps done — enrolled 2026-11-29"))
-        let steps = harness.tableRows.filter { !$0.contains("Youth entrepreneurship —") }
+        #expect(harness.text.contains("Youth entrepreneurship · 0/7 done · enrolled 2026-11-29"))
+        let steps = harness.tableRows.filter { !$0.contains("Youth entrepreneurship ·") }
         #expect(steps.count == 7)
         let expected = [("Profiling", 7), ("Training", 30), ("Business plan", 45), ("Insertion kit delivered", 60),
                         ("Activity started", 75), ("Follow-up at 3 months", 165), ("Follow-up at 6 months", 255)]
@@ -83,7 +83,7 @@ struct CaseTabsWorkflowTests {
         harness.send(.function(2))
 
         #expect(harness.statusLine == " Step \"Training\": Done.")
-        #expect(harness.text.contains("Youth entrepreneurship — 1/7 steps done"))
+        #expect(harness.text.contains("Youth entrepreneurship · 1/7 done"))
         let row = try #require(harness.selectedRow)
         #expect(row.contains("Training") && row.contains("Done") && row.contains("2026-12-29") && row.contains("2026-11-28"))
         #expect(harness.details.contains { $0.contains("By: awa.traore · Note: Attended all ten sessions") })

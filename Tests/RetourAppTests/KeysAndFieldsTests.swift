@@ -16,9 +16,18 @@ struct KeysAndFieldsTests {
     }
 
     /// The lines of the help overlay, scrolled or not.
+    /// The help's lines, a label wrapped under itself joined back to its key's line.
     private func helpLines(_ harness: Harness) -> [String] {
         guard case .help(let panel)? = harness.app.overlay else { return [] }
-        return panel.lines
+        var lines: [String] = []
+        for line in panel.lines {
+            if line.hasPrefix("  "), let last = lines.last, !last.isEmpty {
+                lines[lines.count - 1] = last + " " + line.trimmingCharacters(in: .whitespaces)
+            } else {
+                lines.append(line)
+            }
+        }
+        return lines
     }
 
     @Test("letters jump to the first choice that starts with them, folded; a pause starts again; no match tries the letter alone")

@@ -341,7 +341,7 @@ final class CaseFormScreen: Screen {
             case .choice:
                 let shown = choiceLabel(field, app)
                 canvas.fill(Rect(x: inputX, y: y, width: inputWidth, height: 1), style: .field)
-                canvas.put(shown.isEmpty ? catalog.text("form.choose") : shown, x: inputX, y: y, width: inputWidth - 2,
+                canvas.put(shown.isEmpty ? FieldForm.choosePrompt(catalog, width: inputWidth - 2) : shown, x: inputX, y: y, width: inputWidth - 2,
                            style: shown.isEmpty ? Style(underline: true, dim: true) : .field)
                 canvas.put("▾", x: inputX + inputWidth - 1, y: y, style: .field)
                 if isFocused { cursor = Point(x: inputX, y: y) }

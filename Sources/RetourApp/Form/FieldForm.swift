@@ -386,12 +386,19 @@ final class FieldForm: Screen {
             return point
         case .choice:
             let shown = field.optionLabel(value).flatMap { value.isEmpty ? nil : $0 } ?? ""
-            let empty = field.placeholder.isEmpty ? catalog.text("form.choose") : field.placeholder
+            let empty = field.placeholder.isEmpty ? FieldForm.choosePrompt(catalog, width: width - 2) : field.placeholder
             canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: .field)
             canvas.put(shown.isEmpty ? empty : shown, x: x, y: y, width: width - 2,
                        style: shown.isEmpty ? Style(underline: true, dim: true) : .field)
             canvas.put("▾", x: x + width - 1, y: y, style: .field)
             return Point(x: x, y: y)
         }
+    }
+
+    /// What an empty choice field says: "(Enter to choose)", or "(Enter)" where that does not
+    /// fit, rather than a cut phrase.
+    static func choosePrompt(_ catalog: Catalog, width: Int) -> String {
+        let prompt = catalog.text("form.choose")
+        return CellWidth.of(prompt) <= width ? prompt : catalog.text("form.chooseShort")
     }
 }
