@@ -96,10 +96,10 @@ final class CaseListScreen: Screen {
             app.say(app.catalog.text("filters.cleared"))
         default:
             guard searching else {
-                // A letter no key takes does nothing, so that a name typed before `/` is never
-                // read as commands; say how to search instead.
+                // A letter no key takes does nothing (the letters that are keys are in the help):
+                // say how to search instead, for whoever began typing a name without `/`.
                 if case .character(let letter) = key, letter.isLetter || letter.isNumber {
-                    app.say(app.catalog.text("list.lettersDoNothing"))
+                    app.say(app.catalog.text("list.lettersDoNothing", ["key": String(letter)]))
                 }
                 return
             }
