@@ -149,3 +149,29 @@ struct CaseTabsHelpTests {
         #expect(!help.contains("1-\(last - 1)") && !help.contains("1…\(last - 1)"))
     }
 }
+
+@Suite("Case tabs: the household size once members are listed")
+struct HouseholdSizeTests {
+    @Test("editing the profile cannot change a size the members make: said under the field, nothing saved")
+    func sizeFollowsMembers() throws {
+        let harness = try Harness()
+        harness.open("GAO-000001")
+        harness.type("7")
+        harness.type("n")
+        harness.type("Moussa")
+        harness.send(.function(2))
+        #expect(try harness.stored("GAO-000001").profile.householdSize == 2)
+        harness.type("e")
+        #expect(harness.formValue("Household size") == "2")
+        harness.send(.tab, times: 7)
+        harness.send(.control("u"))
+        harness.type("5")
+        harness.send(.function(2))
+        #expect(harness.issue(under: "Household size")?.hasPrefix("The size follows the members listed (2 people)") == true)
+        #expect(try harness.stored("GAO-000001").profile.householdSize == 2)
+        harness.send(.control("u"))
+        harness.type("2")
+        harness.send(.function(2))
+        #expect(harness.statusLine.contains("saved"))
+    }
+}

@@ -198,18 +198,24 @@ final class CaseFormScreen: Screen {
 
     @discardableResult
     private func validate(_ app: CaseManagerApp) -> CaseProfile? {
+        var found: [ProfileField: String] = [:]
+        var parsed: CaseProfile?
         switch draft.parse(reference: app.session.reference, today: app.today) {
         case .success(let profile):
-            issues = [:]
-            return profile
+            parsed = profile
         case .failure(let invalid):
-            var found: [ProfileField: String] = [:]
             for issue in invalid.issues where found[issue.field] == nil {
                 found[issue.field] = app.catalog.text(issue.message)
             }
-            issues = found
-            return nil
         }
+        // Listed members make the household size: a typed one would be silently replaced.
+        if let editing, !editing.members.isEmpty, found[.householdSize] == nil,
+           parsed.map({ $0.householdSize != editing.individuals }) ?? (Int(draft[.householdSize].trimmingCharacters(in: .whitespaces)) != editing.individuals) {
+            found[.householdSize] = app.catalog.counted("form.householdSizeFromMembers", editing.individuals)
+            parsed = nil
+        }
+        issues = found
+        return parsed
     }
 
     private func save(_ app: CaseManagerApp) {
