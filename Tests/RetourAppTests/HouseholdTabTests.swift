@@ -101,9 +101,11 @@ struct MemberOwnCaseTests {
         #expect(own.profile.yearOfBirth == 2006 && own.profile.sex == .male && own.profile.householdSize == 1)
         #expect(harness.text.contains("Household              in the household of case GAO-000001 (o opens it)"))
 
-        // Each case opens the other.
+        // Each case opens the other; the household's timeline says the member has a case of their own.
         harness.type("o")
         #expect(harness.titleBar.contains("GAO-000001 · Maïga Aïssata"))
+        harness.type("6")
+        #expect(harness.text.contains("Household member registered as case GAO-000003: Moussa"))
         harness.type("7")
         #expect(harness.selectedRow?.contains("GAO-000003") == true)
         #expect(harness.text.contains("Registered as case GAO-000003: o opens it."))

@@ -421,8 +421,13 @@ public struct CaseBook: Sendable {
             item.timeline.append(event(note.corrects == nil ? "timeline.note" : "timeline.noteCorrection"))
         case .saveMember(_, let member):
             if let index = item.members.firstIndex(where: { $0.id == member.id }) {
+                let linked = item.members[index].ownCase == nil ? member.ownCase.flatMap(digest)?.number : nil
                 item.members[index] = member
-                item.timeline.append(event("timeline.memberEdited", ["name": member.givenNames]))
+                if let linked {
+                    item.timeline.append(event("timeline.memberOwnCase", ["name": member.givenNames, "number": linked]))
+                } else {
+                    item.timeline.append(event("timeline.memberEdited", ["name": member.givenNames]))
+                }
             } else {
                 item.members.append(member)
                 item.timeline.append(event("timeline.memberAdded", ["name": member.givenNames,
