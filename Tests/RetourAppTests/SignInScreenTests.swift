@@ -163,6 +163,8 @@ struct AuditScreenTests {
         asAdmin.runUntilIdle(on: screen)
         #expect(screen.rows[0].contains("History ("), "\(screen.text)")
         #expect(screen.text.contains("sign-in") && screen.text.contains("k.diarra"), "\(screen.text)")
+        // Changes are named in words, never by their code.
+        #expect(screen.text.contains("user added") && !screen.text.contains("addUser"), "\(screen.text)")
         // Filtered by kind: only the failed sign-ins (none yet).
         screen.type("f")
         asAdmin.runUntilIdle(on: screen)

@@ -56,7 +56,7 @@ final class AuditScreen: Screen {
         let kinds = [Picker.Option(value: "", label: catalog.text("audit.kind.any"))]
             + HistoryEvent.kinds.map { Picker.Option(value: $0, label: catalog.text("audit.kind.\($0)")) }
         let values = ["person": query.user ?? "", "case": query.caseNumber ?? "", "kind": query.kind ?? "",
-                      "since": query.since?.iso ?? "", "until": query.until?.iso ?? ""]
+                      "since": query.since.map(catalog.date) ?? "", "until": query.until.map(catalog.date) ?? ""]
         return FieldForm(
             catalog: catalog, title: catalog.text("audit.filter.title"), intro: [catalog.text("audit.filter.intro")],
             fields: [FormField("person", catalog.text("audit.filter.person")), FormField("case", catalog.text("audit.filter.case")),
@@ -111,7 +111,12 @@ final class AuditScreen: Screen {
         ]
         return table.draw(into: &canvas, area: body, columns: columns) { [lines] index in
             let line = lines[index]
-            return [catalog.dateTime(line.at), line.by, catalog.text("audit.kind.\(line.kind)"), line.caseNumber, line.detail]
+            // A change is named in words; what follows its code (a login, a role) stays as is.
+            let detail = line.change.map { change in
+                ([catalog.text("audit.change.\(change)")] + line.detail.split(separator: " ").dropFirst().map(String.init))
+                    .joined(separator: " ")
+            } ?? line.detail
+            return [catalog.dateTime(line.at), line.by, catalog.text("audit.kind.\(line.kind)"), line.caseNumber, detail]
                 .map { TerminalText.visible($0) }
         }
     }

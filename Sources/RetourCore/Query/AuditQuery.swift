@@ -31,6 +31,9 @@ public struct AuditQuery: Sendable {
         /// What happened, in codes and numbers: the change's kind, the login signed in, the
         /// scope and count of an export.
         public let detail: String
+        /// The change's kind (`register`, `editProfile`…) when the entry is a change: its
+        /// label is `audit.change.<kind>` in the catalogue.
+        public var change: String? = nil
     }
 
     /// Why an audit is refused.
@@ -114,6 +117,9 @@ public struct AuditQuery: Sendable {
         case .export(let scope, let count): detail = "\(scope) \(count)"
         case .report(let name, let scope, let count): detail = "\(name) \(scope) \(count)"
         }
-        return Line(position: entry.position, at: entry.at, by: entry.by, kind: entry.event.kind, caseNumber: number, detail: detail)
+        var change: String?
+        if case .change(let journal) = entry.event { change = journal.change.name }
+        return Line(position: entry.position, at: entry.at, by: entry.by, kind: entry.event.kind, caseNumber: number, detail: detail,
+                    change: change)
     }
 }
