@@ -56,6 +56,10 @@ final class CaseDetailScreen: Screen {
             if let form = FollowUpForms.enrol(item, app: app, onSaved: saved(in: .plan)) { app.push(form) }
         case .withdrawEnrolment?:
             // The enrolment of the track whose step is selected; a withdrawn one cannot be again.
+            if case .withdrawn? = selectedTarget(app) {
+                app.say(app.catalog.text("tabs.withdraw.already"), .error)
+                return
+            }
             guard case .step(let planID, _)? = selectedTarget(app),
                   let plan = item.plans.first(where: { $0.id == planID }), !plan.isWithdrawn else {
                 app.say(app.catalog.text("tabs.withdraw.noneSelected"), .error)
@@ -63,6 +67,10 @@ final class CaseDetailScreen: Screen {
             }
             app.push(FollowUpForms.withdraw(plan, item: item, app: app, onSaved: saved(in: .plan)))
         case .updateStep?:
+            if case .withdrawn? = selectedTarget(app) {
+                app.say(app.catalog.text("tabs.withdraw.noSteps"), .error)
+                return
+            }
             guard case .step(let planID, let code)? = selectedTarget(app),
                   let plan = item.plans.first(where: { $0.id == planID }),
                   let step = plan.steps.first(where: { $0.code == code }) else { return }
@@ -93,6 +101,13 @@ final class CaseDetailScreen: Screen {
         case .memberCase?:
             guard case .member(let id)? = selectedTarget(app), let member = item.members.first(where: { $0.id == id }) else { return }
             openOwnCase(of: member, in: item, app: app)
+        case .closedCase?:
+            app.say(app.catalog.text("tabs.closed.noChange"), .error)
+        case .readDetails?:
+            guard let item = app.reader[caseID], let rows = table(for: tab, content(item, app))?.rows,
+                  let selected = tables[tab]?.selected, rows.indices.contains(selected), !rows[selected].details.isEmpty else { return }
+            let lines = rows[selected].details.flatMap { Dialog.wrap($0, width: 70) }
+            app.show(.help(TextPanel(title: rows[selected].cells.first { !$0.isEmpty } ?? "", lines: lines)))
         case .householdCase?:
             guard let household = app.reader.links(of: item).household else { return }
             open(household, app: app)
@@ -343,7 +358,8 @@ final class CaseDetailScreen: Screen {
             if details.count > CaseDetailScreen.detailsHeight {
                 // Cut short: say so on the last line shown.
                 details = Array(details.prefix(CaseDetailScreen.detailsHeight))
-                details[details.count - 1] = CellWidth.prefix(details[details.count - 1], fitting: width - 1) + "…"
+                let more = "… " + app.catalog.text("tabs.details.more")
+                details[details.count - 1] = CellWidth.prefix(details[details.count - 1], fitting: width - CellWidth.of(more)) + more
             }
             for (offset, line) in details.enumerated() {
                 canvas.put(line, x: 2, y: rule + 1 + offset, width: width)

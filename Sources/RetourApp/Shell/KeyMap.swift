@@ -23,6 +23,10 @@ enum Action: Hashable {
     case memberCase
     /// The case whose household lists this case's person.
     case householdCase
+    /// The selected row's details, whole, in a panel (what the pane under the table cuts).
+    case readDetails
+    /// A key of a tab's changes pressed on a closed case: said so rather than ignored.
+    case closedCase
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
@@ -312,6 +316,8 @@ enum KeyMap {
                 // French, one more hint does not fit). The help lists it; a selected step says it.
                 bindings.append(Binding(keys: [.character("w")], keysLabel: "tabs.key.w", action: .withdrawEnrolment,
                                         label: "tabs.action.withdraw", inFooter: false))
+            } else {
+                bindings.append(closedCase([.character("n"), .character("w")], "tabs.key.nw"))
             }
         case .rights:
             bindings.append(Binding(keys: [.character("n")], keysLabel: "key.n", action: .assess, label: "tabs.action.assess", inFooter: true))
@@ -335,11 +341,17 @@ enum KeyMap {
                 bindings.append(Binding(keys: [.character("d"), .delete], keysLabel: "household.key.d", action: .removeMember,
                                         label: "household.action.remove", inFooter: true, footerKeys: "household.key.dShort",
                                         footerLabel: "household.action.remove.short"))
+            } else {
+                bindings.append(closedCase([.character("n"), .character("d"), .delete], "tabs.key.nd"))
             }
             // Not in the footer, which 80 columns of French fill: the selected member's details
             // say what o does for them, and the help lists it.
             bindings.append(Binding(keys: [.character("o")], keysLabel: "household.key.o", action: .memberCase,
                                     label: "household.action.memberCase", inFooter: false))
+        }
+        if tab != .profile {
+            bindings.append(Binding(keys: [.character(" ")], keysLabel: "key.space", action: .readDetails,
+                                    label: "tabs.action.readDetails", inFooter: false))
         }
         // Editing the profile and the lifecycle work from every tab, so every footer says so.
         bindings.append(Binding(keys: [.character("e")], keysLabel: "key.e", action: .edit, label: "action.edit", inFooter: true))
@@ -361,6 +373,11 @@ enum KeyMap {
                     footerKeys: "key.q"),
             Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
         ] + navigation(letters: true)
+    }
+
+    /// `keys` of a tab's changes on a closed case: refused in words (a closed case is reopened first).
+    private static func closedCase(_ keys: [Key], _ keysLabel: String) -> Binding {
+        Binding(keys: keys, keysLabel: keysLabel, action: .closedCase, label: "tabs.action.closedCase", inFooter: false)
     }
 
     private static func navigation(letters: Bool) -> [Binding] {

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import RetourApp
+@testable import RetourCore
+import RetourTUI
+
+/// Keys of the case tabs that used to do nothing without a word, and details the pane cuts.
+@Suite("Case tabs: every key answers")
+struct CaseTabKeysTests {
+    @Test("Space reads a long note whole; the cut pane says Space reads it")
+    func spaceReadsTheWholeDetails() throws {
+        let harness = try Harness()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let long = (1...60).map { "word\($0)" }.joined(separator: " ") + " THE-END"
+        try #require(harness.app.commit(.addNote(id: id, note: Note(id: UUID(), text: long, by: Harness.author,
+                                                                     at: Date(timeIntervalSince1970: 1_800_000_000)))) != nil)
+        harness.open("GAO-000001")
+        harness.type("5")
+        #expect(harness.details.last?.hasSuffix("… (Space: read all)") == true, "\(harness.details)")
+        #expect(!harness.text.contains("THE-END"))
+        harness.type(" ")
+        #expect(harness.text.contains("THE-END"), "\(harness.text)")
+        harness.send(.escape)
+        #expect(!harness.text.contains("THE-END"))
+    }
+
+    @Test("on a closed case, n and w on the plan tab and n on the household tab say why they do nothing")
+    func closedCaseKeysSayWhy() throws {
+        let harness = try Harness()
+        let id = try #require(harness.seeded["GAO-000001"])
+        try #require(harness.app.commit(.requestClosure(id: id, reason: "Moved to Bamako")) != nil)
+        let closure = Closure(reason: "moved_away", note: "", confirmedOpenItems: true)
+        try #require(harness.app.commit(.close(id: id, closure: closure)) != nil)
+        harness.open("GAO-000001")
+        for keys in ["2n", "2w", "7n"] {
+            harness.type(keys)
+            #expect(harness.statusLine == " ! This case is closed: r reopens it to change it.", "\(keys): \(harness.statusLine)")
+            #expect(harness.titleBar.contains("GAO-000001"))
+        }
+    }
+}
