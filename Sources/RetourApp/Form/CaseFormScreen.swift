@@ -252,8 +252,9 @@ final class CaseFormScreen: Screen {
                 let year = person.birthYear.map(String.init) ?? "?"
                 lines.append("\(item.number)  \(person.fullName), \(year), \(place)")
             } else {
-                lines.append(catalog.text("duplicates.outsideCaseload", ["number": item.number, "place": place,
-                                                                        "worker": item.assignedTo]))
+                // A member of that case's household, or its person: said, without naming them.
+                lines.append(catalog.text(item.isMember ? "duplicates.memberOutsideCaseload" : "duplicates.outsideCaseload",
+                                          ["number": item.number, "place": place, "worker": item.assignedTo]))
             }
         }
         if duplicates.count > shown.count {
