@@ -114,7 +114,9 @@ struct CaseTabContent {
         ]
         let rows = item.members.map { member -> TabRow in
             let own = links.ownCases[member.id]
-            let born = member.dateOfBirth.map(catalog.date) ?? member.birthYear.map(String.init) ?? "?"
+            // An age given is no birth year: its year is marked as reckoned ("~2009").
+            let born = member.dateOfBirth.map(catalog.date) ?? member.yearOfBirth.map(String.init)
+                ?? member.birthYear.map { "~\($0)" } ?? "?"
             var details = [member.fullName(in: item) + " · " + catalog.text("relationship.\(member.relationship.rawValue)")]
             if let age = member.age(on: today) { details[0] += " · " + catalog.counted("summary.years", age) }
             if !member.vulnerabilities.isEmpty {

@@ -116,8 +116,13 @@ public struct CaseSummary {
         let lines = item.members.map { member -> Line in
             var parts = [catalog.text("relationship.\(member.relationship.rawValue)")]
             if let sex = member.sex { parts.append(catalog.text("sex.\(sex.rawValue)")) }
-            if let year = member.birthYear, let age = member.age(on: today) {
+            // As it was given: a date, a year alone, or an age (no birth year is made up).
+            if let date = member.dateOfBirth {
+                parts.append(catalog.date(date) + " (" + catalog.counted("summary.years", date.years(until: today)) + ")")
+            } else if let year = member.yearOfBirth, let age = member.age(on: today) {
                 parts.append(catalog.counted("summary.memberBorn", age, ["year": String(year)]))
+            } else if let estimate = member.ageEstimate, let age = member.age(on: today) {
+                parts.append(catalog.counted("summary.ageEstimate", age, ["date": catalog.date(estimate.asOf)]))
             }
             if !member.vulnerabilities.isEmpty {
                 parts.append(member.vulnerabilities.map { catalog.text("vulnerability.\($0)") }.joined(separator: ", "))

@@ -219,6 +219,21 @@ struct HouseholdTests {
             #expect(text.contains("Scolarisée"))
         }
     }
+
+    /// A member's birth reads as it was given: a date whole, an age as an age, never a made-up year.
+    @Test func theSummarySaysABirthAsItWasGiven() throws {
+        var book = FollowUpBook()
+        let id = try book.register()
+        try book.apply(.saveMember(id: id, member: HouseholdMember(id: UUID(), givenNames: "Ali", sex: .male,
+                                                                   dateOfBirth: CalendarDate(year: 1985, month: 6, day: 1), relationship: .spouse)))
+        try book.apply(.saveMember(id: id, member: HouseholdMember(id: UUID(), givenNames: "Awa", sex: .female,
+                                                                   ageEstimate: AgeEstimate(years: 17, asOf: today), relationship: .child)))
+        let catalog = try Catalog(language: .en, assets: Assets.locate())
+        let text = CaseSummary(book[id], catalog: catalog, reference: CSVFixtures.reference, today: today).text
+        #expect(text.contains("spouse · Male · 1985-06-01 (40 years)"), "\(text)")
+        #expect(text.contains("child · Female · about 17 years (age given on 2025-06-15)"), "\(text)")
+        #expect(!text.contains("2008"))
+    }
 }
 
 @Suite("Household members: members.csv")
