@@ -12,6 +12,13 @@ public struct TypeAhead: Hashable, Sendable {
 
     public init() {}
 
+    /// Whether letters are being typed (the last less than `pause` before `time`): a space then
+    /// belongs to the prefix ("accès p"), not to the key it is otherwise.
+    public func isTyping(at time: Date) -> Bool {
+        guard let last, !typed.isEmpty else { return false }
+        return time >= last && time.timeIntervalSince(last) < TypeAhead.pause
+    }
+
     /// The index of the first of `labels` that starts with what was typed, both folded with
     /// `fold` (case and accents, say); nil when none does.
     public mutating func find(_ character: Character, at time: Date, in labels: [String],

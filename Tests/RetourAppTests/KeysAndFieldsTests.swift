@@ -291,3 +291,25 @@ struct KeysAndFieldsTests {
         #expect(!helpLines(harness).contains { $0.hasPrefix("↑/k") })
     }
 }
+
+@Suite("Type-ahead across a space")
+struct TypeAheadSpaceTests {
+    /// "Accès total" and "Accès partiel" differ after a space: typed quickly, the space belongs
+    /// to the prefix; alone, it still opens the choices.
+    @Test func aSpaceTypedWithinAPrefixIsPartOfIt() throws {
+        let harness = try Harness(language: .fr)
+        harness.open("GAO-000001")
+        harness.type("3")
+        harness.type("n")
+        harness.send(.tab, .tab)
+        harness.type("acces p")
+        #expect(harness.app.overlay == nil)
+        #expect(harness.text.contains("Accès partiel"), "\(harness.text)")
+        harness.wait(2)
+        harness.type(" ")
+        guard case .picker? = harness.app.overlay else {
+            Issue.record("Space alone opens the choices")
+            return
+        }
+    }
+}

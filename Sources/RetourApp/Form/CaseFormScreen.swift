@@ -115,8 +115,8 @@ final class CaseFormScreen: Screen {
         case .previousField?: focus = max(focus - 1, 0)
         case .move(.pageDown)?: focus = min(focus + 6, CaseFormScreen.fields.count - 1)
         case .move(.pageUp)?: focus = max(focus - 6, 0)
-        case .choose?: openPicker(app)
-        case .typeAhead?:
+        case .choose? where !(key == .character(" ") && typeAhead.isTyping(at: app.now())): openPicker(app)
+        case .typeAhead?, .choose?:
             guard case .character(let character) = key, case .choice(let many) = focused.kind,
                   let options = options(for: focused.field, app) else { return }
             if many {

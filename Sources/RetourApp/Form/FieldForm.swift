@@ -138,8 +138,8 @@ final class FieldForm: Screen {
                 }
             }
             focus = min(max(focus + delta, 0), fields.count - 1)
-        case .choose?: openPicker(app)
-        case .typeAhead?:
+        case .choose? where !(key == .character(" ") && typeAhead.isTyping(at: app.now())): openPicker(app)
+        case .typeAhead?, .choose?:
             guard case .character(let character) = key, case .choice(let options) = focused.kind,
                   let index = typeAhead.find(character, at: app.now(), in: options.map(\.label), fold: Fold.key) else { return }
             set(focused.id, options[index].value)
