@@ -52,6 +52,11 @@ struct HouseholdTabTests {
 
         harness.type("d")
         #expect(harness.text.contains("Remove Maïga Aminata from the household of case GAO-000001?"))
+        // A button's first letter chooses it: k keeps her.
+        harness.type("k")
+        #expect(harness.app.overlay == nil)
+        #expect(try harness.stored("GAO-000001").members.count == 1)
+        harness.type("d")
         harness.send(.right)
         harness.send(.enter)
         saved = try harness.stored("GAO-000001")

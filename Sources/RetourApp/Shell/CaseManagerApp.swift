@@ -286,6 +286,14 @@ final class CaseManagerApp {
                 self.overlay = nil
                 onAnswer(nil)
                 return
+            case .typeAhead?:
+                // The first letter of one button alone chooses it; a letter two share does nothing.
+                guard case .character(let letter) = key else { break }
+                let matching = dialog.buttons.indices.filter { Fold.key(dialog.buttons[$0]).hasPrefix(Fold.key(String(letter))) }
+                guard matching.count == 1 else { break }
+                self.overlay = nil
+                onAnswer(matching[0])
+                return
             default: break
             }
             self.overlay = .dialog(dialog, onAnswer: onAnswer)

@@ -176,6 +176,7 @@ enum KeyMap {
                 Binding(keys: [.left, .backTab], keysLabel: "key.leftRight", action: .move(.up), label: "action.otherButton", inFooter: false),
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .choose, label: "action.confirm", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.cancel", inFooter: true),
+                Binding(keys: [], keysLabel: "key.letters", action: .typeAhead, label: "action.buttonLetter", inFooter: false, letters: true),
             ]
         case .filters:
             return [
