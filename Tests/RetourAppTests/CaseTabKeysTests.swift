@@ -39,3 +39,22 @@ struct CaseTabKeysTests {
         }
     }
 }
+
+@Suite("Case tabs: notes and the timeline as written")
+struct NotesAndTimelineTests {
+    @Test("a note's line breaks are kept in the details; a change made from the timeline selects its new event")
+    func lineBreaksAndNewestEvent() throws {
+        let harness = try Harness()
+        let id = try #require(harness.seeded["GAO-000001"])
+        try #require(harness.app.commit(.addNote(id: id, note: Note(id: UUID(), text: "First line\nSecond line", by: Harness.author,
+                                                                     at: Date(timeIntervalSince1970: 1_800_000_000)))) != nil)
+        harness.open("GAO-000001")
+        harness.type("5")
+        #expect(harness.details.contains("First line") && harness.details.contains("Second line"), "\(harness.details)")
+        harness.type("6")
+        harness.type("c")
+        harness.type("Moved to Bamako")
+        harness.send(.function(2))
+        #expect(harness.selectedRow?.contains("Closure requested") == true, "\(harness.text)")
+    }
+}

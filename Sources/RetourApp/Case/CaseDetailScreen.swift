@@ -36,6 +36,8 @@ final class CaseDetailScreen: Screen {
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
         if let item = app.reader[caseID] { status = item.status }
+        // The timeline is read from its newest event: a change adds one, so show it.
+        if changed == caseID { shown.remove(.timeline) }
     }
 
     // MARK: Keys
@@ -106,7 +108,7 @@ final class CaseDetailScreen: Screen {
         case .readDetails?:
             guard let item = app.reader[caseID], let rows = table(for: tab, content(item, app))?.rows,
                   let selected = tables[tab]?.selected, rows.indices.contains(selected), !rows[selected].details.isEmpty else { return }
-            let lines = rows[selected].details.flatMap { Dialog.wrap($0, width: 70) }
+            let lines = CaseDetailScreen.wrapped(rows[selected].details, width: 70)
             app.show(.help(TextPanel(title: rows[selected].cells.first { !$0.isEmpty } ?? "", lines: lines)))
         case .householdCase?:
             guard let household = app.reader.links(of: item).household else { return }
@@ -303,6 +305,13 @@ final class CaseDetailScreen: Screen {
         }
     }
 
+    /// Details as lines of `width` cells, a note's own line breaks kept.
+    static func wrapped(_ details: [String], width: Int) -> [String] {
+        details.flatMap { detail in
+            detail.split(separator: "\n", omittingEmptySubsequences: false).flatMap { Dialog.wrap(String($0), width: width) }
+        }
+    }
+
     /// Rows under the table for the selected row's details.
     static let detailsHeight = 4
 
@@ -354,7 +363,7 @@ final class CaseDetailScreen: Screen {
         }
         if rows.indices.contains(table.selected) {
             let width = area.width - 4
-            var details = rows[table.selected].details.flatMap { Dialog.wrap($0, width: width) }
+            var details = CaseDetailScreen.wrapped(rows[table.selected].details, width: width)
             if details.count > CaseDetailScreen.detailsHeight {
                 // Cut short: say so on the last line shown.
                 details = Array(details.prefix(CaseDetailScreen.detailsHeight))

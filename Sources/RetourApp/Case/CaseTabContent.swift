@@ -347,7 +347,8 @@ struct CaseTabContent {
                 let original = byID[corrected].map { catalog.dateTime($0.at) } ?? "?"
                 details.append(catalog.text("tabs.notes.corrects", ["when": original]))
             }
-            details.append(oneLine)
+            // The details keep the note's lines as written (the row has room for one only).
+            details.append(note.isWithheld ? oneLine : note.text)
             return .item([catalog.dateTime(note.at), note.by, text], .note(note.id), details: details)
         }
         let summary = item.notes.isEmpty
