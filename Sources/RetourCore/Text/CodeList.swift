@@ -21,7 +21,7 @@ public struct CodeList: Sendable {
 
     /// In the order of the text: where a person lives, who they are, then the follow-up.
     public static let kinds = [
-        "region", "cercle", "sex", "category", "status", "vulnerability", "document", "track", "step",
+        "region", "cercle", "sex", "category", "status", "vulnerability", "document", "relationship", "track", "step",
         "stepStatus", "criterion", "access", "service", "referralStatus", "closureReason",
     ]
 
@@ -45,6 +45,7 @@ public struct CodeList: Sendable {
         entries += labelled("status", CaseStatus.allCases.map(\.rawValue))
         entries += labelled("vulnerability", reference.vulnerabilities.map(\.code))
         entries += labelled("document", reference.idDocumentTypes)
+        entries += labelled("relationship", Relationship.allCases.map(\.rawValue))
         entries += labelled("track", tracks.tracks.map(\.code))
         for track in tracks.tracks {
             entries += track.steps.map { Entry(kind: "step", code: $0.code, label: catalog.label("step", $0.code), parent: track.code) }

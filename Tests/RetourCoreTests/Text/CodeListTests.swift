@@ -17,6 +17,8 @@ struct CodeListTests {
         #expect(codes("status") == ["registered", "active", "closure_requested", "closed"])
         #expect(codes("vulnerability") == F.reference.vulnerabilities.map(\.code))
         #expect(codes("document") == F.reference.idDocumentTypes)
+        #expect(codes("relationship") == ["head", "spouse", "child", "parent", "sibling", "other_relative", "other"])
+        #expect(list.entries.contains(.init(kind: "relationship", code: "sibling", label: "frère ou sœur", parent: nil)))
         #expect(codes("track") == ["youth_entrepreneurship", "women_agr", "durable_solutions"])
         #expect(codes("criterion") == F.reference.tracks.criteria)
         #expect(codes("service") == F.reference.tracks.services)
