@@ -58,3 +58,29 @@ struct NotesAndTimelineTests {
         #expect(harness.selectedRow?.contains("Closure requested") == true, "\(harness.text)")
     }
 }
+
+@Suite("Plan tab at 80 columns: steps whole")
+struct PlanStepsWholeTests {
+    @Test("in French every step's name shows whole beside the late marker's column")
+    func longestStepNamesFit() throws {
+        let harness = try Harness(language: .fr)
+        let id = try #require(harness.seeded["GAO-000001"])
+        for track in harness.session.reference.tracks.tracks {
+            let plan = try #require(harness.session.reference.tracks.plan(track: track.code, id: UUID(), enrolledOn: testToday))
+            try #require(harness.app.commit(.enrol(id: id, plan: plan)) != nil)
+        }
+        harness.open("GAO-000001")
+        harness.type("2")
+        var seen = harness.text
+        for _ in 0..<30 {
+            harness.send(.pageDown)
+            seen += harness.text
+        }
+        for track in harness.session.reference.tracks.tracks {
+            for step in track.steps {
+                let label = harness.catalog.label("step", step.code)
+                #expect(seen.contains(label), "\(label) cut")
+            }
+        }
+    }
+}

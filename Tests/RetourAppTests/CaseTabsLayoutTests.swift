@@ -77,7 +77,7 @@ struct CaseTabsLayoutTests {
         let heading = fr ? "Entrepreneuriat des jeunes · 1/7 étapes faites · inscription le 01/09/2026"
                          : "Youth entrepreneurship · 1/7 done · enrolled 2026-09-01"
         #expect(harness.rows.contains { $0.contains(heading) }, "\(harness.text)")
-        let late = fr ? "! en retard" : "! late"
+        let late = fr ? "! retard" : "! late"
         #expect(harness.tableRows.filter { $0.contains(late) }.count == 4)
         let training = try #require(harness.tableRows.first { $0.contains(fr ? "Formation" : "Training") })
         #expect(training.contains(fr ? "Bloquée" : "Blocked"))
@@ -102,7 +102,7 @@ struct CaseTabsLayoutTests {
         harness.open("GAO-000001")
         harness.type("2")
         let fr = language == .fr
-        let late = fr ? "! en retard" : "! late"
+        let late = fr ? "! retard" : "! late"
         let steps = harness.tableRows.filter { !$0.contains(fr ? "Entrepreneuriat" : "Youth entrepreneurship") }
         #expect(steps.count == 7, "\(harness.text)")
         // The marker starts each late row, after the selection mark; every step name starts in

@@ -132,7 +132,7 @@ struct CaseTabsWorkflowTests {
             harness.send(.tab, .control("u"))
             harness.type(language == .fr ? "01/09/2026" : "2026-09-01")
             harness.send(.function(2))
-            let late = language == .fr ? "! en retard" : "! late"
+            let late = language == .fr ? "! retard" : "! late"
             let rows = harness.tableRows.filter { $0.contains(late) }
             // Planned 8 Sep, 1 Oct, 16 Oct, 31 Oct and 15 Nov: passed on 29 Nov, and not done.
             #expect(rows.count == 5, "\(harness.text)")

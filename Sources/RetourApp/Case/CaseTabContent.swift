@@ -141,9 +141,11 @@ struct CaseTabContent {
             // The late marker has a column of its own, first, as the rights tab's gap marker.
             Column("", .fixed(CaseTabContent.lateMarkWidth(catalog))),
             Column(catalog.text("tabs.plan.column.step"), .flexible(weight: 1, minimum: 16)),
-            Column(catalog.text("tabs.plan.column.status"), .fixed(14)),
+            // As wide as the language's longest status and a date: the rest goes to the step.
+            Column(catalog.text("tabs.plan.column.status"),
+                   .fixed(StepStatus.allCases.map { CellWidth.of(catalog.text("stepStatus.\($0.rawValue)")) }.max() ?? 14)),
             Column(catalog.text("tabs.plan.column.planned"), .fixed(10)),
-            Column(catalog.text("tabs.plan.column.done"), .fixed(11)),
+            Column(catalog.text("tabs.plan.column.done"), .fixed(10)),
         ]
         var rows: [TabRow] = []
         let plans = item.activePlans
