@@ -43,6 +43,8 @@ struct EnrolmentRulesScreenTests {
         #expect(notice(harness, under: track) == warning, "\(harness.text)")
         #expect(harness.terminal.size == Size(width: 80, height: 24))
         #expect(harness.formRow(reason) != nil, "\(harness.text)")
+        // The reason is said to be required before F2 too.
+        #expect(notice(harness, under: reason) == catalog.text("tabs.enrol.exceptionNeeded"), "\(harness.text)")
 
         harness.send(.function(2))
         #expect(harness.wrappedIssue(under: reason) == catalog.text("tabs.enrol.exceptionRequired"), "\(harness.text)")

@@ -57,7 +57,10 @@ enum FollowUpForms {
             },
             notices: { values in
                 let found = findings(values)
-                return found.isEmpty ? [:] : ["track": found.map { catalog.text($0.message) }]
+                guard !found.isEmpty else { return [:] }
+                // Outside the rules the reason is required: said under it before F2, not only after.
+                let needed = found.contains(where: \.isViolation) ? ["exception": [catalog.text("tabs.enrol.exceptionNeeded")]] : [:]
+                return needed.merging(["track": found.map { catalog.text($0.message) }]) { first, _ in first }
             },
             submit: { form, values, app in
                 guard let date = CalendarDate(parsing: values["date"] ?? ""), let code = values["track"],
