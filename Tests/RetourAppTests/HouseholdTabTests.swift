@@ -116,6 +116,9 @@ struct MemberOwnCaseTests {
         #expect(harness.text.contains("Registered as case GAO-000003: o opens it."))
         harness.type("o")
         #expect(harness.titleBar.contains("GAO-000003 · Maïga Moussa"))
+        // Going back and forth does not pile the cases up: Esc twice reaches the list.
+        harness.send(.escape, .escape)
+        #expect(harness.titleBar.contains("Cases ("), "\(harness.titleBar)")
     }
 
     @Test("in French the link reads whole at 80 columns")

@@ -136,7 +136,13 @@ final class CaseDetailScreen: Screen {
     private func open(_ linked: HouseholdLinks.Linked, app: CaseManagerApp) {
         do {
             guard try app.reader.read(linked.id) != nil else { return }
-            app.push(CaseDetailScreen(caseID: linked.id))
+            // Back to it when it is the case this one was opened from, so that o, o does not
+            // pile the two cases up for Esc to unwind.
+            if app.screens.count >= 2, (app.screens[app.screens.count - 2] as? CaseDetailScreen)?.caseID == linked.id {
+                app.pop()
+            } else {
+                app.push(CaseDetailScreen(caseID: linked.id))
+            }
         } catch {
             app.say(app.catalog.text(error), .error)
         }
