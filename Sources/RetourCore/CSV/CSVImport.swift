@@ -42,8 +42,10 @@ public enum CSVImport {
     }
 
     /// As `plan(data:…)`, reading the records from `reader` (a file, read as a stream).
+    /// `progress` is told, after each record, how many bytes of the input were read.
     public static func plan(reader: CSVReader, reference: Reference, book: CaseBook, today: CalendarDate,
-                            options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
+                            options: Options = Options(), trackLabels: [Catalog] = [],
+                            progress: (Int) -> Void = { _ in }) throws -> ImportPlan {
         guard let header = try reader.next()?.fields, !isEmpty(header) else { throw CSVText.Failure.empty }
         let columns: CSVColumns
         do {
@@ -66,6 +68,7 @@ public enum CSVImport {
         var earlier: [DuplicateKey: [(row: Int, profile: CaseProfile)]] = [:]
         while let next = try reader.next() {
             let record = next.fields, number = next.row
+            progress(reader.bytesRead)
             if isEmpty(record) { continue }
             var row = ImportRow(row: number, record: record)
             if record.count > header.count, !isEmpty(Array(record[header.count...])) {
@@ -194,16 +197,24 @@ public enum CSVImport {
     /// The rejected rows with every original column and a `reason` column (the translated
     /// problems joined with "; "): UTF-8 with a byte-order mark, the input's separator.
     public static func rejectedCSV(_ plan: ImportPlan, catalog: Catalog) throws -> Data {
-        let width = plan.columns.header.count
-        var records = [plan.columns.header + ["reason"]]
-        for row in plan.rejected {
+        rejectedCSV(header: plan.columns.header, rows: plan.rejected.map { ($0.record, $0.problems) },
+                    separator: plan.separator, catalog: catalog)
+    }
+
+    /// The rejected-rows file of any import: `header` and a `reason` column, then each row's
+    /// cells with its problems (also the member import's).
+    static func rejectedCSV(header: [String], rows: [(record: [String], problems: [ImportProblem])],
+                            separator: Character, catalog: Catalog) -> Data {
+        let width = header.count
+        var records = [header + ["reason"]]
+        for row in rows {
             var record = Array(row.record.prefix(width))
             record += Array(repeating: "", count: width - record.count)
             record.append(row.problems.map { $0.reasonText(catalog) }.joined(separator: "; "))
             record += row.record.dropFirst(width)
             records.append(record)
         }
-        return CSVText.encode(records, separator: plan.separator, byteOrderMark: true)
+        return CSVText.encode(records, separator: separator, byteOrderMark: true)
     }
 
     /// The import stopped part way (a full disk, say). The cases listed were saved.

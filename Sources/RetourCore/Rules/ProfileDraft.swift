@@ -218,20 +218,11 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.commune = text(.commune)
         profile.village = text(.village)
-        let codes = text(.vulnerabilities)
-            .split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace })
-            .map { $0.lowercased() }
         // The placeholder of what the reader may not see comes back from the form as it was shown.
-        let unknown = codes.filter { !reference.isVulnerability($0) && $0 != Confidential.placeholder }
-        if !unknown.isEmpty {
-            // Repeat what was typed only when it looks like a code: free text may be personal.
-            let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
-            issues.append(looksLikeCodes
-                ? FieldIssue(.vulnerabilities, "invalid.vulnerability", ["codes": unknown.joined(separator: " ")])
-                : FieldIssue(.vulnerabilities, "invalid.vulnerabilityText"))
-        }
-        profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
-            + (codes.contains(Confidential.placeholder) ? [Confidential.placeholder] : [])
+        let vulnerabilities = ProfileDraft.vulnerabilities(text(.vulnerabilities), reference: reference,
+                                                           also: Confidential.placeholder)
+        if let problem = vulnerabilities.problem { issues.append(FieldIssue(.vulnerabilities, problem)) }
+        profile.vulnerabilities = vulnerabilities.codes
         profile.assignedTo = text(.assignedTo)
         if !tooLong.isEmpty {
             // Said alone: what else is wrong with such a value matters less than its length.
@@ -242,6 +233,23 @@ public struct ProfileDraft: Hashable, Sendable {
         let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
         issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
+    }
+
+    /// The vulnerability codes of `text` (codes separated by spaces, `|` or `,`), in the
+    /// reference's order, `also` last when written; and what is wrong with the others. What was
+    /// typed is repeated only when it looks like a code: free text may be personal.
+    static func vulnerabilities(_ text: String, reference: Reference,
+                                also extra: String? = nil) -> (codes: [String], problem: Message?) {
+        let codes = text.split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace }).map { $0.lowercased() }
+        let unknown = codes.filter { !reference.isVulnerability($0) && $0 != extra }
+        var problem: Message?
+        if !unknown.isEmpty {
+            let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
+            problem = looksLikeCodes ? Message("invalid.vulnerability", ["codes": unknown.joined(separator: " ")])
+                : Message("invalid.vulnerabilityText")
+        }
+        let known = reference.vulnerabilities.map(\.code).filter(codes.contains)
+        return (known + (extra.map { codes.contains($0) ? [$0] : [] } ?? []), problem)
     }
 
     /// The longest text each field takes, in Unicode scalars (a letter typed with a separate
