@@ -92,7 +92,7 @@ public enum CSVImport {
                 row.profile = profile
                 if let trackProblem { row.problems.append(trackProblem) }
                 let key = DuplicateKey(profile)
-                row.duplicates = book.possibleDuplicates(of: profile).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
+                row.duplicates = book.possibleDuplicates(of: profile, key: key).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
                     + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }
                 let duplicateProblems = row.duplicates.map { ImportProblem(row: number, column: nil, reason: $0.message) }
                 if options.allowDuplicates {
@@ -250,8 +250,8 @@ public enum CSVImport {
         }.joined(separator: ", ")
     }
 
-    private static func isEmpty(_ record: [String]) -> Bool {
-        record.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    static func isEmpty(_ record: [String]) -> Bool {
+        record.allSatisfy { $0.unicodeScalars.allSatisfy(ProfileDraft.isWhiteSpace) }
     }
 }
 

@@ -181,13 +181,13 @@ public enum MemberImport {
         while let next = try reader.next() {
             progress(reader.bytesRead)
             let record = next.fields
-            if record.allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) { continue }
+            if CSVImport.isEmpty(record) { continue }
             var row = Row(row: next.row, record: record)
             func problem(_ field: Field?, _ reason: Message) {
                 row.problems.append(ImportProblem(row: next.row, column: field.map(columns.column), reason: reason))
             }
             if record.count > header.count,
-               !record[header.count...].allSatisfy({ $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+               !CSVImport.isEmpty(Array(record[header.count...])) {
                 problem(nil, Message("import.problem.extraValues"))
             }
             let draft = memberDraft(columns.cells(record), relationships: relationships, codeLabels: codeLabels,
@@ -243,7 +243,7 @@ public enum MemberImport {
                 refused.insert(field)
                 return ""
             }
-            let value = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = ProfileDraft.normalised(raw)
             if let problem = PlainText.problem(in: value, lines: lines) {
                 draft.problems.append((field, problem))
                 refused.insert(field)
