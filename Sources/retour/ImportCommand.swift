@@ -108,8 +108,12 @@ struct ImportCommand: ParsableCommand {
                     ?? planning(plannedBeforehand == nil ? reader : CSVReader(file: input), book: store.book,
                                 session: session, today: today)
                 let clearance = try session.clearance(for: store)
+                let progress = ProgressLine.standardError(task: "progress.task.save", unit: .rows, total: plan.toImport.count,
+                                                          catalog: catalog)
+                defer { progress.finish() }
                 result = try CSVImport.run(plan, store: store, reference: session.reference, catalog: catalog,
-                                           clearance: clearance, rejectedFile: CSVImport.rejectedFile(for: input))
+                                           clearance: clearance, rejectedFile: CSVImport.rejectedFile(for: input),
+                                           progress: progress.update)
             } else {
                 result = try generated(count ?? 0, session: session, store: store, today: today)
             }
@@ -171,8 +175,12 @@ struct ImportCommand: ParsableCommand {
         let result: MemberImport.Result
         do {
             let clearance = try session.clearance(for: store)
-            result = try MemberImport.run(plan(store.book, clearance), store: store, catalog: catalog, clearance: clearance,
-                                          rejectedFile: rejectedFile)
+            let planned = try plan(store.book, clearance)
+            let progress = ProgressLine.standardError(task: "progress.task.save", unit: .members, total: planned.toImport.count,
+                                                      catalog: catalog)
+            defer { progress.finish() }
+            result = try MemberImport.run(planned, store: store, catalog: catalog, clearance: clearance,
+                                          rejectedFile: rejectedFile, progress: progress.update)
         } catch {
             try? store.close()
             throw error

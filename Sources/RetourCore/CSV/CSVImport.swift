@@ -114,7 +114,8 @@ public enum CSVImport {
     /// one batch, so a full disk or a crash part way saves none of them.
     @discardableResult
     public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
-                             as clearance: Clearance, at time: Date = Date()) throws -> [String] {
+                             as clearance: Clearance, at time: Date = Date(),
+                             progress: (Int) -> Void = { _ in }) throws -> [String] {
         var numbers: [String] = []
         numbers.reserveCapacity(plan.toImport.count)
         try store.commitBatch(as: clearance, at: time) { batch in
@@ -124,6 +125,7 @@ public enum CSVImport {
                 let id = UUID()
                 try batch.add(.register(id: id, number: number, profile: profile))
                 numbers.append(number)
+                progress(numbers.count)
                 for track in row.tracks {
                     guard let newPlan = reference.tracks.plan(track: track, id: UUID(), enrolledOn: plan.today) else { continue }
                     try batch.add(.enrol(id: id, plan: newPlan))
@@ -174,8 +176,10 @@ public enum CSVImport {
     /// Carries out `plan` as `run(file:…)` does; `rejectedFile` is where rejected rows go.
     /// `store` may be nil only when the plan imports no row (a data directory not made yet
     /// is not made for nothing).
+    /// `progress` is told how many rows were added to the batch, before it is written.
     public static func run(_ plan: ImportPlan, store: Store?, reference: Reference, catalog: Catalog,
-                           clearance: Clearance, rejectedFile: URL?) throws -> ImportResult {
+                           clearance: Clearance, rejectedFile: URL?,
+                           progress: (Int) -> Void = { _ in }) throws -> ImportResult {
         precondition(store != nil || plan.toImport.isEmpty, "rows to import need a store")
         var result = ImportResult(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
@@ -184,7 +188,7 @@ public enum CSVImport {
             try PrivateFile.write(try rejectedCSV(plan, catalog: catalog), to: rejectedFile)
             result.rejectedFile = rejectedFile
         }
-        if let store { result.imported = try apply(plan, to: store, reference: reference, as: clearance) }
+        if let store { result.imported = try apply(plan, to: store, reference: reference, as: clearance, progress: progress) }
         return result
     }
 

@@ -346,13 +346,15 @@ public enum MemberImport {
     /// Saves the members `plan` would import as one batch, in file order: a full disk or a
     /// crash part way saves none of them.
     @discardableResult
-    public static func apply(_ plan: Plan, to store: Store, as clearance: Clearance, at time: Date = Date()) throws -> [HouseholdMember] {
+    public static func apply(_ plan: Plan, to store: Store, as clearance: Clearance, at time: Date = Date(),
+                             progress: (Int) -> Void = { _ in }) throws -> [HouseholdMember] {
         var saved: [HouseholdMember] = []
         try store.commitBatch(as: clearance, at: time) { batch in
             for row in plan.toImport {
                 guard let id = row.caseID, let member = row.member else { continue }
                 try batch.add(.saveMember(id: id, member: member))
                 saved.append(member)
+                progress(saved.count)
             }
         }
         return saved
@@ -361,7 +363,7 @@ public enum MemberImport {
     /// Unless this is a dry run or a row stops the import, writes the rejected rows (with
     /// `skipInvalid`) to `rejectedFile`, then saves the others into `store`.
     public static func run(_ plan: Plan, store: Store?, catalog: Catalog, clearance: Clearance,
-                           rejectedFile: URL?, at time: Date = Date()) throws -> Result {
+                           rejectedFile: URL?, at time: Date = Date(), progress: (Int) -> Void = { _ in }) throws -> Result {
         precondition(store != nil || plan.toImport.isEmpty, "rows to import need a store")
         var result = Result(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
@@ -373,7 +375,7 @@ public enum MemberImport {
             result.rejectedFile = rejectedFile
         }
         if let store, !plan.toImport.isEmpty {
-            result.imported = try apply(plan, to: store, as: clearance, at: time)
+            result.imported = try apply(plan, to: store, as: clearance, at: time, progress: progress)
             var seen = Set<String>()
             result.cases = plan.toImport.compactMap(\.caseNumber).filter { seen.insert($0).inserted }
         }
