@@ -66,7 +66,7 @@ struct ImportInterruptTests {
         // A line first, so that the progress line is not the screen's first (where tmux would
         // write over it); sh then becomes the program (exec).
         let session = try TmuxSession(harness: harness, arguments: ["import", file.path], language: "en_US.UTF-8",
-                                      runAs: ["/bin/sh", "-c", "echo Import; exec \"$@\"", "sh"])
+                                      runAs: ["/bin/sh", "-c", "echo Import; exec \"$@\"", "sh"], unblockingSignals: true)
         defer { session.kill() }
         #expect(session.waitFor("Checking: ", timeout: 60))
         #expect(session.screen.contains(" MB/s"))
