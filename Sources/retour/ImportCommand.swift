@@ -250,7 +250,16 @@ struct ImportCommand: ParsableCommand {
         let batch = try people.batch(count: count, seed: seed, reference: session.reference, today: today)
         let options = CSVImport.Options(skipInvalid: true, allowDuplicates: true, dryRun: dryRun)
         let plan = try CSVImport.plan(data: batch.csv, reference: session.reference, book: store.book, today: today, options: options)
-        return try DemoPeople.run(plan, histories: batch.histories, store: store, reference: session.reference)
+        // Made when the commits start, once their number is known.
+        var progress: ProgressLine?
+        defer { progress?.finish() }
+        return try DemoPeople.run(plan, histories: batch.histories, store: store, reference: session.reference) { done, total in
+            if progress == nil {
+                progress = ProgressLine.standardError(task: "progress.task.generate", unit: .changes, total: total,
+                                                      catalog: session.catalog)
+            }
+            progress?.update(done)
+        }
     }
 
     /// What the generated follow-up holds, for the summary.

@@ -19,7 +19,7 @@ import Foundation
 public final class ProgressLine {
     /// What the numbers count.
     public enum Unit: String, Sendable {
-        case rows, cases, members, lines
+        case rows, cases, members, lines, changes
         /// Shown in megabytes.
         case bytes
     }
