@@ -23,8 +23,9 @@ extension DemoPeople {
     /// the history of each person, every change through `Store.commit`, in the order of
     /// time: case numbers follow the days of registration. The numbers are returned in that
     /// order.
+    /// `progress` is told how many changes of how many were committed.
     public static func run(_ plan: ImportPlan, histories: [DemoHistory], store: Store,
-                           reference: Reference) throws -> ImportResult {
+                           reference: Reference, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> ImportResult {
         var result = ImportResult(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
         if let reason = store.readOnlyReason { throw reason }
@@ -49,7 +50,8 @@ extension DemoPeople {
 
         var numbers = [String?](repeating: nil, count: rows.count)
         var saved: [String] = []
-        for item in pending {
+        for (index, item) in pending.enumerated() {
+            progress(index, pending.count)
             let history = histories[item.row.row - 2]
             do {
                 if let change = item.change {

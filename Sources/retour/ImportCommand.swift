@@ -20,6 +20,12 @@ struct ImportCommand: ParsableCommand {
         in them on the day of the import, right after registration.
 
         By default, one invalid row or possible duplicate stops the whole import.
+
+        --members FILE.csv adds household members to cases already registered, by case number \
+        (columns case_number/numero_dossier, given_names/prenoms, relationship/lien; optional \
+        family_name/nom, sex/sexe, date_of_birth/date_naissance, birth_year/annee_naissance, age, \
+        vulnerabilities/vulnerabilites, note): the members.csv of an export re-imports. Given \
+        alone, not with a file of people: import the people first, then their members.
         """
     )
 
@@ -27,6 +33,9 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "The CSV file.")
     var file: String?
+
+    @Option(name: .customLong("members"), help: ArgumentHelp("Add household members to registered cases from this CSV file, linked by case number.", valueName: "FILE.csv"))
+    var members: String?
 
     @Flag(name: .customLong("dry-run"), help: "Only check the file and report; write nothing.")
     var dryRun = false
@@ -48,7 +57,7 @@ struct ImportCommand: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        if file == nil && generate == nil { throw ValidationError("give the CSV file to import") }
+        if file == nil && generate == nil && members == nil { throw ValidationError("give the CSV file to import") }
         // A --generate that is no count (`--generate --data DIR` takes `--data` as its value) is
         // said by `run`, in the one line every bad count gets.
         if file != nil && generate.flatMap({ Int($0) }) != nil {
@@ -64,6 +73,11 @@ struct ImportCommand: ParsableCommand {
             return count
         }
         let session = try global.session()
+        if let members {
+            // Members name their case by number, which a file of people only gets when saved.
+            guard file == nil, generate == nil else { throw CommandError("import.members.notWithPeople") }
+            return try importMembers(from: members, session: session)
+        }
         let catalog = session.catalog
         let today = CalendarDate.today()
         let input = file.map { URL(fileURLWithPath: $0) }
@@ -94,8 +108,12 @@ struct ImportCommand: ParsableCommand {
                     ?? planning(plannedBeforehand == nil ? reader : CSVReader(file: input), book: store.book,
                                 session: session, today: today)
                 let clearance = try session.clearance(for: store)
+                let progress = ProgressLine.standardError(task: "progress.task.save", unit: .rows, total: plan.toImport.count,
+                                                          catalog: catalog)
+                defer { progress.finish() }
                 result = try CSVImport.run(plan, store: store, reference: session.reference, catalog: catalog,
-                                           clearance: clearance, rejectedFile: CSVImport.rejectedFile(for: input))
+                                           clearance: clearance, rejectedFile: CSVImport.rejectedFile(for: input),
+                                           progress: progress.update)
             } else {
                 result = try generated(count ?? 0, session: session, store: store, today: today)
             }
@@ -119,8 +137,94 @@ struct ImportCommand: ParsableCommand {
         let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
         let assets = try Assets.locate()
         let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
+        let progress = ProgressLine.standardError(task: "progress.task.check", unit: .bytes, total: reader.size,
+                                                  catalog: session.catalog)
+        defer { progress.finish() }
         return try CSVImport.plan(reader: reader, reference: session.reference, book: book, today: today,
-                                  options: options, trackLabels: labels)
+                                  options: options, trackLabels: labels, progress: progress.update)
+    }
+
+    /// `--members FILE.csv`: household members added to registered cases, all or nothing by
+    /// default, as one batch. A data directory that does not exist is not made: every row
+    /// names a case it cannot hold.
+    private func importMembers(from path: String, session: Session) throws {
+        let catalog = session.catalog
+        let input = URL(fileURLWithPath: path)
+        let reader = try CSVReader(file: input)
+        let options = CSVImport.Options(skipInvalid: skipInvalid, allowDuplicates: allowDuplicates, dryRun: dryRun)
+        let assets = try Assets.locate()
+        let labels = try Language.allCases.map { try Catalog(language: $0, assets: assets) }
+        func plan(_ book: CaseBook, _ clearance: Clearance) throws -> MemberImport.Plan {
+            let progress = ProgressLine.standardError(task: "progress.task.check", unit: .bytes, total: reader.size,
+                                                      catalog: catalog)
+            defer { progress.finish() }
+            return try MemberImport.plan(reader: reader, reference: session.reference, book: book, clearance: clearance,
+                                         today: CalendarDate.today(), options: options, labels: labels,
+                                         progress: progress.update)
+        }
+        let rejectedFile = CSVImport.rejectedFile(for: input)
+        guard FileManager.default.fileExists(atPath: session.dataDirectory.path) else {
+            let book = CaseBook()
+            let result = try MemberImport.run(plan(book, try Clearance.withoutUsers(session.author, book: book)), store: nil,
+                                              catalog: catalog, clearance: try Clearance.withoutUsers(session.author, book: book),
+                                              rejectedFile: rejectedFile)
+            return try finishMembers(result, catalog: catalog)
+        }
+        let store = try session.openStore(write: !dryRun)
+        if !dryRun, let reason = store.readOnlyReason { throw reason }
+        let result: MemberImport.Result
+        do {
+            let clearance = try session.clearance(for: store)
+            let planned = try plan(store.book, clearance)
+            let progress = ProgressLine.standardError(task: "progress.task.save", unit: .members, total: planned.toImport.count,
+                                                      catalog: catalog)
+            defer { progress.finish() }
+            result = try MemberImport.run(planned, store: store, catalog: catalog, clearance: clearance,
+                                          rejectedFile: rejectedFile, progress: progress.update)
+        } catch {
+            try? store.close()
+            throw error
+        }
+        do {
+            try store.close()
+        } catch let error as StoreError {
+            // The members are saved: importing them again would add them twice.
+            guard case .notCompacted = error, !result.imported.isEmpty else { throw error }
+            try finishMembers(result, catalog: catalog)
+            Output.error(catalog.text(Message("cli.warning", ["text": catalog.text(error)])))
+            return
+        }
+        try finishMembers(result, catalog: catalog)
+    }
+
+    /// Reports a member import; exits 1 when rows were given and none is (or would be) added.
+    private func finishMembers(_ result: MemberImport.Result, catalog: Catalog) throws {
+        let plan = result.plan
+        for warning in plan.warnings {
+            Output.error(catalog.text(Message("cli.warning", ["text": catalog.text(warning)])))
+        }
+        for problem in plan.problems { Output.error(problem.text(catalog)) }
+        if plan.rows.isEmpty {
+            Output.line(catalog.text("import.summary.noRows"))
+        } else if dryRun {
+            Output.line(catalog.text("import.summary.dryRun", ["valid": String(plan.accepted.count),
+                                                              "invalid": String(plan.rejected.count)]))
+            if plan.isBlocked { Output.line(catalog.text("import.summary.wouldStop")) }
+        } else if plan.isBlocked {
+            Output.line(catalog.counted("import.summary.blocked", plan.rejected.count))
+        } else if result.imported.isEmpty {
+            Output.line(catalog.text("import.summary.noValidRow"))
+        } else {
+            Output.line(catalog.counted("import.members.summary", result.imported.count, ["cases": String(result.cases.count)]))
+        }
+        if !dryRun, !plan.isBlocked, !plan.rejected.isEmpty {
+            if let file = result.rejectedFile {
+                Output.line(catalog.counted("import.summary.rejectedTo", plan.rejected.count, ["file": file.path]))
+            } else {
+                Output.line(catalog.counted("import.summary.rejected", plan.rejected.count))
+            }
+        }
+        if plan.toImport.isEmpty && !plan.rows.isEmpty { throw ExitCode(1) }
     }
 
     /// Reports `result`, then exits 1 when rows were given and none is (or, for a dry run,
@@ -146,7 +250,16 @@ struct ImportCommand: ParsableCommand {
         let batch = try people.batch(count: count, seed: seed, reference: session.reference, today: today)
         let options = CSVImport.Options(skipInvalid: true, allowDuplicates: true, dryRun: dryRun)
         let plan = try CSVImport.plan(data: batch.csv, reference: session.reference, book: store.book, today: today, options: options)
-        return try DemoPeople.run(plan, histories: batch.histories, store: store, reference: session.reference)
+        // Made when the commits start, once their number is known.
+        var progress: ProgressLine?
+        defer { progress?.finish() }
+        return try DemoPeople.run(plan, histories: batch.histories, store: store, reference: session.reference) { done, total in
+            if progress == nil {
+                progress = ProgressLine.standardError(task: "progress.task.generate", unit: .changes, total: total,
+                                                      catalog: session.catalog)
+            }
+            progress?.update(done)
+        }
     }
 
     /// What the generated follow-up holds, for the summary.

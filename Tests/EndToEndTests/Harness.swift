@@ -76,12 +76,13 @@ final class TmuxSession {
     /// Starts `retour` in a shell that prints its exit status when it ends (`exit status N`).
     /// `runAs`: a command that runs it as another account (`setpriv …`), before the binary.
     init(harness: Harness, arguments: [String], language: String, width: Int = 80, height: Int = 24,
-         data: URL? = nil, runAs: [String] = [], binary: URL = Harness.binary) throws {
+         data: URL? = nil, runAs: [String] = [], binary: URL = Harness.binary, unblockingSignals: Bool = false) throws {
         let command = "env LANG=\(language) LC_ALL= TERM=xterm-256color "
             + (runAs + [binary.path]).map { "'\($0)'" }.joined(separator: " ") + " "
             + (arguments + ["--data", (data ?? harness.data).path]).map { "'\($0)'" }.joined(separator: " ")
             + "; echo \"exit status $?\""
-        try startServer(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command])
+        try startServer(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), command],
+                        unblockingSignals: unblockingSignals)
         try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
@@ -102,7 +103,7 @@ final class TmuxSession {
 
     /// Starts the tmux server with `posix_spawn` and `waitpid`: the server daemonises and would
     /// keep Foundation's process-watching descriptors open, so `Process` would wait forever.
-    private func startServer(_ arguments: [String]) throws {
+    private func startServer(_ arguments: [String], unblockingSignals: Bool) throws {
         let argv = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -112,8 +113,19 @@ final class TmuxSession {
         }
         var cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
+        // With `unblockingSignals`, the signals the test runner's thread blocks are not the
+        // program's: a Ctrl-C (SIGINT) sent to it acts as it does at a shell.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if unblockingSignals {
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, environ)
         guard spawned == 0 else { throw CocoaError(.executableLoad) }
         var status: Int32 = 0
         waitpid(pid, &status, 0)

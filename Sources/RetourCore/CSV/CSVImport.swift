@@ -42,8 +42,10 @@ public enum CSVImport {
     }
 
     /// As `plan(data:…)`, reading the records from `reader` (a file, read as a stream).
+    /// `progress` is told, after each record, how many bytes of the input were read.
     public static func plan(reader: CSVReader, reference: Reference, book: CaseBook, today: CalendarDate,
-                            options: Options = Options(), trackLabels: [Catalog] = []) throws -> ImportPlan {
+                            options: Options = Options(), trackLabels: [Catalog] = [],
+                            progress: (Int) -> Void = { _ in }) throws -> ImportPlan {
         guard let header = try reader.next()?.fields, !isEmpty(header) else { throw CSVText.Failure.empty }
         let columns: CSVColumns
         do {
@@ -67,6 +69,7 @@ public enum CSVImport {
         var earlier: [DuplicateKey: [(row: Int, profile: CaseProfile)]] = [:]
         while let next = try reader.next() {
             let record = next.fields, number = next.row
+            progress(reader.bytesRead)
             if isEmpty(record) { continue }
             var row = ImportRow(row: number, record: record)
             if record.count > header.count, !isEmpty(Array(record[header.count...])) {
@@ -96,7 +99,7 @@ public enum CSVImport {
                     }
                 }
                 let key = DuplicateKey(profile)
-                row.duplicates = book.possibleDuplicates(of: profile).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
+                row.duplicates = book.possibleDuplicates(of: profile, key: key).map { $0.member == nil ? .existing(number: $0.digest.number) : .member(of: $0.digest.number) }
                     + (earlier[key] ?? []).filter { DuplicateKey.birthYearsClose($0.profile, profile) }.map { .row($0.row) }
                 let duplicateProblems = row.duplicates.map { ImportProblem(row: number, column: nil, reason: $0.message) }
                 if options.allowDuplicates {
@@ -118,7 +121,8 @@ public enum CSVImport {
     /// one batch, so a full disk or a crash part way saves none of them.
     @discardableResult
     public static func apply(_ plan: ImportPlan, to store: Store, reference: Reference,
-                             as clearance: Clearance, at time: Date = Date()) throws -> [String] {
+                             as clearance: Clearance, at time: Date = Date(),
+                             progress: (Int) -> Void = { _ in }) throws -> [String] {
         var numbers: [String] = []
         numbers.reserveCapacity(plan.toImport.count)
         try store.commitBatch(as: clearance, at: time) { batch in
@@ -128,6 +132,7 @@ public enum CSVImport {
                 let id = UUID()
                 try batch.add(.register(id: id, number: number, profile: profile))
                 numbers.append(number)
+                progress(numbers.count)
                 for track in row.tracks {
                     guard let newPlan = reference.tracks.plan(track: track, id: UUID(), enrolledOn: plan.today) else { continue }
                     try batch.add(.enrol(id: id, plan: newPlan))
@@ -178,8 +183,10 @@ public enum CSVImport {
     /// Carries out `plan` as `run(file:…)` does; `rejectedFile` is where rejected rows go.
     /// `store` may be nil only when the plan imports no row (a data directory not made yet
     /// is not made for nothing).
+    /// `progress` is told how many rows were added to the batch, before it is written.
     public static func run(_ plan: ImportPlan, store: Store?, reference: Reference, catalog: Catalog,
-                           clearance: Clearance, rejectedFile: URL?) throws -> ImportResult {
+                           clearance: Clearance, rejectedFile: URL?,
+                           progress: (Int) -> Void = { _ in }) throws -> ImportResult {
         precondition(store != nil || plan.toImport.isEmpty, "rows to import need a store")
         var result = ImportResult(plan: plan)
         guard !plan.options.dryRun, !plan.isBlocked else { return result }
@@ -188,7 +195,7 @@ public enum CSVImport {
             try PrivateFile.write(try rejectedCSV(plan, catalog: catalog), to: rejectedFile)
             result.rejectedFile = rejectedFile
         }
-        if let store { result.imported = try apply(plan, to: store, reference: reference, as: clearance) }
+        if let store { result.imported = try apply(plan, to: store, reference: reference, as: clearance, progress: progress) }
         return result
     }
 
@@ -201,16 +208,24 @@ public enum CSVImport {
     /// The rejected rows with every original column and a `reason` column (the translated
     /// problems joined with "; "): UTF-8 with a byte-order mark, the input's separator.
     public static func rejectedCSV(_ plan: ImportPlan, catalog: Catalog) throws -> Data {
-        let width = plan.columns.header.count
-        var records = [plan.columns.header + ["reason"]]
-        for row in plan.rejected {
+        rejectedCSV(header: plan.columns.header, rows: plan.rejected.map { ($0.record, $0.problems) },
+                    separator: plan.separator, catalog: catalog)
+    }
+
+    /// The rejected-rows file of any import: `header` and a `reason` column, then each row's
+    /// cells with its problems (also the member import's).
+    static func rejectedCSV(header: [String], rows: [(record: [String], problems: [ImportProblem])],
+                            separator: Character, catalog: Catalog) -> Data {
+        let width = header.count
+        var records = [header + ["reason"]]
+        for row in rows {
             var record = Array(row.record.prefix(width))
             record += Array(repeating: "", count: width - record.count)
             record.append(row.problems.map { $0.reasonText(catalog) }.joined(separator: "; "))
             record += row.record.dropFirst(width)
             records.append(record)
         }
-        return CSVText.encode(records, separator: plan.separator, byteOrderMark: true)
+        return CSVText.encode(records, separator: separator, byteOrderMark: true)
     }
 
     /// The import stopped part way (a full disk, say). The cases listed were saved.
@@ -246,8 +261,8 @@ public enum CSVImport {
         }.joined(separator: ", ")
     }
 
-    private static func isEmpty(_ record: [String]) -> Bool {
-        record.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    static func isEmpty(_ record: [String]) -> Bool {
+        record.allSatisfy { $0.unicodeScalars.allSatisfy(ProfileDraft.isWhiteSpace) }
     }
 }
 

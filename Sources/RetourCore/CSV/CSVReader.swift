@@ -68,7 +68,10 @@ public final class CSVReader {
     private let descriptor: Int32
     private var name = ""
     private var endOfInput: Bool
-    private var bytesRead = 0
+    /// Bytes taken from the input so far, and its size when it was opened: what a progress
+    /// line counts while the records are read.
+    public private(set) var bytesRead = 0
+    public private(set) var size = 0
     private var row = 0
     private var separatorByte = UInt8(ascii: ",")
     /// The header's fields, to name the column of a problem.
@@ -86,6 +89,8 @@ public final class CSVReader {
         endOfInput = true
         guard data.count <= limits.fileBytes else { throw CSVText.Failure.tooLarge(limit: limits.fileBytes) }
         buffer = [UInt8](data)
+        size = buffer.count
+        bytesRead = size
         try readPreamble()
     }
 
@@ -115,6 +120,7 @@ public final class CSVReader {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd
         name = file.path
+        size = Int(info.st_size)
         try readPreamble()
     }
 

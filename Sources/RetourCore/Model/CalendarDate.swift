@@ -17,7 +17,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD` (ISO) or `DD/MM/YYYY` (as French spreadsheets write dates).
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Spaces and tabs (`.whitespaces`), trimmed without Foundation: an import parses every date.
+        let isSpace = { (scalar: Unicode.Scalar) in
+            scalar == " " || scalar == "\t" || (!scalar.isASCII && scalar.properties.generalCategory == .spaceSeparator)
+        }
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        let trimmed = String(scalars[start..<end])
         if let parts = CalendarDate.numbers(trimmed, separator: "-"), parts.count == 3, parts[0].digits == 4 {
             self.init(year: parts[0].value, month: parts[1].value, day: parts[2].value)
         } else if let parts = CalendarDate.numbers(trimmed, separator: "/"), parts.count == 3, parts[2].digits == 4 {

@@ -27,7 +27,25 @@ public enum Fold {
         // of its length here, and the marks that reordering would move are dropped anyway.
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
-                add(scalar)
+                // What `add` does, without the Unicode property lookups: an import folds every cell.
+                let value = scalar.value
+                if value == 0x20 || (0x09...0x0D).contains(value) || value == 0x2D || value == 0x5F || value == 0x2E {
+                    pendingSpace = !result.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    result.append(" ")
+                    pendingSpace = false
+                }
+                if value == 0x27 || value == 0x60 {
+                    result.append("'")
+                } else if (0x41...0x5A).contains(value) {
+                    result.append(Unicode.Scalar(UInt8(value + 0x20)))
+                } else {
+                    result.append(scalar)
+                }
+            } else if let parts = latin[scalar] {
+                for part in parts { add(part) }
             } else {
                 for part in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars { add(part) }
             }
@@ -39,6 +57,17 @@ public enum Fold {
     public static func compact(_ text: String) -> String {
         key(text).filter { $0 != " " && $0 != "'" }
     }
+
+    /// The canonical decompositions of the Latin letters with accents (U+00C0–U+024F), made
+    /// once: names in French, Fulfulde or Tamasheq spelling are mostly these.
+    private static let latin: [Unicode.Scalar: [Unicode.Scalar]] = {
+        var table: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        for value in UInt32(0xC0)...0x24F {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            table[scalar] = Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars)
+        }
+        return table
+    }()
 
     private static let separators: Set<Unicode.Scalar> = ["-", "_", ".", "\u{2010}", "\u{2013}"]
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "`", "\u{00B4}", "\u{02BC}"]

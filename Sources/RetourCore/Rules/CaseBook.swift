@@ -467,9 +467,11 @@ public struct CaseBook: Sendable {
     /// year when both are known), registered as a case or listed in a household, except case
     /// `excluding`, and members already registered as their own case (their case is found):
     /// every case, whoever asks (`CaseReader` says what of them may be shown).
-    func possibleDuplicates(of profile: CaseProfile, excluding: UUID? = nil) -> [(digest: CaseDigest, member: MemberDigest?)] {
+    /// `key` is `DuplicateKey(profile)`, when the caller has it already.
+    func possibleDuplicates(of profile: CaseProfile, key: DuplicateKey? = nil,
+                            excluding: UUID? = nil) -> [(digest: CaseDigest, member: MemberDigest?)] {
         let year = profile.birthYear
-        return (peopleByDuplicateKey[DuplicateKey(profile)] ?? []).compactMap { person in
+        return (peopleByDuplicateKey[key ?? DuplicateKey(profile)] ?? []).compactMap { person in
             guard person.id != excluding, let found = self.digest(person.id) else { return nil }
             guard let memberID = person.member else {
                 return DuplicateKey.birthYearsClose(found.birthYear, year) ? (found, nil) : nil

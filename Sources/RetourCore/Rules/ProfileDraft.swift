@@ -90,9 +90,12 @@ public struct ProfileDraft: Hashable, Sendable {
         var profile = CaseProfile()
         // A value too long is only said so (below): normalising it would cost more than its length.
         let tooLong = Set(ProfileField.allCases.filter { self[$0].unicodeScalars.count > ProfileDraft.maximumLength[$0, default: 0] })
-        func normalised(_ field: ProfileField) -> String {
-            self[field].precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Each field normalised once (an import checks every field of every row).
+        var normalisedValues: [ProfileField: String] = [:]
+        for field in ProfileField.allCases where !tooLong.contains(field) {
+            normalisedValues[field] = ProfileDraft.normalised(self[field])
         }
+        func normalised(_ field: ProfileField) -> String { normalisedValues[field] ?? "" }
         // Text, not terminal commands: a field holding a control character is said so and read
         // as empty, so that no other rule speaks of it.
         var refused: Set<ProfileField> = []
@@ -218,20 +221,11 @@ public struct ProfileDraft: Hashable, Sendable {
         }
         profile.commune = text(.commune)
         profile.village = text(.village)
-        let codes = text(.vulnerabilities)
-            .split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace })
-            .map { $0.lowercased() }
         // The placeholder of what the reader may not see comes back from the form as it was shown.
-        let unknown = codes.filter { !reference.isVulnerability($0) && $0 != Confidential.placeholder }
-        if !unknown.isEmpty {
-            // Repeat what was typed only when it looks like a code: free text may be personal.
-            let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
-            issues.append(looksLikeCodes
-                ? FieldIssue(.vulnerabilities, "invalid.vulnerability", ["codes": unknown.joined(separator: " ")])
-                : FieldIssue(.vulnerabilities, "invalid.vulnerabilityText"))
-        }
-        profile.vulnerabilities = reference.vulnerabilities.map(\.code).filter(codes.contains)
-            + (codes.contains(Confidential.placeholder) ? [Confidential.placeholder] : [])
+        let vulnerabilities = ProfileDraft.vulnerabilities(text(.vulnerabilities), reference: reference,
+                                                           also: Confidential.placeholder)
+        if let problem = vulnerabilities.problem { issues.append(FieldIssue(.vulnerabilities, problem)) }
+        profile.vulnerabilities = vulnerabilities.codes
         profile.assignedTo = text(.assignedTo)
         if !tooLong.isEmpty {
             // Said alone: what else is wrong with such a value matters less than its length.
@@ -239,9 +233,51 @@ public struct ProfileDraft: Hashable, Sendable {
                 + tooLong.map { FieldIssue($0, "invalid.tooLong", ["maximum": String(ProfileDraft.maximumLength[$0]!)]) }
         }
         // In the order of the fields, as the form shows them; a field's own issues keep their order.
-        let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
-        issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
+        if issues.count > 1 {
+            let order = Dictionary(uniqueKeysWithValues: ProfileField.allCases.enumerated().map { ($1, $0) })
+            issues = issues.enumerated().sorted { (order[$0.element.field]!, $0.offset) < (order[$1.element.field]!, $1.offset) }.map(\.element)
+        }
         return issues.isEmpty ? .success(profile) : .failure(InvalidProfile(issues: issues))
+    }
+
+    /// `text` in NFC, trimmed of white space (Unicode's, as `.whitespacesAndNewlines`). ASCII,
+    /// most cells of a file, is already in NFC and is trimmed without Foundation.
+    static func normalised(_ text: String) -> String {
+        let trimmed = Self.trimmed(text)
+        // Below U+0300 (ASCII, the Latin letters with accents) every text is already in NFC.
+        return trimmed.unicodeScalars.allSatisfy { $0.value < 0x300 } ? trimmed
+            : trimmed.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `text` without the white space at either end.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhiteSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhiteSpace($0) })!
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
+    }
+
+    static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
+
+    /// The vulnerability codes of `text` (codes separated by spaces, `|` or `,`), in the
+    /// reference's order, `also` last when written; and what is wrong with the others. What was
+    /// typed is repeated only when it looks like a code: free text may be personal.
+    static func vulnerabilities(_ text: String, reference: Reference,
+                                also extra: String? = nil) -> (codes: [String], problem: Message?) {
+        if text.isEmpty { return ([], nil) }
+        let codes = text.split(whereSeparator: { $0 == "|" || $0 == "," || $0.isWhitespace }).map { $0.lowercased() }
+        let unknown = codes.filter { !reference.isVulnerability($0) && $0 != extra }
+        var problem: Message?
+        if !unknown.isEmpty {
+            let looksLikeCodes = unknown.allSatisfy { $0.count <= 40 && $0.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "_" } }
+            problem = looksLikeCodes ? Message("invalid.vulnerability", ["codes": unknown.joined(separator: " ")])
+                : Message("invalid.vulnerabilityText")
+        }
+        let known = reference.vulnerabilities.map(\.code).filter(codes.contains)
+        return (known + (extra.map { codes.contains($0) ? [$0] : [] } ?? []), problem)
     }
 
     /// The longest text each field takes, in Unicode scalars (a letter typed with a separate
@@ -257,6 +293,13 @@ public struct ProfileDraft: Hashable, Sendable {
 
     /// The year of "1996", "vers 1996", "about 1996", "~1996": a year of birth known alone.
     public static func yearAlone(_ text: String) -> Int? {
+        // Digits and dashes alone (2015, 1985-03-12), as most cells are: a year when they hold
+        // one group of four digits, as the words below would find.
+        if text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2D }) {
+            let groups = text.utf8.split(separator: 0x2D)
+            guard groups.count == 1, groups[0].count == 4 else { return nil }
+            return Int(text.filter { $0 != "-" })
+        }
         let words = Fold.key(text).replacingOccurrences(of: "~", with: " ").split(separator: " ")
         guard let last = words.last, last.count == 4, last.allSatisfy(\.isASCII), let year = Int(last) else { return nil }
         let before = words.dropLast().joined(separator: " ")
@@ -274,7 +317,7 @@ public struct ProfileDraft: Hashable, Sendable {
 
     /// A category code, or its French or English label, with or without the feminine "(e)".
     public static func category(_ text: String) -> Category? {
-        switch Fold.key(text.replacingOccurrences(of: "(e)", with: "")) {
+        switch Fold.key(text.utf8.contains(UInt8(ascii: "(")) ? text.replacingOccurrences(of: "(e)", with: "") : text) {
         case "idp returnee", "pdi retourne", "pdi retournee", "returned idp", "pdi": return .idpReturnee
         case "refugee returnee", "refugie rapatrie", "refugiee rapatriee", "repatriated refugee", "refugie": return .refugeeReturnee
         case "host community", "communaute hote", "host community member", "membre de la communaute hote": return .hostCommunity

@@ -304,7 +304,7 @@ public final class Store {
     }
 
     /// The journal keeps whole seconds: the entry kept in memory is the one read back.
-    private static func wholeSeconds(_ time: Date) -> Date {
+    static func wholeSeconds(_ time: Date) -> Date {
         Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
     }
 

@@ -24,8 +24,9 @@ struct CodeLabels {
 
     /// Replaces labels by codes in `draft`; anything else is left for the rules to judge.
     func translate(_ draft: inout ProfileDraft) {
-        if let code = documents[Fold.key(draft[.documentType])] { draft[.documentType] = code }
+        if !draft[.documentType].isEmpty, let code = documents[Fold.key(draft[.documentType])] { draft[.documentType] = code }
         let cell = draft[.vulnerabilities]
+        if cell.isEmpty { return }
         if let code = vulnerabilities[Fold.key(cell)] {
             draft[.vulnerabilities] = code
             return
