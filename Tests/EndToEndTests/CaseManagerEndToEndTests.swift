@@ -156,12 +156,12 @@ struct CaseManagerEndToEndTests {
         try tmux.keys("Enter")
         tmux.waitFor("Youth entrepreneurship")
         try tmux.keys("Enter", "F2")
-        tmux.waitFor("0/7 steps done")
+        tmux.waitFor("0/7 done")
         // The training step: done.
         try tmux.keys("Down", "Enter")
         tmux.waitFor("Update a step")
         try tmux.keys("Enter", "Down", "Down", "Enter", "F2")
-        tmux.waitFor("1/7 steps done")
+        tmux.waitFor("1/7 done")
         // Rights tab: full access to safety, partial standard of living, no access to livelihoods.
         try tmux.keys("3", "n")
         tmux.waitFor("Rights assessment")
