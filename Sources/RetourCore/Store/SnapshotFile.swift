@@ -230,8 +230,23 @@ enum SnapshotFile {
     }
 
     /// `body(i)` for every i in 0..<count, on every core when there are many; the error of the
-    /// lowest failing i is thrown.
-    static func inParallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    /// lowest failing i is thrown. Given `progress`, the work goes in rounds of a few thousand,
+    /// and `progress(done)` is called on the calling thread after each: the cores never share
+    /// a counter, and the callback needs no lock.
+    static func inParallel<T>(_ count: Int, progress: ((Int) -> Void)? = nil, _ body: (Int) throws -> T) throws -> [T] {
+        guard let progress else { return try allAtOnce(count, body) }
+        let round = 2_048
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for start in stride(from: 0, to: count, by: round) {
+            let end = min(count, start + round)
+            values += try allAtOnce(end - start) { try body(start + $0) }
+            progress(end)
+        }
+        return values
+    }
+
+    private static func allAtOnce<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
         let parts = count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
         let size = (count + parts - 1) / max(1, parts)
         let results = ParallelResults<T>(parts)
