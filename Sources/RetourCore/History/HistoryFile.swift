@@ -277,18 +277,26 @@ public final class HistoryFile {
     /// read. Given `expected` (a head written down before), the file must still hold that many
     /// entries, and the last of them must be the one recorded. Throws only when the file cannot
     /// be read at all (an I/O error); everything found in it is in the result.
-    public func verify(expected: HistoryHead? = nil) throws -> HistoryVerification {
+    /// `progress(done, total)`: bytes read of the file's size, told once per chunk read.
+    public func verify(expected: HistoryHead? = nil,
+                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> HistoryVerification {
         var result = HistoryVerification(head: .empty, problem: nil, tornBytes: 0)
         guard let input = try openForReading() else {
             if let expected, expected.count > 0 { result.problem = .cut(expected: expected.count, found: 0) }
             return result
         }
         defer { disk.close(input) }
+        let size = try disk.size(input, name: name)
         var lines = ForwardLines(self, input)
         var link: [UInt8] = []
         let expectedLink = expected.map { Array($0.link.utf8) }
+        var told = 0
         do {
             while let (number, line) = try lines.next() {
+                if lines.offset != told {
+                    told = lines.offset
+                    progress(min(told, size), size)
+                }
                 let previous = link
                 link = chain.link(line)
                 result.head.count = number
@@ -355,7 +363,8 @@ public final class HistoryFile {
         /// Read from `offset` on, not yet returned: `buffer[start...]`.
         private var buffer: [UInt8] = []
         private var start = 0
-        private var offset = 0
+        /// Bytes read so far.
+        private(set) var offset = 0
         private var atEnd = false
         private var number = 0
         private(set) var tornBytes = 0

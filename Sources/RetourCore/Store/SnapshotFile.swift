@@ -235,6 +235,11 @@ enum SnapshotFile {
     /// a counter, and the callback needs no lock.
     static func inParallel<T>(_ count: Int, progress: ((Int) -> Void)? = nil, _ body: (Int) throws -> T) throws -> [T] {
         guard let progress else { return try allAtOnce(count, body) }
+        return try inRounds(count, progress: progress, body)
+    }
+
+    /// `inParallel` in rounds, `progress(done)` told after each.
+    static func inRounds<T>(_ count: Int, progress: (Int) -> Void, _ body: (Int) throws -> T) throws -> [T] {
         let round = 2_048
         var values: [T] = []
         values.reserveCapacity(count)
