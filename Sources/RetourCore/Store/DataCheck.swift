@@ -52,7 +52,7 @@ public struct DataCheck: Sendable {
     /// `expectedHead`: a head written down before (`retour audit --head`), which the history
     /// must still hold, besides the one the snapshot recorded.
     /// `progress` is told how far the two long steps have got: the cases read (`casesStep`),
-    /// then the bytes of the history read (`historyStep`).
+    /// then the bytes of the history read (`HistoryFile.verifyStep`).
     public static func run(directory: URL, reference: Reference, fileSystem: FileSystem? = nil, expectedHead: HistoryHead? = nil,
                            passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) },
                            progress: ProgressStep.Report = { _, _ in }) -> DataCheck {
@@ -178,11 +178,6 @@ public struct DataCheck: Sendable {
         ProgressStep(task: "progress.task.verify", unit: .cases, total: count)
     }
 
-    /// The step of reading the history (`bytes` in all: its size, twice when read twice).
-    public static func historyStep(_ bytes: Int) -> ProgressStep {
-        ProgressStep(task: "progress.task.history", unit: .bytes, total: bytes)
-    }
-
     /// The history's chain, read whole, and the head the snapshot recorded still in it. Its
     /// head is said, for an administrator to write down and compare (`retour audit --head`).
     static func history(of store: Store, expected: HistoryHead? = nil,
@@ -191,11 +186,11 @@ public struct DataCheck: Sendable {
         let readings = expected == nil ? 1 : 2
         do {
             let verification = try store.history.verify(expected: store.recordedHistoryHead) { done, size in
-                progress(historyStep(size * readings), done)
+                progress(HistoryFile.verifyStep(size * readings), done)
             }
             if let problem = verification.problem { return ([Finding(.problem, problem.message)], nil) }
             if let expected, let problem = try store.history.verify(expected: expected, progress: { done, size in
-                progress(historyStep(size * readings), size + done)
+                progress(HistoryFile.verifyStep(size * readings), size + done)
             }).problem {
                 return ([Finding(.problem, problem.message)], nil)
             }
