@@ -239,6 +239,7 @@ public enum CSVExport {
         let numbers = tables.contains(.members) ? ownCaseNumbers(cases) : [:]
         var files = tables.map { CSVText.encode([$0.header.map(wording.header)], separator: separator, byteOrderMark: true) }
         let part = 256
+        progress(0)
         for start in stride(from: 0, to: cases.count, by: part) {
             let some = Array(cases[start..<min(cases.count, start + part)])
             for (index, table) in tables.enumerated() {
@@ -255,6 +256,7 @@ public enum CSVExport {
     /// `progress(done)` is told every few hundred cases written.
     public static func json(_ cases: [Case], progress: (Int) -> Void = { _ in }) throws -> Data {
         var data = Data("[".utf8)
+        progress(0)
         for (index, item) in cases.enumerated() {
             data.append(contentsOf: Array((index == 0 ? "\n" : ",\n").utf8))
             data.append(try Store.encoder.encode(item))
