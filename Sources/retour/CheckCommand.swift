@@ -27,9 +27,12 @@ struct CheckCommand: ParsableCommand {
             }
             return HistoryHead(count: count, link: parts[1].lowercased())
         }
-        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference, expectedHead: expected) {
+        let progress = ProgressLines(catalog: catalog)
+        let check = DataCheck.run(directory: session.dataDirectory, reference: session.reference, expectedHead: expected,
+                                  passphrase: {
             try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: ProcessInfo.processInfo.environment)
-        }
+        }, progress: progress.report)
+        progress.finish()
         for finding in check.findings {
             let line = Message("check.severity.\(finding.severity.rawValue)", ["text": catalog.text(finding.message)])
             Output.line(catalog.text(line))

@@ -45,7 +45,10 @@ struct InitCommand: ParsableCommand {
                 prompt: catalog.text("crypto.prompt.newPassphrase", ["minimum": String(Passphrase.minimumLength)]),
                 confirm: catalog.text("crypto.prompt.confirm"), environment: environment)
         }
-        let done = try Encryption.protect(directory, passphrase: passphrase, user: session.author)
+        let progress = ProgressLines(catalog: catalog)
+        defer { progress.finish() }
+        let done = try Encryption.protect(directory, passphrase: passphrase, user: session.author, progress: progress.report)
+        progress.finish()
         Output.line(done.cases == 0 ? catalog.text("init.encryptedEmpty", ["path": directory.path])
                                     : catalog.counted("init.encrypted", done.cases, ["path": directory.path]))
         if done.removedBackups > 0 {

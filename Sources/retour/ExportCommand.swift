@@ -53,27 +53,39 @@ struct ExportCommand: ParsableCommand {
         let wording: ExportWording = labels ? .labels(session.catalog) : .codes
         let store = try openForReading(session)
         let reader = try session.reader(of: store)
-        let cases = try reader.allCases()
+        // Cases read (on every core), then cases written: one line after the other.
+        let progress = ProgressLines(catalog: session.catalog)
+        defer { progress.finish() }
+        let reading = ProgressStep(task: "progress.task.read", unit: .cases, total: reader.digests.count)
+        let cases = try reader.allCases { progress.report(reading, $0) }
         try store.recordEvent(.export(scope: reader.seesEverything ? "all" : "caseload", count: cases.count),
                               by: reader.clearance.login)
         let today = CalendarDate.today()
+        let writing = ProgressStep(task: "progress.task.export", unit: .cases, total: cases.count)
         guard let out else {
-            Output.data(try CSVExport.data(cases, format: format, reference: session.reference, today: today,
-                                           separator: separatorCharacter(session), wording: wording,
-                                           forTerminal: Output.isTerminal))
+            let data = try CSVExport.data(cases, format: format, reference: session.reference, today: today,
+                                          separator: separatorCharacter(session), wording: wording,
+                                          forTerminal: Output.isTerminal, progress: { progress.report(writing, $0) })
+            // Erased before the data, which may go to the same terminal.
+            progress.finish()
+            Output.data(data)
             return
         }
         let url = URL(fileURLWithPath: out)
         switch format {
         case .json:
-            try PrivateFile.write(try CSVExport.json(cases), to: url)
+            let data = try CSVExport.json(cases) { progress.report(writing, $0) }
+            progress.finish()
+            try PrivateFile.write(data, to: url)
             Output.line(session.catalog.counted("export.summary", cases.count, ["file": url.path]))
         case .csv:
             if !FileManager.default.fileExists(atPath: url.path), url.pathExtension.lowercased() == "csv" {
                 throw PrivateFile.FolderFailure.looksLikeAFile(out)
             }
             let files = try CSVExport.tables(cases, reference: session.reference, today: today,
-                                             separator: separatorCharacter(session), wording: wording)
+                                             separator: separatorCharacter(session), wording: wording,
+                                             progress: { progress.report(writing, $0) })
+            progress.finish()
             try PrivateFile.write(files, into: url)
             Output.line(session.catalog.counted("export.summary.folder", cases.count,
                                                 ["folder": url.path, "files": files.map(\.name).joined(separator: ", ")]))

@@ -36,13 +36,13 @@ public enum CSVExport {
     /// `wording` applies to CSV only: JSON holds the cases as stored.
     public static func data(_ cases: [Case], format: Format, reference: Reference, today: CalendarDate,
                             separator: Character = ",", wording: ExportWording = .codes,
-                            forTerminal: Bool = false) throws -> Data {
+                            forTerminal: Bool = false, progress: (Int) -> Void = { _ in }) throws -> Data {
         switch format {
         case .csv:
             return try csv(.cases, cases, reference: reference, today: today, separator: separator, wording: wording,
-                           forTerminal: forTerminal)
+                           forTerminal: forTerminal, progress: progress)
         case .json:
-            let data = try json(cases)
+            let data = try json(cases, progress: progress)
             return forTerminal ? Data(TerminalText.visible(String(decoding: data, as: UTF8.self), layout: .kept).utf8) : data
         }
     }
@@ -128,13 +128,13 @@ public enum CSVExport {
         return [records[0].map(wording.header)] + records.dropFirst()
     }
 
+    /// `numbers`: the case numbers members' own cases are named by (`ownCaseNumbers`), when
+    /// `cases` are only some of the cases exported.
     private static func codedRecords(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
-                                     wording: ExportWording) -> [[String]] {
+                                     wording: ExportWording, numbers: [UUID: String]? = nil) -> [[String]] {
         if table == .cases { return casesRecords(cases, reference: reference, today: today, wording: wording) }
         var records = [table.header]
-        // A member's own case is named by its number (read once, not per member).
-        let numbers = table == .members && cases.contains(where: { $0.members.contains { $0.ownCase != nil } })
-            ? Dictionary(cases.map { ($0.id, $0.number) }, uniquingKeysWith: { first, _ in first }) : [:]
+        let numbers = table == .members ? numbers ?? ownCaseNumbers(cases) : [:]
         for item in cases {
             switch table {
             case .cases: break
@@ -203,32 +203,64 @@ public enum CSVExport {
         return records
     }
 
-    /// One table as a CSV file: UTF-8 with a byte-order mark, `separator` (`;` for French
-    /// spreadsheets), CRLF, fields quoted where they hold a separator, a quote or a line break,
-    /// formulas defused.
-    public static func csv(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
-                           separator: Character = ",", wording: ExportWording = .codes,
-                           forTerminal: Bool = false) throws -> Data {
-        let records = records(table, cases, reference: reference, today: today, wording: wording)
-        func cell(_ value: String) -> String { guarded(forTerminal ? TerminalText.visible(value) : value) }
-        return CSVText.encode([records[0]] + records.dropFirst().map { $0.map(cell) }, separator: separator,
-                              byteOrderMark: true)
+    /// A member's own case is named by its number (read once for all cases, not per member).
+    private static func ownCaseNumbers(_ cases: [Case]) -> [UUID: String] {
+        guard cases.contains(where: { $0.members.contains { $0.ownCase != nil } }) else { return [:] }
+        return Dictionary(cases.map { ($0.id, $0.number) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Every table, as files to write into one folder.
+    /// One table as a CSV file: UTF-8 with a byte-order mark, `separator` (`;` for French
+    /// spreadsheets), CRLF, fields quoted where they hold a separator, a quote or a line break,
+    /// formulas defused. `progress(done)` is told every few hundred cases written.
+    public static func csv(_ table: Table, _ cases: [Case], reference: Reference, today: CalendarDate,
+                           separator: Character = ",", wording: ExportWording = .codes,
+                           forTerminal: Bool = false, progress: (Int) -> Void = { _ in }) throws -> Data {
+        files([table], cases, reference: reference, today: today, separator: separator, wording: wording,
+              forTerminal: forTerminal, progress: progress)[0]
+    }
+
+    /// Every table, as files to write into one folder. `progress(done)` counts the cases whose
+    /// rows are in every table, told every few hundred.
     public static func tables(_ cases: [Case], reference: Reference, today: CalendarDate,
-                              separator: Character = ",", wording: ExportWording = .codes) throws -> [(name: String, data: Data)] {
-        try Table.allCases.map {
-            ($0.fileName, try csv($0, cases, reference: reference, today: today, separator: separator, wording: wording))
+                              separator: Character = ",", wording: ExportWording = .codes,
+                              progress: (Int) -> Void = { _ in }) throws -> [(name: String, data: Data)] {
+        let files = files(Table.allCases, cases, reference: reference, today: today, separator: separator,
+                          wording: wording, forTerminal: false, progress: progress)
+        return zip(Table.allCases, files).map { ($0.fileName, $1) }
+    }
+
+    /// `tables` as CSV files, built a few hundred cases at a time with every table's rows of
+    /// those cases, so that a count of cases written means something whatever the table. The
+    /// bytes are those of one pass per table: the header once, then each part's rows.
+    private static func files(_ tables: [Table], _ cases: [Case], reference: Reference, today: CalendarDate,
+                              separator: Character, wording: ExportWording, forTerminal: Bool,
+                              progress: (Int) -> Void) -> [Data] {
+        func cell(_ value: String) -> String { guarded(forTerminal ? TerminalText.visible(value) : value) }
+        let numbers = tables.contains(.members) ? ownCaseNumbers(cases) : [:]
+        var files = tables.map { CSVText.encode([$0.header.map(wording.header)], separator: separator, byteOrderMark: true) }
+        let part = 256
+        progress(0)
+        for start in stride(from: 0, to: cases.count, by: part) {
+            let some = Array(cases[start..<min(cases.count, start + part)])
+            for (index, table) in tables.enumerated() {
+                let rows = codedRecords(table, some, reference: reference, today: today, wording: wording, numbers: numbers)
+                files[index].append(CSVText.encode(rows.dropFirst().map { $0.map(cell) }, separator: separator,
+                                                   byteOrderMark: false))
+            }
+            progress(start + some.count)
         }
+        return files
     }
 
     /// A JSON array of the cases as the store writes them (sorted keys), one case per line.
-    public static func json(_ cases: [Case]) throws -> Data {
+    /// `progress(done)` is told every few hundred cases written.
+    public static func json(_ cases: [Case], progress: (Int) -> Void = { _ in }) throws -> Data {
         var data = Data("[".utf8)
+        progress(0)
         for (index, item) in cases.enumerated() {
             data.append(contentsOf: Array((index == 0 ? "\n" : ",\n").utf8))
             data.append(try Store.encoder.encode(item))
+            if (index + 1) % 256 == 0 || index + 1 == cases.count { progress(index + 1) }
         }
         data.append(contentsOf: Array((cases.isEmpty ? "]\n" : "\n]\n").utf8))
         return data

@@ -161,6 +161,18 @@ public final class HistoryFile {
         return head
     }
 
+    // MARK: Progress
+
+    /// The step of verifying the chain (`verify`), `bytes` in all.
+    public static func verifyStep(_ bytes: Int) -> ProgressStep {
+        ProgressStep(task: "progress.task.history", unit: .bytes, total: bytes)
+    }
+
+    /// The step of sealing it again (`reseal`), `bytes` in all.
+    public static func resealStep(_ bytes: Int) -> ProgressStep {
+        ProgressStep(task: "progress.task.encryptHistory", unit: .bytes, total: bytes)
+    }
+
     // MARK: Sealing again
 
     /// Rewrites the history sealed as this file now is (a directory being encrypted): each
@@ -169,13 +181,15 @@ public final class HistoryFile {
     /// lost (an appender that opened the old file notices the new one and appends there).
     /// Positions, times, people and events stay; only the links change. The caller has
     /// verified the old chain: resealing a damaged history would hide the damage.
-    public func reseal() throws {
+    /// `progress(done, total)`: bytes of the old file read, told once per chunk read.
+    public func reseal(progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws {
         let output = try disk.open(path, .append, name: name)
         defer { disk.close(output) }
         try disk.lockExclusively(output, name: name)
         defer { disk.unlock(output) }
         let input = try disk.open(path, .read, name: name)
         defer { disk.close(input) }
+        let size = try disk.size(input, name: name)
         let temporaryName = HistoryFile.fileName + ".tmp"
         let temporary = directory.appendingPathComponent(temporaryName).path
         disk.remove(temporary)
@@ -186,7 +200,13 @@ public final class HistoryFile {
             var link: [UInt8] = []
             var bytes: [UInt8] = []
             let decoder = JSONDecoder.retour()
+            var told = 0
+            progress(0, size)
             while let (number, line) = try lines.next() {
+                if lines.offset != told {
+                    told = lines.offset
+                    progress(min(told, size), size)
+                }
                 let plain = SealedLines.isClear(line) ? Array(line) : try opened(line)
                 guard var entry = try? decoder.decode(HistoryEntry.self, from: Data(plain)), entry.position == number else {
                     throw HistoryError.unreadable(position: number)
@@ -277,18 +297,27 @@ public final class HistoryFile {
     /// read. Given `expected` (a head written down before), the file must still hold that many
     /// entries, and the last of them must be the one recorded. Throws only when the file cannot
     /// be read at all (an I/O error); everything found in it is in the result.
-    public func verify(expected: HistoryHead? = nil) throws -> HistoryVerification {
+    /// `progress(done, total)`: bytes read of the file's size, told once per chunk read.
+    public func verify(expected: HistoryHead? = nil,
+                       progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> HistoryVerification {
         var result = HistoryVerification(head: .empty, problem: nil, tornBytes: 0)
         guard let input = try openForReading() else {
             if let expected, expected.count > 0 { result.problem = .cut(expected: expected.count, found: 0) }
             return result
         }
         defer { disk.close(input) }
+        let size = try disk.size(input, name: name)
         var lines = ForwardLines(self, input)
         var link: [UInt8] = []
         let expectedLink = expected.map { Array($0.link.utf8) }
+        var told = 0
+        progress(0, size)
         do {
             while let (number, line) = try lines.next() {
+                if lines.offset != told {
+                    told = lines.offset
+                    progress(min(told, size), size)
+                }
                 let previous = link
                 link = chain.link(line)
                 result.head.count = number
@@ -355,7 +384,8 @@ public final class HistoryFile {
         /// Read from `offset` on, not yet returned: `buffer[start...]`.
         private var buffer: [UInt8] = []
         private var start = 0
-        private var offset = 0
+        /// Bytes read so far.
+        private(set) var offset = 0
         private var atEnd = false
         private var number = 0
         private(set) var tornBytes = 0

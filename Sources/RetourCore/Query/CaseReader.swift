@@ -63,9 +63,10 @@ public struct CaseReader: Sendable {
     /// Case `id` when it is in scope and readable, else nil.
     public subscript(id: UUID) -> Case? { try? read(id) }
 
-    /// Every case in scope, in registration order, read on every core.
-    public func allCases() throws -> [Case] {
-        try book.cases(digests.map(\.id)).map(withholdingConfidential)
+    /// Every case in scope, in registration order, read on every core. `progress(done)` is
+    /// told every few thousand cases read (of `digests.count`), on the calling thread.
+    public func allCases(progress: ((Int) -> Void)? = nil) throws -> [Case] {
+        try book.cases(digests.map(\.id), progress: progress).map(withholdingConfidential)
     }
 
     /// The cases `ids` (in scope), in that order.

@@ -98,8 +98,8 @@ public struct CaseBook: Sendable {
     }
 
     /// The cases `ids`, in that order, read on every core.
-    func cases(_ ids: [UUID]) throws -> [Case] {
-        try SnapshotFile.inParallel(ids.count) { index in
+    func cases(_ ids: [UUID], progress: ((Int) -> Void)? = nil) throws -> [Case] {
+        try SnapshotFile.inParallel(ids.count, progress: progress) { index in
             guard let item = try read(ids[index]) else { throw ChangeError.unknownCase }
             return item
         }

@@ -93,9 +93,13 @@ public enum Encryption {
     /// unfinished, whatever the moment: never one said encrypted with a name in clear. Run again
     /// on it, `protect` finishes it, `passphrase` being the one given when it began (it unlocks
     /// the key file written then); so does the next session that writes (`openStore`).
+    ///
+    /// `progress` is told how far the work has got: the history verified and sealed again
+    /// (`HistoryFile.verifyStep`, `resealStep`), then the snapshot's lines sealed (`casesStep`).
     @discardableResult
     public static func protect(_ directory: URL, passphrase: String, user: String,
-                               parameters: ScryptParameters = .standard, on disk: FileSystem? = nil) throws -> Protected {
+                               parameters: ScryptParameters = .standard, on disk: FileSystem? = nil,
+                               progress: ProgressStep.Report = { _, _ in }) throws -> Protected {
         let (disk, directory) = try place(directory, on: disk)
         let begun = isEncrypted(directory, on: disk)
         if begun {
@@ -110,15 +114,20 @@ public enum Encryption {
         if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
         let backups = store.plainFiles().filter { $0.hasPrefix(Store.Files.backups + "/") }.count
         if let sealing {
-            try store.seal(with: sealing)
+            try store.seal(with: sealing, progress: progress)
         } else {
             let (keyFile, key) = try KeyFile.create(passphrase: passphrase, parameters: parameters)
             try write(keyFile, in: directory, on: disk)
-            try store.seal(with: SealedLines(key: key))
+            try store.seal(with: SealedLines(key: key), progress: progress)
         }
         let cases = store.book.count
         try store.close()
         return Protected(cases: cases, removedBackups: backups)
+    }
+
+    /// The step of sealing the snapshot: its case lines (set-aside lines refuse encryption).
+    public static func casesStep(_ lines: Int) -> ProgressStep {
+        ProgressStep(task: "progress.task.encrypt", unit: .cases, total: lines)
     }
 
     /// Changes the passphrase: the data key is wrapped again, no data is rewritten.

@@ -51,8 +51,11 @@ public struct DataCheck: Sendable {
     /// the lock checked.
     /// `expectedHead`: a head written down before (`retour audit --head`), which the history
     /// must still hold, besides the one the snapshot recorded.
+    /// `progress` is told how far the two long steps have got: the cases read (`casesStep`),
+    /// then the bytes of the history read (`HistoryFile.verifyStep`).
     public static func run(directory: URL, reference: Reference, fileSystem: FileSystem? = nil, expectedHead: HistoryHead? = nil,
-                           passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) }) -> DataCheck {
+                           passphrase: () throws -> String = { throw SealingError.noTerminal(variable: Passphrase.variable) },
+                           progress: ProgressStep.Report = { _, _ in }) -> DataCheck {
         var findings: [Finding] = []
         let given = directory.path
         func stop(_ message: Message) -> DataCheck {
@@ -104,8 +107,9 @@ public struct DataCheck: Sendable {
             if store.droppedTornBytes > 0 {
                 findings.append(Finding(.warning, Message("check.tornJournal", ["file": Store.Files.journal, "count": String(store.droppedTornBytes)])))
             }
-            findings += rules(store.book, reference: reference)
-            let history = history(of: store, expected: expectedHead)
+            let cases = casesStep(store.book.count)
+            findings += rules(store.book, reference: reference) { progress(cases, $0) }
+            let history = history(of: store, expected: expectedHead, progress: progress)
             findings += history.findings
             historyHead = history.head
         } catch SealingError.noTerminal(let variable) {
@@ -169,13 +173,25 @@ public struct DataCheck: Sendable {
         return (findings, links)
     }
 
+    /// The step of reading every case.
+    public static func casesStep(_ count: Int) -> ProgressStep {
+        ProgressStep(task: "progress.task.verify", unit: .cases, total: count)
+    }
+
     /// The history's chain, read whole, and the head the snapshot recorded still in it. Its
     /// head is said, for an administrator to write down and compare (`retour audit --head`).
-    static func history(of store: Store, expected: HistoryHead? = nil) -> (findings: [Finding], head: HistoryHead?) {
+    static func history(of store: Store, expected: HistoryHead? = nil,
+                        progress: ProgressStep.Report = { _, _ in }) -> (findings: [Finding], head: HistoryHead?) {
+        // Read twice when a head was given: one step over both readings.
+        let readings = expected == nil ? 1 : 2
         do {
-            let verification = try store.history.verify(expected: store.recordedHistoryHead)
+            let verification = try store.history.verify(expected: store.recordedHistoryHead) { done, size in
+                progress(HistoryFile.verifyStep(size * readings), done)
+            }
             if let problem = verification.problem { return ([Finding(.problem, problem.message)], nil) }
-            if let expected, let problem = try store.history.verify(expected: expected).problem {
+            if let expected, let problem = try store.history.verify(expected: expected, progress: { done, size in
+                progress(HistoryFile.verifyStep(size * readings), size + done)
+            }).problem {
                 return ([Finding(.problem, problem.message)], nil)
             }
             guard verification.tornBytes > 0 else { return ([], verification.head) }
@@ -221,7 +237,8 @@ public struct DataCheck: Sendable {
     /// Reads every case (on every core): opening trusts the index and reads cases only when
     /// they are needed, so this is where every line of the snapshot is verified. Cases are
     /// named by number only.
-    static func rules(_ book: CaseBook, reference: Reference) -> [Finding] {
+    /// `progress(done)` is told after every few thousand cases read.
+    static func rules(_ book: CaseBook, reference: Reference, progress: (Int) -> Void = { _ in }) -> [Finding] {
         var findings: [Finding] = []
         var hidden = 0
         func add(_ key: String, _ arguments: [String: String]) {
@@ -239,7 +256,7 @@ public struct DataCheck: Sendable {
         // A few thousand cases at a time: 100 000 decoded at once would need gigabytes.
         for start in stride(from: 0, to: book.count, by: 4_096) {
             let digests = book.digests[start..<min(book.count, start + 4_096)]
-            let read = (try? SnapshotFile.inParallel(digests.count) { index -> Result<Case, Error> in
+            let read = (try? SnapshotFile.inRounds(digests.count, progress: { progress(start + $0) }) { index -> Result<Case, Error> in
                 let digest = digests[digests.startIndex + index]
                 return Result { try book.read(digest.id).orThrow(ChangeError.unknownCase) }
             }) ?? []

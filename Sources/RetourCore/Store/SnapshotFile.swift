@@ -52,9 +52,12 @@ enum SnapshotFile {
     }
 
     /// Writes `book` as a new snapshot: changed cases encoded, the others' lines copied as
-    /// they are from the snapshot they were read from, set-aside lines last.
+    /// they are from the snapshot they were read from, set-aside lines last. `progress(done)`
+    /// counts the lines after the header written (of `book.count + book.setAside.count`),
+    /// told every few hundred.
     static func write(_ book: CaseBook, to fd: Int32, on disk: FileSystem, name: String,
-                      sealing: LineSealing, history: HistoryHead? = nil) throws -> Contents {
+                      sealing: LineSealing, history: HistoryHead? = nil,
+                      progress: (Int) -> Void = { _ in }) throws -> Contents {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
                             count: book.count + book.setAside.count, generation: UUID().uuidString,
                             sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID,
@@ -72,8 +75,10 @@ enum SnapshotFile {
             return try sealing.seal(source.sealing.open(stored[...]))
         }
         var lineNumber = 1
+        progress(0)
         func add(_ line: [UInt8]) throws -> SnapshotLines.Location {
             lineNumber += 1
+            if (lineNumber - 1) % 256 == 0 { progress(lineNumber - 1) }
             let location = SnapshotLines.Location(offset: written + buffer.count, length: line.count, line: lineNumber)
             buffer.append(contentsOf: line)
             buffer.append(0x0A)
@@ -101,6 +106,7 @@ enum SnapshotFile {
             contents.setAside.append(SetAsideLine(number: aside.number, reason: aside.reason, detail: aside.detail, location: location))
         }
         try disk.write(fd, buffer, name: name)
+        progress(lineNumber - 1)
         contents.digests = book.digests
         return contents
     }
@@ -230,8 +236,29 @@ enum SnapshotFile {
     }
 
     /// `body(i)` for every i in 0..<count, on every core when there are many; the error of the
-    /// lowest failing i is thrown.
-    static func inParallel<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    /// lowest failing i is thrown. Given `progress`, the work goes in rounds of a few thousand,
+    /// and `progress(done)` is called on the calling thread after each: the cores never share
+    /// a counter, and the callback needs no lock.
+    static func inParallel<T>(_ count: Int, progress: ((Int) -> Void)? = nil, _ body: (Int) throws -> T) throws -> [T] {
+        guard let progress else { return try allAtOnce(count, body) }
+        return try inRounds(count, progress: progress, body)
+    }
+
+    /// `inParallel` in rounds, `progress(done)` told after each.
+    static func inRounds<T>(_ count: Int, progress: (Int) -> Void, _ body: (Int) throws -> T) throws -> [T] {
+        let round = 2_048
+        progress(0)
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for start in stride(from: 0, to: count, by: round) {
+            let end = min(count, start + round)
+            values += try allAtOnce(end - start) { try body(start + $0) }
+            progress(end)
+        }
+        return values
+    }
+
+    private static func allAtOnce<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
         let parts = count < 2_000 ? 1 : max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
         let size = (count + parts - 1) / max(1, parts)
         let results = ParallelResults<T>(parts)

@@ -313,7 +313,8 @@ public final class Store {
     /// either the old snapshot with the full journal or the new snapshot (whose sequence
     /// number makes the old journal lines skipped). Unchanged cases are copied line for line,
     /// so compacting costs about a copy of the file whatever the number of cases.
-    public func compact() throws {
+    /// `progress(done)`: the snapshot's lines written, of `book.count + book.setAside.count`.
+    public func compact(progress: (Int) -> Void = { _ in }) throws {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
         if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
@@ -331,7 +332,8 @@ public final class Store {
         do {
             defer { disk.close(fd) }
             contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp",
-                                              sealing: sealing.bound(to: Files.snapshot), history: historyHead)
+                                              sealing: sealing.bound(to: Files.snapshot), history: historyHead,
+                                              progress: progress)
             try disk.sync(fd, name: Files.snapshot + ".tmp")
         } catch let failure as SnapshotFile.Failure {
             disk.remove(temporary)
@@ -369,16 +371,24 @@ public final class Store {
     /// in clear (a rename or a removal not yet durable). Throws `encryptionUnfinished` when a
     /// file still holds lines in clear (one that could not be removed).
     /// Run again on a sealed directory, it only makes that durable.
-    func seal(with sealing: LineSealing) throws {
+    /// `progress` is told how far the history is verified and sealed (`HistoryFile.verifyStep`,
+    /// `resealStep`) and the snapshot sealed (`Encryption.casesStep`).
+    func seal(with sealing: LineSealing, progress: ProgressStep.Report = { _, _ in }) throws {
         if let readOnlyReason { throw readOnlyReason }
         let encrypting = !self.sealing.isEncrypted
         if encrypting {
             // Sealing a damaged history again would hide the damage.
-            if let problem = try history.verify(expected: recordedHistoryHead).problem { throw problem }
+            let verification = try history.verify(expected: recordedHistoryHead) { progress(HistoryFile.verifyStep($1), $0) }
+            if let problem = verification.problem { throw problem }
         }
         self.sealing = sealing
-        if history.startsInClear() { try history.reseal() }
-        if encrypting || holdsPlainData { try compact() }
+        if history.startsInClear() {
+            try history.reseal { progress(HistoryFile.resealStep($1), $0) }
+        }
+        if encrypting || holdsPlainData {
+            let lines = Encryption.casesStep(book.count + book.setAside.count)
+            try compact { progress(lines, $0) }
+        }
         try Store.syncEntries(in: directory, on: disk)
         let left = plainFiles()
         if !left.isEmpty { throw StoreError.encryptionUnfinished(files: left) }

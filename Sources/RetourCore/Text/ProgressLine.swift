@@ -54,9 +54,12 @@ public final class ProgressLine {
         started = now()
     }
 
-    /// A line on this process's stderr, shown only when stderr is a terminal.
-    public static func standardError(task: String, unit: Unit, total: Int, catalog: Catalog) -> ProgressLine {
-        let line = ProgressLine(task: task, unit: unit, total: total, catalog: catalog, isTerminal: isatty(STDERR_FILENO) == 1) { text in
+    /// A line on this process's stderr, shown only when stderr is a terminal. `delay`: shorter
+    /// for a step that follows another of the same command (the work has run that long already).
+    public static func standardError(task: String, unit: Unit, total: Int, catalog: Catalog,
+                                     delay: TimeInterval = 1) -> ProgressLine {
+        let line = ProgressLine(task: task, unit: unit, total: total, catalog: catalog, isTerminal: isatty(STDERR_FILENO) == 1,
+                                delay: delay) { text in
             FileHandle.standardError.write(Data(text.utf8))
         }
         if line.enabled { ProgressLine.eraseOnInterrupt() }
