@@ -313,7 +313,10 @@ public final class Store {
     /// either the old snapshot with the full journal or the new snapshot (whose sequence
     /// number makes the old journal lines skipped). Unchanged cases are copied line for line,
     /// so compacting costs about a copy of the file whatever the number of cases.
-    /// `progress(done)`: the snapshot's lines written, of `book.count + book.setAside.count`.
+    /// The lines a compaction writes: what its `progress` counts to.
+    public var compactionLines: Int { book.count + book.setAside.count }
+
+    /// `progress(done)`: the snapshot's lines written, of `compactionLines`.
     public func compact(progress: (Int) -> Void = { _ in }) throws {
         if let readOnlyReason { throw readOnlyReason }
         let snapshotPath = file(Files.snapshot)
@@ -482,7 +485,9 @@ public final class Store {
     }
 
     /// Compacts (when this session may write) and releases the lock.
-    public func close() throws {
+    /// `progress`: the snapshot's lines written while the journal is folded (`compact`), of
+    /// `compactionLines`.
+    public func close(progress: (Int) -> Void = { _ in }) throws {
         defer {
             if journalFD >= 0 { disk.close(journalFD) }
             journalFD = -1
@@ -491,7 +496,7 @@ public final class Store {
         }
         guard !isReadOnly && journalFD >= 0 else { return }
         do {
-            try compact()
+            try compact(progress: progress)
         } catch let error as FileError {
             // Every change is already in the journal: say so rather than "nothing was saved".
             throw StoreError.notCompacted(error)

@@ -54,6 +54,24 @@ struct CoreProgressTests {
         try #require(try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent(HistoryFile.fileName).path)[.size] as? Int)
     }
 
+    /// Quitting after an edit folds the journal into a new snapshot: the case manager says how far.
+    @Test func closingCountsTheSnapshotLinesWritten() throws {
+        try F.withDirectory { root in
+            let data = try directory(root)
+            let store = try Store(directory: data)
+            let first = try #require(store.book.digests.first)
+            var profile = try #require(store.book[first.id]).profile
+            profile.village = "Château"
+            try store.commit(.editProfile(id: first.id, expectedVersion: try #require(store.book[first.id]).version, profile: profile),
+                             as: .anyone("awa"))
+            var counts: [Int] = []
+            let total = store.compactionLines
+            try store.close { counts.append($0) }
+            #expect(total == Self.count)
+            #expect(counts.count > 2 && counts == counts.sorted() && counts.last == total, "\(counts.prefix(5))…\(counts.suffix(2))")
+        }
+    }
+
     @Test func readingEveryCaseCountsRoundsUpToTheTotal() throws {
         try F.withDirectory { root throws in
             let store = try Store(directory: try directory(root), write: false)
