@@ -137,7 +137,7 @@ struct CaseTabsLayoutTests {
         let glance = try #require(harness.row(containing: fr ? "Suivi" : "Follow-up"))
         #expect(!harness.rows[glance...].prefix(2).joined().contains(fr ? "en retard" : "late"), "\(harness.text)")
         harness.type("2")
-        #expect(!harness.tableRows.contains { $0.contains(fr ? "en retard" : "late") }, "\(harness.text)")
+        #expect(!harness.tableRows.contains { $0.contains(harness.catalog.text("tabs.plan.late")) }, "\(harness.text)")
         #expect(!harness.rows[2].contains(fr ? "en retard" : "late"), "\(harness.rows[2])")
     }
 
