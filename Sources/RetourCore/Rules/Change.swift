@@ -207,6 +207,9 @@ public enum ChangeError: UserFacingError, Equatable {
         case approveOwnRequest
         case manageUsers
         case firstUserNotAdministrator
+        /// Reviewing caseloads (`Caseload`) or reassigning from the list: a supervisor's or an
+        /// administrator's.
+        case caseloadReview
     }
 
     public enum InvalidUser: String, Sendable, Equatable {
