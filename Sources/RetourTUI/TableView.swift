@@ -98,11 +98,12 @@ public struct TableView: Sendable {
     }
 
     /// Draws the header and the visible rows in `area`; the selected row is reversed and marked
-    /// with `>` (readable without colour). Returns where the cursor goes: the selected row.
+    /// with `>` (readable without colour); a row `marked` says is marked shows `*` in the cell
+    /// after it. Returns where the cursor goes: the selected row.
     @discardableResult
     public mutating func draw(into canvas: inout Canvas, area: Rect, columns: [Column],
                               showsHeader: Bool = true, sortedColumn: Int? = nil, ascending: Bool = true,
-                              cells: (Int) -> [String]) -> Point? {
+                              marked: ((Int) -> Bool)? = nil, cells: (Int) -> [String]) -> Point? {
         guard area.height >= 1, area.width >= 4 else { return nil }
         let widths = TableView.widths(columns, total: area.width - 2)
         let firstRow = showsHeader ? area.y + 1 : area.y
@@ -132,6 +133,7 @@ public struct TableView: Sendable {
                 canvas.put(">", x: area.x, y: y, style: style)
                 cursor = Point(x: area.x, y: y)
             }
+            if let marked, marked(index) { canvas.put("*", x: area.x + 1, y: y, style: style) }
             var x = area.x + 2
             for (column, text) in cells(index).enumerated() where column < widths.count {
                 canvas.put(CellWidth.fit(text, widths[column]), x: x, y: y, width: widths[column], style: style)

@@ -267,12 +267,19 @@ struct KeysAndFieldsTests {
     func everyFooterFits() throws {
         let fixtures = try Fixtures.get()
         let contexts: [KeyContext] = [.list, .search, .picker, .multiPicker, .dialog, .help, .filters, .passphrase, .signIn,
-                                      .firstUser, .locked, .audit] + FieldFocus.allCases.map { KeyContext.form($0) }
+                                      .firstUser, .locked, .audit, .caseload] + FieldFocus.allCases.map { KeyContext.form($0) }
         for language in [Language.en, .fr] {
             for context in contexts {
                 let hints = KeyMap.footer(context, catalog: fixtures.catalog(language))
                 #expect(Footer.fitting(hints, width: 80) == hints.count, "\(language) \(context): \(hints)")
             }
+            // A signed-in supervisor's list (signing out rather than quitting): the caseloads
+            // and assigning in place of search and registration.
+            let supervisor = KeyMap.footer(.list, catalog: fixtures.catalog(language), quitSignsOut: true, supervising: true)
+            #expect(Footer.fitting(supervisor, width: 80) == supervisor.count, "\(language): \(supervisor)")
+            #expect(supervisor.contains { $0.keys == "a" } && supervisor.contains { $0.keys == "w" })
+            let worker = KeyMap.footer(.list, catalog: fixtures.catalog(language), quitSignsOut: true, mayClose: false)
+            #expect(!worker.contains { $0.keys == "a" || $0.keys == "w" })
         }
     }
 

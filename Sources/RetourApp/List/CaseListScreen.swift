@@ -3,7 +3,8 @@ import RetourCore
 import RetourTUI
 
 /// The case list: every case, sortable by column, narrowed as the search is typed and by the
-/// filters (`f` opens them); the search line names the active filters.
+/// filters (`f` opens them); the search line names the active filters. A supervisor marks cases
+/// (Space, `*` for every case shown) and assigns them (`a`) to a case worker of their scope.
 final class CaseListScreen: Screen {
     private var rows: CaseRows
     /// The filters, without the search (which is `searchField`'s text).
@@ -15,6 +16,8 @@ final class CaseListScreen: Screen {
     private var searching = false
     private var sortColumn = 0
     private var ascending = true
+    /// The marked cases: kept by id, so that sorting, filtering and changes keep them.
+    private(set) var marks: Set<UUID> = []
 
     init(app: CaseManagerApp) {
         rows = CaseRows(reader: app.reader, catalog: app.catalog, reference: app.session.reference, today: app.today)
@@ -40,10 +43,22 @@ final class CaseListScreen: Screen {
 
     func title(_ app: CaseManagerApp) -> String {
         let total = rows.entries.count
-        if searchField.text.isEmpty && !filters.hasFilters {
-            return app.catalog.text("list.title", ["count": String(total)])
+        let title = searchField.text.isEmpty && !filters.hasFilters
+            ? app.catalog.text("list.title", ["count": String(total)])
+            : app.catalog.text("list.titleFiltered", ["count": String(visible.count), "total": String(total)])
+        guard !marks.isEmpty else { return title }
+        return app.catalog.text("list.titleMarked", ["title": title, "count": String(marks.count)])
+    }
+
+    /// Shows only the cases of `worker` (a caseload's row): every other filter and the search
+    /// are cleared, so that the list holds that row's cases.
+    func showWorker(_ worker: String) {
+        searching = false
+        searchField.set("")
+        changeFilters { query in
+            query = query.withoutFilters
+            query.worker = worker
         }
-        return app.catalog.text("list.titleFiltered", ["count": String(visible.count), "total": String(total)])
     }
 
     /// The case under the cursor.
@@ -73,6 +88,30 @@ final class CaseListScreen: Screen {
             }
         case .newCase?:
             app.push(CaseFormScreen(app: app, editing: nil))
+        case .mark?:
+            guard let id = selectedID else { return }
+            if marks.remove(id) == nil { marks.insert(id) }
+            table.move(.down)
+            app.say(app.catalog.counted("list.marked", marks.count))
+        case .markAll?:
+            // Every case shown marked already: unmark them all; otherwise mark every case shown.
+            let shown = visible.map { rows.entries[$0].id }
+            if !marks.isEmpty && shown.allSatisfy(marks.contains) {
+                marks = []
+                app.say(app.catalog.text("list.unmarked"))
+            } else {
+                marks.formUnion(shown)
+                app.say(app.catalog.counted("list.marked", marks.count))
+            }
+        case .assign?:
+            assign(app)
+        case .caseload?:
+            searching = false
+            do {
+                app.push(try CaseloadScreen(app: app))
+            } catch {
+                app.say(app.catalog.text(error), .error)
+            }
         case .audit?:
             searching = false
             guard !app.store.book.users.isEmpty ? app.clearance.role >= .supervisor : true else {
@@ -106,6 +145,38 @@ final class CaseListScreen: Screen {
             guard searchField.handle(key) else { return }
             refilter()
         }
+    }
+
+    /// Asks for a case worker, then gives them the marked cases (the selected one when none is
+    /// marked): one change per case, committed together; the marks are then cleared.
+    private func assign(_ app: CaseManagerApp) {
+        let ids = marks.isEmpty ? selectedID.map { [$0] } ?? [] : rows.entries.map(\.id).filter(marks.contains)
+        guard !ids.isEmpty else {
+            app.say(app.catalog.text("list.assign.nothing"), .error)
+            return
+        }
+        let workers = app.reader.assignableWorkers
+        guard !workers.isEmpty else {
+            app.say(app.catalog.text("list.assign.noWorker"), .error)
+            return
+        }
+        let options = workers.map { Picker.Option(value: $0.login, label: TerminalText.visible($0.name) + " (" + $0.login + ")") }
+        let picker = Picker(title: app.catalog.counted("list.assign.title", ids.count), options: options, allowsMany: false, current: [])
+        app.show(.picker(picker, onChoose: { [weak self, weak app] chosen in
+            guard let self, let app, let login = chosen.first else { return }
+            self.assign(ids, to: login, app: app)
+        }))
+    }
+
+    private func assign(_ ids: [UUID], to login: String, app: CaseManagerApp) {
+        let reader = app.reader
+        // A case already theirs is left as it is (no event to say nothing happened).
+        let changes = ids.filter { reader.digest($0).map { Fold.key($0.assignedTo) != Fold.key(login) } ?? true }
+            .map { Change.assign(id: $0, to: login) }
+        guard app.commit(changes) else { return }
+        marks = []
+        let name = app.store.book.users[login]?.name ?? login
+        app.say(app.catalog.text("list.assigned", ["count": String(changes.count), "name": name]), .success)
     }
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
@@ -169,8 +240,11 @@ final class CaseListScreen: Screen {
         let layout = CaseRows.layout(catalog, reference: app.session.reference, width: area.width - 2)
         let rows = self.rows
         let visible = self.visible
+        let marks = self.marks
+        let marked: ((Int) -> Bool)? = marks.isEmpty ? nil : { marks.contains(rows.entries[visible[$0]].id) }
         let rowCursor = table.draw(into: &canvas, area: tableArea, columns: CaseRows.columns(catalog, layout: layout),
-                                   sortedColumn: sortColumn, ascending: ascending) { rows.cells(rows.entries[visible[$0]], layout: layout) }
+                                   sortedColumn: sortColumn, ascending: ascending,
+                                   marked: marked) { rows.cells(rows.entries[visible[$0]], layout: layout) }
         let selected = visible.indices.contains(table.selected) ? rows.entries[visible[table.selected]] : nil
         canvas.put(rows.legend(selected), x: 1, y: tableArea.maxY, width: area.width - 2, style: .muted)
         return cursor ?? rowCursor ?? resting

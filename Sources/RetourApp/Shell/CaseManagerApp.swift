@@ -56,6 +56,10 @@ final class CaseManagerApp {
     /// spares a case worker a form that would be refused).
     var mayClose: Bool { store.book.users.isEmpty || clearance.role >= .supervisor }
 
+    /// A signed-in supervisor or administrator: their list's footer offers the caseloads and
+    /// assigning (without users, the keys work and the help lists them).
+    var supervising: Bool { clearance.isSignedIn && clearance.role >= .supervisor }
+
     /// The cases the signed-in user may read, as the store stands now.
     var reader: CaseReader { store.reader(for: clearance) }
 
@@ -177,8 +181,15 @@ final class CaseManagerApp {
             try store.commitBatch(as: clearance) { batch in
                 for change in changes { try batch.add(change) }
             }
+            let ids = Set(changes.compactMap(\.caseID))
             for screen in screens {
-                for id in Set(changes.compactMap(\.caseID)) { screen.storeDidChange(self, changed: id) }
+                // Many cases (a reassignment of hundreds): the screens read the store again once,
+                // rather than once per case.
+                if ids.count > 64 {
+                    screen.storeDidChange(self, changed: nil)
+                } else {
+                    for id in ids { screen.storeDidChange(self, changed: id) }
+                }
             }
             return true
         } catch {
@@ -231,8 +242,8 @@ final class CaseManagerApp {
             say(catalog.text(reason), .error)
             return
         }
-        if let action, action.closesOrReopens, !mayClose {
-            say(catalog.text("error.access.closeOrReopenAny"), .error)
+        if let action, action.supervisorsOnly, !mayClose {
+            say(catalog.text(action.closesOrReopens ? "error.access.closeOrReopenAny" : "error.access.caseloadReview"), .error)
             return
         }
         switch action {
@@ -347,7 +358,7 @@ final class CaseManagerApp {
         }
         let context = overlay?.context ?? top.context
         Footer.draw(KeyMap.footer(context, catalog: catalog, readOnly: store.isReadOnly, quitSignsOut: clearance.isSignedIn,
-                                  mayClose: mayClose),
+                                  mayClose: mayClose, supervising: supervising),
                     into: &canvas, y: size.height - 1)
         if let overlay {
             canvas.cursor = drawOverlay(overlay, into: &canvas, area: body)

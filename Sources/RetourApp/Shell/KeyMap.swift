@@ -7,7 +7,7 @@ enum Action: Hashable {
     case move(Movement)
     case open, back, quit, help
     case search, newCase, edit
-    case sortNext, sortReverse
+    case sortNext, sortReverse, sortPrevious
     case nextField, previousField, choose, save
     case toggle
     /// A key the focused text field edits with (typing is not bound at all).
@@ -30,18 +30,27 @@ enum Action: Hashable {
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
+    // Supervision from the list: the caseloads, marking cases and assigning them.
+    case caseload, mark, markAll, assign
 }
 
 extension Action {
     /// Closing and reopening: a supervisor's or an administrator's, not a case worker's.
     var closesOrReopens: Bool { self == .closeCase || self == .reopen }
 
+    /// A supervisor's or an administrator's only: closing, reopening, the caseloads, marking and
+    /// assigning (a case worker is neither offered them in the footer nor let through).
+    var supervisorsOnly: Bool { closesOrReopens || isSupervision || self == .mark || self == .markAll }
+
+    /// The caseloads and assigning: in the footer of a signed-in supervisor or administrator only.
+    var isSupervision: Bool { self == .caseload || self == .assign }
+
     /// Actions that lead to a change of the data, refused up front in a read-only session.
     var changesData: Bool {
         switch self {
         case .newCase, .edit, .save: return true
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
-             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen: return true
+             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .assign: return true
         default: return false
         }
     }
@@ -72,6 +81,8 @@ enum KeyContext: Hashable {
     case signIn, firstUser, locked
     /// The history (supervisors and administrators).
     case audit
+    /// The caseloads of the workers (supervisors and administrators).
+    case caseload
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -88,6 +99,9 @@ struct Binding {
     var footerLabel: String? = nil
     /// Also bound to every letter and digit no other binding takes (type-ahead).
     var letters = false
+    /// Left out of a signed-in supervisor's footer, to make room for the caseloads and
+    /// assigning (what it does is said elsewhere on the screen, and in the help).
+    var givesWayToSupervision = false
 }
 
 /// The one place where keys are mapped. Footer and help are drawn from the same table, so
@@ -98,16 +112,26 @@ enum KeyMap {
         case .list:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "action.open", inFooter: true),
-                Binding(keys: [.character("/")], keysLabel: "key.slash", action: .search, label: "action.search", inFooter: true),
-                Binding(keys: [.character("n")], keysLabel: "key.n", action: .newCase, label: "action.new", inFooter: true),
+                // A supervisor's footer names the caseloads and assigning instead: the search line
+                // says how to search, and the help how to register.
+                Binding(keys: [.character("/")], keysLabel: "key.slash", action: .search, label: "action.search", inFooter: true,
+                        givesWayToSupervision: true),
+                Binding(keys: [.character("n")], keysLabel: "key.n", action: .newCase, label: "action.new", inFooter: true,
+                        givesWayToSupervision: true),
                 Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "filters.action.open", inFooter: true),
+                Binding(keys: [.character(" ")], keysLabel: "key.space", action: .mark, label: "list.action.mark", inFooter: false),
+                Binding(keys: [.character("*")], keysLabel: "list.key.star", action: .markAll, label: "list.action.markAll", inFooter: false),
                 Binding(keys: [.character("F")], keysLabel: "filters.key.F", action: .clearFilters, label: "filters.action.clearAllFromList", inFooter: false),
                 Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: false),
                 Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
-                Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
+                Binding(keys: [.character("a")], keysLabel: "list.key.a", action: .assign, label: "list.action.assign", inFooter: true,
+                        footerLabel: "list.action.assign.short"),
+                Binding(keys: [.character("w")], keysLabel: "caseload.key.w", action: .caseload, label: "caseload.action.open", inFooter: true,
+                        footerLabel: "caseload.action.open.short"),
+                Binding(keys: [.character("h")], keysLabel: "audit.key.h", action: .audit, label: "audit.action.open", inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
@@ -148,6 +172,19 @@ enum KeyMap {
         case .audit:
             return [
                 Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "audit.action.filter", inFooter: true),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: true)
+        case .caseload:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "caseload.action.theirCases", inFooter: true,
+                        footerLabel: "caseload.action.theirCases.short"),
+                Binding(keys: [.character("s"), .right], keysLabel: "caseload.key.sortColumns", action: .sortNext,
+                        label: "caseload.action.sortColumn", inFooter: true, footerKeys: "key.s", footerLabel: "caseload.action.sort.short"),
+                Binding(keys: [.left], keysLabel: "caseload.key.sortColumns", action: .sortPrevious,
+                        label: "caseload.action.sortColumn", inFooter: false),
+                Binding(keys: [.character("S")], keysLabel: "caseload.key.S", action: .sortReverse, label: "caseload.action.sortReverse", inFooter: true),
                 Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
@@ -265,10 +302,15 @@ enum KeyMap {
     /// A read-only session is not offered what it would refuse.
     /// When `quitSignsOut` (someone signed in), quitting is named for what it does: the next
     /// person gets the sign-in screen.
-    /// Nor is a case worker offered closing or reopening (`mayClose` false).
+    /// Nor is a case worker offered closing or reopening (`mayClose` false). The caseloads and
+    /// assigning are offered to a signed-in supervisor or administrator only (`supervising`),
+    /// whose footer leaves out what gives way to them.
     static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false,
-                       mayClose: Bool = true) -> [KeyHint] {
-        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) && !(!mayClose && $0.action.closesOrReopens) }
+                       mayClose: Bool = true, supervising: Bool = false) -> [KeyHint] {
+        bindings(context).filter { binding in
+            binding.inFooter && !(readOnly && binding.action.changesData) && !(!mayClose && binding.action.supervisorsOnly)
+                && (supervising ? !binding.givesWayToSupervision : !binding.action.isSupervision)
+        }
             .map { binding in
                 let label = quitSignsOut && binding.action == .quit ? label(of: binding, quitSignsOut: true)
                     : binding.footerLabel ?? binding.label
