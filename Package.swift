@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "retour",
             dependencies: [
-                "RetourCore", "RetourDemo", "RetourApp",
+                "RetourCore", "RetourDemo", "RetourApp", "RetourTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
