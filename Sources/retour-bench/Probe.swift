@@ -24,6 +24,10 @@ struct ProbeReport: Codable {
     var renderMedian = 0.0
     /// One incremental-search keystroke (key, filter, draw), in milliseconds.
     var keystrokes: [Double] = []
+    /// The caseload review (`Caseload`) over the clearance's reader, in milliseconds.
+    var caseloads: [Double] = []
+    /// `*` on the list (every case shown marked, then unmarked), in milliseconds.
+    var markAll: [Double] = []
     /// The title row once the first name was typed: shows that the search narrowed the list.
     var searchTitle = ""
     /// `Store.commit` of one profile edit, in milliseconds.
@@ -114,6 +118,15 @@ struct Probe: ParsableCommand {
             }
             manager.press(.escape)  // Back to the list, search closed.
         }
+
+        let idleDays = session.reference.settings.noContactDays
+        for _ in 0..<10 {
+            let reader = store.reader(for: clearance)
+            try report.caseloads.append(milliseconds {
+                _ = try Caseload(reader: reader, today: .today(), idleDays: idleDays)
+            })
+        }
+        for _ in 0..<6 { report.markAll.append(milliseconds { manager.press(.character("*")) }) }
 
         var random = SystemRandomNumberGenerator()
         for _ in 0..<Probe.commitCount {

@@ -141,6 +141,9 @@ enum Log {
         line(String(format: "  Store.commit n=%d median %.2f p99 %.2f ms; form save (F2) n=%d median %.1f max %.1f ms",
                     full.commits.count, Measure.median(full.commits), Measure.percentile(full.commits, 99),
                     full.formSaves.count, Measure.median(full.formSaves), full.formSaves.max() ?? .nan))
+        line(String(format: "  caseload review n=%d median %.2f max %.2f ms; * (mark or unmark every case shown) n=%d median %.2f max %.2f ms",
+                    full.caseloads.count, Measure.median(full.caseloads), full.caseloads.max() ?? .nan,
+                    full.markAll.count, Measure.median(full.markAll), full.markAll.max() ?? .nan))
         line(String(format: "  close (compaction) %.2f s; peak %.0f MB before close, %.0f MB after",
                     full.close, Double(full.peakBeforeClose) / 1e6, Double(full.peak) / 1e6))
     }
