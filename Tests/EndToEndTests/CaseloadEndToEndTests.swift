@@ -28,7 +28,8 @@ struct CaseloadEndToEndTests {
         defer { harness.cleanUp() }
         let supervisor = try harness.run(["caseload", "--format", "csv"], environment: Office.asUser("s.diallo"))
         #expect(supervisor.status == 0, "\(supervisor.stderr)")
-        #expect(supervisor.stdout == """
+        // CSV lines end with CRLF (RFC 4180), as every CSV Retour writes.
+        #expect(supervisor.stdout.replacingOccurrences(of: "\r\n", with: "\n") == """
             row,worker,name,open,active,overdue_steps,idle,gaps,closure_requests
             worker,a.maiga,A.MAIGA,1,0,0,0,0,0
             worker,k.diarra,K.DIARRA,1,0,0,0,0,0
@@ -77,10 +78,12 @@ struct CaseloadEndToEndTests {
         tmux.waitFor("Dossiers (2)")
         #expect(tmux.screen.contains("w Charges"), "\(tmux.screen)")
         try tmux.keys("w")
-        #expect(tmux.waitFor("Charges de travail\u{00A0}: 2 agents"), "\(tmux.screen)")
+        #expect(tmux.waitFor("2 agents"), "\(tmux.screen)")
         #expect(tmux.screen.contains("K.DIARRA") && tmux.screen.contains("Total"), "\(tmux.screen)")
         try tmux.keys("Down", "Enter")
-        #expect(tmux.waitFor("agent\u{00A0}: k.diarra"), "\(tmux.screen)")
+        // (tmux shows the no-break space before the colon as a space.)
+        #expect(tmux.waitFor("Dossiers (1 sur 2)"), "\(tmux.screen)")
+        #expect(tmux.screen.contains("Filtres") && tmux.screen.contains("k.diarra"), "\(tmux.screen)")
         #expect(tmux.screen.contains("GAO-000002") && !tmux.screen.contains("GAO-000001"), "\(tmux.screen)")
     }
 }
