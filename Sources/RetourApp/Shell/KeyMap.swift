@@ -119,8 +119,6 @@ enum KeyMap {
                 Binding(keys: [.character("n")], keysLabel: "key.n", action: .newCase, label: "action.new", inFooter: true,
                         givesWayToSupervision: true),
                 Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "filters.action.open", inFooter: true),
-                Binding(keys: [.character(" ")], keysLabel: "key.space", action: .mark, label: "list.action.mark", inFooter: false),
-                Binding(keys: [.character("*")], keysLabel: "list.key.star", action: .markAll, label: "list.action.markAll", inFooter: false),
                 Binding(keys: [.character("F")], keysLabel: "filters.key.F", action: .clearFilters, label: "filters.action.clearAllFromList", inFooter: false),
                 Binding(keys: [.character("s")], keysLabel: "key.s", action: .sortNext, label: "action.sort", inFooter: false),
                 Binding(keys: [.character("S")], keysLabel: "key.S", action: .sortReverse, label: "action.sortReverse", inFooter: false),
@@ -131,6 +129,8 @@ enum KeyMap {
                         footerLabel: "list.action.assign.short"),
                 Binding(keys: [.character("w")], keysLabel: "caseload.key.w", action: .caseload, label: "caseload.action.open", inFooter: true,
                         footerLabel: "caseload.action.open.short"),
+                Binding(keys: [.character(" ")], keysLabel: "key.space", action: .mark, label: "list.action.mark", inFooter: false),
+                Binding(keys: [.character("*")], keysLabel: "list.key.star", action: .markAll, label: "list.action.markAll", inFooter: false),
                 Binding(keys: [.character("h")], keysLabel: "audit.key.h", action: .audit, label: "audit.action.open", inFooter: false),
             ] + navigation(letters: true)
         case .search:
