@@ -30,18 +30,24 @@ enum Action: Hashable {
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
+    /// The closure requests waiting for a decision; approving one, returning one with a comment.
+    case approvals, approve, returnRequest
 }
 
 extension Action {
     /// Closing and reopening: a supervisor's or an administrator's, not a case worker's.
     var closesOrReopens: Bool { self == .closeCase || self == .reopen }
 
+    /// Offered (footer, help) to supervisors and administrators only: a case worker pressing
+    /// one is told why.
+    var supervisorsOnly: Bool { closesOrReopens || self == .approvals }
+
     /// Actions that lead to a change of the data, refused up front in a read-only session.
     var changesData: Bool {
         switch self {
         case .newCase, .edit, .save: return true
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
-             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen: return true
+             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .approve, .returnRequest: return true
         default: return false
         }
     }
@@ -72,6 +78,8 @@ enum KeyContext: Hashable {
     case signIn, firstUser, locked
     /// The history (supervisors and administrators).
     case audit
+    /// The closure requests to approve (supervisors and administrators).
+    case approvals
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -108,6 +116,10 @@ enum KeyMap {
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
                 Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
+                // Not in the footer, which 80 columns of French fill: the title bar's count of
+                // requests to approve names the key, and the help lists it.
+                Binding(keys: [.character("A")], keysLabel: "approvals.key.A", action: .approvals, label: "approvals.action.open",
+                        inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
@@ -150,6 +162,20 @@ enum KeyMap {
                 Binding(keys: [.character("f")], keysLabel: "filters.key.f", action: .filters, label: "audit.action.filter", inFooter: true),
                 Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: true)
+        case .approvals:
+            // Approving is y (yes) or o (oui) in either language; each names its own.
+            return [
+                Binding(keys: [.character("y"), .character("o")], keysLabel: "approvals.key.approve", action: .approve,
+                        label: "approvals.action.approve", inFooter: true),
+                Binding(keys: [.character("r")], keysLabel: "approvals.key.r", action: .returnRequest,
+                        label: "approvals.action.return", inFooter: true),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "approvals.action.openCase", inFooter: true),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true,
+                        footerKeys: "key.q"),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true,
+                        footerKeys: "key.question"),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: true)
         case .locked:
@@ -268,7 +294,7 @@ enum KeyMap {
     /// Nor is a case worker offered closing or reopening (`mayClose` false).
     static func footer(_ context: KeyContext, catalog: Catalog, readOnly: Bool = false, quitSignsOut: Bool = false,
                        mayClose: Bool = true) -> [KeyHint] {
-        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) && !(!mayClose && $0.action.closesOrReopens) }
+        bindings(context).filter { $0.inFooter && !(readOnly && $0.action.changesData) && !(!mayClose && $0.action.supervisorsOnly) }
             .map { binding in
                 let label = quitSignsOut && binding.action == .quit ? label(of: binding, quitSignsOut: true)
                     : binding.footerLabel ?? binding.label
@@ -281,9 +307,11 @@ enum KeyMap {
     }
 
     /// Every binding of `context`, once per keys and label, for the help overlay.
-    static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false) -> [KeyHint] {
+    /// What a case worker may not do (`mayClose` false) is left out, as in the footer.
+    static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false, mayClose: Bool = true) -> [KeyHint] {
         var seen = Set<String>()
         return bindings(context).compactMap { binding in
+            guard mayClose || !binding.action.supervisorsOnly else { return nil }
             guard seen.insert(binding.keysLabel + "\u{0}" + binding.label).inserted else { return nil }
             return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(label(of: binding, quitSignsOut: quitSignsOut)))
         }
