@@ -160,10 +160,11 @@ final class ApprovalsScreen: Screen {
             Column("", .fixed(1)),
             Column(catalog.text("approvals.column.number"), .fixed(10)),
             Column(catalog.text("approvals.column.name"), .flexible(weight: 1, minimum: 10)),
-            Column(catalog.text("approvals.column.worker"), .fixed(11)),
-            Column(catalog.text("approvals.column.reason"), .fixed(16)),
+            Column(catalog.text("approvals.column.worker"), .fixed(10)),
+            // Most reasons whole in both languages; the longest is whole in the details below.
+            Column(catalog.text("approvals.column.reason"), .fixed(18)),
             Column(catalog.text("approvals.column.waiting"), .fixed(6)),
-            Column(catalog.text("approvals.column.open"), .fixed(9)),
+            Column(catalog.text("approvals.column.open"), .fixed(10)),
         ]
         let items = self.items
         let today = app.today
