@@ -41,8 +41,7 @@ struct ApprovalsCommand: ParsableCommand {
             item.reasonCode.map { session.catalog.text("closureReason.\($0)") } ?? ""
         }
         func record(_ item: ApprovalQueue.Item) -> [String] {
-            let name = splitName(item)
-            return [item.number, name.family, name.given, item.worker, item.requestedBy, item.reasonCode ?? "", label(item),
+            return [item.number, item.familyName, item.givenNames, item.worker, item.requestedBy, item.reasonCode ?? "", label(item),
                     item.requestedAt.map { time.string(from: $0) } ?? "", String(item.daysWaiting(on: today)), String(item.openSteps),
                     String(item.gaps.count), item.mayDecide ? "yes" : "no"]
         }
@@ -56,9 +55,8 @@ struct ApprovalsCommand: ParsableCommand {
                                                       byteOrderMark: false))
         case .json:
             let objects: [[String: Any]] = items.map { item in
-                let name = splitName(item)
                 var object: [String: Any] = [
-                    "number": item.number, "family_name": name.family, "given_names": name.given, "assigned_to": item.worker,
+                    "number": item.number, "family_name": item.familyName, "given_names": item.givenNames, "assigned_to": item.worker,
                     "requested_by": item.requestedBy, "reason_label": label(item), "days_waiting": item.daysWaiting(on: today),
                     "open_steps": item.openSteps, "gaps": item.gaps.count, "may_decide": item.mayDecide,
                 ]
@@ -70,10 +68,5 @@ struct ApprovalsCommand: ParsableCommand {
             data.append(UInt8(ascii: "\n"))
             Output.dataShownOnTerminal(data)
         }
-    }
-
-    /// The person's names as the case holds them.
-    private func splitName(_ item: ApprovalQueue.Item) -> (family: String, given: String) {
-        (item.familyName, item.givenNames)
     }
 }
