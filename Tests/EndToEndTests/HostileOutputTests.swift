@@ -88,6 +88,32 @@ struct HostileOutputTests {
         #expect(decoded.profile.familyName == HostileText.names[0].text)
     }
 
+    @Test("approvals shows every control in text, never sends it; JSON to a script keeps the data as stored")
+    func approvalsCommand() throws {
+        let (harness, id) = try plantedDirectory()
+        defer { harness.cleanUp() }
+        let hostile = HostileText.names.map(\.text).joined(separator: " ")
+        let entry = JournalEntry(seq: 4, by: "\u{1b}]0;by\u{07}", at: Date(timeIntervalSince1970: 1_750_000_100),
+                                 change: .requestClosure(id: id, reason: hostile, code: "moved_away"))
+        let handle = try FileHandle(forWritingTo: harness.data.appendingPathComponent(Store.Files.journal))
+        handle.seekToEndOfFile()
+        handle.write(try Store.encoder.encode(entry) + Data([0x0A]))
+        try handle.close()
+
+        let text = try harness.run(["approvals"])
+        #expect(text.status == 0, "\(text.stderr)")
+        expectClean(text, "approvals")
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.count == 2 && lines[1].filter { $0 == "\t" }.count == lines[0].filter { $0 == "\t" }.count, "\(text.stdout)")
+        #expect(lines[1].contains("Ami\\u001b]52;c;SGVsbG8=\\u0007nata") && lines[1].contains("\\u001b]0;by\\u0007"), "\(text.stdout)")
+
+        let json = try harness.run(["approvals", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first?["family_name"] as? String == HostileText.names[0].text)
+        #expect(rows.first?["requested_by"] as? String == "\u{1b}]0;by\u{07}")
+    }
+
     @Test("in tmux, show and list leave the pane's title alone and the screen as written", .enabled(if: TmuxSession.available))
     func inTmux() throws {
         let (harness, _) = try plantedDirectory()

@@ -53,6 +53,8 @@ struct NotesAndTimelineTests {
         #expect(harness.details.contains("First line") && harness.details.contains("Second line"), "\(harness.details)")
         harness.type("6")
         harness.type("c")
+        harness.pick(down: 1)
+        harness.send(.tab)
         harness.type("Moved to Bamako")
         harness.send(.function(2))
         #expect(harness.selectedRow?.contains("Closure requested") == true, "\(harness.text)")

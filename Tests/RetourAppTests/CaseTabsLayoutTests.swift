@@ -180,7 +180,7 @@ struct CaseTabsLayoutTests {
                     "tabs.referral.field.criterion", "tabs.referral.field.status", "tabs.referral.field.outcome"]),
             ("5n", ["tabs.note.field.text"]),
             ("5\r", ["tabs.note.field.text"]),
-            ("1c", ["tabs.requestClosure.reason"]),
+            ("1c", ["tabs.requestClosure.code", "tabs.requestClosure.reason"]),
         ]
         for (keys, labels) in forms {
             for key in keys { harness.send(key == "\r" ? .enter : .character(key)) }

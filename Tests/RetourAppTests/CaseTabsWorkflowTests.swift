@@ -320,6 +320,8 @@ struct CaseTabsWorkflowTests {
         let items = fr ? ["6 étapes ni faites ni sans objet", "2 critères sans accès ou en accès partiel", "1 orientation en cours"]
                        : ["6 steps neither done nor not applicable", "2 criteria with no or partial access", "1 open referral"]
         for item in items { #expect(harness.text.contains(item), "request form lacks \(item): \(harness.text)") }
+        harness.pick(down: 1)
+        harness.send(.tab)
         harness.type("Moved")
         harness.send(.function(2))
         harness.type("c")
@@ -342,6 +344,8 @@ struct CaseTabsWorkflowTests {
         #expect(harness.titleBar.contains("Request closure"))
         harness.send(.function(2))
         #expect(harness.issue(under: "Why") == "Required.")
+        harness.pick(down: 1)  // Moved away: the first field with a problem has the focus
+        harness.send(.tab)
         harness.type("Family moved to Bamako")
         harness.send(.function(2))
         #expect(harness.statusLine == " Closure of GAO-000001 requested.")
@@ -469,6 +473,8 @@ struct CaseTabsWorkflowTests {
         let harness = try Harness()
         harness.open("GAO-000001")
         harness.type("c")
+        harness.pick(down: 0)
+        harness.send(.tab)
         harness.type("Durable solution reached")
         // Meanwhile the case is asked for closure by another way.
         let id = try #require(harness.seeded["GAO-000001"])

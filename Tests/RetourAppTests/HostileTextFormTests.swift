@@ -54,6 +54,8 @@ struct HostileTextFormTests {
         closure.open("GAO-000001")
         closure.type("c")
         #expect(closure.titleBar.contains("Request closure"), "\(closure.text)")
+        closure.pick(down: 1)
+        closure.send(.tab)
         closure.type("Parti \u{202e}ailamoS")
         closure.send(.function(2))
         #expect(closure.issue(under: "Why *") == "Holds a control character.", "\(closure.text)")

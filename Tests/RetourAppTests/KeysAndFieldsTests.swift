@@ -267,7 +267,7 @@ struct KeysAndFieldsTests {
     func everyFooterFits() throws {
         let fixtures = try Fixtures.get()
         let contexts: [KeyContext] = [.list, .search, .picker, .multiPicker, .dialog, .help, .filters, .passphrase, .signIn,
-                                      .firstUser, .locked, .audit, .caseload] + FieldFocus.allCases.map { KeyContext.form($0) }
+                                      .firstUser, .locked, .audit, .caseload, .approvals] + FieldFocus.allCases.map { KeyContext.form($0) }
         for language in [Language.en, .fr] {
             for context in contexts {
                 let hints = KeyMap.footer(context, catalog: fixtures.catalog(language))

@@ -337,12 +337,21 @@ enum FollowUpForms {
             catalog: catalog,
             title: title(item, "tabs.requestClosure.title", catalog),
             intro: [catalog.text("tabs.requestClosure.intro")] + (open.isEmpty ? [] : [catalog.text("tabs.close.openIntro")] + open),
-            fields: [FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true, lines: .several)],
+            fields: [
+                FormField("code", catalog.text("tabs.requestClosure.code"), .choice(closureReasons(app)), required: true),
+                FormField("reason", catalog.text("tabs.requestClosure.reason"), required: true, lines: .several),
+            ],
             values: [:],
             submit: { form, values, app in
-                guard app.commit(.requestClosure(id: item.id, reason: values["reason"] ?? "")) != nil else { return }
+                let change = Change.requestClosure(id: item.id, reason: values["reason"] ?? "", code: values["code"] ?? "")
+                guard app.commit(change) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.requestClosure.saved", ["number": item.number]))
             })
+    }
+
+    /// The closure reasons to choose from, labelled in the user's language.
+    static func closureReasons(_ app: CaseManagerApp) -> [Picker.Option] {
+        app.session.reference.tracks.closureReasons.map { Picker.Option(value: $0, label: app.catalog.text("closureReason.\($0)")) }
     }
 
     /// Closing: a reason and a note. Steps still open, rights gaps or open referrals are said in a question

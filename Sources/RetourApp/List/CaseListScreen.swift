@@ -119,6 +119,10 @@ final class CaseListScreen: Screen {
                 return
             }
             app.push(AuditScreen(app: app))
+        case .approvals?:
+            searching = false
+            // A case worker is told why (the queue refuses them).
+            if let screen = ApprovalsScreen(app: app) { app.push(screen) }
         case .sortNext?:
             sortColumn = (sortColumn + 1) % CaseRows.columnCount
             ascending = true

@@ -38,6 +38,7 @@ public enum CaseManager {
         var login = session.author
         while let clearance = signIn(session: session, store: store, login: login, on: terminal) {
             let app = CaseManagerApp(session: session, store: store, clearance: clearance)
+            app.announceSignInNotices()
             app.run(on: terminal)
             guard app.signedOut else { break }
             // The next person is someone else: nothing of the last one is offered.

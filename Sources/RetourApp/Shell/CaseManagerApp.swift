@@ -23,6 +23,9 @@ final class CaseManagerApp {
     private var lastKey: Date
     /// Set while the screen is locked: nothing of any case shows until the PIN is given again.
     private(set) var lock: ScreenLock?
+    /// Closure requests the user may decide (`ApprovalQueue.decidableCount`), said in the
+    /// title bar when not zero; counted again each time the book changes, not on each key.
+    private(set) var toApprove = 0
     /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
     let now: () -> Date
 
@@ -41,6 +44,7 @@ final class CaseManagerApp {
         lastKey = now()
         self.today = today
         screens = [CaseListScreen(app: self)]
+        bookDidChange()
         if let notice = store.readOnlyReason {
             status = StatusMessage(text: catalog.text(notice), kind: .error)
         } else if !store.book.setAside.isEmpty {
@@ -62,6 +66,21 @@ final class CaseManagerApp {
 
     /// The cases the signed-in user may read, as the store stands now.
     var reader: CaseReader { store.reader(for: clearance) }
+
+    /// What others did to the user's cases since their previous sign-in (`SignInNotices`),
+    /// shown once, in a panel that Enter or Esc closes. Nothing when there is nothing to say.
+    func announceSignInNotices() {
+        guard clearance.isSignedIn else { return }
+        do {
+            let since = try SignIn.previousSignIn(of: clearance.login, store: store)
+            let notices = SignInNotices(reader: reader, since: since)
+            guard !notices.isEmpty else { return }
+            let lines = SignInNoticeText.lines(notices, catalog: catalog, users: store.book.users, width: 70)
+            show(.help(TextPanel(title: catalog.text("notices.title"), lines: lines)))
+        } catch {
+            say(catalog.text(error), .error)
+        }
+    }
 
     // MARK: Navigation
 
@@ -162,15 +181,23 @@ final class CaseManagerApp {
 
     /// Commits a change through the store; on failure says why and returns nil, the change
     /// still in the caller's hands.
-    func commit(_ change: Change) -> JournalEntry? {
+    /// `refused` is told the error after it is said (a stale approval refreshes its queue).
+    func commit(_ change: Change, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
         do {
             let entry = try store.commit(change, as: clearance)
+            bookDidChange()
             for screen in screens { screen.storeDidChange(self, changed: change.caseID) }
             return entry
         } catch {
             say(catalog.text(error), .error)
+            refused?(error)
             return nil
         }
+    }
+
+    /// What the title bar says from the whole book, computed when the book changes only.
+    private func bookDidChange() {
+        toApprove = clearance.isSignedIn ? ApprovalQueue.decidableCount(reader: reader) : 0
     }
 
     /// Commits `changes` together, all or none (a case registered from a household member and
@@ -182,6 +209,7 @@ final class CaseManagerApp {
                 for change in changes { try batch.add(change) }
             }
             let ids = Set(changes.compactMap(\.caseID))
+            bookDidChange()
             for screen in screens {
                 // Many cases (a reassignment of hundreds): the screens read the store again once,
                 // rather than once per case.
@@ -319,7 +347,8 @@ final class CaseManagerApp {
         let context = overlay?.context ?? top.context
         var lines = Dialog.wrap(catalog.text(top.helpKey), width: 70)
         lines.append("")
-        lines += KeyHint.helpLines(KeyMap.help(context, catalog: catalog, quitSignsOut: clearance.isSignedIn), width: 70)
+        lines += KeyHint.helpLines(KeyMap.help(context, catalog: catalog, quitSignsOut: clearance.isSignedIn, mayClose: mayClose),
+                                   width: 70)
         lines.append("")
         lines += Dialog.wrap(catalog.text("help.everywhere"), width: 70)
         overlayUnderHelp = overlay
@@ -341,7 +370,8 @@ final class CaseManagerApp {
         let width = size.width
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .bar)
         let who = TerminalText.visible(clearance.displayName)
-        let right = store.isReadOnly ? who + " · " + catalog.text("title.readOnly") : who
+        var right = store.isReadOnly ? who + " · " + catalog.text("title.readOnly") : who
+        if toApprove > 0 { right = catalog.counted("approvals.titleCount", toApprove) + " · " + right }
         if let lock {
             drawLocked(lock, into: &canvas, who: who)
             return canvas
@@ -455,6 +485,7 @@ final class CaseManagerApp {
             say(catalog.text(error), .error)
             return true
         }
+        bookDidChange()
         for screen in screens { screen.storeDidChange(self, changed: nil) }
         return true
     }

@@ -32,15 +32,18 @@ enum Action: Hashable {
     case withoutUsers, audit
     // Supervision from the list: the caseloads, marking cases and assigning them.
     case caseload, mark, markAll, assign
+    /// The closure requests waiting for a decision; approving one, returning one with a comment.
+    case approvals, approve, returnRequest
 }
 
 extension Action {
     /// Closing and reopening: a supervisor's or an administrator's, not a case worker's.
     var closesOrReopens: Bool { self == .closeCase || self == .reopen }
 
-    /// A supervisor's or an administrator's only: closing, reopening, the caseloads, marking and
-    /// assigning (a case worker is neither offered them in the footer nor let through).
-    var supervisorsOnly: Bool { closesOrReopens || isSupervision || self == .mark || self == .markAll }
+    /// A supervisor's or an administrator's only: closing, reopening, the caseloads, marking,
+    /// assigning and the closure requests to approve (a case worker is neither offered them in
+    /// the footer nor let through).
+    var supervisorsOnly: Bool { closesOrReopens || isSupervision || self == .mark || self == .markAll || self == .approvals }
 
     /// The caseloads and assigning: in the footer of a signed-in supervisor or administrator only.
     var isSupervision: Bool { self == .caseload || self == .assign }
@@ -50,7 +53,7 @@ extension Action {
         switch self {
         case .newCase, .edit, .save: return true
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
-             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .assign: return true
+             .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .assign, .approve, .returnRequest: return true
         default: return false
         }
     }
@@ -83,6 +86,8 @@ enum KeyContext: Hashable {
     case audit
     /// The caseloads of the workers (supervisors and administrators).
     case caseload
+    /// The closure requests to approve (supervisors and administrators).
+    case approvals
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -132,6 +137,10 @@ enum KeyMap {
                 Binding(keys: [.character(" ")], keysLabel: "key.space", action: .mark, label: "list.action.mark", inFooter: false),
                 Binding(keys: [.character("*")], keysLabel: "list.key.star", action: .markAll, label: "list.action.markAll", inFooter: false),
                 Binding(keys: [.character("h")], keysLabel: "audit.key.h", action: .audit, label: "audit.action.open", inFooter: false),
+                // Not in the footer, which 80 columns of French fill: the title bar's count of
+                // requests to approve names the key, and the help lists it.
+                Binding(keys: [.character("A")], keysLabel: "approvals.key.A", action: .approvals, label: "approvals.action.open",
+                        inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
@@ -187,6 +196,20 @@ enum KeyMap {
                 Binding(keys: [.character("S")], keysLabel: "caseload.key.S", action: .sortReverse, label: "caseload.action.sortReverse", inFooter: true),
                 Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: true)
+        case .approvals:
+            // Approving is y (yes) or o (oui) in either language; each names its own.
+            return [
+                Binding(keys: [.character("y"), .character("o")], keysLabel: "approvals.key.approve", action: .approve,
+                        label: "approvals.action.approve", inFooter: true),
+                Binding(keys: [.character("r")], keysLabel: "approvals.key.r", action: .returnRequest,
+                        label: "approvals.action.return", inFooter: true),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "approvals.action.openCase", inFooter: true),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true,
+                        footerKeys: "key.q"),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true,
+                        footerKeys: "key.question"),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: true)
         case .locked:
@@ -323,9 +346,11 @@ enum KeyMap {
     }
 
     /// Every binding of `context`, once per keys and label, for the help overlay.
-    static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false) -> [KeyHint] {
+    /// What a case worker may not do (`mayClose` false) is left out, as in the footer.
+    static func help(_ context: KeyContext, catalog: Catalog, quitSignsOut: Bool = false, mayClose: Bool = true) -> [KeyHint] {
         var seen = Set<String>()
         return bindings(context).compactMap { binding in
+            guard mayClose || !binding.action.supervisorsOnly else { return nil }
             guard seen.insert(binding.keysLabel + "\u{0}" + binding.label).inserted else { return nil }
             return KeyHint(keys: catalog.text(binding.keysLabel), label: catalog.text(label(of: binding, quitSignsOut: quitSignsOut)))
         }

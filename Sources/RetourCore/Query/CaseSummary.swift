@@ -65,7 +65,21 @@ public struct CaseSummary {
         }
         var closure: [Line] = []
         if item.status == .closureRequested, let reason = item.closureRequest {
-            closure.append(Line(label: catalog.text("followup.summary.closureRequested"), value: reason, severalLines: true))
+            // The reason the case will close with once approved, then the worker's words.
+            let code = item.closureRequestReason.map { catalog.text("closureReason.\($0)") }
+            closure.append(Line(label: catalog.text("followup.summary.closureRequested"),
+                                value: code.map { reason.isEmpty ? $0 : "\($0) — \(reason)" } ?? reason, severalLines: true))
+            if let by = item.closureRequestedBy {
+                closure.append(Line(label: catalog.text("followup.summary.requestedBy"), value: by))
+            }
+        }
+        if item.status != .closureRequested && item.status != .closed, let back = item.closureReturn {
+            // A returned request's comment stays on the case until the next request.
+            closure.append(Line(label: catalog.text("followup.summary.returned"),
+                                value: catalog.text("followup.summary.returnedValue", ["who": back.by, "when": catalog.dateTime(back.at)]),
+                                attention: true))
+            closure.append(Line(label: catalog.text("followup.summary.returnComment"), value: back.comment, attention: true,
+                                severalLines: true))
         }
         if item.status == .closed, let closed = item.closure {
             let reason = catalog.text("closureReason.\(closed.reason)")

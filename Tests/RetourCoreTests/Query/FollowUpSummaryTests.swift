@@ -81,7 +81,7 @@ struct FollowUpSummaryTests {
         var (book, id, _) = try FollowUpBook.followed()
         try book.apply(.requestClosure(id: id, reason: "Plan terminé"))
         var summary = CaseSummary(book[id], catalog: F.english, reference: F.reference, today: F.today)
-        #expect(summary.sections[0].lines.map(\.label) == ["Number", "Status", "Closure requested", "Category", "Case worker"])
+        #expect(summary.sections[0].lines.map(\.label) == ["Number", "Status", "Closure requested", "Requested by", "Category", "Case worker"])
         #expect(summary.sections[0].lines[2].value == "Plan terminé")
         try book.apply(.close(id: id, closure: Closure(reason: "moved_away", note: "Parti à Bamako", confirmedOpenItems: true)))
         summary = CaseSummary(book[id], catalog: F.french, reference: F.reference, today: F.today)
