@@ -271,7 +271,9 @@ final class CaseManagerApp {
             return
         }
         if let action, action.supervisorsOnly, !mayClose {
-            say(catalog.text(action.closesOrReopens ? "error.access.closeOrReopenAny" : "error.access.caseloadReview"), .error)
+            let reason = action.closesOrReopens ? "error.access.closeOrReopenAny"
+                : action == .approvals ? "approvals.error.notAllowed" : "error.access.caseloadReview"
+            say(catalog.text(reason), .error)
             return
         }
         switch action {
