@@ -11,7 +11,7 @@ import Foundation
 /// rebuilt from the snapshot when missing, stale or damaged. Losing it costs time, never data.
 enum IndexFile {
     static let format = "retour-index"
-    static let version = 5
+    static let version = 6
 
     struct Header: Codable {
         var format: String
