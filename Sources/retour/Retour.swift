@@ -7,7 +7,7 @@ struct Retour: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
-        subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self,
+        subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, ReportCommand.self,
                       CheckCommand.self, PassphraseCommand.self, UsersCommand.self, AuditCommand.self, CodesCommand.self],
         defaultSubcommand: Manage.self
     )

@@ -39,6 +39,7 @@ struct FigureCounter {
     private var registered = 0
     private var categoryRegion: [Int]       // (regions + 1) × (categories + 1)
     private var sexAge: [Int]               // 3 × bands
+    private var regionSex: [Int]            // (regions + 1) × 3
     private var statuses: [Int]
     private var monthRegistered: [Int]
     private var monthClosed: [Int]
@@ -88,6 +89,7 @@ struct FigureCounter {
         let categoryCount = Category.allCases.count
         categoryRegion = Array(repeating: 0, count: (regions.count + 1) * (categoryCount + 1))
         sexAge = Array(repeating: 0, count: 3 * AgeBand.allCases.count)
+        regionSex = Array(repeating: 0, count: (regions.count + 1) * 3)
         statuses = Array(repeating: 0, count: CaseStatus.allCases.count)
         monthRegistered = Array(repeating: 0, count: months.count)
         monthClosed = Array(repeating: 0, count: months.count)
@@ -118,6 +120,7 @@ struct FigureCounter {
             let sexIndex = digest.pointee.sex.map { $0 == .female ? 0 : 1 } ?? 2
             let band = AgeBand(digest.pointee.age(on: ageDay))
             sexAge[sexIndex * AgeBand.allCases.count + AgeBand.allCases.firstIndex(of: band)!] += 1
+            regionSex[regionIndex * 3 + sexIndex] += 1
             statuses[CaseStatus.allCases.firstIndex(of: digest.pointee.status)!] += 1
         }
         if registeredDay >= startDay && registeredDay <= endDay, let month = monthIndex(registeredDay) {
@@ -273,6 +276,17 @@ struct FigureCounter {
                                          count: FigureCount(count: sexAge[sexIndex * AgeBand.allCases.count + bandIndex], filter: filter)))
             }
         }
+        var regionSexCells: [CaseloadFigures.RegionSex] = []
+        for (regionIndex, region) in regionRows.enumerated() {
+            for (sexIndex, sex) in [Sex.female, Sex.male, nil].enumerated() {
+                var filter = registeredFilter
+                filter.region = region
+                filter.knownRegions = regions
+                filter.sex = .some(sex)
+                regionSexCells.append(.init(region: region, sex: sex,
+                                            count: FigureCount(count: regionSex[regionIndex * 3 + sexIndex], filter: filter)))
+            }
+        }
         let byStatus = CaseStatus.allCases.enumerated().map { index, status in
             var filter = registeredFilter
             filter.status = status
@@ -287,7 +301,7 @@ struct FigureCounter {
                                          closed: FigureCount(count: monthClosed[index], filter: closedIn))
         }
         let caseload = CaseloadFigures(registered: FigureCount(count: registered, filter: registeredFilter),
-                                       byCategoryAndRegion: cells, bySexAndAge: sexAgeCells, byStatus: byStatus,
+                                       byCategoryAndRegion: cells, bySexAndAge: sexAgeCells, byRegionAndSex: regionSexCells, byStatus: byStatus,
                                        months: monthFigures, regions: regionRows)
 
         // Reintegration.

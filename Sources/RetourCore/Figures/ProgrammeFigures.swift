@@ -108,6 +108,12 @@ public struct CaseloadFigures: Sendable {
         public let count: FigureCount
     }
 
+    public struct RegionSex: Sendable, Hashable {
+        public let region: String
+        public let sex: Sex?
+        public let count: FigureCount
+    }
+
     public struct Month: Sendable, Hashable {
         /// The month, cut to the period.
         public let span: DaySpan
@@ -122,6 +128,8 @@ public struct CaseloadFigures: Sendable {
     public let byCategoryAndRegion: [Cell]
     /// Female, male, then not recorded × every age band: zeros included.
     public let bySexAndAge: [SexAge]
+    /// The regions of `regions` × female, male, not recorded.
+    public let byRegionAndSex: [RegionSex]
     public let byStatus: [(status: CaseStatus, count: FigureCount)]
     public let months: [Month]
     /// The regions of `byCategoryAndRegion`, in order.
