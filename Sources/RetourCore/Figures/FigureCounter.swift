@@ -4,6 +4,11 @@ import Foundation
 /// indexed by region, category, criterion, track and step positions worked out once, so that
 /// a case costs comparisons and additions, no allocation.
 struct FigureCounter {
+    // `allCases` makes a new array on every call: these are made once.
+    static let categoryList = Category.allCases
+    static let bandList = AgeBand.allCases
+    static let statusList = CaseStatus.allCases
+
     let targets: ProgrammeTargets
     let reference: Reference
     let today: CalendarDate
@@ -86,11 +91,11 @@ struct FigureCounter {
         targetMatches = targets.targets.map { target in
             target.counts.map { (track: $0.track.map(CodeFingerprint.init), step: CodeFingerprint($0.step)) }
         }
-        let categoryCount = Category.allCases.count
+        let categoryCount = FigureCounter.categoryList.count
         categoryRegion = Array(repeating: 0, count: (regions.count + 1) * (categoryCount + 1))
-        sexAge = Array(repeating: 0, count: 3 * AgeBand.allCases.count)
+        sexAge = Array(repeating: 0, count: 3 * FigureCounter.bandList.count)
         regionSex = Array(repeating: 0, count: (regions.count + 1) * 3)
-        statuses = Array(repeating: 0, count: CaseStatus.allCases.count)
+        statuses = Array(repeating: 0, count: FigureCounter.statusList.count)
         monthRegistered = Array(repeating: 0, count: months.count)
         monthClosed = Array(repeating: 0, count: months.count)
         achieved = Array(repeating: 0, count: targets.targets.count)
@@ -110,18 +115,18 @@ struct FigureCounter {
         let digest = entry
         let figures = entry.pointee.figures
         let regionIndex = regions.firstIndex(of: digest.pointee.region) ?? regions.count
-        let categoryIndex = digest.pointee.category.map { Category.allCases.firstIndex(of: $0)! }
+        let categoryIndex = digest.pointee.category.map { FigureCounter.categoryList.firstIndex(of: $0)! }
 
         // Caseload.
         let registeredDay = FigureDays.day(figures.registeredAt, utcOffset: utcOffset)
         if registeredDay <= endDay {
             registered += 1
-            categoryRegion[regionIndex * (Category.allCases.count + 1) + (categoryIndex ?? Category.allCases.count)] += 1
+            categoryRegion[regionIndex * (FigureCounter.categoryList.count + 1) + (categoryIndex ?? FigureCounter.categoryList.count)] += 1
             let sexIndex = digest.pointee.sex.map { $0 == .female ? 0 : 1 } ?? 2
             let band = AgeBand(digest.pointee.age(on: ageDay))
-            sexAge[sexIndex * AgeBand.allCases.count + AgeBand.allCases.firstIndex(of: band)!] += 1
+            sexAge[sexIndex * FigureCounter.bandList.count + FigureCounter.bandList.firstIndex(of: band)!] += 1
             regionSex[regionIndex * 3 + sexIndex] += 1
-            statuses[CaseStatus.allCases.firstIndex(of: digest.pointee.status)!] += 1
+            statuses[FigureCounter.statusList.firstIndex(of: digest.pointee.status)!] += 1
         }
         if registeredDay >= startDay && registeredDay <= endDay, let month = monthIndex(registeredDay) {
             monthRegistered[month] += 1
@@ -185,7 +190,7 @@ struct FigureCounter {
             if level >= 0 && level < 3 { access[criterion * 3 + Int(level)] += 1 }
         }
         guard let categoryIndex else { return }
-        let categoryCount = Category.allCases.count
+        let categoryCount = FigureCounter.categoryList.count
         // Counted in the case's region (when the gazetteer knows it) and in all regions.
         let regionSlots = regionIndex < regions.count ? 2 : 1
         for slot in 0..<3 {
@@ -226,7 +231,7 @@ struct FigureCounter {
 
     func figures(total: Int) -> ProgrammeFigures {
         let base = FigureFilter.base(utcOffset: utcOffset)
-        let categories = Category.allCases
+        let categories = FigureCounter.categoryList
         var registeredFilter = base
         registeredFilter.registeredBy = period.last
 
@@ -267,13 +272,13 @@ struct FigureCounter {
         }
         var sexAgeCells: [CaseloadFigures.SexAge] = []
         for (sexIndex, sex) in [Sex.female, Sex.male, nil].enumerated() {
-            for (bandIndex, band) in AgeBand.allCases.enumerated() {
+            for (bandIndex, band) in FigureCounter.bandList.enumerated() {
                 var filter = registeredFilter
                 filter.sex = .some(sex)
                 filter.ageBand = band
                 filter.ageOn = ageDay
                 sexAgeCells.append(.init(sex: sex, band: band,
-                                         count: FigureCount(count: sexAge[sexIndex * AgeBand.allCases.count + bandIndex], filter: filter)))
+                                         count: FigureCount(count: sexAge[sexIndex * FigureCounter.bandList.count + bandIndex], filter: filter)))
             }
         }
         var regionSexCells: [CaseloadFigures.RegionSex] = []
@@ -287,7 +292,7 @@ struct FigureCounter {
                                             count: FigureCount(count: regionSex[regionIndex * 3 + sexIndex], filter: filter)))
             }
         }
-        let byStatus = CaseStatus.allCases.enumerated().map { index, status in
+        let byStatus = FigureCounter.statusList.enumerated().map { index, status in
             var filter = registeredFilter
             filter.status = status
             return (status: status, count: FigureCount(count: statuses[index], filter: filter))
@@ -359,7 +364,7 @@ struct FigureCounter {
     }
 
     private func gapRow(slot: Int, region: Int?, base: FigureFilter, asOf: CalendarDate) -> [CriterionGap] {
-        let categories = Category.allCases
+        let categories = FigureCounter.categoryList
         let regionSlot = region ?? regions.count
         return reference.tracks.criteria.enumerated().map { criterion, code in
             func group(_ members: [Category]) -> GroupAccess {

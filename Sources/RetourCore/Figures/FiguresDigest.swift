@@ -124,10 +124,13 @@ public struct CodeFingerprint: Hashable, Sendable {
 /// One rating in a `UInt64`: day (YYYYMMDD, 27 bits) · criterion fingerprint (32 bits) ·
 /// access (3 bits). Packed values of one case sort by day.
 enum RatingPacking {
+    /// `Access.allCases`, made once (`allCases` makes an array per call).
+    static let levels = Access.allCases
+
     static func pack(day: Int32, criterion: CodeFingerprint, access: Access) -> UInt64 {
         UInt64(UInt32(bitPattern: max(0, day)) & 0x7FF_FFFF) << 35
             | UInt64(criterion.value) << 3
-            | UInt64(Access.allCases.firstIndex(of: access)!)
+            | UInt64(RatingPacking.levels.firstIndex(of: access)!)
     }
 
     static func day(_ packed: UInt64) -> Int32 { Int32(truncatingIfNeeded: packed >> 35) }
@@ -135,7 +138,7 @@ enum RatingPacking {
     static func accessIndex(_ packed: UInt64) -> Int { Int(packed & 7) }
     static func access(_ packed: UInt64) -> Access {
         let index = accessIndex(packed)
-        return index < Access.allCases.count ? Access.allCases[index] : .unknown
+        return index < RatingPacking.levels.count ? RatingPacking.levels[index] : .unknown
     }
 }
 
@@ -188,7 +191,7 @@ extension FiguresDigest {
             let packed = UInt64(bitPattern: Int64(try input.int()))
             let day = RatingPacking.day(packed)
             // In day order, with a known access: what `init(_ item:)` makes.
-            guard day >= previous, RatingPacking.accessIndex(packed) < Access.allCases.count else {
+            guard day >= previous, RatingPacking.accessIndex(packed) < RatingPacking.levels.count else {
                 throw BinaryReader.Malformed()
             }
             previous = day
