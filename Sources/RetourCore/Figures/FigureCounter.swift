@@ -26,7 +26,6 @@ struct FigureCounter {
     /// Period end, this quarter's end, the previous quarter's end (YYYYMMDD).
     private let gapDays: [Int32]
     private let lastGapDay: Int32
-    private let trackCodes: [String]
     private let quarterSpan: DaySpan
     private let previousQuarterSpan: DaySpan
     private let months: [DaySpan]
@@ -79,7 +78,6 @@ struct FigureCounter {
         previousQuarterSpan = DaySpan.quarter(of: quarterSpan.first.adding(days: -1))
         gapDays = [period.last, quarterSpan.last, previousQuarterSpan.last].map(CaseDigest.dayNumber)
         lastGapDay = gapDays.max()!
-        trackCodes = reference.tracks.tracks.map(\.code)
         months = period.months
         monthFirstDays = months.map(\.first.daysSinceEpoch)
         regions = reference.regions.map(\.pcode)
@@ -149,11 +147,13 @@ struct FigureCounter {
             }
         }
 
-        // Reintegration.
-        if !digest.pointee.tracks.isEmpty || !figures.steps.isEmpty {
+        // Reintegration: a plan's steps are all in `figures.steps`, which tells its track.
+        if !figures.steps.isEmpty {
             var lateTracks: UInt64 = 0
+            var enrolledTracks: UInt64 = 0
             for step in figures.steps {
-                guard let track = trackPrints.firstIndex(of: step.track) else { continue }
+                guard let track = trackPrints.firstIndex(of: step.track), track < 64 else { continue }
+                enrolledTracks |= 1 << UInt64(track)
                 if step.isDone {
                     guard step.day <= endNumber, let position = stepPrints[track].firstIndex(of: step.step) else { continue }
                     stepDone[track][position] += 1
@@ -163,15 +163,13 @@ struct FigureCounter {
                         kits += 1
                         if within { kitsInPeriod += 1 }
                     }
-                } else if step.day < todayNumber && digest.pointee.status != .closed && track < 64 {
+                } else if step.isOpen && step.day < todayNumber && digest.pointee.status != .closed {
                     lateTracks |= 1 << UInt64(track)
                 }
             }
-            for track in trackPrints.indices {
-                if lateTracks & (1 << UInt64(min(track, 63))) != 0 { late[track] += 1 }
-            }
-            for code in digest.pointee.tracks {
-                if let track = trackCodes.firstIndex(of: code) { enrolled[track] += 1 }
+            for track in trackPrints.indices where track < 64 {
+                if lateTracks & (1 << UInt64(track)) != 0 { late[track] += 1 }
+                if enrolledTracks & (1 << UInt64(track)) != 0 { enrolled[track] += 1 }
             }
         }
 

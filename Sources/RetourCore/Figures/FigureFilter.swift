@@ -103,7 +103,7 @@ public struct FigureFilter: Sendable, Hashable {
         if let sex, digest.sex != sex { return false }
         if let ageBand, AgeBand(digest.age(on: ageOn ?? .today())) != ageBand { return false }
         if let status, digest.status != status { return false }
-        if let enrolledIn, !digest.tracks.contains(enrolledIn) { return false }
+        if let enrolledIn, !figures.steps.contains(where: { $0.track == CodeFingerprint(enrolledIn) }) { return false }
         if let stepDone {
             let from = stepDone.from.map(CaseDigest.dayNumber) ?? 0
             let through = CaseDigest.dayNumber(stepDone.through)
@@ -123,7 +123,7 @@ public struct FigureFilter: Sendable, Hashable {
             guard digest.status != .closed else { return false }
             let day = CaseDigest.dayNumber(lateOn)
             let track = lateTrack.map(CodeFingerprint.init)
-            guard figures.steps.contains(where: { !$0.isDone && $0.day < day && (track == nil || $0.track == track) }) else { return false }
+            guard figures.steps.contains(where: { $0.isOpen && $0.day < day && (track == nil || $0.track == track) }) else { return false }
         }
         if let access {
             guard let found = figures.access(CodeFingerprint(access.criterion), asOf: CaseDigest.dayNumber(access.asOf)),

@@ -9,14 +9,19 @@ import Foundation
 /// their `CodeFingerprint`, never as strings, and each rating is one `UInt64`. The index file
 /// stores the codes themselves, so that it does not depend on the fingerprint function.
 public struct FiguresDigest: Sendable, Equatable {
-    /// A step of an active plan: done (with the day it was done) or open (with its planned day).
+    /// A step of an active plan: done (with the day it was done), open or not applicable (with
+    /// its planned day). Every step is here, so that the plans' tracks are too.
     public struct StepFigure: Sendable, Equatable {
         public let track: CodeFingerprint
         public let step: CodeFingerprint
         /// YYYYMMDD: the day the step was done when `isDone`, else its planned day. A step
         /// marked done without a date is taken as done on its planned day.
         public let day: Int32
-        public let isDone: Bool
+        /// 0 open, 1 done, 2 not applicable.
+        let state: UInt8
+
+        public var isDone: Bool { state == 1 }
+        public var isOpen: Bool { state == 0 }
     }
 
     /// When the case was registered, in whole seconds since 1970 (an instant, as
@@ -27,8 +32,7 @@ public struct FiguresDigest: Sendable, Equatable {
     public let closedAt: Int64?
     /// The closure reason of a closed case; `CodeFingerprint.none` otherwise.
     public let closureReason: CodeFingerprint
-    /// Done and open steps of the active plans (withdrawn enrolments left out), in plan order;
-    /// not-applicable steps left out.
+    /// The steps of the active plans (withdrawn enrolments left out), in plan order.
     public let steps: [StepFigure]
     /// Every rating of every assessment, oldest assessment first (by date, then as recorded),
     /// each packed as `Rating.pack`: the latest rating of a criterion as of a day is the last
@@ -48,11 +52,11 @@ public struct FiguresDigest: Sendable, Equatable {
         var steps: [StepFigure] = []
         for plan in item.activePlans {
             let track = CodeFingerprint(plan.track)
-            for step in plan.steps where step.status != .notApplicable {
+            for step in plan.steps {
                 let done = step.status == .done
                 let day = done ? (step.doneOn ?? step.plannedOn) : step.plannedOn
-                steps.append(StepFigure(track: track, step: CodeFingerprint(step.code),
-                                        day: CaseDigest.dayNumber(day), isDone: done))
+                steps.append(StepFigure(track: track, step: CodeFingerprint(step.code), day: CaseDigest.dayNumber(day),
+                                        state: done ? 1 : step.status == .notApplicable ? 2 : 0))
             }
         }
         self.steps = steps
@@ -156,7 +160,7 @@ extension FiguresDigest {
         for step in steps {
             out.int(Int(step.track.value))
             out.int(Int(step.step.value))
-            out.int(Int(step.day) << 1 | (step.isDone ? 1 : 0))
+            out.int(Int(step.day) << 2 | Int(step.state))
         }
         out.int(ratings.count)
         for packed in ratings { out.int(Int(Int64(bitPattern: packed))) }
@@ -178,8 +182,8 @@ extension FiguresDigest {
             let track = try FiguresDigest.code(&input)
             let step = try FiguresDigest.code(&input)
             let value = try input.int()
-            guard value >= 0, value >> 1 <= 99_991_231 else { throw BinaryReader.Malformed() }
-            steps.append(StepFigure(track: track, step: step, day: Int32(value >> 1), isDone: value & 1 == 1))
+            guard value >= 0, value >> 2 <= 99_991_231, value & 3 < 3 else { throw BinaryReader.Malformed() }
+            steps.append(StepFigure(track: track, step: step, day: Int32(value >> 2), state: UInt8(value & 3)))
         }
         self.steps = steps
         let ratingCount = try input.int()

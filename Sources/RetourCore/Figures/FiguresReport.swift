@@ -71,6 +71,15 @@ public struct FiguresReport: Sendable {
         }
     }
 
+    /// A value as a person reads it (text and Markdown): `shown`, with a decimal comma in French.
+    public func displayed(_ value: Value) -> String {
+        let text = shown(value)
+        switch value {
+        case .percent, .points: return catalog.language == .fr ? text.replacingOccurrences(of: ".", with: ",") : text
+        default: return text
+        }
+    }
+
     // MARK: Formats
 
     public func render(_ format: Format, hxl: Bool = false) throws -> Data {
@@ -86,7 +95,7 @@ public struct FiguresReport: Sendable {
         var out = "\(title)\n\(periodText)\n\(scope)\n"
         for table in tables {
             out += "\n\(table.title)\n"
-            let cells = [table.columns.map(\.header)] + table.rows.map { $0.map(shown) }
+            let cells = [table.columns.map(\.header)] + table.rows.map { $0.map(displayed) }
             let widths = table.columns.indices.map { column in cells.map { FiguresReport.width($0[column]) }.max() ?? 0 }
             for (index, row) in cells.enumerated() {
                 out += row.enumerated().map { column, cell in
@@ -108,7 +117,7 @@ public struct FiguresReport: Sendable {
             out += "| " + table.columns.map { cell($0.header) }.joined(separator: " | ") + " |\n"
             out += "|" + table.columns.map { _ in " --- |" }.joined() + "\n"
             for row in table.rows {
-                out += "| " + row.map { cell(shown($0)) }.joined(separator: " | ") + " |\n"
+                out += "| " + row.map { cell(displayed($0)) }.joined(separator: " | ") + " |\n"
             }
         }
         return out

@@ -68,8 +68,11 @@ struct FiguresReportTests {
         let french = try Self.report(.fr).markdown()
         #expect(french.hasPrefix("# Chiffres du programme\n\n- Période\u{A0}: du 01/04/2016 au 30/06/2016\n"))
         #expect(french.contains("## Cibles du programme"))
+        // Safety: 5 assessed, 40 % full, 40 % partial, 20 % none; a decimal comma in French.
+        #expect(french.contains("| 5 | 40,0 | 40,0 | 20,0 |"))
         let english = try Self.report(.en).markdown()
         #expect(english.hasPrefix("# Programme figures\n\n- Period: 2016-04-01 to 2016-06-30\n"))
+        #expect(english.contains("| 5 | 40.0 | 40.0 | 20.0 |"))
     }
 
     @Test func theReportHoldsNoNameNorCaseNumber() throws {
