@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import RetourCore
 
@@ -67,5 +68,26 @@ enum FiguresBench {
 
     static func line(_ row: Row) -> String {
         String(format: "%-8d %19.1f %21.1f %16.2f", row.cases, row.quarterMilliseconds, row.programmeMilliseconds, row.reportSeconds)
+    }
+}
+
+/// `retour-bench figures --data DIR`: the figures of an existing data directory (without
+/// users) measured alone, and `retour report` as a process, as the bench does for each size.
+struct FiguresProbe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "figures",
+        abstract: "Measure the programme figures of one data directory (without users).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The data directory.")
+    var data: String
+
+    func run() throws {
+        let assets = try Assets.locate()
+        let reference = try Reference(assets: assets)
+        let row = try FiguresBench.measure(count: 0, directory: URL(fileURLWithPath: data), assets: assets, reference: reference)
+        print(FiguresBench.header)
+        print(FiguresBench.line(row))
     }
 }
