@@ -296,6 +296,26 @@ struct ProgrammeFiguresTests {
         }
     }
 
+    @Test func aNotApplicableStepIsNeverLateAndAWithdrawnEnrolmentCountsNowhere() throws {
+        var (book, ids) = try Self.book()
+        let e = ids["E"]!
+        // E enrolled in durable solutions on 2016-01-01, every step not applicable: enrolled, not late.
+        let plan = try book.enrol(e, "durable_solutions", on: "2016-01-01")
+        for step in plan.steps { try book.update(e, plan, step.code) { $0.status = .notApplicable } }
+        // B's youth enrolment withdrawn as a mistake: B is no longer enrolled, late or trained.
+        let youthB = try #require(book[ids["B"]!].plans.first)
+        try book.apply(.withdrawEnrolment(id: ids["B"]!, plan: youthB.id, reason: "Erreur de saisie"))
+        let figures = ProgrammeFigures(book.book.digests, targets: try Self.targets(), reference: Self.reference,
+                                       today: Self.today, period: Self.period, utcOffset: 0)
+        let tracks = figures.reintegration.tracks
+        #expect(tracks[2].enrolled.count == 1)
+        #expect(tracks[2].late.count == 0)
+        #expect(Self.letters(tracks[2].enrolled, book.book.digests, ids) == "E")
+        #expect(tracks[0].enrolled.count == 2)
+        #expect(tracks[0].late.count == 1)
+        #expect(tracks[0].steps.first { $0.step == "training" }?.done.count == 2)
+    }
+
     @Test func periodsAreCalendarMonthsQuartersAndYears() throws {
         let targets = try Self.targets()
         let today = Self.day("2016-11-15")
