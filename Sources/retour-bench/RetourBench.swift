@@ -10,7 +10,7 @@ struct RetourBench: ParsableCommand {
         commandName: "retour-bench",
         abstract: "Measure the case manager on fictitious data of several sizes; prints figures, asserts nothing.",
         discussion: "Progress and the time of each phase go to stderr; the table goes to stdout.",
-        subcommands: [Probe.self, ImportBench.self]
+        subcommands: [Probe.self, ImportBench.self, FiguresProbe.self]
     )
 
     @Option(help: ArgumentHelp("Numbers of cases, separated by commas.", valueName: "n,n,…"))
@@ -57,6 +57,7 @@ struct RetourBench: ParsableCommand {
         let table = Table()
         var printedHeader = false
         var people: [PeopleBench.Row] = []
+        var figures: [FiguresBench.Row] = []
         for count in counts {
             let directory = root.appendingPathComponent("cases-\(count)")
             if FileManager.default.fileExists(atPath: directory.path) {
@@ -103,6 +104,9 @@ struct RetourBench: ParsableCommand {
             }
             print(table.line(row))
             fflush(nil)  // Each row as soon as it is known.
+            // Before the people: `retour report` then runs without users, signed in by nothing.
+            Log.line("  figures: computed in this process, then retour report as a process…")
+            figures.append(try FiguresBench.measure(count: count, directory: directory, assets: assets, reference: reference))
             Log.line("  people: users, a case worker's caseload, the history…")
             people.append(try PeopleBench.measure(count: count, directory: directory))
         }
@@ -114,6 +118,12 @@ struct RetourBench: ParsableCommand {
         for row in people { print(PeopleBench.line(row)) }
         print("")
         print("targets: sign-in 0.1–0.5 s (the slow hash, on purpose); list, keystroke and commit as above; check chain ≥ 50 MB/s")
+        print("")
+        print("Supervisors' figures (every case; quarter of today, whole programme)")
+        print(FiguresBench.header)
+        for row in figures { print(FiguresBench.line(row)) }
+        print("")
+        print("target: figures for a period ≤ 200 ms at 100 000")
         fflush(nil)
         if keep != nil { Log.line("data kept in \(root.path)") }
     }

@@ -8,7 +8,8 @@ struct Retour: ParsableCommand {
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
         subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, CaseloadCommand.self,
-                      ApprovalsCommand.self, CheckCommand.self, PassphraseCommand.self, UsersCommand.self, AuditCommand.self, CodesCommand.self],
+                      ApprovalsCommand.self, ReportCommand.self, CheckCommand.self, PassphraseCommand.self, UsersCommand.self,
+                      AuditCommand.self, CodesCommand.self],
         defaultSubcommand: Manage.self
     )
 

@@ -59,6 +59,8 @@ public struct CaseDigest: Sendable, Equatable {
     /// Folded number, names, phone, village and commune, separated by newlines (which a folded
     /// query word never holds), NUL-terminated for `strstr`.
     let text: [CChar]
+    /// What the programme figures need (dates of registration, closure, steps and ratings).
+    public let figures: FiguresDigest
 
     public init(_ item: Case) {
         let profile = item.profile
@@ -123,6 +125,7 @@ public struct CaseDigest: Sendable, Equatable {
         let parts = folded.prefix(5) + [field(6), compact(field(0)), compactFamilyName + compactGivenNames,
                                         profile.phone.filter { $0.isASCII && $0.isNumber }]
         text = CaseDigest.cString(parts.joined(separator: "\n"))
+        figures = FiguresDigest(item)
     }
 
     /// Where case `id` is in `digests`, without copying them.
@@ -256,6 +259,7 @@ extension CaseDigest {
         RecordedAct.write(lastAssignment, to: &out)
         RecordedAct.write(lastClosureDecision, to: &out)
         out.bytes(text.dropLast().map { UInt8(bitPattern: $0) })
+        figures.write(to: &out)
     }
 
     /// Reads what `write` wrote; throws on anything out of shape.
@@ -306,6 +310,7 @@ extension CaseDigest {
         lastAssignment = try RecordedAct.read(from: &input)
         lastClosureDecision = try RecordedAct.read(from: &input)
         text = try input.bytes().map { CChar(bitPattern: $0) } + [0]
+        figures = try FiguresDigest(from: &input)
     }
 
     static func optionalDate(_ value: Int) throws -> CalendarDate? {
