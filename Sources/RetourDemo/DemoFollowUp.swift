@@ -367,7 +367,7 @@ private struct HistoryBuilder {
         if finished && chance(55, &random) && reasons.contains("durable_solution") {
             let requested = lastDay.adding(days: Int.random(in: 3...20, using: &random))
             guard requested <= last else { return }
-            add(requested, .requestClosure(id: caseID, reason: pick(texts.closureRequests, &random)))
+            add(requested, .requestClosure(id: caseID, reason: pick(texts.closureRequests, &random), code: "durable_solution"))
             guard chance(60, &random) else { return }
             let closed = requested.adding(days: Int.random(in: 1...15, using: &random))
             guard closed <= last else { return }
@@ -380,7 +380,7 @@ private struct HistoryBuilder {
         } else if !finished && chance(5, &random) && reasons.contains("lost_contact") {
             let requested = lastDay.adding(days: Int.random(in: 90...150, using: &random))
             guard requested <= last else { return }
-            add(requested, .requestClosure(id: caseID, reason: pick(texts.lostContact, &random)))
+            add(requested, .requestClosure(id: caseID, reason: pick(texts.lostContact, &random), code: "lost_contact"))
             let closed = requested.adding(days: Int.random(in: 1...10, using: &random))
             guard closed <= last else { return }
             add(closed, .close(id: caseID, closure: Closure(reason: "lost_contact", note: pick(texts.closureNotes, &random),

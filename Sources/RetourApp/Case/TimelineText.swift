@@ -18,7 +18,9 @@ enum TimelineText {
             case "relationship": arguments[name] = catalog.text("relationship.\(value)")
             case "reason":
                 // A closure's reason is a code; a request's or a reopening's is typed text.
-                arguments[name] = event.kind == "timeline.closed" ? catalog.text("closureReason.\(value)") : value
+                let isCode = event.kind == "timeline.closed" || event.kind == "timeline.closureApproved"
+                arguments[name] = isCode ? catalog.text("closureReason.\(value)") : value
+            case "from", "to": arguments[name] = value.isEmpty ? catalog.text("timeline.nobody") : value
             case "fields":
                 let labels = value.split(separator: " ").map { code in
                     ProfileField(rawValue: String(code)).map { catalog.text($0.labelKey) } ?? String(code)
@@ -35,6 +37,9 @@ enum TimelineText {
         var text = catalog.text(event.kind, arguments)
         if event.kind == "timeline.closed" && event.details["confirmed"] == "yes" {
             text += " — " + catalog.text("tabs.timeline.confirmedOpenItems")
+        }
+        if event.kind == "timeline.closureApproved", let comment = event.details["comment"], !comment.isEmpty {
+            text += " — " + comment
         }
         // Typed reasons may hold line breaks: one line per event.
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -275,6 +275,24 @@ public final class HistoryFile {
         return found.reversed()
     }
 
+    /// The latest entry that `matches`, read backward from the end: what a sign-in needs (the
+    /// user's previous sign-in) costs the entries since then, not the whole history.
+    public func latest(where matches: (HistoryEntry) -> Bool) throws -> HistoryEntry? {
+        guard let input = try openForReading() else { return nil }
+        defer { disk.close(input) }
+        var lines = try BackwardLines(self, input)
+        let decoder = JSONDecoder.retour()
+        var position: Int?
+        while let line = try lines.next(position: position) {
+            guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try opened(line))) else {
+                throw HistoryError.unreadable(position: position)
+            }
+            if matches(entry) { return entry }
+            position = entry.position - 1
+        }
+        return nil
+    }
+
     /// Every entry from the first, read forward in chunks and decoded one at a time, for the
     /// audit listing; `body` returns false to stop. Throws at the first line that does not
     /// decode (naming its position); `verify` says whether the chain holds.

@@ -111,6 +111,14 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
     public var notes: [Note] = []
     /// Why closure was requested (status `closure_requested`).
     public var closureRequest: String?
+    /// The closure reason requested (a code of `closureReasons`); nil for a request made
+    /// before approvals existed, which a supervisor closes with a reason of their own.
+    public var closureRequestReason: String?
+    /// Who requested closure: approving one's own request needs the administrator role.
+    public var closureRequestedBy: String?
+    /// The latest closure request returned to the worker, with the supervisor's comment;
+    /// shown on the case until the next request.
+    public var closureReturn: ClosureReturn?
     /// How the case was closed (status `closed`).
     public var closure: Closure?
     /// What happened to the case, oldest first.
@@ -129,7 +137,8 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case id, number, profile, status, created, updated, version
-        case members, plans, assessments, referrals, notes, closureRequest, closure, timeline
+        case members, plans, assessments, referrals, notes, closureRequest, closureRequestReason, closureRequestedBy
+        case closureReturn, closure, timeline
     }
 
     /// Reads cases written before plans, assessments, referrals and notes existed.
@@ -148,8 +157,24 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
         referrals = try container.decodeIfPresent([Referral].self, forKey: .referrals) ?? []
         notes = try container.decodeIfPresent([Note].self, forKey: .notes) ?? []
         closureRequest = try container.decodeIfPresent(String.self, forKey: .closureRequest)
+        closureRequestReason = try container.decodeIfPresent(String.self, forKey: .closureRequestReason)
+        closureRequestedBy = try container.decodeIfPresent(String.self, forKey: .closureRequestedBy)
+        closureReturn = try container.decodeIfPresent(ClosureReturn.self, forKey: .closureReturn)
         closure = try container.decodeIfPresent(Closure.self, forKey: .closure)
         timeline = try container.decodeIfPresent([TimelineEvent].self, forKey: .timeline) ?? []
+    }
+}
+
+/// A closure request returned to the worker: the supervisor's comment, who and when.
+public struct ClosureReturn: Codable, Hashable, Sendable {
+    public var comment: String
+    public var by: String
+    public var at: Date
+
+    public init(comment: String, by: String, at: Date) {
+        self.comment = comment
+        self.by = by
+        self.at = at
     }
 }
 

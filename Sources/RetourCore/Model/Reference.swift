@@ -64,12 +64,15 @@ public struct Reference: Sendable {
     public let idDocumentTypes: [String]
     /// Plan templates, criteria, services and closure reasons.
     public let tracks: Tracks
+    public let settings: Settings
 
-    public init(regions: [Region], vulnerabilities: [Vulnerability], idDocumentTypes: [String], tracks: Tracks) {
+    public init(regions: [Region], vulnerabilities: [Vulnerability], idDocumentTypes: [String], tracks: Tracks,
+                settings: Settings = Settings()) {
         self.regions = regions
         self.vulnerabilities = vulnerabilities
         self.idDocumentTypes = idDocumentTypes
         self.tracks = tracks
+        self.settings = settings
     }
 
     public init(assets: Assets) throws {
@@ -80,8 +83,9 @@ public struct Reference: Sendable {
         }
         let gazetteer: GazetteerFile = try Reference.load("gazetteer.json", from: assets)
         let codes: CodesFile = try Reference.load("codes.json", from: assets)
+        let settings: Settings = try Reference.load("settings.json", from: assets)
         self.init(regions: gazetteer.regions, vulnerabilities: codes.vulnerabilities,
-                  idDocumentTypes: codes.idDocumentTypes, tracks: try Tracks(assets: assets))
+                  idDocumentTypes: codes.idDocumentTypes, tracks: try Tracks(assets: assets), settings: try settings.validated())
     }
 
     public func region(_ pcode: String) -> Region? {

@@ -197,6 +197,9 @@ public struct Closure: Codable, Hashable, Sendable {
     /// Steps still open or rights gaps remained, and the closer confirmed anyway.
     public var confirmedOpenItems: Bool
 
+    /// The reason of a case closed on a request made before requests named one.
+    public static let unspecifiedReason = "other"
+
     public init(reason: String, note: String, confirmedOpenItems: Bool) {
         self.reason = reason
         self.note = note

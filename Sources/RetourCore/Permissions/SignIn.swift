@@ -92,6 +92,17 @@ public enum SignIn {
         return count
     }
 
+    /// When `login` signed in before the sign-in just made (nil: never): what the user is told
+    /// about is what others did to their cases since then (`SignInNotices`).
+    public static func previousSignIn(of login: String, store: Store) throws -> Date? {
+        var seen = 0
+        return try store.history.latest { entry in
+            guard case .signIn(let signedIn) = entry.event, signedIn == login else { return false }
+            seen += 1
+            return seen == 2
+        }?.at
+    }
+
     /// Whether `login` is locked out now.
     public static func isLocked(_ login: String, store: Store, now: Date = Date()) throws -> Bool {
         try lockedUntil(login, in: store.history.recent(since: now - attemptWindow), now: now) != nil

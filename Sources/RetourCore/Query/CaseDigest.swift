@@ -49,6 +49,13 @@ public struct CaseDigest: Sendable, Equatable {
     /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
     /// ascending: overdue on any day is a comparison with the first.
     let openPlanned: [Int32]
+    /// Who asked for the case to be closed while the request waits ("" otherwise): nobody
+    /// approves their own request but an administrator.
+    public let closureRequestedBy: String
+    /// The latest reassignment of the case, and the latest decision on a closure request
+    /// (approved or returned): what its worker is told at their next sign-in.
+    public let lastAssignment: RecordedAct?
+    public let lastClosureDecision: RecordedAct?
     /// Folded number, names, phone, village and commune, separated by newlines (which a folded
     /// query word never holds), NUL-terminated for `strstr`.
     let text: [CChar]
@@ -94,6 +101,9 @@ public struct CaseDigest: Sendable, Equatable {
         lastActivityAt = seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
         stepStatuses = statuses
         openPlanned = planned.sorted()
+        closureRequestedBy = item.status == .closureRequested ? item.closureRequestedBy ?? "" : ""
+        lastAssignment = item.timeline.last { $0.kind == RecordedAct.assigned }.map(RecordedAct.init)
+        lastClosureDecision = item.timeline.last { RecordedAct.closureDecisions.contains($0.kind) }.map(RecordedAct.init)
         if item.assessments.isEmpty {
             gaps = []
         } else {
@@ -245,6 +255,9 @@ extension CaseDigest {
         out.int(Int(stepStatuses))
         out.int(openPlanned.count)
         for day in openPlanned { out.int(Int(day)) }
+        out.string(closureRequestedBy)
+        RecordedAct.write(lastAssignment, to: &out)
+        RecordedAct.write(lastClosureDecision, to: &out)
         out.bytes(text.dropLast().map { UInt8(bitPattern: $0) })
         figures.write(to: &out)
     }
@@ -293,6 +306,9 @@ extension CaseDigest {
         planned.reserveCapacity(count)
         for _ in 0..<count { planned.append(Int32(truncatingIfNeeded: try input.int())) }
         openPlanned = planned
+        closureRequestedBy = try input.string()
+        lastAssignment = try RecordedAct.read(from: &input)
+        lastClosureDecision = try RecordedAct.read(from: &input)
         text = try input.bytes().map { CChar(bitPattern: $0) } + [0]
         figures = try FiguresDigest(from: &input)
     }
@@ -301,6 +317,56 @@ extension CaseDigest {
         guard value != 0 else { return nil }
         guard let date = CaseDigest.date(dayNumber: Int32(truncatingIfNeeded: value)) else { throw BinaryReader.Malformed() }
         return date
+    }
+}
+
+/// Something done to a case that its worker is told about (a reassignment, a decision on a
+/// closure request): its timeline kind, who and when.
+public struct RecordedAct: Sendable, Equatable {
+    static let assigned = "timeline.assigned"
+    static let approved = "timeline.closureApproved"
+    static let returned = "timeline.closureReturned"
+    static let closureDecisions: Set<String> = [approved, returned]
+
+    /// The timeline kind (`timeline.assigned`, `timeline.closureApproved`…).
+    public let kind: String
+    public let by: String
+    /// Whole seconds since 1970.
+    let at: Int64
+    /// For a reassignment, who the case was given to.
+    public let to: String
+
+    init(_ event: TimelineEvent) {
+        kind = event.kind
+        by = event.by
+        let seconds = event.at.timeIntervalSince1970
+        at = seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
+        to = event.details["to"] ?? ""
+    }
+
+    private init(kind: String, by: String, at: Int64, to: String) {
+        self.kind = kind
+        self.by = by
+        self.at = at
+        self.to = to
+    }
+
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(at)) }
+    public var isApproval: Bool { kind == RecordedAct.approved }
+
+    static func write(_ act: RecordedAct?, to out: inout BinaryWriter) {
+        out.string(act?.kind ?? "")
+        guard let act else { return }
+        out.string(act.by)
+        out.int(Int(act.at))
+        out.string(act.to)
+    }
+
+    static func read(from input: inout BinaryReader) throws -> RecordedAct? {
+        let kind = try input.string()
+        guard !kind.isEmpty else { return nil }
+        guard kind == assigned || closureDecisions.contains(kind) else { throw BinaryReader.Malformed() }
+        return RecordedAct(kind: kind, by: try input.string(), at: Int64(try input.int()), to: try input.string())
     }
 }
 

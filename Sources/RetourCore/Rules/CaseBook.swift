@@ -221,8 +221,24 @@ public struct CaseBook: Sendable {
                 throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number)
             }
             switch change {
-            case .close, .reopen:
+            case .close, .reopen, .approveClosure, .returnClosure:
                 if user.role == .caseWorker { throw ChangeError.forbidden(.closeOrReopen, number: item.number) }
+            default: break
+            }
+            switch change {
+            case .close, .approveClosure:
+                // Nobody decides their own request alone, except an administrator.
+                if item.closureRequestedBy == user.login && user.role != .administrator {
+                    throw ChangeError.forbidden(.approveOwnRequest, number: item.number)
+                }
+            case .assign(_, let login):
+                guard user.role >= .supervisor else { throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number) }
+                // Only to someone who can take the case: an active case worker (or supervisor)
+                // the assigner's scope reaches.
+                guard let worker = users[login], worker.active, worker.role != .administrator || user.role == .administrator,
+                      scope.mayAssign(to: login) else {
+                    throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number)
+                }
             default: break
             }
         }
@@ -331,12 +347,22 @@ public struct CaseBook: Sendable {
         case .removeMember(_, let memberID):
             try requireStatus([.registered, .active, .closureRequested])
             if !item.members.contains(where: { $0.id == memberID }) { throw ChangeError.unknownMember(number: number) }
-        case .requestClosure(_, let reason):
+        case .requestClosure(_, let reason, _):
             try requireStatus([.registered, .active])
             try require(reason)
         case .close(_, let closure):
             try requireStatus([.closureRequested])
             try require(closure.reason)
+        case .approveClosure(_, let expectedVersion, _):
+            try requireStatus([.closureRequested])
+            guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
+        case .returnClosure(_, let expectedVersion, let comment):
+            try requireStatus([.closureRequested])
+            guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
+            try require(comment)
+        case .assign(_, let login):
+            try requireStatus([.registered, .active, .closureRequested])
+            if !User.isValidLogin(login) { throw ChangeError.invalidUser(.unknownLogin, login: String(login.prefix(32))) }
         case .reopen(_, let reason):
             try requireStatus([.closed])
             try require(reason)
@@ -441,18 +467,42 @@ public struct CaseBook: Sendable {
                                                                   "relationship": member.relationship.rawValue]))
             // The size typed before members were listed stays as it is once the last leaves.
             if !item.members.isEmpty { item.profile.householdSize = item.individuals }
-        case .requestClosure(_, let reason):
+        case .requestClosure(_, let reason, let code):
             item.status = .closureRequested
             item.closureRequest = reason
+            item.closureRequestReason = code
+            item.closureRequestedBy = entry.by
+            item.closureReturn = nil
             item.timeline.append(event("timeline.closureRequested", ["reason": reason]))
         case .close(_, let closure):
             item.status = .closed
             item.closure = closure
             item.timeline.append(event("timeline.closed", ["reason": closure.reason,
                                                            "confirmed": closure.confirmedOpenItems ? "yes" : "no"]))
+        case .approveClosure(_, _, let comment):
+            let closure = Closure(reason: item.closureRequestReason ?? Closure.unspecifiedReason, note: comment,
+                                  confirmedOpenItems: true)
+            item.status = .closed
+            item.closure = closure
+            item.timeline.append(event("timeline.closureApproved", ["reason": closure.reason, "comment": comment,
+                                                                    "requestedBy": item.closureRequestedBy ?? ""]))
+        case .returnClosure(_, _, let comment):
+            item.status = item.activePlans.isEmpty ? .registered : .active
+            item.closureReturn = ClosureReturn(comment: comment, by: entry.by, at: entry.at)
+            item.timeline.append(event("timeline.closureReturned", ["comment": comment,
+                                                                    "requestedBy": item.closureRequestedBy ?? ""]))
+            item.closureRequest = nil
+            item.closureRequestReason = nil
+            item.closureRequestedBy = nil
+        case .assign(_, let login):
+            let before = item.profile.assignedTo
+            item.profile.assignedTo = login
+            item.timeline.append(event("timeline.assigned", ["from": before, "to": login]))
         case .reopen(_, let reason):
             item.status = item.activePlans.isEmpty ? .registered : .active
             item.closureRequest = nil
+            item.closureRequestReason = nil
+            item.closureRequestedBy = nil
             item.closure = nil
             item.timeline.append(event("timeline.reopened", ["reason": reason]))
         }

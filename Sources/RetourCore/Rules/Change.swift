@@ -24,8 +24,21 @@ public enum Change: Codable, Hashable, Sendable {
     case saveMember(id: UUID, member: HouseholdMember)
     /// A member who no longer lives in the household; kept in the case's timeline.
     case removeMember(id: UUID, member: UUID)
-    case requestClosure(id: UUID, reason: String)
+    /// A case worker asks for the case to be closed: why, in words, and the closure reason
+    /// (a code of `closureReasons`) the case will close with once approved. Requests made
+    /// before approvals existed have no code.
+    case requestClosure(id: UUID, reason: String, code: String? = nil)
+    /// A supervisor closing the case directly, with a reason of their own.
     case close(id: UUID, closure: Closure)
+    /// A supervisor approving a closure request: the case closes with the requested reason.
+    /// `expectedVersion` is the case as the supervisor saw it: a case changed meanwhile is
+    /// refused, so that nobody approves what they have not read.
+    case approveClosure(id: UUID, expectedVersion: Int, comment: String)
+    /// A supervisor returning a closure request to the worker with a comment: the case goes
+    /// back to work, the comment shown on it.
+    case returnClosure(id: UUID, expectedVersion: Int, comment: String)
+    /// The case given to case worker `to` (a login), by a supervisor or an administrator.
+    case assign(id: UUID, to: String)
     case reopen(id: UUID, reason: String)
     /// A new user; the first of a directory must be an administrator, and turns sign-in on.
     case addUser(User)
@@ -48,6 +61,9 @@ public enum Change: Codable, Hashable, Sendable {
         case .removeMember: return "removeMember"
         case .requestClosure: return "requestClosure"
         case .close: return "close"
+        case .approveClosure: return "approveClosure"
+        case .returnClosure: return "returnClosure"
+        case .assign: return "assign"
         case .reopen: return "reopen"
         case .addUser: return "addUser"
         case .updateUser: return "updateUser"
@@ -58,8 +74,8 @@ public enum Change: Codable, Hashable, Sendable {
     public var caseID: UUID? {
         switch self {
         case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .withdrawEnrolment(let id, _, _), .updateStep(let id, _, _),
-             .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _),
-             .close(let id, _), .reopen(let id, _):
+             .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _, _),
+             .close(let id, _), .approveClosure(let id, _, _), .returnClosure(let id, _, _), .assign(let id, _), .reopen(let id, _):
             return id
         case .addUser, .updateUser:
             return nil
@@ -97,7 +113,10 @@ extension JournalEntry {
         case .saveMember(_, let member):
             texts += one(member.givenNames, member.familyName) + member.vulnerabilities.flatMap { one($0) } + several(member.note)
         case .removeMember: break
-        case .requestClosure(_, let reason), .reopen(_, let reason): texts += several(reason)
+        case .requestClosure(_, let reason, let code): texts += several(reason) + one(code ?? "")
+        case .reopen(_, let reason): texts += several(reason)
+        case .approveClosure(_, _, let comment), .returnClosure(_, _, let comment): texts += several(comment)
+        case .assign(_, let login): texts += one(login)
         case .close(_, let closure): texts += one(closure.reason) + several(closure.note)
         case .addUser(let user): texts += one(user.login, user.name) + user.teams.flatMap { one($0) }
         case .updateUser(let login, let update):
@@ -137,7 +156,9 @@ public enum Schema {
     /// 2 added plans, assessments, referrals, notes, closure and the timeline to cases.
     /// 3 added household members, a plan's exception to its track's rules and its withdrawal:
     /// a program that knows only 2 would drop them on its next snapshot, so it must refuse.
-    public static let version = 3
+    /// 4 added closure approval (the requested reason, who asked, a returned request's
+    /// comment) and reassignment.
+    public static let version = 4
 }
 
 /// Why a change cannot be applied. No personal data: cases are named by number.
@@ -182,6 +203,8 @@ public enum ChangeError: UserFacingError, Equatable {
         case outsideCaseload
         case assignOutsideCaseload
         case closeOrReopen
+        /// Approving (or closing on) one's own closure request, without the administrator role.
+        case approveOwnRequest
         case manageUsers
         case firstUserNotAdministrator
     }

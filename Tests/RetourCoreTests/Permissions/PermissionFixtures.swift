@@ -10,7 +10,7 @@ struct Office {
     /// PINs hashed cheaply: the cost of the real parameters is measured by the benchmark.
     static let quickHash = ScryptParameters(logN: 4, r: 1, p: 1)
     static let pins = ["admin": "admin-pin", "w.gao": "gao-pin-1", "w.tbk": "tbk-pin-1", "s.gao": "sup-pin-1",
-                       "w.gone": "gone-pin-1"]
+                       "w.gone": "gone-pin-1", "w.gao2": "gao-pin-2"]
 
     let store: Store
     /// Case numbers by what they are.
