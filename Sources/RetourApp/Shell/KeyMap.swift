@@ -30,6 +30,8 @@ enum Action: Hashable {
     case requestClosure, closeCase, reopen
     // Signing in; the history.
     case withoutUsers, audit
+    // The dashboard: its periods and sections.
+    case dashboard, nextPeriod, previousPeriod, choosePeriod, nextSection, previousSection
 }
 
 extension Action {
@@ -72,6 +74,8 @@ enum KeyContext: Hashable {
     case signIn, firstUser, locked
     /// The history (supervisors and administrators).
     case audit
+    /// The programme's figures.
+    case dashboard
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -108,6 +112,7 @@ enum KeyMap {
                 Binding(keys: [.character("q"), .function(10)], keysLabel: "key.quit", action: .quit, label: "action.quit", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: false),
                 Binding(keys: [.character("a")], keysLabel: "audit.key.a", action: .audit, label: "audit.action.open", inFooter: false),
+                Binding(keys: [.character("d")], keysLabel: "dashboard.key.d", action: .dashboard, label: "dashboard.action.open", inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
@@ -152,6 +157,26 @@ enum KeyMap {
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: true)
+        case .dashboard:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "dashboard.action.cases", inFooter: true,
+                        footerLabel: "dashboard.action.cases.short"),
+                Binding(keys: [.character("p")], keysLabel: "dashboard.key.p", action: .nextPeriod, label: "dashboard.action.nextPeriod",
+                        inFooter: true, footerLabel: "dashboard.action.period.short"),
+                Binding(keys: [.character("P")], keysLabel: "dashboard.key.P", action: .previousPeriod,
+                        label: "dashboard.action.previousPeriod", inFooter: false),
+                Binding(keys: [.character("t")], keysLabel: "dashboard.key.t", action: .choosePeriod, label: "dashboard.action.dates",
+                        inFooter: true, footerLabel: "dashboard.action.dates.short"),
+                Binding(keys: [.tab], keysLabel: "key.tab", action: .nextSection, label: "dashboard.action.nextSection",
+                        inFooter: true, footerLabel: "dashboard.action.section.short"),
+                Binding(keys: [.backTab], keysLabel: "key.backTab", action: .previousSection, label: "dashboard.action.previousSection",
+                        inFooter: false),
+                Binding(keys: [.character(" ")], keysLabel: "key.space", action: .readDetails, label: "dashboard.action.read",
+                        inFooter: false),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: false)
         case .locked:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.unlock", inFooter: true),
