@@ -119,6 +119,11 @@ extension DemoPeople {
             let day = builder.day(from: registered, to: min(registered.adding(days: 10), last), using: &random)
             builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, using: &random)
         }
+        if !returnee && Int.random(in: 0..<100, using: &random) < 70 {
+            // Host-community members are assessed too: the benchmark of the durable-solutions gap.
+            let day = builder.day(from: registered, to: min(registered.adding(days: 30), last), using: &random)
+            builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, benchmark: true, using: &random)
+        }
         return DemoHistory(caseID: caseID, registeredBy: worker, registeredAt: registeredAt,
                            changes: builder.changes(registeredAt: registeredAt, using: &random))
     }
@@ -295,9 +300,10 @@ private struct HistoryBuilder {
 
     /// A rating of every criterion: from the person's situation the first time, then each
     /// gap improving one time in two.
+    /// `benchmark`: a host-community member, who more often has full access than the displaced.
     @discardableResult
     mutating func assess(on day: CalendarDate, previous: [String: Access]?, vulnerabilities: Set<String>,
-                         using random: inout SeededGenerator) -> [String: Access] {
+                         benchmark: Bool = false, using random: inout SeededGenerator) -> [String: Access] {
         var ratings: [String: Rating] = [:]
         for criterion in reference.tracks.criteria {
             var access: Access
@@ -315,7 +321,8 @@ private struct HistoryBuilder {
                 access = .none
             } else {
                 let roll = Int.random(in: 0..<100, using: &random)
-                access = roll < 30 ? .full : roll < 62 ? .partial : roll < 88 ? .none : .unknown
+                access = benchmark ? (roll < 60 ? .full : roll < 85 ? .partial : roll < 96 ? .none : .unknown)
+                                   : (roll < 30 ? .full : roll < 62 ? .partial : roll < 88 ? .none : .unknown)
             }
             let note = access.isGap && chance(30, &random) ? pick(texts.ratingNotes[criterion], &random) : ""
             ratings[criterion] = Rating(access: access, note: note)

@@ -5,7 +5,7 @@ import RetourTUI
 /// The filters of the case list, in the order the filter panel lists them: what each is
 /// called, its value in words, its choices, and how a choice sets the `CaseQuery`.
 enum FilterField: CaseIterable {
-    case track, stepStatus, stepDone, overdue, idle, gap, status, category, region, cercle, worker
+    case track, stepStatus, stepDone, overdue, idle, gap, status, category, region, cercle, worker, figure
 
     /// The choices of "no activity for N days": a panel of choices, not a number to type.
     static let idleChoices = [7, 14, 30, 60, 90, 180]
@@ -25,6 +25,7 @@ enum FilterField: CaseIterable {
         case .region: return query.region != nil
         case .cercle: return query.cercle != nil
         case .worker: return query.worker != nil
+        case .figure: return query.figure != nil
         }
     }
 
@@ -44,6 +45,7 @@ enum FilterField: CaseIterable {
             query.cercle = nil
         case .cercle: query.cercle = nil
         case .worker: query.worker = nil
+        case .figure: query.figure = nil
         }
     }
 
@@ -61,6 +63,7 @@ enum FilterField: CaseIterable {
         case .region: return query.region ?? FilterField.any
         case .cercle: return query.cercle ?? FilterField.any
         case .worker: return query.worker.map { FilterField.worker($0) } ?? FilterField.any
+        case .figure: return query.figure == nil ? FilterField.any : FilterField.figureValue
         }
     }
 
@@ -89,6 +92,8 @@ enum FilterField: CaseIterable {
             query.cercle = value
             if let region = reference.cercle(value)?.region.pcode { query.region = region }
         case .worker: query.worker = String(value.dropFirst(FilterField.workerPrefix.count))
+        // Only the dashboard sets a figure: its one choice keeps it.
+        case .figure: break
         }
     }
 
@@ -126,6 +131,8 @@ enum FilterField: CaseIterable {
             options += workers.map { name in
                 Picker.Option(value: FilterField.worker(name), label: name.isEmpty ? catalog.text("filters.worker.none") : name)
             }
+        case .figure:
+            if let figure = query.figure { options.append(Picker.Option(value: FilterField.figureValue, label: figure.name)) }
         }
         return options
     }
@@ -160,6 +167,7 @@ enum FilterField: CaseIterable {
         case .worker:
             guard let worker = query.worker else { return catalog.text("filters.any") }
             return worker.isEmpty ? catalog.text("filters.worker.none") : worker
+        case .figure: return query.figure?.name ?? catalog.text("filters.figure.none")
         }
     }
 
@@ -193,6 +201,7 @@ enum FilterField: CaseIterable {
             words.append(worker.isEmpty ? catalog.text("filters.summary.noWorker")
                                         : catalog.text("filters.summary.worker", ["worker": worker]))
         }
+        if let figure = query.figure { words.append(catalog.text("filters.summary.figure", ["name": figure.name])) }
         return words
     }
 
@@ -208,6 +217,8 @@ enum FilterField: CaseIterable {
 
     /// The picker value meaning "any".
     static let any = ""
+    /// The value of the dashboard's figure, when one is set.
+    private static let figureValue = "figure"
     /// Worker values are prefixed, so that "no case worker" ("") differs from "any".
     private static let workerPrefix = "="
     private static func worker(_ name: String) -> String { workerPrefix + name }

@@ -123,6 +123,9 @@ final class CaseListScreen: Screen {
             searching = false
             // A case worker is told why (the queue refuses them).
             if let screen = ApprovalsScreen(app: app) { app.push(screen) }
+        case .dashboard?:
+            searching = false
+            app.push(DashboardScreen(app: app))
         case .sortNext?:
             sortColumn = (sortColumn + 1) % CaseRows.columnCount
             ascending = true
@@ -193,6 +196,17 @@ final class CaseListScreen: Screen {
             rows.sort(by: sortColumn, ascending: ascending)
         }
         refilter(keeping: selected)
+    }
+
+    /// The cases behind a figure of the dashboard, and those only: the search and the other
+    /// filters cleared, the figure's filter shown like any other.
+    func show(_ figure: NamedFigure) {
+        searching = false
+        searchField.set("")
+        filters = filters.withoutFilters
+        filters.figure = figure
+        refilter()
+        table.select(0)
     }
 
     /// Puts the cursor on `id` (after registering it, say).

@@ -26,6 +26,8 @@ final class CaseManagerApp {
     /// Closure requests the user may decide (`ApprovalQueue.decidableCount`), said in the
     /// title bar when not zero; counted again each time the book changes, not on each key.
     private(set) var toApprove = 0
+    /// The dashboard's period, kept while the case manager runs (back from the cases of a figure).
+    var dashboardPeriod: FiguresPeriod = .quarter
     /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
     let now: () -> Date
 
@@ -91,6 +93,14 @@ final class CaseManagerApp {
     /// Leaves the top screen (never the list).
     func pop() {
         if screens.count > 1 { screens.removeLast() }
+    }
+
+    /// Back to the list, showing the cases behind `figure` (from the dashboard).
+    func showCases(_ figure: NamedFigure) {
+        screens.removeLast(screens.count - 1)
+        guard let list = screens.first as? CaseListScreen else { return }
+        list.show(figure)
+        say(catalog.counted("dashboard.casesShown", list.matchCount, ["name": figure.name]))
     }
 
     func show(_ overlay: Overlay) {

@@ -34,6 +34,8 @@ enum Action: Hashable {
     case caseload, mark, markAll, assign
     /// The closure requests waiting for a decision; approving one, returning one with a comment.
     case approvals, approve, returnRequest
+    // The dashboard: its periods and sections.
+    case dashboard, nextPeriod, previousPeriod, choosePeriod, nextSection, previousSection
 }
 
 extension Action {
@@ -88,6 +90,8 @@ enum KeyContext: Hashable {
     case caseload
     /// The closure requests to approve (supervisors and administrators).
     case approvals
+    /// The programme's figures.
+    case dashboard
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -141,6 +145,7 @@ enum KeyMap {
                 // requests to approve names the key, and the help lists it.
                 Binding(keys: [.character("A")], keysLabel: "approvals.key.A", action: .approvals, label: "approvals.action.open",
                         inFooter: false),
+                Binding(keys: [.character("d")], keysLabel: "dashboard.key.d", action: .dashboard, label: "dashboard.action.open", inFooter: false),
             ] + navigation(letters: true)
         case .search:
             return [
@@ -212,6 +217,26 @@ enum KeyMap {
                         footerKeys: "key.question"),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: true)
+        case .dashboard:
+            return [
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "dashboard.action.cases", inFooter: true,
+                        footerLabel: "dashboard.action.cases.short"),
+                Binding(keys: [.character("p")], keysLabel: "dashboard.key.p", action: .nextPeriod, label: "dashboard.action.nextPeriod",
+                        inFooter: true, footerLabel: "dashboard.action.period.short"),
+                Binding(keys: [.character("P")], keysLabel: "dashboard.key.P", action: .previousPeriod,
+                        label: "dashboard.action.previousPeriod", inFooter: false),
+                Binding(keys: [.character("t")], keysLabel: "dashboard.key.t", action: .choosePeriod, label: "dashboard.action.dates",
+                        inFooter: true, footerLabel: "dashboard.action.dates.short"),
+                Binding(keys: [.tab], keysLabel: "key.tab", action: .nextSection, label: "dashboard.action.nextSection",
+                        inFooter: true, footerLabel: "dashboard.action.section.short"),
+                Binding(keys: [.backTab], keysLabel: "key.backTab", action: .previousSection, label: "dashboard.action.previousSection",
+                        inFooter: false),
+                Binding(keys: [.character(" ")], keysLabel: "key.space", action: .readDetails, label: "dashboard.action.read",
+                        inFooter: false),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: false)
         case .locked:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "signin.action.unlock", inFooter: true),

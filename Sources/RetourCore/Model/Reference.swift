@@ -65,14 +65,18 @@ public struct Reference: Sendable {
     /// Plan templates, criteria, services and closure reasons.
     public let tracks: Tracks
     public let settings: Settings
+    /// The programme's dates and targets (`Assets/targets.json`); nil for reference data made
+    /// in code (tests), which then has no targets to show.
+    public let targets: ProgrammeTargets?
 
     public init(regions: [Region], vulnerabilities: [Vulnerability], idDocumentTypes: [String], tracks: Tracks,
-                settings: Settings = Settings()) {
+                settings: Settings = Settings(), targets: ProgrammeTargets? = nil) {
         self.regions = regions
         self.vulnerabilities = vulnerabilities
         self.idDocumentTypes = idDocumentTypes
         self.tracks = tracks
         self.settings = settings
+        self.targets = targets
     }
 
     public init(assets: Assets) throws {
@@ -84,8 +88,11 @@ public struct Reference: Sendable {
         let gazetteer: GazetteerFile = try Reference.load("gazetteer.json", from: assets)
         let codes: CodesFile = try Reference.load("codes.json", from: assets)
         let settings: Settings = try Reference.load("settings.json", from: assets)
-        self.init(regions: gazetteer.regions, vulnerabilities: codes.vulnerabilities,
-                  idDocumentTypes: codes.idDocumentTypes, tracks: try Tracks(assets: assets), settings: try settings.validated())
+        let base = Reference(regions: gazetteer.regions, vulnerabilities: codes.vulnerabilities,
+                             idDocumentTypes: codes.idDocumentTypes, tracks: try Tracks(assets: assets), settings: try settings.validated())
+        // The targets name tracks and steps: checked against the reference they belong to.
+        self.init(regions: base.regions, vulnerabilities: base.vulnerabilities, idDocumentTypes: base.idDocumentTypes,
+                  tracks: base.tracks, settings: base.settings, targets: try ProgrammeTargets(assets: assets, reference: base))
     }
 
     public func region(_ pcode: String) -> Region? {

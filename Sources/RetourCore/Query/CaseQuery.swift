@@ -32,6 +32,7 @@ import Foundation
 ///   more: its latest change is on or before `today` minus `idleDays` days. 0 keeps every case.
 /// - `worker`: the case worker, compared folded ("Awa Traoré" = "awa traore"); "" keeps the
 ///   cases assigned to nobody.
+/// - `figure`: the cases behind a figure of the dashboard (`FigureFilter`), under its name.
 public struct CaseQuery: Hashable, Sendable {
     public var search: String {
         didSet { words = CaseQuery.words(search) }
@@ -57,6 +58,7 @@ public struct CaseQuery: Hashable, Sendable {
     public var worker: String? {
         didSet { workerKey = worker.map(Fold.key) }
     }
+    public var figure: NamedFigure?
     /// The day `overdue` and `idleDays` are decided on.
     public var today: CalendarDate {
         didSet { idleBefore = CaseQuery.idleBefore(idleDays, today) }
@@ -114,7 +116,7 @@ public struct CaseQuery: Hashable, Sendable {
     public var filterCount: Int {
         let set: [Bool] = [region != nil, cercle != nil, category != nil, status != nil, track != nil,
                            stepStatus != nil, overdue != nil, gap != nil, stepDone != nil, idleDays != nil,
-                           worker != nil]
+                           worker != nil, figure != nil]
         return set.filter { $0 }.count
     }
 
@@ -146,6 +148,7 @@ public struct CaseQuery: Hashable, Sendable {
         if let stepDone, !entry.pointee.hasDone(step: stepDone, track: track) { return false }
         if let idleBefore, entry.pointee.lastActivityAt >= idleBefore { return false }
         if let workerKey, entry.pointee.worker != workerKey { return false }
+        if let figure, !figure.filter.matches(entry.pointee) { return false }
         guard !words.isEmpty else { return true }
         return entry.pointee.text.withUnsafeBufferPointer { text in
             words.indices.allSatisfy { index in
@@ -194,5 +197,17 @@ public struct CaseQuery: Hashable, Sendable {
             let text = String(decoding: word.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
             return names.filter { $0.value.contains(text) }.map(\.key).sorted()
         }
+    }
+}
+
+/// The cases behind one figure of the dashboard, and what the list calls them
+/// ("Youth trained (target)", "Gao · returned IDPs").
+public struct NamedFigure: Hashable, Sendable {
+    public let name: String
+    public let filter: FigureFilter
+
+    public init(name: String, filter: FigureFilter) {
+        self.name = name
+        self.filter = filter
     }
 }
