@@ -60,7 +60,8 @@ struct ReportCommand: ParsableCommand {
         let reference = session.reference
         let catalog = session.catalog
         if hxl && format != .csv { throw CommandError("report.error.hxl") }
-        let targets = try ProgrammeTargets(assets: try Assets.locate(), reference: reference)
+        // Read with the reference (`Assets/targets.json`), as the dashboard reads them.
+        guard let targets = reference.targets else { throw CommandError("targets.error.unreadable") }
         let today = CalendarDate.today()
         let span = try periodSpan(targets: targets, today: today)
         var foundRegion: Region?
