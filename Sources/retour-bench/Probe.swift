@@ -28,6 +28,11 @@ struct ProbeReport: Codable {
     var caseloads: [Double] = []
     /// `*` on the list (every case shown marked, then unmarked), in milliseconds.
     var markAll: [Double] = []
+    /// Through the screens, key to drawn: `d` (the dashboard, figures of the quarter), `p`
+    /// (the next period) and `w` (the caseloads), in milliseconds.
+    var dashboardOpen: [Double] = []
+    var dashboardPeriod: [Double] = []
+    var caseloadScreen: [Double] = []
     /// The title row once the first name was typed: shows that the search narrowed the list.
     var searchTitle = ""
     /// `Store.commit` of one profile edit, in milliseconds.
@@ -127,6 +132,14 @@ struct Probe: ParsableCommand {
             })
         }
         for _ in 0..<6 { report.markAll.append(milliseconds { manager.press(.character("*")) }) }
+        for _ in 0..<5 {
+            report.dashboardOpen.append(milliseconds { manager.press(.character("d")) })
+            for _ in 0..<2 { report.dashboardPeriod.append(milliseconds { manager.press(.character("p")) }) }
+            manager.press(.escape)
+            // A directory without users: whoever is at the terminal reviews the caseloads.
+            report.caseloadScreen.append(milliseconds { manager.press(.character("w")) })
+            manager.press(.escape)
+        }
 
         var random = SystemRandomNumberGenerator()
         for _ in 0..<Probe.commitCount {

@@ -154,6 +154,10 @@ enum Log {
         line(String(format: "  caseload review n=%d median %.2f max %.2f ms; * (mark or unmark every case shown) n=%d median %.2f max %.2f ms",
                     full.caseloads.count, Measure.median(full.caseloads), full.caseloads.max() ?? .nan,
                     full.markAll.count, Measure.median(full.markAll), full.markAll.max() ?? .nan))
+        line(String(format: "  screens, key to drawn: d (dashboard) n=%d median %.1f max %.1f ms; p (next period) n=%d median %.1f max %.1f ms; w (caseloads) n=%d median %.1f max %.1f ms",
+                    full.dashboardOpen.count, Measure.median(full.dashboardOpen), full.dashboardOpen.max() ?? .nan,
+                    full.dashboardPeriod.count, Measure.median(full.dashboardPeriod), full.dashboardPeriod.max() ?? .nan,
+                    full.caseloadScreen.count, Measure.median(full.caseloadScreen), full.caseloadScreen.max() ?? .nan))
         line(String(format: "  close (compaction) %.2f s; peak %.0f MB before close, %.0f MB after",
                     full.close, Double(full.peakBeforeClose) / 1e6, Double(full.peak) / 1e6))
     }

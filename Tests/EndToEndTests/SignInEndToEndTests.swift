@@ -79,6 +79,8 @@ struct SignInEndToEndTests {
             try tmux.type(Self.pins[login]!)
             try tmux.keys("Enter")
             tmux.waitFor("Cases (\(numbers.count))")
+            // Rows are drawn after the title: each expected one waited for before absences are read.
+            for number in numbers { tmux.waitFor(number) }
             for number in ["GAO-000001", "GAO-000002", "MPT-000001", "TBK-000001"] {
                 #expect(tmux.screen.contains(number) == numbers.contains(number), "\(login), \(number):\n\(tmux.screen)")
             }

@@ -382,14 +382,18 @@ final class CaseManagerApp {
         let width = size.width
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .bar)
         let who = TerminalText.visible(clearance.displayName)
-        var right = store.isReadOnly ? who + " · " + catalog.text("title.readOnly") : who
-        if toApprove > 0 { right = catalog.counted("approvals.titleCount", toApprove) + " · " + right }
         if let lock {
             drawLocked(lock, into: &canvas, who: who)
             return canvas
         }
+        // The screen's title comes first: on a narrow terminal the user's name gives way.
+        let title = "Retour · " + top.title(self)
+        let notices = (toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : [])
+            + (store.isReadOnly ? [catalog.text("title.readOnly")] : [])
+        let full = (notices + [who]).joined(separator: " · ")
+        let right = CellWidth.of(title) + CellWidth.of(full) + 4 <= width || notices.isEmpty ? full : notices.joined(separator: " · ")
         let rightWidth = CellWidth.of(right)
-        canvas.put("Retour · " + top.title(self), x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
+        canvas.put(title, x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
         let body = Rect(x: 0, y: 1, width: width, height: size.height - 3)
         canvas.cursor = top.draw(into: &canvas, area: body, app: self)

@@ -361,7 +361,7 @@ public struct CaseBook: Sendable {
             guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
             try require(comment)
         case .assign(_, let login):
-            try requireStatus([.registered, .active, .closureRequested])
+            // Any status: a closed case keeps a worker too (who would reopen it).
             if !User.isValidLogin(login) { throw ChangeError.invalidUser(.unknownLogin, login: String(login.prefix(32))) }
         case .reopen(_, let reason):
             try requireStatus([.closed])

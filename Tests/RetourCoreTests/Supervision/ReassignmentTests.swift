@@ -35,6 +35,20 @@ struct ReassignmentTests {
         }
     }
 
+    @Test func aClosedCaseIsGivenToo() throws {
+        try F.withDirectory { root in
+            let office = try office(root)
+            let id = try office.id("A")
+            let admin = try office.clearance("admin")
+            try office.store.commit(.requestClosure(id: id, reason: "Parti.", code: "moved_away"), as: try office.clearance("w.gao"))
+            try office.store.commit(.approveClosure(id: id, expectedVersion: try #require(office.store.book[id]).version, comment: ""),
+                                    as: admin)
+            try office.store.commit(.assign(id: id, to: "w.gao2"), as: try office.clearance("s.gao"))
+            #expect(office.store.book[id]?.status == .closed)
+            #expect(office.store.book[id]?.profile.assignedTo == "w.gao2")
+        }
+    }
+
     @Test func onlyToAnActiveCaseWorkerInScope() throws {
         try F.withDirectory { root in
             let office = try office(root)
