@@ -18,8 +18,11 @@ struct ReportCommandTests {
         return harness
     }
 
+    /// The default threshold of `Assets/settings.json`.
+    static let small = SmallCounts(threshold: 5)
+
     static func shown(_ count: Int) -> AnyHashable {
-        SmallCounts.hides(count) ? AnyHashable(SmallCounts.hidden) : AnyHashable(count)
+        small.hides(count) ? AnyHashable(small.hidden) : AnyHashable(count)
     }
 
     @Test func theJSONReportIsTheCoresFiguresWithSmallCountsHidden() throws {

@@ -36,6 +36,8 @@ public struct FiguresReport: Sendable {
     public let figures: ProgrammeFigures
     public let catalog: Catalog
     public let reference: Reference
+    /// Counts from 1 to its threshold, written `<5`.
+    public var smallCounts: SmallCounts { SmallCounts(threshold: reference.settings.smallCountThreshold) }
     /// Who and what the figures cover, as the reader should read it (already translated).
     public let scope: String
     public let tables: [Table]
@@ -60,12 +62,12 @@ public struct FiguresReport: Sendable {
     public func shown(_ value: Value) -> String {
         switch value {
         case .text(let text): return text
-        case .count(let count): return SmallCounts.hides(count) ? SmallCounts.hidden : String(count)
+        case .count(let count): return smallCounts.hides(count) ? smallCounts.hidden : String(count)
         case .percent(let share, let base):
-            if SmallCounts.hides(base) { return SmallCounts.hidden }
+            if smallCounts.hides(base) { return smallCounts.hidden }
             return share.map { String(format: "%.1f", $0) } ?? ""
         case .points(let points, let base):
-            if SmallCounts.hides(base) { return SmallCounts.hidden }
+            if smallCounts.hides(base) { return smallCounts.hidden }
             return points.map { String(format: "%+.1f", $0) } ?? ""
         case .yesNo(let yes): return catalog.text(yes ? "report.yes" : "report.no")
         }
@@ -126,9 +128,9 @@ public struct FiguresReport: Sendable {
     public func json() throws -> Data {
         func value(_ value: Value) -> Any {
             switch value {
-            case .count(let count): return SmallCounts.hides(count) ? SmallCounts.hidden : count
+            case .count(let count): return smallCounts.hides(count) ? smallCounts.hidden : count
             case .percent(let share, let base), .points(let share, let base):
-                if SmallCounts.hides(base) { return SmallCounts.hidden }
+                if smallCounts.hides(base) { return smallCounts.hidden }
                 return share.map { ($0 * 10).rounded() / 10 } ?? NSNull()
             case .yesNo(let yes): return yes
             case .text(let text): return text

@@ -15,17 +15,21 @@ extension CaseReader {
     }
 }
 
-/// The rule of every aggregated figure given to partners: a count from 1 to
-/// `SmallCounts.threshold - 1` is shown as `<5`, so that no figure points at a few people.
-/// A share (or a gap) whose base is such a count is shown so too. No settings file exists in
-/// Retour: the threshold is this constant, the one place to change it.
-public enum SmallCounts {
-    public static let threshold = 5
+/// The rule of every aggregated figure given to partners: a count from 1 to `threshold - 1`
+/// is shown as `<5` (for the default threshold), so that no figure points at a few people. A
+/// share (or a gap) whose base is such a count is shown so too. The threshold is a programme
+/// setting (`smallCountThreshold` in `Assets/settings.json`).
+public struct SmallCounts: Sendable {
+    public let threshold: Int
 
-    public static var hidden: String { "<\(threshold)" }
+    public init(threshold: Int) {
+        self.threshold = threshold
+    }
+
+    public var hidden: String { "<\(threshold)" }
 
     /// Whether `count` is to be hidden.
-    public static func hides(_ count: Int) -> Bool {
+    public func hides(_ count: Int) -> Bool {
         count > 0 && count < threshold
     }
 }

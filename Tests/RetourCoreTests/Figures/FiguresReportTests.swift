@@ -16,7 +16,7 @@ struct FiguresReportTests {
 
     @Test func countsFromOneToFourAreShownAsLessThanFive() throws {
         let report = try Self.report()
-        #expect(SmallCounts.threshold == 5)
+        #expect(report.smallCounts.threshold == 5, "the setting of Assets/settings.json")
         #expect(report.shown(.count(0)) == "0")
         #expect(report.shown(.count(1)) == "<5")
         #expect(report.shown(.count(4)) == "<5")
