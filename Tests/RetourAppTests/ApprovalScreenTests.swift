@@ -129,6 +129,19 @@ struct ApprovalScreenTests {
         #expect(screen.footer.contains(language == .en ? "y Approve" : "o Approuver"), "\(screen.footer)")
     }
 
+    @Test func theScreensTitleComesBeforeTheUsersNameInTheTitleBar() throws {
+        let office = try ApprovalOffice()
+        let screen = try office.app("s.gao", language: .fr)
+        screen.type("A")
+        screen.type("o")
+        // « GAO-000001 · Approuver la clôture » whole; the name gives way, the count stays.
+        #expect(screen.titleBar.contains("GAO-000001 · Approuver la clôture "), "\(screen.titleBar)")
+        #expect(screen.titleBar.contains("à approuver (A)"), "\(screen.titleBar)")
+        screen.send(.escape)
+        screen.send(.escape)
+        #expect(screen.titleBar.contains("Awa Maïga"), "the list's short title leaves room for the name: \(screen.titleBar)")
+    }
+
     @Test func aCaseWorkerIsNotOfferedTheQueueAndIsToldWhy() throws {
         let office = try ApprovalOffice()
         let screen = try office.app("w.gao")

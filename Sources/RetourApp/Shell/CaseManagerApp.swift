@@ -388,10 +388,11 @@ final class CaseManagerApp {
         }
         // The screen's title comes first: on a narrow terminal the user's name gives way.
         let title = "Retour · " + top.title(self)
-        let notices = (toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : [])
-            + (store.isReadOnly ? [catalog.text("title.readOnly")] : [])
-        let full = (notices + [who]).joined(separator: " · ")
-        let right = CellWidth.of(title) + CellWidth.of(full) + 4 <= width || notices.isEmpty ? full : notices.joined(separator: " · ")
+        let count = toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : []
+        let readOnly = store.isReadOnly ? [catalog.text("title.readOnly")] : []
+        let full = (count + [who] + readOnly).joined(separator: " · ")
+        let short = (count + readOnly).joined(separator: " · ")
+        let right = CellWidth.of(title) + CellWidth.of(full) + 4 <= width || short.isEmpty ? full : short
         let rightWidth = CellWidth.of(right)
         canvas.put(title, x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
