@@ -493,7 +493,7 @@ struct CaseTabsWorkflowTests {
 
     @Test("a read-only session shows the tabs but refuses their actions before any form opens")
     func readOnly() throws {
-        let harness = try Harness(secondSession: true)
+        let harness = try Harness(readOnly: true)
         harness.open("GAO-000001")
         harness.type("2")
         harness.type("n")

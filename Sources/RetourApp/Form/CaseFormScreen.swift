@@ -287,13 +287,14 @@ final class CaseFormScreen: Screen {
         }
         guard let region = app.session.reference.region(profile.region) else { return }
         let id = UUID()
-        let number = app.store.book.nextNumber(prefix: region.prefix)
-        var changes = [Change.register(id: id, number: number, profile: profile)]
+        var changes = [Change.register(id: id, number: CaseBook.numberToAllocate(prefix: region.prefix), profile: profile)]
         if var member {
             member.member.ownCase = id
             changes.append(.saveMember(id: member.household.id, member: member.member))
         }
         guard app.commit(changes) else { return }
+        // Allocated under the commit lock: another session may have taken the number expected.
+        let number = app.store.book.number(of: id) ?? ""
         app.pop()
         (app.top as? CaseListScreen)?.select(id)
         app.push(CaseDetailScreen(caseID: id))

@@ -72,6 +72,12 @@ public struct CaseBook: Sendable {
         positions[id].map { digests[$0] }
     }
 
+    /// The number of the case `id` (nil when there is none): a case registered with
+    /// `numberToAllocate` learns its number from it once committed.
+    public func number(of id: UUID) -> String? {
+        digest(id)?.number
+    }
+
     func find(number: String) -> Case? {
         find(numberOf: number).flatMap { self[$0] }
     }
@@ -113,8 +119,23 @@ public struct CaseBook: Sendable {
     }
 
     /// The next free case number for a region: its prefix and the next serial (`GAO-000043`).
+    /// Only under the commit lock is it still free when the case is saved (`Store.commitBatch`);
+    /// a form registers with `numberToAllocate` instead.
     public func nextNumber(prefix: String) -> String {
         String(format: "%@-%06d", prefix, (highestSerial[prefix] ?? 0) + 1)
+    }
+
+    /// The number to register a case with when its number is to be chosen by the store, under
+    /// its commit lock, from the history as it then is (`GAO-000000`): with several writers, a
+    /// number chosen earlier may have been taken since. The committed entry holds the real one.
+    public static func numberToAllocate(prefix: String) -> String {
+        prefix + "-000000"
+    }
+
+    /// The region prefix of a `numberToAllocate`, nil for any other number.
+    static func prefixToAllocate(_ number: String) -> String? {
+        guard number.hasSuffix("-000000"), number.count > 7 else { return nil }
+        return String(number.dropLast(7))
     }
 
     /// Throws unless `entry` can be applied to the current state. Changes nothing.

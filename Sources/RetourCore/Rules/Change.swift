@@ -3,7 +3,8 @@ import Foundation
 /// One change to the case book. Every modification, from the form, an import or the command
 /// line, is one of these values, applied by `CaseBook.apply` and journaled by `Store.commit`.
 public enum Change: Codable, Hashable, Sendable {
-    /// A new case. Its number is allocated by `CaseBook.nextNumber(in:)` before committing.
+    /// A new case. Its number is allocated under the commit lock: `CaseBook.numberToAllocate`,
+    /// replaced by the store with the region's next one (or `CaseBook.nextNumber` in a batch).
     case register(id: UUID, number: String, profile: CaseProfile)
     /// New values for the profile of an existing case. `expectedVersion` is the version the
     /// editor started from: a case changed meanwhile by someone else is refused, not overwritten.
