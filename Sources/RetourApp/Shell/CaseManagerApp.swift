@@ -185,6 +185,8 @@ final class CaseManagerApp {
     func commit(_ change: Change, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
         do {
             let entry = try store.commit(change, as: clearance)
+            // Before this commit, the store read what other sessions appended: shown too.
+            showOutsideChanges()
             bookDidChange()
             for screen in screens { screen.storeDidChange(self, changed: change.caseID) }
             return entry
@@ -209,6 +211,7 @@ final class CaseManagerApp {
                 for change in changes { try batch.add(change) }
             }
             let ids = Set(changes.compactMap(\.caseID))
+            showOutsideChanges()
             bookDidChange()
             for screen in screens {
                 // Many cases (a reassignment of hundreds): the screens read the store again once,
@@ -477,8 +480,9 @@ final class CaseManagerApp {
         }
     }
 
-    /// A read-only session shows what the writing session saves: when the files changed, read
-    /// them again and let the screens update. Returns whether anything changed.
+    /// Shows what other sessions saved: called while idle (every quarter second), it reads
+    /// the lines they appended (a read-only session reads the files again) and lets the
+    /// screens update, keeping the cursor and the selection. Returns whether anything changed.
     @discardableResult
     func refreshFromDisk() -> Bool {
         do {
@@ -487,8 +491,36 @@ final class CaseManagerApp {
             say(catalog.text(error), .error)
             return true
         }
+        if store.isReadOnly {
+            bookDidChange()
+            for screen in screens { screen.storeDidChange(self, changed: nil) }
+            return true
+        }
+        return showOutsideChanges()
+    }
+
+    /// Tells the screens which cases other sessions changed, and says discreetly on the status
+    /// line how many changes and by whom ("2 changes by a.maiga"), unless it shows an error.
+    /// Returns whether there were any.
+    @discardableResult
+    private func showOutsideChanges() -> Bool {
+        let outside = store.takeOutsideChanges()
+        guard !outside.isEmpty else { return false }
         bookDidChange()
-        for screen in screens { screen.storeDidChange(self, changed: nil) }
+        let ids = Set(outside.entries.compactMap(\.change.caseID))
+        for screen in screens {
+            if outside.reloaded || ids.count > 64 {
+                screen.storeDidChange(self, changed: nil)
+            } else {
+                for id in ids { screen.storeDidChange(self, changed: id) }
+            }
+        }
+        if !outside.entries.isEmpty && status?.kind != .error {
+            var authors: [String] = []
+            for entry in outside.entries where !authors.contains(entry.by) { authors.append(entry.by) }
+            say(catalog.counted("status.outsideChanges", outside.entries.count,
+                                ["who": authors.joined(separator: ", ")]), .info)
+        }
         return true
     }
 
