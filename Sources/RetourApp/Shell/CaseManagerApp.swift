@@ -182,9 +182,11 @@ final class CaseManagerApp {
     /// Commits a change through the store; on failure says why and returns nil, the change
     /// still in the caller's hands.
     /// `refused` is told the error after it is said (a stale approval refreshes its queue).
-    func commit(_ change: Change, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
+    /// `version`: the version of the case the change was made on (the case as its form showed
+    /// it): a change that others' changes since go against is refused, theirs kept.
+    func commit(_ change: Change, on version: Int? = nil, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
         do {
-            let entry = try store.commit(change, as: clearance)
+            let entry = try store.commit(change, as: clearance, on: version)
             // Before this commit, the store read what other sessions appended: shown too.
             showOutsideChanges()
             bookDidChange()

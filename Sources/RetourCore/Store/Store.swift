@@ -214,13 +214,16 @@ public final class Store {
     /// `CaseBook.check` decides whether they may.
     /// Under the commit lock, after reading what others appended: a new case's number is the
     /// region's next one as the history then stands (the committed entry says which).
+    /// `version`: the version of the case the change was made on (what the form showed): a
+    /// change others' changes since then go against is refused (`ChangeError.conflict`).
     @discardableResult
-    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date()) throws -> JournalEntry {
+    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
         return try underLock {
             try catchUp()
             let change = Store.allocatingNumber(change, in: book)
-            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change)
+            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
+                                     expectedVersion: version)
             let checked = try book.check(entry, as: clearance)
             try append([checked.entry])
             book.apply(checked)
