@@ -184,9 +184,11 @@ final class CaseManagerApp {
     /// `refused` is told the error after it is said (a stale approval refreshes its queue).
     /// `version`: the version of the case the change was made on (the case as its form showed
     /// it): a change that others' changes since go against is refused, theirs kept.
-    func commit(_ change: Change, on version: Int? = nil, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
+    /// `recheck`: run under the commit lock on the book as it then stands (`Store.commit`).
+    func commit(_ change: Change, on version: Int? = nil, recheck: ((CaseBook) throws -> Void)? = nil,
+                refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
         do {
-            let entry = try store.commit(change, as: clearance, on: version)
+            let entry = try store.commit(change, as: clearance, on: version, recheck: recheck)
             // Before this commit, the store read what other sessions appended: shown too.
             showOutsideChanges()
             bookDidChange()
@@ -206,10 +208,11 @@ final class CaseManagerApp {
 
     /// Commits `changes` together, all or none (a case registered from a household member and
     /// its link); says why when refused. Whether they were committed.
-    func commit(_ changes: [Change]) -> Bool {
-        guard changes.count > 1 else { return changes.first.map { commit($0) != nil } ?? true }
+    func commit(_ changes: [Change], recheck: ((CaseBook) throws -> Void)? = nil) -> Bool {
+        guard changes.count > 1 else { return changes.first.map { commit($0, recheck: recheck) != nil } ?? true }
         do {
             try store.commitBatch(as: clearance) { batch in
+                try recheck?(batch.book)
                 for change in changes { try batch.add(change) }
             }
             let ids = Set(changes.compactMap(\.caseID))

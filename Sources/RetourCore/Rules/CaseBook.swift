@@ -72,6 +72,13 @@ public struct CaseBook: Sendable {
         positions[id].map { digests[$0] }
     }
 
+    /// The cases and households that may hold the person `profile` describes
+    /// (`possibleDuplicates`), except case `excluding` and the household of `member`: what a
+    /// form warned about, compared under the commit lock with what is there now.
+    public func possibleDuplicateIDs(of profile: CaseProfile, excluding: UUID? = nil, member: UUID? = nil) -> Set<UUID> {
+        Set(possibleDuplicates(of: profile, excluding: excluding).filter { member == nil || $0.member?.id != member }.map(\.digest.id))
+    }
+
     /// The number of the case `id` (nil when there is none): a case registered with
     /// `numberToAllocate` learns its number from it once committed.
     public func number(of id: UUID) -> String? {

@@ -178,6 +178,9 @@ public enum ChangeError: UserFacingError, Equatable {
     /// Case `number` was changed by `by`, since the version the change was made on, on what
     /// the change changes (the same step, referral or member, or its status): refused.
     case conflict(number: String, by: String)
+    /// A person who may be the one being registered (case `number`) was saved by another
+    /// session after the form's duplicate warning: the warning is to be shown again.
+    case newDuplicate(number: String)
     case outOfSequence(expected: Int, found: Int)
     /// The case's status does not allow this action (closing a case that is not waiting for
     /// closure, enrolling a closed case…).
@@ -241,6 +244,7 @@ public enum ChangeError: UserFacingError, Equatable {
         case .duplicateNumber(let number): return Message("error.change.duplicateNumber", ["number": number])
         case .staleVersion(let number): return Message("error.change.stale", ["number": number])
         case .conflict(let number, let by): return Message("error.change.conflict", ["number": number, "by": by])
+        case .newDuplicate(let number): return Message("error.change.newDuplicate", ["number": number])
         case .outOfSequence(let expected, let found):
             return Message("error.change.sequence", ["expected": String(expected), "found": String(found)])
         case .notAllowed(let number, let status):

@@ -216,11 +216,15 @@ public final class Store {
     /// region's next one as the history then stands (the committed entry says which).
     /// `version`: the version of the case the change was made on (what the form showed): a
     /// change others' changes since then go against is refused (`ChangeError.conflict`).
+    /// `recheck`: run under the lock on the book as it then stands, before the change is
+    /// checked (the duplicate warning run again, say); what it throws refuses the change.
     @discardableResult
-    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil) throws -> JournalEntry {
+    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil,
+                       recheck: ((CaseBook) throws -> Void)? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
         return try underLock {
             try catchUp()
+            try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
             let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
                                      expectedVersion: version)
