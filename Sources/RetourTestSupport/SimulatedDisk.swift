@@ -123,6 +123,7 @@ public final class SimulatedDisk: FileSystem {
 
         public func lockCommit() throws { disk?.commitLock.lock() }
         public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }
+        public func lockShared() throws { disk?.commitLock.lock() }
         public func unlockCommit() { disk?.commitLock.unlock() }
         public func enter() {}
         public func othersInside() -> [String] {

@@ -51,6 +51,13 @@ final class FileLock: SessionLock {
         flock(commitFD, LOCK_SH | LOCK_NB) == 0
     }
 
+    func lockShared() throws {
+        while flock(commitFD, LOCK_SH) != 0 {
+            if errno == EINTR { continue }
+            throw FileError(operation: .lock, file: Store.Files.lock, code: errno)
+        }
+    }
+
     func unlockCommit() {
         _ = flock(commitFD, LOCK_UN)
     }

@@ -71,6 +71,9 @@ public protocol SessionLock: AnyObject {
     /// Takes the commit lock shared, without waiting: to read what others appended. False
     /// when a writer holds it (try again later).
     func tryLockShared() -> Bool
+    /// Waits for the commit lock, shared: to read what others appended when `tryLockShared`
+    /// kept finding it taken (writers committing one after another).
+    func lockShared() throws
     /// Releases `lockCommit` or `tryLockShared`.
     func unlockCommit()
     /// Names this session in the presence file (under the commit lock).

@@ -84,6 +84,11 @@ public final class Store {
     private var readOthers = false
     /// Others' changes read and not yet taken by `takeOutsideChanges`.
     private var outside = OutsideChanges()
+    /// Refreshes in a row that found the commit lock taken.
+    private var refreshesMissed = 0
+    /// After that many, `refresh` waits for the lock (at a refresh every quarter second, the
+    /// changes show within a second however busy the writers).
+    static let refreshesMissedBeforeWaiting = 2
 
     /// What other sessions changed, read by `refresh` or before a commit.
     public struct OutsideChanges: Sendable {
@@ -366,7 +371,16 @@ public final class Store {
         }
         let before = outside.entries.count, reloaded = outside.reloaded
         if lockDepth == 0 {
-            guard lock.tryLockShared() else { return false }
+            if lock.tryLockShared() {
+                refreshesMissed = 0
+            } else {
+                // Writers committing one after another may keep it taken: after a few misses,
+                // wait for it rather than show their changes late.
+                refreshesMissed += 1
+                guard refreshesMissed >= Store.refreshesMissedBeforeWaiting else { return false }
+                try lock.lockShared()
+                refreshesMissed = 0
+            }
             lockDepth = 1
             defer {
                 lockDepth = 0
