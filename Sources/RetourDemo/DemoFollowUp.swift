@@ -59,10 +59,11 @@ extension DemoPeople {
                     try store.commit(change.change, as: Clearance.withoutUsers(change.by, book: store.book), at: change.at)
                 } else {
                     guard let profile = item.row.profile, let region = reference.region(profile.region) else { continue }
-                    let number = store.book.nextNumber(prefix: region.prefix)
-                    try store.commit(.register(id: history.caseID, number: number, profile: profile),
-                                     as: Clearance.withoutUsers(history.registeredBy, book: store.book),
-                                     at: history.registeredAt)
+                    let entry = try store.commit(.register(id: history.caseID, number: CaseBook.numberToAllocate(prefix: region.prefix),
+                                                           profile: profile),
+                                                 as: Clearance.withoutUsers(history.registeredBy, book: store.book),
+                                                 at: history.registeredAt)
+                    guard case .register(_, let number, _) = entry.change else { continue }
                     numbers[item.person] = number
                     saved.append(number)
                 }

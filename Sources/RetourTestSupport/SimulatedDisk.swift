@@ -102,12 +102,51 @@ public final class SimulatedDisk: FileSystem {
         public var description: String { "\(writes), \(entries)" }
     }
 
-    /// The lock of a simulated directory: always acquired, since one process owns the disk.
+    /// The locks of a session on a simulated directory: the commit lock is a mutex of the disk
+    /// (several `Store`s on one disk, on several threads, take turns), and presence a list of
+    /// the sessions in. Nothing is written for them: a crash leaves no session in.
     public final class Lock: SessionLock {
         public let acquired = true
         public let holder: String? = nil
-        public func release() {}
+        private weak var disk: SimulatedDisk?
+        private let token = UUID()
+        private let user: String
+        private var released = false
+
+        init(disk: SimulatedDisk, user: String) {
+            self.disk = disk
+            self.user = user
+            disk.sessionsMutex.lock()
+            disk.sessions[token] = user
+            disk.sessionsMutex.unlock()
+        }
+
+        public func lockCommit() throws { disk?.commitLock.lock() }
+        public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }
+        public func lockShared() throws { disk?.commitLock.lock() }
+        public func unlockCommit() { disk?.commitLock.unlock() }
+        public func enter() {}
+        public func othersInside() -> [String] {
+            guard let disk else { return [] }
+            disk.sessionsMutex.lock()
+            defer { disk.sessionsMutex.unlock() }
+            return disk.sessions.filter { $0.key != token }.map(\.value).sorted()
+        }
+        public func leave() {}
+        public func release() {
+            guard !released, let disk else { return }
+            released = true
+            disk.sessionsMutex.lock()
+            disk.sessions[token] = nil
+            disk.sessionsMutex.unlock()
+        }
+        deinit { release() }
     }
+
+    /// The commit lock of the simulated directory, and the writing sessions in it.
+    fileprivate let commitLock = NSLock()
+    fileprivate let sessionsMutex = NSLock()
+    fileprivate var sessions: [UUID: String] = [:]
 
     // MARK: State
 
@@ -598,7 +637,7 @@ public final class SimulatedDisk: FileSystem {
     }
 
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
-        locked { Lock() }
+        Lock(disk: self, user: user)
     }
 
     /// Nothing to wait for: one process owns the disk.

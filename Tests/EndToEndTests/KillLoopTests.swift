@@ -352,14 +352,16 @@ struct KillLoopTests {
         return [Int(info.st_ino), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
     }
 
-    /// A new writer could take the session lock.
+    /// Neither the commit lock nor presence is held: the killed session left nothing locked.
     static func lockIsFree(_ data: URL) -> Bool {
-        let fd = open(data.appendingPathComponent("retour.lock").path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return errno == ENOENT }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
-        flock(fd, LOCK_UN)
-        return true
+        ["retour.lock", "retour.sessions"].allSatisfy { name in
+            let fd = open(data.appendingPathComponent(name).path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return errno == ENOENT }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return false }
+            flock(fd, LOCK_UN)
+            return true
+        }
     }
 
     /// The directory and `backups/` 0700, every file 0600.

@@ -480,7 +480,9 @@ struct CaseTabsWorkflowTests {
         let id = try #require(harness.seeded["GAO-000001"])
         try #require(harness.app.commit(.requestClosure(id: id, reason: "From elsewhere")) != nil)
         harness.send(.function(2))
-        #expect(harness.statusLine.hasPrefix(" ! Case GAO-000001 is Closure requested"))
+        // The form was opened on the case before that request: now a conflict, naming who
+        // changed the case (before several writers: the lifecycle's "is Closure requested").
+        #expect(harness.statusLine.hasPrefix(" ! Case GAO-000001 was changed by awa.traore meanwhile"))
         #expect(harness.titleBar.contains("Request closure"))
         #expect(try harness.stored("GAO-000001").closureRequest == "From elsewhere")
         // Esc asks before dropping what was typed.
@@ -493,7 +495,7 @@ struct CaseTabsWorkflowTests {
 
     @Test("a read-only session shows the tabs but refuses their actions before any form opens")
     func readOnly() throws {
-        let harness = try Harness(secondSession: true)
+        let harness = try Harness(readOnly: true)
         harness.open("GAO-000001")
         harness.type("2")
         harness.type("n")

@@ -284,6 +284,31 @@ struct FormScreenTests {
         #expect(harness.titleBar.contains("Cases (6)"))
     }
 
+    @Test("a person another session registers while the form is open: the duplicate warning runs again under the lock")
+    func duplicateSavedByAnotherSession() throws {
+        let harness = try Harness(secondSession: true)
+        let other = try #require(harness.firstSession)
+        harness.type("n")
+        fillRequired(harness, family: "TRAORE", given: "kadidia", dateOfBirth: "1996-06-01", regionDown: 1)
+        // Meanwhile another case worker registers the same person.
+        var profile = try harness.stored("GAO-000001").profile
+        profile.familyName = "Traoré"
+        profile.givenNames = "Kadidia"
+        let entry = try other.commit(.register(id: UUID(), number: CaseBook.numberToAllocate(prefix: "GAO"), profile: profile),
+                                     as: .anyone("a.maiga"))
+        guard case .register(_, let number, _) = entry.change else { Issue.record("not a registration"); return }
+        harness.send(.function(2))
+        // Refused under the lock, and the warning shown with the other's case.
+        #expect(harness.text.contains(" Possible duplicates "), "\(harness.text)")
+        #expect(harness.text.contains("\(number)  Traoré Kadidia"), "\(harness.text)")
+        #expect(harness.store.book.count == 6)
+        harness.send(.right, .right)
+        #expect(harness.text.contains("[ Save anyway ]"))
+        harness.send(.enter)
+        #expect(harness.store.book.count == 7)
+        #expect(harness.titleBar.contains("TRAORE kadidia"))
+    }
+
     @Test("Esc in the duplicates box goes back to the form; different people are not flagged")
     func notDuplicates() throws {
         let harness = try Harness()

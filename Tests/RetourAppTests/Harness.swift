@@ -80,10 +80,10 @@ final class Harness {
     /// The app's clock: it moves only when a test says so (`wait`).
     let clock = TestClock()
 
-    /// `secondSession`: another store on the same directory is opened first and kept open,
-    /// so the app's store may only read. `fileSystem`: where the stores keep their files (a
-    /// `SimulatedDisk` to make saving fail).
-    init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false,
+    /// `secondSession`: another store on the same directory is opened first and kept open
+    /// (`firstSession`): both may write. `readOnly`: the app's store is opened only to read.
+    /// `fileSystem`: where the stores keep their files (a `SimulatedDisk` to make saving fail).
+    init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false, readOnly: Bool = false,
          width: Int = 80, height: Int = 24, fileSystem: FileSystem? = nil,
          adjust: (inout CaseProfile) -> Void = { _ in }) throws {
         let fixtures = try Fixtures.get()
@@ -99,9 +99,9 @@ final class Harness {
             try writer.commit(.register(id: id, number: seed.number, profile: profile), as: .anyone(Harness.author))
             seeded[seed.number] = id
         }
-        if secondSession {
+        if secondSession || readOnly {
             firstSession = writer
-            store = try Store(directory: directory, fileSystem: fileSystem)
+            store = try Store(directory: directory, write: !readOnly, fileSystem: fileSystem)
         } else {
             firstSession = nil
             store = writer

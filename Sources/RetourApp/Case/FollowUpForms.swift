@@ -90,7 +90,7 @@ enum FollowUpForms {
                 return ["reason": catalog.text("tabs.enrol.tooLong", ["maximum": String(Plan.maximumReasonLength)])]
             },
             submit: { form, values, app in
-                guard app.commit(.withdrawEnrolment(id: item.id, plan: plan.id, reason: values["reason"] ?? "")) != nil else { return }
+                guard app.commit(.withdrawEnrolment(id: item.id, plan: plan.id, reason: values["reason"] ?? ""), on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.withdraw.saved", ["track": track]))
                 onSaved(.withdrawn(plan: plan.id))
             })
@@ -166,7 +166,7 @@ enum FollowUpForms {
                 updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
                 updated.given = values["given"] ?? step.given
                 updated.note = values["note"] ?? ""
-                guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated)) != nil else { return }
+                guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated), on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.step.saved", [
                     "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(status.rawValue)"),
                 ]))
@@ -276,7 +276,7 @@ enum FollowUpForms {
                 let referral = Referral(id: existing?.id ?? UUID(), service: values["service"] ?? "",
                                         provider: values["provider"] ?? "", date: date, criterion: criterion,
                                         status: status, outcome: values["outcome"] ?? "")
-                guard app.commit(.saveReferral(id: item.id, referral: referral)) != nil else { return }
+                guard app.commit(.saveReferral(id: item.id, referral: referral), on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text(existing == nil ? "tabs.referral.saved" : "tabs.referral.updated", [
                     "service": catalog.text("service.\(referral.service)"),
                     "status": catalog.text("referralStatus.\(status.rawValue)"),
@@ -344,7 +344,7 @@ enum FollowUpForms {
             values: [:],
             submit: { form, values, app in
                 let change = Change.requestClosure(id: item.id, reason: values["reason"] ?? "", code: values["code"] ?? "")
-                guard app.commit(change) != nil else { return }
+                guard app.commit(change, on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.requestClosure.saved", ["number": item.number]))
             })
     }
@@ -377,7 +377,7 @@ enum FollowUpForms {
                 let open = openItems(app.reader[item.id] ?? item, catalog: catalog, reference: reference)
                 func close(confirmed: Bool) {
                     let closure = Closure(reason: values["reason"] ?? "", note: values["note"] ?? "", confirmedOpenItems: confirmed)
-                    guard app.commit(.close(id: item.id, closure: closure)) != nil else { return }
+                    guard app.commit(.close(id: item.id, closure: closure), on: item.version) != nil else { return }
                     form.finish(app, saying: catalog.text("tabs.close.saved", ["number": item.number]))
                 }
                 guard !open.isEmpty else {
@@ -401,7 +401,7 @@ enum FollowUpForms {
             fields: [FormField("reason", catalog.text("tabs.reopen.reason"), required: true, lines: .several)],
             values: [:],
             submit: { form, values, app in
-                guard app.commit(.reopen(id: item.id, reason: values["reason"] ?? "")) != nil else { return }
+                guard app.commit(.reopen(id: item.id, reason: values["reason"] ?? ""), on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text("tabs.reopen.saved", ["number": item.number]))
             })
     }

@@ -63,7 +63,7 @@ enum HouseholdForms {
                     sex: Sex(rawValue: text("sex")), dateOfBirth: birth.date, yearOfBirth: birth.year, ageEstimate: birth.estimate,
                     relationship: relationship, vulnerabilities: (vulnerability.isEmpty ? [] : [vulnerability]) + kept,
                     note: text("note"), ownCase: existing?.ownCase)
-                guard app.commit(.saveMember(id: item.id, member: member)) != nil else { return }
+                guard app.commit(.saveMember(id: item.id, member: member), on: item.version) != nil else { return }
                 form.finish(app, saying: catalog.text(existing == nil ? "household.added" : "household.updated",
                                                       ["name": member.givenNames]))
                 onSaved(.member(member.id))
@@ -77,7 +77,7 @@ enum HouseholdForms {
                             lines: [catalog.text("household.removeQuestion", ["name": member.fullName(in: item), "number": item.number])],
                             buttons: [catalog.text("household.keep"), catalog.text("household.remove")])
         app.show(.dialog(dialog) { [weak app] answer in
-            guard let app, answer == 1, app.commit(.removeMember(id: item.id, member: member.id)) != nil else { return }
+            guard let app, answer == 1, app.commit(.removeMember(id: item.id, member: member.id), on: item.version) != nil else { return }
             app.say(catalog.text("household.removed", ["name": member.givenNames]))
         })
     }

@@ -233,7 +233,7 @@ final class CaseFormScreen: Screen {
             warnAboutDuplicates(duplicates, profile: profile, app: app)
             return
         }
-        commit(profile, app)
+        commit(profile, app, known: [])
     }
 
     /// Names the possible duplicates: one outside the user's caseload by its number, region
@@ -272,28 +272,43 @@ final class CaseFormScreen: Screen {
                 app.push(CaseDetailScreen(caseID: first.id))
                 app.say(catalog.text("duplicates.opened", ["number": first.number]))
             } else {
-                self.commit(profile, app)
+                self.commit(profile, app, known: Set(duplicates.map(\.id)))
             }
         })
     }
 
-    private func commit(_ profile: CaseProfile, _ app: CaseManagerApp) {
+    /// `known`: the possible duplicates the user saw and saved anyway. Under the commit lock
+    /// the warning runs again: a person another session saved since is refused, and the
+    /// warning shown again with them.
+    private func commit(_ profile: CaseProfile, _ app: CaseManagerApp, known: Set<UUID>) {
         let catalog = app.catalog
+        var newDuplicate = false
+        let excluding = editing?.id, memberID = member?.member.id
+        let recheck: (CaseBook) throws -> Void = { book in
+            let found = book.possibleDuplicateIDs(of: profile, excluding: excluding, member: memberID).subtracting(known)
+            if let first = found.first {
+                newDuplicate = true
+                throw ChangeError.newDuplicate(number: book.number(of: first) ?? "")
+            }
+        }
+        defer { if newDuplicate { save(app) } }
         if let editing {
-            guard app.commit(.editProfile(id: editing.id, expectedVersion: editing.version, profile: profile)) != nil else { return }
+            guard app.commit(.editProfile(id: editing.id, expectedVersion: editing.version, profile: profile),
+                             recheck: recheck) != nil else { return }
             app.pop()
             app.say(catalog.text("form.updated", ["number": editing.number]), .success)
             return
         }
         guard let region = app.session.reference.region(profile.region) else { return }
         let id = UUID()
-        let number = app.store.book.nextNumber(prefix: region.prefix)
-        var changes = [Change.register(id: id, number: number, profile: profile)]
+        var changes = [Change.register(id: id, number: CaseBook.numberToAllocate(prefix: region.prefix), profile: profile)]
         if var member {
             member.member.ownCase = id
             changes.append(.saveMember(id: member.household.id, member: member.member))
         }
-        guard app.commit(changes) else { return }
+        guard app.commit(changes, recheck: recheck) else { return }
+        // Allocated under the commit lock: another session may have taken the number expected.
+        let number = app.store.book.number(of: id) ?? ""
         app.pop()
         (app.top as? CaseListScreen)?.select(id)
         app.push(CaseDetailScreen(caseID: id))

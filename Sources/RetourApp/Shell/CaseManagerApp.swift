@@ -192,9 +192,15 @@ final class CaseManagerApp {
     /// Commits a change through the store; on failure says why and returns nil, the change
     /// still in the caller's hands.
     /// `refused` is told the error after it is said (a stale approval refreshes its queue).
-    func commit(_ change: Change, refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
+    /// `version`: the version of the case the change was made on (the case as its form showed
+    /// it): a change that others' changes since go against is refused, theirs kept.
+    /// `recheck`: run under the commit lock on the book as it then stands (`Store.commit`).
+    func commit(_ change: Change, on version: Int? = nil, recheck: ((CaseBook) throws -> Void)? = nil,
+                refused: ((any Error) -> Void)? = nil) -> JournalEntry? {
         do {
-            let entry = try store.commit(change, as: clearance)
+            let entry = try store.commit(change, as: clearance, on: version, recheck: recheck)
+            // Before this commit, the store read what other sessions appended: shown too.
+            showOutsideChanges()
             bookDidChange()
             for screen in screens { screen.storeDidChange(self, changed: change.caseID) }
             return entry
@@ -212,13 +218,15 @@ final class CaseManagerApp {
 
     /// Commits `changes` together, all or none (a case registered from a household member and
     /// its link); says why when refused. Whether they were committed.
-    func commit(_ changes: [Change]) -> Bool {
-        guard changes.count > 1 else { return changes.first.map { commit($0) != nil } ?? true }
+    func commit(_ changes: [Change], recheck: ((CaseBook) throws -> Void)? = nil) -> Bool {
+        guard changes.count > 1 else { return changes.first.map { commit($0, recheck: recheck) != nil } ?? true }
         do {
             try store.commitBatch(as: clearance) { batch in
+                try recheck?(batch.book)
                 for change in changes { try batch.add(change) }
             }
             let ids = Set(changes.compactMap(\.caseID))
+            showOutsideChanges()
             bookDidChange()
             for screen in screens {
                 // Many cases (a reassignment of hundreds): the screens read the store again once,
@@ -492,8 +500,9 @@ final class CaseManagerApp {
         }
     }
 
-    /// A read-only session shows what the writing session saves: when the files changed, read
-    /// them again and let the screens update. Returns whether anything changed.
+    /// Shows what other sessions saved: called while idle (every quarter second), it reads
+    /// the lines they appended (a read-only session reads the files again) and lets the
+    /// screens update, keeping the cursor and the selection. Returns whether anything changed.
     @discardableResult
     func refreshFromDisk() -> Bool {
         do {
@@ -502,8 +511,36 @@ final class CaseManagerApp {
             say(catalog.text(error), .error)
             return true
         }
+        if store.isReadOnly {
+            bookDidChange()
+            for screen in screens { screen.storeDidChange(self, changed: nil) }
+            return true
+        }
+        return showOutsideChanges()
+    }
+
+    /// Tells the screens which cases other sessions changed, and says discreetly on the status
+    /// line how many changes and by whom ("2 changes by a.maiga"), unless it shows an error.
+    /// Returns whether there were any.
+    @discardableResult
+    private func showOutsideChanges() -> Bool {
+        let outside = store.takeOutsideChanges()
+        guard !outside.isEmpty else { return false }
         bookDidChange()
-        for screen in screens { screen.storeDidChange(self, changed: nil) }
+        let ids = Set(outside.entries.compactMap(\.change.caseID))
+        for screen in screens {
+            if outside.reloaded || ids.count > 64 {
+                screen.storeDidChange(self, changed: nil)
+            } else {
+                for id in ids { screen.storeDidChange(self, changed: id) }
+            }
+        }
+        if !outside.entries.isEmpty && status?.kind != .error {
+            var authors: [String] = []
+            for entry in outside.entries where !authors.contains(entry.by) { authors.append(entry.by) }
+            say(catalog.counted("status.outsideChanges", outside.entries.count,
+                                ["who": authors.joined(separator: ", ")]), .info)
+        }
         return true
     }
 

@@ -53,7 +53,7 @@ public enum DataDirectory {
     /// The names Retour keeps in a data directory: a directory holding one of them is a data
     /// directory, one holding only other names is not to be made one.
     static let ownNames: Set<String> = [
-        Store.Files.snapshot, Store.Files.journal, Store.Files.index, Store.Files.lock, Store.Files.key,
+        Store.Files.snapshot, Store.Files.journal, Store.Files.index, Store.Files.lock, Store.Files.sessions, Store.Files.key,
         Store.Files.backups, Store.Files.snapshot + ".tmp", Store.Files.index + ".tmp", HistoryFile.fileName,
         HistoryFile.fileName + ".tmp",
     ]

@@ -3,54 +3,130 @@ import Glibc
 #endif
 import Foundation
 
-/// The session lock: `flock` on a separate file (the snapshot's inode changes at every
-/// rename). The kernel releases it when the process dies, even by `kill -9`.
+/// The locks of a data directory, for one session, on two separate files (never the data
+/// files: a rename replaces their inode). The kernel releases both when the process dies,
+/// even by `kill -9`.
+///
+/// - `retour.lock`, the commit lock: held exclusively only while a change is appended and
+///   made durable (or the snapshot compacted), shared while a session reads what others
+///   appended.
+/// - `retour.sessions`, presence: every writing session holds it shared from opening to
+///   closing and names itself on one line ("token user (start time) pid N"); a session that
+///   can take it exclusively is alone (`othersInside`).
 final class FileLock: SessionLock {
-    private var fd: Int32
-    /// Whether this process holds the lock.
-    public let acquired: Bool
-    /// Who holds it, as written by the holder: user name and start time.
-    public let holder: String?
+    private var commitFD: Int32
+    private var presenceFD: Int32
+    private let presenceName: String
+    private let token = UUID().uuidString
+    private let line: String
+    public let acquired = true
+    public let holder: String? = nil
 
-    /// Takes the lock for `user` on the lock file `fd` (opened read-write, and owned from
-    /// now on) if it is free; else reads who holds it.
-    init(fd: Int32, name: String, user: String) throws {
-        self.fd = fd
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            acquired = true
-            holder = nil
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            let text = "\(user) (\(formatter.string(from: Date())))\npid \(getpid())\n"
-            _ = ftruncate(fd, 0)
-            _ = pwrite(fd, text, text.utf8.count, 0)
-        } else {
+    /// Opens both files (read-write, owned from now on) and takes presence, shared.
+    init(commitFD: Int32, presenceFD: Int32, presenceName: String, user: String) throws {
+        self.commitFD = commitFD
+        self.presenceFD = presenceFD
+        self.presenceName = presenceName
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        line = "\(token) \(user) (\(formatter.string(from: Date()))) pid \(getpid())"
+        while flock(presenceFD, LOCK_SH) != 0 {
+            if errno == EINTR { continue }
             let code = errno
-            guard code == EWOULDBLOCK || code == EAGAIN else {
-                close(fd)
-                throw FileError(operation: .lock, file: name, code: code)
-            }
-            acquired = false
-            let bytes = (try? Posix.readAll(fd, name: name)) ?? []
-            holder = FileLock.holder(in: bytes)
-            close(fd)
-            self.fd = -1
+            Glibc.close(commitFD)
+            Glibc.close(presenceFD)
+            throw FileError(operation: .lock, file: presenceName, code: code)
         }
     }
 
-    public func release() {
-        guard fd >= 0 else { return }
-        flock(fd, LOCK_UN)
-        close(fd)
-        fd = -1
+    func lockCommit() throws {
+        while flock(commitFD, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            throw FileError(operation: .lock, file: Store.Files.lock, code: errno)
+        }
+    }
+
+    func tryLockShared() -> Bool {
+        flock(commitFD, LOCK_SH | LOCK_NB) == 0
+    }
+
+    func lockShared() throws {
+        while flock(commitFD, LOCK_SH) != 0 {
+            if errno == EINTR { continue }
+            throw FileError(operation: .lock, file: Store.Files.lock, code: errno)
+        }
+    }
+
+    func unlockCommit() {
+        _ = flock(commitFD, LOCK_UN)
+    }
+
+    /// Called under the commit lock.
+    func enter() {
+        rewritePresence { $0 + [line] }
+    }
+
+    /// Called under the commit lock: whether another writing session is open, and who.
+    func othersInside() -> [String] {
+        // A session opening takes presence before the commit lock: it cannot slip in between.
+        if flock(presenceFD, LOCK_EX | LOCK_NB) == 0 {
+            _ = flock(presenceFD, LOCK_SH)
+            // Alone: lines left by sessions killed before they could leave are dropped.
+            rewritePresence { $0.filter { $0 == self.line } }
+            return []
+        }
+        while flock(presenceFD, LOCK_SH) != 0 && errno == EINTR {}
+        let others = presenceLines().filter { $0 != line }.compactMap(FileLock.who)
+        // A list emptied by killed sessions still says someone is in.
+        return others.isEmpty ? ["?"] : others
+    }
+
+    /// Called under the commit lock.
+    func leave() {
+        rewritePresence { $0.filter { $0 != self.line } }
+    }
+
+    func release() {
+        if commitFD >= 0 { Glibc.close(commitFD) }
+        if presenceFD >= 0 { Glibc.close(presenceFD) }
+        commitFD = -1
+        presenceFD = -1
     }
 
     deinit { release() }
 
-    /// The first line of a lock file: "user (start time)".
-    static func holder(in bytes: [UInt8]) -> String? {
-        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first
-        return line.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    private func presenceLines() -> [String] {
+        _ = lseek(presenceFD, 0, SEEK_SET)
+        return FileLock.lines(in: (try? Posix.readAll(presenceFD, name: presenceName)) ?? [])
+    }
+
+    static func lines(in bytes: [UInt8]) -> [String] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    /// Who is in, from the bytes of a presence file ("user (start time)" each, processes gone
+    /// left out).
+    static func sessions(in bytes: [UInt8]) -> [String] {
+        lines(in: bytes).compactMap(who)
+    }
+
+    private func rewritePresence(_ change: ([String]) -> [String]) {
+        guard presenceFD >= 0 else { return }
+        let text = change(presenceLines()).map { $0 + "\n" }.joined()
+        _ = ftruncate(presenceFD, 0)
+        _ = text.withCString { pwrite(presenceFD, $0, strlen($0), 0) }
+    }
+
+    /// "user (start time)" from a presence line, or nil for a line of a process gone.
+    static func who(_ line: String) -> String? {
+        let parts = line.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        var text = String(parts[1])
+        if let range = text.range(of: " pid ", options: .backwards) {
+            if let pid = Int32(text[range.upperBound...]), kill(pid, 0) != 0 && errno == ESRCH { return nil }
+            text = String(text[..<range.lowerBound])
+        }
+        return text
     }
 }

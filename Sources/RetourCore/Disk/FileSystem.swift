@@ -39,7 +39,8 @@ public protocol FileSystem: AnyObject {
     func signature(_ path: String) -> [Int]?
     /// The inode behind an open file, to notice that a path now names another file.
     func inode(_ fd: Int32) -> Int?
-    /// The session lock of a data directory.
+    /// The locks of a writing session on a data directory: `path` is the commit lock file;
+    /// presence is kept beside it (`Store.Files.sessions`).
     func lock(_ path: String, name: String, user: String) throws -> SessionLock
     /// Waits until this open file is this process's alone (`flock(LOCK_EX)`), so that several
     /// processes can append to the same file (the history) one after the other.
@@ -58,12 +59,31 @@ public enum OpenMode: Sendable {
     case write
 }
 
-/// Who holds the session lock of a data directory.
+/// A writing session's locks on a data directory (`FileLock`): the short commit lock, and
+/// presence, which tells whether other writing sessions are open.
 public protocol SessionLock: AnyObject {
-    /// Whether this process holds it.
+    /// Whether this session is in (presence taken).
     var acquired: Bool { get }
-    /// Who holds it when another process does: "user (start time)".
+    /// Who holds it when it could not be taken: "user (start time)".
     var holder: String? { get }
+    /// Waits for the commit lock, exclusive: while a change is appended and made durable.
+    func lockCommit() throws
+    /// Takes the commit lock shared, without waiting: to read what others appended. False
+    /// when a writer holds it (try again later).
+    func tryLockShared() -> Bool
+    /// Waits for the commit lock, shared: to read what others appended when `tryLockShared`
+    /// kept finding it taken (writers committing one after another).
+    func lockShared() throws
+    /// Releases `lockCommit` or `tryLockShared`.
+    func unlockCommit()
+    /// Names this session in the presence file (under the commit lock).
+    func enter()
+    /// The other writing sessions open on the directory, "user (start time)" each; empty
+    /// when this one is alone (under the commit lock).
+    func othersInside() -> [String]
+    /// Takes this session's name out of the presence file (under the commit lock).
+    func leave()
+    /// Leaves for good: both locks released.
     func release()
 }
 
@@ -405,7 +425,16 @@ public final class Disk: FileSystem, @unchecked Sendable {
     public func inode(_ fd: Int32) -> Int? { Posix.inode(fd).map { Int($0) } }
 
     public func lock(_ path: String, name: String, user: String) throws -> SessionLock {
-        try FileLock(fd: try openFile(path, O_RDWR | O_CREAT, name: name, operation: .lock), name: name, user: user)
+        let presence = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(Store.Files.sessions).path
+        let commitFD = try openFile(path, O_RDWR | O_CREAT, name: name, operation: .lock)
+        let presenceFD: Int32
+        do {
+            presenceFD = try openFile(presence, O_RDWR | O_CREAT, name: Store.Files.sessions, operation: .lock)
+        } catch {
+            _ = Glibc.close(commitFD)
+            throw error
+        }
+        return try FileLock(commitFD: commitFD, presenceFD: presenceFD, presenceName: Store.Files.sessions, user: user)
     }
 
     public func lockExclusively(_ fd: Int32, name: String) throws {

@@ -72,6 +72,19 @@ public struct CaseBook: Sendable {
         positions[id].map { digests[$0] }
     }
 
+    /// The cases and households that may hold the person `profile` describes
+    /// (`possibleDuplicates`), except case `excluding` and the household of `member`: what a
+    /// form warned about, compared under the commit lock with what is there now.
+    public func possibleDuplicateIDs(of profile: CaseProfile, excluding: UUID? = nil, member: UUID? = nil) -> Set<UUID> {
+        Set(possibleDuplicates(of: profile, excluding: excluding).filter { member == nil || $0.member?.id != member }.map(\.digest.id))
+    }
+
+    /// The number of the case `id` (nil when there is none): a case registered with
+    /// `numberToAllocate` learns its number from it once committed.
+    public func number(of id: UUID) -> String? {
+        digest(id)?.number
+    }
+
     func find(number: String) -> Case? {
         find(numberOf: number).flatMap { self[$0] }
     }
@@ -113,8 +126,23 @@ public struct CaseBook: Sendable {
     }
 
     /// The next free case number for a region: its prefix and the next serial (`GAO-000043`).
+    /// Only under the commit lock is it still free when the case is saved (`Store.commitBatch`);
+    /// a form registers with `numberToAllocate` instead.
     public func nextNumber(prefix: String) -> String {
         String(format: "%@-%06d", prefix, (highestSerial[prefix] ?? 0) + 1)
+    }
+
+    /// The number to register a case with when its number is to be chosen by the store, under
+    /// its commit lock, from the history as it then is (`GAO-000000`): with several writers, a
+    /// number chosen earlier may have been taken since. The committed entry holds the real one.
+    public static func numberToAllocate(prefix: String) -> String {
+        prefix + "-000000"
+    }
+
+    /// The region prefix of a `numberToAllocate`, nil for any other number.
+    static func prefixToAllocate(_ number: String) -> String? {
+        guard number.hasSuffix("-000000"), number.count > 7 else { return nil }
+        return String(number.dropLast(7))
     }
 
     /// Throws unless `entry` can be applied to the current state. Changes nothing.
@@ -297,10 +325,26 @@ public struct CaseBook: Sendable {
         func requireStatus(_ allowed: Set<CaseStatus>) throws {
             if !allowed.contains(item.status) { throw ChangeError.notAllowed(number: number, status: item.status) }
         }
+        // A profile edit and a closure decision carry their own version, checked below.
+        let ownVersion: Bool
+        switch entry.change {
+        case .editProfile, .approveClosure, .returnClosure: ownVersion = true
+        default: ownVersion = false
+        }
+        if let expected = entry.expectedVersion, expected != item.version, !ownVersion {
+            if let clash = try CaseBook.clash(of: entry.change, on: item, since: expected) {
+                throw ChangeError.conflict(number: number, by: clash.by)
+            }
+        }
         switch entry.change {
         case .register, .addUser, .updateUser: break
         case .editProfile(_, let expectedVersion, _):
-            guard item.version == expectedVersion else { throw ChangeError.staleVersion(number: number) }
+            // The edit carries the whole profile, not only the fields typed: after another
+            // change to the profile it would undo it, so it is refused; after a note, a step…
+            // it goes through.
+            if expectedVersion != item.version, try CaseBook.clash(of: entry.change, on: item, since: expectedVersion) != nil {
+                throw ChangeError.staleVersion(number: number)
+            }
         case .enrol(_, let plan):
             try requireStatus([.registered, .active, .closureRequested])
             // A withdrawn enrolment does not count: the track may be chosen again.
@@ -366,6 +410,57 @@ public struct CaseBook: Sendable {
         case .reopen(_, let reason):
             try requireStatus([.closed])
             try require(reason)
+        }
+    }
+
+    /// The first change made to `item` since version `version` that `change`, made on that
+    /// version, would go against; nil when none does. The conflict rule:
+    /// - never: a new note, assessment, enrolment, referral or member, a case registered;
+    /// - a step: another change to the same step of the same track, or the plan withdrawn;
+    /// - a referral or a member already there: another change to it (known by the service,
+    ///   or the given names, the timeline names them by);
+    /// - a status change (a closure asked, made, approved or returned, a reopening, a
+    ///   withdrawal): another status change, or a withdrawal of the same plan;
+    /// - an assignment: another assignment;
+    /// - a profile edit: another profile edit or an assignment (the profile holds who is
+    ///   assigned).
+    /// Changes since are the case's last timeline events, one per version. Throws
+    /// `staleVersion` when they cannot be told (a version not yet reached, a timeline shorter).
+    static func clash(of change: Change, on item: Case, since version: Int) throws -> TimelineEvent? {
+        guard version < item.version, version >= 1, item.timeline.count >= item.version - version else {
+            throw ChangeError.staleVersion(number: item.number)
+        }
+        let since = item.timeline.suffix(item.version - version)
+        let statusKinds: Set<String> = ["timeline.closureRequested", "timeline.closed", "timeline.closureApproved",
+                                        "timeline.closureReturned", "timeline.reopened"]
+        let memberKinds: Set<String> = ["timeline.memberEdited", "timeline.memberOwnCase", "timeline.memberRemoved"]
+        func track(_ plan: UUID) -> String? { item.plans.first { $0.id == plan }?.track }
+        func first(_ matches: (TimelineEvent) -> Bool) -> TimelineEvent? { since.first(where: matches) }
+        switch change {
+        case .register, .addUser, .updateUser, .addNote, .assess, .enrol: return nil
+        case .updateStep(_, let plan, let step):
+            let track = track(plan)
+            return first { ($0.kind == "timeline.step" && $0.details["track"] == track && $0.details["step"] == step.code)
+                || ($0.kind == "timeline.enrolmentWithdrawn" && $0.details["track"] == track) }
+        case .saveReferral(_, let referral):
+            guard let current = item.referrals.first(where: { $0.id == referral.id }) else { return nil }
+            return first { ($0.kind == "timeline.referralUpdated" || $0.kind == "timeline.referral")
+                && $0.details["service"] == current.service }
+        case .saveMember(_, let member):
+            guard let current = item.members.first(where: { $0.id == member.id }) else { return nil }
+            return first { memberKinds.contains($0.kind) && $0.details["name"] == current.givenNames }
+        case .removeMember(_, let memberID):
+            let name = item.members.first { $0.id == memberID }?.givenNames
+            return first { memberKinds.contains($0.kind) && $0.details["name"] == name }
+        case .requestClosure, .close, .approveClosure, .returnClosure, .reopen:
+            return first { statusKinds.contains($0.kind) || $0.kind == "timeline.enrolmentWithdrawn" }
+        case .withdrawEnrolment(_, let plan, _):
+            let track = track(plan)
+            return first { statusKinds.contains($0.kind) || ($0.kind == "timeline.enrolmentWithdrawn" && $0.details["track"] == track) }
+        case .assign:
+            return first { $0.kind == "timeline.assigned" }
+        case .editProfile:
+            return first { $0.kind == "timeline.edit" || $0.kind == "timeline.assigned" }
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 /// One change to the case book. Every modification, from the form, an import or the command
 /// line, is one of these values, applied by `CaseBook.apply` and journaled by `Store.commit`.
 public enum Change: Codable, Hashable, Sendable {
-    /// A new case. Its number is allocated by `CaseBook.nextNumber(in:)` before committing.
+    /// A new case. Its number is allocated under the commit lock: `CaseBook.numberToAllocate`,
+    /// replaced by the store with the region's next one (or `CaseBook.nextNumber` in a batch).
     case register(id: UUID, number: String, profile: CaseProfile)
     /// New values for the profile of an existing case. `expectedVersion` is the version the
     /// editor started from: a case changed meanwhile by someone else is refused, not overwritten.
@@ -140,14 +141,21 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     /// entry. Replaying applies a batch only once its last line is read, so a batch cut short
     /// by a crash leaves nothing.
     public var batchEnd: Int?
+    /// The version of the case the change was made on (what the form showed), when the one
+    /// who made it says: checked under the commit lock, a change that others' changes since
+    /// then touch the same thing is refused (`CaseBook.check`), never applied over theirs.
+    /// Omitted from the line when nil; a program that ignores it loses nothing of the data.
+    public var expectedVersion: Int?
 
-    public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change, batchEnd: Int? = nil) {
+    public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change, batchEnd: Int? = nil,
+                expectedVersion: Int? = nil) {
         self.schemaVersion = schemaVersion
         self.seq = seq
         self.by = by
         self.at = at
         self.change = change
         self.batchEnd = batchEnd
+        self.expectedVersion = expectedVersion
     }
 }
 
@@ -167,6 +175,12 @@ public enum ChangeError: UserFacingError, Equatable {
     case duplicateID
     case duplicateNumber(String)
     case staleVersion(number: String)
+    /// Case `number` was changed by `by`, since the version the change was made on, on what
+    /// the change changes (the same step, referral or member, or its status): refused.
+    case conflict(number: String, by: String)
+    /// A person who may be the one being registered (case `number`) was saved by another
+    /// session after the form's duplicate warning: the warning is to be shown again.
+    case newDuplicate(number: String)
     case outOfSequence(expected: Int, found: Int)
     /// The case's status does not allow this action (closing a case that is not waiting for
     /// closure, enrolling a closed case…).
@@ -229,6 +243,8 @@ public enum ChangeError: UserFacingError, Equatable {
         case .duplicateID: return Message("error.change.duplicateID")
         case .duplicateNumber(let number): return Message("error.change.duplicateNumber", ["number": number])
         case .staleVersion(let number): return Message("error.change.stale", ["number": number])
+        case .conflict(let number, let by): return Message("error.change.conflict", ["number": number, "by": by])
+        case .newDuplicate(let number): return Message("error.change.newDuplicate", ["number": number])
         case .outOfSequence(let expected, let found):
             return Message("error.change.sequence", ["expected": String(expected), "found": String(found)])
         case .notAllowed(let number, let status):

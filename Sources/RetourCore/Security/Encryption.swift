@@ -110,6 +110,12 @@ public enum Encryption {
         let sealing = begun ? SealedLines(key: try keyFile(in: directory, on: disk).unlock(passphrase: passphrase)) : nil
         let store = try Store(directory: directory, user: user, fileSystem: disk, sealing: sealing ?? PlainLines())
         if case .readOnly(let holder)? = store.readOnlyReason { throw StoreError.busy(holder: holder) }
+        // Sessions open on plain lines would go on writing them: encrypting waits for them to close.
+        let others = try store.othersInside()
+        if !others.isEmpty {
+            try? store.close()
+            throw StoreError.busy(holder: others.joined(separator: ", "))
+        }
         // Lines set aside must be corrected by hand, which sealed lines no longer allow.
         if !store.book.setAside.isEmpty { throw StoreError.setAsideLines(count: store.book.setAside.count) }
         let backups = store.plainFiles().filter { $0.hasPrefix(Store.Files.backups + "/") }.count

@@ -204,13 +204,14 @@ public struct DataCheck: Sendable {
         }
     }
 
-    /// Whether another session holds the lock. Probes it without creating the file.
+    /// Whether writing sessions are open on the directory, and who. Probes their presence
+    /// file (`FileLock`) without creating it.
     static func lock(on disk: Disk) -> [Finding] {
-        let path = disk.path(of: Store.Files.lock)
+        let path = disk.path(of: Store.Files.sessions)
         guard disk.exists(path) else { return [] }
         let fd: Int32
         do {
-            fd = try disk.open(path, .read, name: Store.Files.lock)
+            fd = try disk.open(path, .read, name: Store.Files.sessions)
         } catch let error as FileError where error.code == ELOOP {
             return []
         } catch let error as UserFacingError {
@@ -225,11 +226,12 @@ public struct DataCheck: Sendable {
         }
         let code = errno
         guard code == EWOULDBLOCK || code == EAGAIN else {
-            return [Finding(.problem, FileError(operation: .lock, file: Store.Files.lock, code: code).message)]
+            return [Finding(.problem, FileError(operation: .lock, file: Store.Files.sessions, code: code).message)]
         }
-        let bytes = (try? disk.readAll(fd, name: Store.Files.lock)) ?? []
-        let holder = FileLock.holder(in: bytes)
-        return [Finding(.info, Message(holder == nil ? "check.locked" : "check.lockedBy", ["holder": holder ?? ""]))]
+        let bytes = (try? disk.readAll(fd, name: Store.Files.sessions)) ?? []
+        let holders = FileLock.sessions(in: bytes)
+        return [Finding(.info, Message(holders.isEmpty ? "check.locked" : "check.lockedBy",
+                                       ["holder": holders.joined(separator: ", ")]))]
     }
 
     /// What decoding lets through: lines set aside when opening (a number used twice), lines

@@ -10,15 +10,31 @@ import Foundation
 /// Opening reads the index, not the cases; a case is decoded from its line when it is opened
 /// or changed. A change is durable once its journal line is fsync'd (a batch: its lines, with
 /// one fsync), so committing costs the same with 100 cases as with 100 000. The snapshot is
-/// rewritten atomically when the journal is compacted (on close), unchanged lines copied as
-/// they are. A file that fails to parse is never written to. Every file operation goes
-/// through `disk`, and every line through `sealing`.
+/// rewritten atomically when the journal is compacted, unchanged lines copied as they are.
+/// A file that fails to parse is never written to. Every file operation goes through `disk`,
+/// and every line through `sealing`.
+///
+/// Several writers. Any number of sessions (and commands) may write to one directory. Each
+/// holds presence (`retour.sessions`, shared) from opening to closing, and takes the commit
+/// lock (`retour.lock`, exclusive) only for the time of one commit, on one path for every
+/// writer, alone or not: lock → read what others appended (`catchUp`) → allocate case numbers
+/// and check the change against the book as it now stands → append → fsync → unlock.
+/// A failed append is cut back under the lock, only to where this writer's own line began.
+/// The snapshot's identity is its generation: a compaction (by the last writer closing, or by
+/// whoever commits past `compactionThreshold`) writes a new snapshot under the lock and empties
+/// the journal; every other session notices the snapshot it reads is no longer the one on disk
+/// and reads the new one with the journal from its start, so that no line is applied twice or
+/// missed. Between commits a session reads others' lines with `refresh()` (the commit lock
+/// taken shared), and tells what came in `takeOutsideChanges()`.
 public final class Store {
     public enum Files {
         public static let snapshot = "snapshot.jsonl"
         public static let journal = "journal.jsonl"
         public static let index = "snapshot.index"
+        /// The commit lock: held only while a change is appended and made durable.
         public static let lock = "retour.lock"
+        /// Presence: every writing session holds it shared and names itself in it (`FileLock`).
+        public static let sessions = "retour.sessions"
         /// Present only in an encrypted directory: the data key, wrapped by the passphrase.
         public static let key = KeyFile.fileName
         public static let backups = "backups"
@@ -49,13 +65,43 @@ public final class Store {
     /// another session's changes.
     private var loadedSnapshot: [Int]?
     private var loadedJournal: [Int]?
+    /// The inode of the snapshot the book reads from (held open, so never reused): when the
+    /// snapshot on disk is another, someone compacted, and everything is read again.
+    private var loadedSnapshotInode: Int?
 
     private var lock: SessionLock?
+    /// How deep `underLock` calls are nested, and whether the commit lock is held exclusively.
+    private var lockDepth = 0
+    private var exclusive = false
     private var journalFD: Int32 = -1
     private var journalLength: Int = 0
-    /// A failed save whose partial line could not be cut off yet: the next save must cut it
-    /// first, or its line would be glued to the partial one.
-    private var journalNeedsCut = false
+    /// A failed save whose line could not be cut off: where it began and what was written.
+    /// The next save under the lock cuts it first, when nothing else follows it.
+    private var journalCut: (start: Int, bytes: [UInt8])?
+    /// The journal's changes since the snapshot (to complete the history before compacting).
+    private var sinceSnapshot: [JournalEntry] = []
+    /// Whether changes of other sessions were read since opening.
+    private var readOthers = false
+    /// Others' changes read and not yet taken by `takeOutsideChanges`.
+    private var outside = OutsideChanges()
+    /// Refreshes in a row that found the commit lock taken.
+    private var refreshesMissed = 0
+    /// After that many, `refresh` waits for the lock (at a refresh every quarter second, the
+    /// changes show within a second however busy the writers).
+    static let refreshesMissedBeforeWaiting = 2
+
+    /// What other sessions changed, read by `refresh` or before a commit.
+    public struct OutsideChanges: Sendable {
+        /// Their changes, in order.
+        public var entries: [JournalEntry] = []
+        /// Whether everything was read again (after someone compacted): any case may have changed.
+        public var reloaded = false
+        public var isEmpty: Bool { entries.isEmpty && !reloaded }
+    }
+
+    /// When the journal grows past this many bytes, whoever commits folds it into a new
+    /// snapshot (besides the last writer, when it closes).
+    public var compactionThreshold = 64 << 20
     /// Sequence number of the snapshot on disk (names its backup).
     private var snapshotSeq = 0
     /// The history's head the snapshot recorded when it was written (nil before there was one).
@@ -147,16 +193,20 @@ public final class Store {
             readOnlyReason = .readOnly(holder: nil)
         }
         guard disk.isDirectory(path) else { return }
-        let replayed = try load()
-        if !isReadOnly {
-            journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
-            // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed. At
-            // every opening, not only when the journal is made: an opening that failed right
-            // after making it left it perhaps not durable.
-            try disk.syncDirectory(path, name: path)
-            // A damaged history does not stop the work: `retour check` names the damage, and
-            // compaction waits until the history holds every change.
-            do { try completeHistory(replayed) } catch { unrecorded = replayed }
+        try underLock {
+            let replayed = try load()
+            sinceSnapshot = replayed
+            if !isReadOnly {
+                lock?.enter()
+                journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
+                // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed. At
+                // every opening, not only when the journal is made: an opening that failed right
+                // after making it left it perhaps not durable.
+                try disk.syncDirectory(path, name: path)
+                // A damaged history does not stop the work: `retour check` names the damage, and
+                // compaction waits until the history holds every change.
+                do { try completeHistory(replayed) } catch { unrecorded = replayed }
+            }
         }
     }
 
@@ -167,15 +217,38 @@ public final class Store {
     /// Makes `change` durable, then applies it. On failure nothing changes, in memory or on
     /// disk, and the caller still holds the change to try again. `clearance` is who makes it:
     /// `CaseBook.check` decides whether they may.
+    /// Under the commit lock, after reading what others appended: a new case's number is the
+    /// region's next one as the history then stands (the committed entry says which).
+    /// `version`: the version of the case the change was made on (what the form showed): a
+    /// change others' changes since then go against is refused (`ChangeError.conflict`).
+    /// `recheck`: run under the lock on the book as it then stands, before the change is
+    /// checked (the duplicate warning run again, say); what it throws refuses the change.
     @discardableResult
-    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date()) throws -> JournalEntry {
+    public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil,
+                       recheck: ((CaseBook) throws -> Void)? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
-        let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change)
-        let checked = try book.check(entry, as: clearance)
-        try append([checked.entry])
-        book.apply(checked)
-        record([checked.entry])
-        return checked.entry
+        return try underLock {
+            try catchUp()
+            try recheck?(book)
+            let change = Store.allocatingNumber(change, in: book)
+            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
+                                     expectedVersion: version)
+            let checked = try book.check(entry, as: clearance)
+            try append([checked.entry])
+            book.apply(checked)
+            sinceSnapshot.append(checked.entry)
+            record([checked.entry])
+            compactIfLarge()
+            return checked.entry
+        }
+    }
+
+    /// `change` with, when it registers a case numbered `CaseBook.numberToAllocate` (`GAO-000000`),
+    /// the region's next free number in `book`.
+    static func allocatingNumber(_ change: Change, in book: CaseBook) -> Change {
+        guard case .register(let id, let number, let profile) = change,
+              let prefix = CaseBook.prefixToAllocate(number) else { return change }
+        return .register(id: id, number: book.nextNumber(prefix: prefix), profile: profile)
     }
 
     /// Changes made together, all or none (an import): `build` adds them to a `Batch`, which
@@ -185,18 +258,152 @@ public final class Store {
     public func commitBatch(as clearance: Clearance, at time: Date = Date(),
                             _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
         if let readOnlyReason { throw readOnlyReason }
-        var batch = Batch(book: book, clearance: clearance, time: Store.wholeSeconds(time))
-        try build(&batch)
-        guard let last = batch.entries.last?.seq else { return [] }
-        let entries = batch.entries.count == 1 ? batch.entries : batch.entries.map { entry -> JournalEntry in
-            var entry = entry
-            entry.batchEnd = last
-            return entry
+        return try underLock {
+            try catchUp()
+            var batch = Batch(book: book, clearance: clearance, time: Store.wholeSeconds(time))
+            try build(&batch)
+            guard let last = batch.entries.last?.seq else { return [] }
+            let entries = batch.entries.count == 1 ? batch.entries : batch.entries.map { entry -> JournalEntry in
+                var entry = entry
+                entry.batchEnd = last
+                return entry
+            }
+            try append(entries)
+            book = batch.book
+            sinceSnapshot += entries
+            record(entries)
+            compactIfLarge()
+            return entries
         }
-        try append(entries)
-        book = batch.book
-        record(entries)
-        return entries
+    }
+
+    /// Runs `body` holding the commit lock exclusively (taken once however deep the calls).
+    private func underLock<T>(_ body: () throws -> T) throws -> T {
+        guard let lock, !isReadOnly else { return try body() }
+        if lockDepth == 0 {
+            try lock.lockCommit()
+            exclusive = true
+        }
+        lockDepth += 1
+        defer {
+            lockDepth -= 1
+            if lockDepth == 0 {
+                exclusive = false
+                lock.unlockCommit()
+            }
+        }
+        return try body()
+    }
+
+    /// Reads what other sessions appended since this one last read, under the commit lock:
+    /// their lines are applied in order; after a compaction (the snapshot on disk is not the
+    /// one read), everything is read again. Holding the lock exclusively, it also cuts what a
+    /// session killed while appending, or this one failing to, left at the end.
+    private func catchUp() throws {
+        guard journalFD >= 0 else { return }
+        if currentInode(file(Files.snapshot)) != loadedSnapshotInode
+            || disk.inode(journalFD) != currentInode(file(Files.journal)) {
+            return try readAllAgain()
+        }
+        var size = try disk.size(journalFD, name: Files.journal)
+        if size < journalLength { return try readAllAgain() }
+        if let cut = journalCut, exclusive {
+            // Only this writer's own line, and only when nothing follows it.
+            if size > cut.start && size <= cut.start + cut.bytes.count,
+               try readJournal(from: cut.start, count: size - cut.start) == Array(cut.bytes.prefix(size - cut.start)) {
+                try disk.truncate(journalFD, to: cut.start, name: Files.journal)
+                try disk.sync(journalFD, name: Files.journal)
+                size = cut.start
+            }
+            journalCut = nil
+        }
+        guard size > journalLength else { return }
+        let bytes = try readJournal(from: journalLength, count: size - journalLength)
+        let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
+        journalLength += replay.goodLength
+        journalLines += replay.lines
+        if !replay.applied.isEmpty {
+            sinceSnapshot += replay.applied
+            outside.entries += replay.applied
+            readOthers = true
+        }
+        if replay.goodLength < bytes.count && exclusive {
+            // Never confirmed: its writer died or failed while holding the lock.
+            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
+            try disk.sync(journalFD, name: Files.journal)
+        }
+    }
+
+    private func readAllAgain() throws {
+        sinceSnapshot = try load()
+        if journalFD >= 0 && disk.inode(journalFD) != currentInode(file(Files.journal)) {
+            disk.close(journalFD)
+            journalFD = -1
+            journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
+        }
+        outside.reloaded = true
+        readOthers = true
+    }
+
+    private func readJournal(from offset: Int, count: Int) throws -> [UInt8] {
+        let fd = try disk.open(file(Files.journal), .read, name: Files.journal)
+        defer { disk.close(fd) }
+        return try disk.read(fd, at: offset, count: count, name: Files.journal)
+    }
+
+    /// Folds the journal when it grew past `compactionThreshold`. The commit is already
+    /// durable: a compaction that fails is tried again at the next commit or closing.
+    private func compactIfLarge() {
+        guard journalLength > compactionThreshold else { return }
+        try? compactLocked()
+    }
+
+    /// Reads what other sessions changed since the last call (cheap when nothing did: two
+    /// `stat`s), without waiting for one that is committing. Returns whether anything was read;
+    /// `takeOutsideChanges` tells what. A read-only session reads the files again instead.
+    @discardableResult
+    public func refresh() throws -> Bool {
+        guard let lock, journalFD >= 0, !isReadOnly else { return try reloadIfChanged() }
+        let journal = disk.signature(file(Files.journal))
+        if currentInode(file(Files.snapshot)) == loadedSnapshotInode, let journal, journal[0] == disk.inode(journalFD),
+           journal[1] == journalLength {
+            return false
+        }
+        let before = outside.entries.count, reloaded = outside.reloaded
+        if lockDepth == 0 {
+            if lock.tryLockShared() {
+                refreshesMissed = 0
+            } else {
+                // Writers committing one after another may keep it taken: after a few misses,
+                // wait for it rather than show their changes late.
+                refreshesMissed += 1
+                guard refreshesMissed >= Store.refreshesMissedBeforeWaiting else { return false }
+                try lock.lockShared()
+                refreshesMissed = 0
+            }
+            lockDepth = 1
+            defer {
+                lockDepth = 0
+                lock.unlockCommit()
+            }
+            try catchUp()
+        } else {
+            try catchUp()
+        }
+        return outside.entries.count != before || outside.reloaded != reloaded
+    }
+
+    /// The changes of other sessions read since the last call, and forgets them.
+    public func takeOutsideChanges() -> OutsideChanges {
+        defer { outside = OutsideChanges() }
+        return outside
+    }
+
+    /// The other writing sessions open on this directory ("user (start time)"); empty when
+    /// this one is alone. A read-only session does not count them.
+    public func othersInside() throws -> [String] {
+        guard let lock, !isReadOnly else { return [] }
+        return try underLock { lock.othersInside() }
     }
 
     /// Puts changes made durable in the journal into the history. Not fsync'd: until the
@@ -242,6 +449,7 @@ public final class Store {
         public var count: Int { entries.count }
 
         public mutating func add(_ change: Change) throws {
+            let change = Store.allocatingNumber(change, in: book)
             let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: time, change: change)
             let checked = try book.check(entry, as: clearance)
             book.apply(checked)
@@ -280,23 +488,21 @@ public final class Store {
         CaseReader(book: book, clearance: clearance)
     }
 
-    /// Writes `entries` at the end of the journal with one fsync. On failure, takes back what
-    /// reached the file, so that the next save starts clean.
+    /// Writes `entries` at the end of the journal with one fsync, under the commit lock after
+    /// `catchUp` (the journal ends where this session read it). On failure, takes back what
+    /// reached the file — only this writer's own bytes — so that the next save starts clean.
     private func append(_ entries: [JournalEntry]) throws {
         var bytes: [UInt8] = []
         for entry in entries {
             bytes += try sealing.bound(to: Files.journal).seal(Array(Store.encoder.encode(entry)))
             bytes.append(0x0A)
         }
-        if journalNeedsCut {
-            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
-            journalNeedsCut = false
-        }
+        let start = journalLength
         do {
             try disk.write(journalFD, bytes, name: Files.journal)
             try disk.sync(journalFD, name: Files.journal)
         } catch {
-            do { try disk.truncate(journalFD, to: journalLength, name: Files.journal) } catch { journalNeedsCut = true }
+            do { try disk.truncate(journalFD, to: start, name: Files.journal) } catch { journalCut = (start, bytes) }
             throw error
         }
         journalLength += bytes.count
@@ -316,11 +522,27 @@ public final class Store {
     /// The lines a compaction writes: what its `progress` counts to.
     public var compactionLines: Int { book.count + book.setAside.count }
 
-    /// `progress(done)`: the snapshot's lines written, of `compactionLines`.
+    /// `progress(done)`: the snapshot's lines written, of `compactionLines`. Under the commit
+    /// lock, after reading what others appended; other sessions stay open.
     public func compact(progress: (Int) -> Void = { _ in }) throws {
         if let readOnlyReason { throw readOnlyReason }
+        try underLock {
+            try catchUp()
+            try compactLocked(progress: progress)
+        }
+    }
+
+    private func compactLocked(progress: (Int) -> Void = { _ in }) throws {
         let snapshotPath = file(Files.snapshot)
         if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+        // A writer killed between its journal's fsync and its history's write left changes
+        // only the journal holds.
+        if readOthers && !sinceSnapshot.isEmpty {
+            let before = unrecorded
+            do { try completeHistory(sinceSnapshot) } catch { unrecorded = before }
+            let recorded = Set(before.map(\.seq))
+            if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
+        }
         // The journal's changes leave it only once the history holds them, durably.
         if !unrecorded.isEmpty { record([]) }
         if !unrecorded.isEmpty { throw StoreError.historyBehind }
@@ -357,12 +579,14 @@ public final class Store {
         snapshotSeq = book.seq
         recordedHistoryHead = historyHead
         let snapshotFD = try disk.open(snapshotPath, .read, name: Files.snapshot)
+        loadedSnapshotInode = disk.inode(snapshotFD)
         book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing.bound(to: Files.snapshot),
                                       locations: contents.locations), setAside: contents.setAside)
         try disk.truncate(journalFD, to: 0, name: Files.journal)
         journalLength = 0
         journalLines = 0
-        journalNeedsCut = false
+        journalCut = nil
+        sinceSnapshot = []
         try disk.sync(journalFD, name: Files.journal)
         if sealing.isEncrypted { try removePlainBackups() }
         writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
@@ -487,6 +711,7 @@ public final class Store {
     /// Compacts (when this session may write) and releases the lock.
     /// `progress`: the snapshot's lines written while the journal is folded (`compact`), of
     /// `compactionLines`.
+    /// Only the last writing session to close compacts: others may still be appending.
     public func close(progress: (Int) -> Void = { _ in }) throws {
         defer {
             if journalFD >= 0 { disk.close(journalFD) }
@@ -496,7 +721,13 @@ public final class Store {
         }
         guard !isReadOnly && journalFD >= 0 else { return }
         do {
-            try compact(progress: progress)
+            try underLock {
+                let alone = lock?.othersInside().isEmpty ?? true
+                lock?.leave()
+                guard alone else { return }
+                try catchUp()
+                try compactLocked(progress: progress)
+            }
         } catch let error as FileError {
             // Every change is already in the journal: say so rather than "nothing was saved".
             throw StoreError.notCompacted(error)
@@ -506,7 +737,7 @@ public final class Store {
     /// For a read-only session: reads the files again when another session changed them, so
     /// that what it shows stays current. Returns whether anything was read.
     public func reloadIfChanged() throws -> Bool {
-        guard isReadOnly else { return false }
+        guard isReadOnly else { return try refresh() }
         let snapshot = disk.signature(file(Files.snapshot)), journal = disk.signature(file(Files.journal))
         guard snapshot != loadedSnapshot || journal != loadedJournal else { return false }
         if snapshot == loadedSnapshot, let journal, appendedJournalLinesRead(journal) {
@@ -620,6 +851,7 @@ public final class Store {
             recordedHistoryHead = nil
         }
         snapshotSeq = book.seq
+        loadedSnapshotInode = snapshotInode
         let journalPath = file(Files.journal)
         guard disk.exists(journalPath) else { return [] }
         let fd = try disk.open(journalPath, .read, name: Files.journal)
@@ -637,13 +869,14 @@ public final class Store {
             if snapshotInode != currentInode(snapshotPath) || failure.isSequenceGap { throw RaceDetected(underlying: error) }
             throw error
         }
+        loadedSnapshotInode = snapshotInode
         if snapshotInode != currentInode(snapshotPath) {
             throw RaceDetected(underlying: StoreError.unreadable(file: Files.snapshot, line: 1, reason: "error.parse.changing", detail: "", newestBackup: nil))
         }
         journalLines = replay.lines
         journalLength = replay.goodLength
         droppedTornBytes = bytes.count - replay.goodLength
-        if droppedTornBytes > 0 && !isReadOnly {
+        if droppedTornBytes > 0 && !isReadOnly && exclusive {
             // The incomplete line was never confirmed to anyone: drop it for good.
             let fd = try disk.open(journalPath, .write, name: Files.journal)
             defer { disk.close(fd) }

@@ -338,7 +338,8 @@ struct CSVImportRunTests {
         try F.withDirectory { root throws in
             let data = root.appendingPathComponent("data")
             let holder = try Store(directory: data)
-            let reader = try Store(directory: data)
+            // Another writing session does not make a store read-only any more: one opened to read does.
+            let reader = try Store(directory: data, write: false)
             #expect(reader.isReadOnly)
             let plan = try F.plan(["nom;prénoms;sexe;catégorie;région", "Maïga;Aïssata;F;PDI retourné;Gao"])
             #expect(throws: StoreError.self) {

@@ -275,7 +275,7 @@ struct SnapshotIndexTests {
         try F.withDirectory { root throws in
             let data = try directory(root)
             let writer = try Store(directory: data, user: "awa")
-            let reader = try Store(directory: data, user: "moussa")
+            let reader = try Store(directory: data, write: false, user: "moussa")
             #expect(reader.isReadOnly)
             #expect(try !reader.reloadIfChanged())
             let tbk = try #require(writer.book.find(number: "TBK-000001"))

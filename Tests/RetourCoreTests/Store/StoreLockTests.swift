@@ -5,51 +5,42 @@ import Foundation
 import Testing
 @testable import RetourCore
 
-@Suite("Store: session lock")
+@Suite("Store: commit lock and presence")
 struct StoreLockTests {
-    @Test func secondSessionInTheSameProcessOnlyReads() throws {
+    /// Before several writers, a second session could only read: now both write, each reading
+    /// what the other appended before its own commit.
+    @Test func secondSessionInTheSameProcessAlsoWrites() throws {
         try withTemporaryDirectory { root in
-            let firstUser = "awa"
-            let first = try Store(directory: root, user: firstUser)
+            let first = try Store(directory: root, user: "awa")
             #expect(!first.isReadOnly)
             try register(first)
-            let journal = fileURL(root, Store.Files.journal)
-            let journalBefore = try bytes(journal)
-
-            // flock locks belong to an open file description: a second open conflicts even
-            // within one process.
+            // flock locks belong to an open file description: a second store in one process is
+            // another session, as another process would be.
             let second = try Store(directory: root, user: "amadou")
-            #expect(second.isReadOnly)
-            guard case .readOnly(let holder)? = second.readOnlyReason else {
-                Issue.record("expected readOnly, got \(String(describing: second.readOnlyReason))")
-                return
-            }
-            // The holder is the first session, named with the time it opened: "awa (2026-11-29 10:42)".
-            let text = try #require(holder)
-            #expect(text.hasPrefix(firstUser + " ("))
-            #expect(text.range(of: #"^\S+ \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}\)$"#, options: .regularExpression) != nil)
-            // It reads what the first session saved.
+            #expect(!second.isReadOnly)
             #expect(second.book.count == 1)
-            #expect(second.book.seq == 1)
+            #expect(try second.othersInside().map { $0.hasPrefix("awa (") } == [true])
+            #expect(try first.othersInside().map { $0.hasPrefix("amadou (") } == [true])
+            let text = try #require(try first.othersInside().first)
+            #expect(text.range(of: #"^\S+ \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}\)$"#, options: .regularExpression) != nil)
 
-            #expect(throws: StoreError.self) { try register(second) }
-            #expect(throws: StoreError.self) { try second.compact() }
-            try second.close()
-            #expect(try bytes(journal) == journalBefore)
-            #expect(!Posix.exists(fileURL(root, Store.Files.snapshot).path))
+            // Numbers allocated under the lock: the first's book is one case behind.
+            try second.commit(StoreWritersTests.registration(2), as: .anyone("amadou"))
+            try first.commit(StoreWritersTests.registration(3), as: .anyone("awa"))
+            #expect(first.book.count == 3 && second.book.count == 2)
+            #expect(try second.refresh())
+            #expect(second.book.count == 3)
+            #expect(second.takeOutsideChanges().entries.map(\.seq) == [3])
 
-            // Closing the read-only session released nothing: the first still holds the lock.
-            let third = try Store(directory: root)
-            #expect(third.isReadOnly)
-            try register(first)
+            // The first to close is not the last writer: it leaves the journal as it is.
             try first.close()
-
-            let fourth = try Store(directory: root)
-            #expect(!fourth.isReadOnly)
-            #expect(fourth.book.count == 2)
-            try register(fourth)
-            try fourth.close()
-            #expect(try Store(directory: root, write: false).book.count == 3)
+            #expect(!Posix.exists(fileURL(root, Store.Files.snapshot).path))
+            #expect(try second.othersInside().isEmpty)
+            try second.close()
+            #expect(Posix.exists(fileURL(root, Store.Files.snapshot).path))
+            let reopened = try Store(directory: root, write: false)
+            #expect(reopened.book.count == 3)
+            #expect(reopened.journalLines == 0)
         }
     }
 
@@ -58,14 +49,17 @@ struct StoreLockTests {
             try commitWithoutClosing(root, count: 1)
             let store = try Store(directory: root)
             #expect(!store.isReadOnly)
+            #expect(try store.othersInside().isEmpty)
             try store.close()
         }
     }
 
+    /// A process killed while it holds the commit lock: the kernel releases it, and the commit
+    /// waiting for it goes through.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
-    func lockOfAKilledProcessIsReleased() throws {
+    func commitLockOfAKilledProcessIsReleased() throws {
         try withTemporaryDirectory { root in
-            try Store(directory: root).close()
+            let store = try Store(directory: root)
             let lock = fileURL(root, Store.Files.lock).path
             let ready = fileURL(root, "holder-ready").path
             // The shell opens the lock file, flock(1) locks that open file, and the shell
@@ -81,18 +75,24 @@ struct StoreLockTests {
             while !Posix.exists(ready) && child.isRunning && Date() < deadline { usleep(5_000) }
             try #require(Posix.exists(ready), "the helper process did not take the lock")
 
-            let blocked = try Store(directory: root)
-            #expect(blocked.isReadOnly)
-            #expect(throws: StoreError.self) { try register(blocked) }
-
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var outcome: Result<Void, Error>?
+            nonisolated(unsafe) let waiting = store
+            Thread.detachNewThread {
+                outcome = Result { try register(waiting) }
+                done.signal()
+            }
+            // It waits for the lock rather than write beside the holder.
+            #expect(done.wait(timeout: .now() + 0.3) == .timedOut)
             #expect(kill(child.processIdentifier, SIGKILL) == 0)
             child.waitUntilExit()
             #expect(child.terminationReason == .uncaughtSignal)
-
-            let store = try Store(directory: root)
-            #expect(!store.isReadOnly)
+            #expect(done.wait(timeout: .now() + 5) == .success)
+            #expect(throws: Never.self) { try outcome?.get() }
+            #expect(store.book.count == 1)
             try register(store)
             try store.close()
+            #expect(try Store(directory: root, write: false).book.count == 2)
         }
     }
 }

@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import RetourCore
+
+/// `retour-bench writers`: several processes committing at once on one data directory (each
+/// its own `Store`, as case managers on one machine), and one more that only watches. Prints
+/// the commit times (median, p99) over every writer, how long the watcher took to see each
+/// change (median, p99), and the share of a core the watcher used while nothing changed.
+struct WritersBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "writers",
+        abstract: "Measure several processes committing at once on one directory; prints figures, asserts nothing."
+    )
+
+    @Option(help: "Cases in the generated directory.")
+    var cases = 100_000
+
+    @Option(help: "Writing processes.")
+    var processes = 8
+
+    @Option(help: "Commits per writing process.")
+    var commits = 200
+
+    @Option(help: "Seconds the watcher is measured idle.")
+    var idleSeconds = 5.0
+
+    func run() throws {
+        let assets = try Assets.locate()
+        let reference = try Reference(assets: assets)
+        let root = try Runner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let (_, building) = try Measure.timed { try SyntheticData.build(count: cases, in: data, assets: assets, reference: reference) }
+        Log.line(String(format: "built %d cases in %.1f s", cases, building))
+
+        // Writers start together a little after the watcher has been idle for `idleSeconds`.
+        let start = Measure.monotonicNanoseconds() + UInt64((idleSeconds + 3) * 1e9)
+        let watcher = try WriterProbe.spawn(["--data", data.path, "--watch", "--expect", String(processes * commits),
+                                             "--idle-seconds", String(idleSeconds)])
+        let writers = try (0..<processes).map { index in
+            try WriterProbe.spawn(["--data", data.path, "--commits", String(commits), "--start", String(start),
+                                   "--seed", String(index + 1)])
+        }
+        var commitTimes: [Double] = []
+        for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
+        let watched = try WriterProbe.report(of: watcher)
+        let lines = [
+            String(format: "%d processes x %d commits on %d cases: commit median %.2f ms, p99 %.2f ms",
+                   processes, commits, cases, Measure.median(commitTimes), Measure.percentile(commitTimes, 99)),
+            String(format: "another session shows each change: median %.0f ms, p99 %.0f ms (%d of %d seen)",
+                   Measure.median(watched.seen), Measure.percentile(watched.seen, 99), watched.seen.count, processes * commits),
+            String(format: "an idle session watching: %.2f %% of a core", watched.idleCorePercent),
+        ]
+        for line in lines { print(line) }
+    }
+}
+
+/// What one writing or watching process measured, one JSON line for the parent.
+struct WriterReport: Codable {
+    /// Each commit, in milliseconds (writers).
+    var commits: [Double] = []
+    /// For each change seen, from its commit starting to this session showing it, in milliseconds (watcher).
+    var seen: [Double] = []
+    /// CPU time over wall time while idle, in percent of one core (watcher).
+    var idleCorePercent = 0.0
+}
+
+/// `retour-bench writer-probe`: one writing (or, with `--watch`, watching) session of the
+/// writers bench, in a process of its own.
+struct WriterProbe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "writer-probe",
+        abstract: "One session of the writers bench (used by the bench itself).",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The data directory.")
+    var data: String
+
+    @Flag(help: "Only watch: refresh as the case manager does while idle, and time each change seen.")
+    var watch = false
+
+    @Option(help: "Changes the watcher waits for.")
+    var expect = 0
+
+    @Option(help: "Seconds the watcher is measured idle first.")
+    var idleSeconds = 5.0
+
+    @Option(help: "Commits to make.")
+    var commits = 0
+
+    @Option(help: "CLOCK_MONOTONIC nanoseconds at which to start committing.")
+    var start: UInt64 = 0
+
+    @Option(help: "Which cases to pick.")
+    var seed = 1
+
+    /// How often the case manager reads others' changes while idle.
+    static let refreshInterval: useconds_t = 250_000
+
+    func run() throws {
+        let store = try Store(directory: URL(fileURLWithPath: data), user: watch ? "watcher" : "writer\(seed)")
+        var report = WriterReport()
+        if watch {
+            report = try watchChanges(store)
+        } else {
+            let ids = store.reader(for: try Clearance.withoutUsers("writer\(seed)", book: store.book)).digests.map(\.id)
+            let clearance = try Clearance.withoutUsers("writer\(seed)", book: store.book)
+            var generator = SystemRandomNumberGenerator()
+            while Measure.monotonicNanoseconds() < start { usleep(1_000) }
+            for index in 0..<commits {
+                let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
+                let began = Measure.monotonicNanoseconds()
+                let note = Note(id: UUID(), text: "bench \(began) \(seed)-\(index)", by: "writer\(seed)", at: Date())
+                try store.commit(.addNote(id: id, note: note), as: clearance)
+                report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
+            }
+        }
+        try store.close()
+        print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+    }
+
+    private func watchChanges(_ store: Store) throws -> WriterReport {
+        var report = WriterReport()
+        func cpuSeconds() -> Double {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        }
+        let cpuBefore = cpuSeconds(), wallBefore = Measure.monotonicNanoseconds()
+        let idleEnd = wallBefore + UInt64(idleSeconds * 1e9)
+        while Measure.monotonicNanoseconds() < idleEnd {
+            try store.refresh()
+            _ = store.takeOutsideChanges()
+            usleep(Self.refreshInterval)
+        }
+        report.idleCorePercent = (cpuSeconds() - cpuBefore) / (Double(Measure.monotonicNanoseconds() - wallBefore) / 1e9) * 100
+        let deadline = Measure.monotonicNanoseconds() + 300_000_000_000
+        while report.seen.count < expect && Measure.monotonicNanoseconds() < deadline {
+            try store.refresh()
+            let now = Measure.monotonicNanoseconds()
+            for entry in store.takeOutsideChanges().entries {
+                guard case .addNote(_, let note) = entry.change else { continue }
+                let parts = note.text.split(separator: " ")
+                if parts.count == 3, parts[0] == "bench", let began = UInt64(parts[1]) {
+                    report.seen.append(Double(now &- began) / 1e6)
+                }
+            }
+            usleep(Self.refreshInterval)
+        }
+        return report
+    }
+
+    static func spawn(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["writer-probe"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        return (process, output)
+    }
+
+    static func report(of child: (Process, Pipe)) throws -> WriterReport {
+        let data = child.1.fileHandleForReading.readDataToEndOfFile()
+        child.0.waitUntilExit()
+        guard child.0.terminationStatus == 0 else {
+            throw BenchError(description: "a writer-probe failed (status \(child.0.terminationStatus))")
+        }
+        return try JSONDecoder().decode(WriterReport.self, from: Data(data.split(separator: 0x0A).last ?? Data()))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import RetourApp
+@testable import RetourCore
+import RetourTUI
+
+@Suite("Several case workers on one directory")
+struct LiveUpdateTests {
+    /// A second case manager, on the harness's first store, as another case worker would be.
+    static func otherApp(_ harness: Harness, login: String = "a.maiga") throws -> CaseManagerApp {
+        let store = try #require(harness.firstSession)
+        return CaseManagerApp(session: harness.session, store: store, clearance: .anyone(login), today: testToday,
+                              now: { Date(timeIntervalSince1970: 1_800_000_000) })
+    }
+
+    @Test("another case manager's changes show at the next refresh, the cursor kept, the status line saying by whom")
+    func anotherSessionsChangesShow() throws {
+        let harness = try Harness(secondSession: true)
+        #expect(!harness.store.isReadOnly)
+        let other = try Self.otherApp(harness)
+        harness.send(.down)
+        let selected = try #require(harness.selectedListRow)
+        let rowsBefore = harness.listRows.count
+        #expect(!harness.app.refreshFromDisk())
+
+        var profile = try #require(try harness.store.book.allCases().first).profile
+        profile.familyName = "Sangaré"
+        profile.givenNames = "Oumou"
+        let id = UUID()
+        #expect(other.commit(.register(id: id, number: CaseBook.numberToAllocate(prefix: "TBK"), profile: profile)) != nil)
+        let gao = try #require(harness.seeded["GAO-000001"])
+        #expect(other.commit(.addNote(id: gao, note: Note(id: UUID(), text: "Visite", by: "a.maiga", at: Date()))) != nil)
+
+        #expect(harness.app.refreshFromDisk())
+        harness.send()
+        #expect(harness.listRows.count == rowsBefore + 1)
+        #expect(harness.listRows.contains { $0.contains("Sangaré Oumou") })
+        #expect(harness.selectedListRow == selected)
+        #expect(harness.statusLine.contains("2 changes by a.maiga"), "\(harness.statusLine)")
+        #expect(!harness.app.refreshFromDisk())
+        #expect(harness.store.book.number(of: id) == "TBK-000002")
+    }
+
+    @Test("a commit first reads what others saved: their change shows, and the numbers do not clash")
+    func aCommitCatchesUp() throws {
+        let harness = try Harness(language: .fr, secondSession: true)
+        let other = try Self.otherApp(harness, login: "m.diallo")
+        let profile = try #require(try harness.store.book.allCases().first).profile
+        let theirs = UUID(), mine = UUID()
+        let next = try #require(Int(harness.store.book.nextNumber(prefix: "GAO").suffix(6)))
+        #expect(other.commit(.register(id: theirs, number: CaseBook.numberToAllocate(prefix: "GAO"), profile: profile)) != nil)
+        // Without a refresh in between: the commit itself reads the other's line first.
+        #expect(harness.app.commit(.register(id: mine, number: CaseBook.numberToAllocate(prefix: "GAO"), profile: profile)) != nil)
+        harness.send()
+        #expect(harness.statusLine.contains("1\u{A0}modification par m.diallo") || harness.statusLine.contains("1 modification par m.diallo"),
+                "\(harness.statusLine)")
+        #expect(harness.store.book.number(of: theirs) == String(format: "GAO-%06d", next))
+        #expect(harness.store.book.number(of: mine) == String(format: "GAO-%06d", next + 1))
+    }
+}

@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+@testable import RetourCore
+import RetourTestSupport
+
+/// Several writing sessions on one data directory: each commit takes the commit lock, reads
+/// what the others appended, allocates numbers and checks under it.
+@Suite("Store: several writers")
+struct StoreWritersTests {
+    static func registration(_ index: Int, prefix: String = "GAO") -> Change {
+        .register(id: UUID(), number: CaseBook.numberToAllocate(prefix: prefix),
+                  profile: sampleProfile("Writer\(index / 1000)", "Case\(index % 1000)"))
+    }
+
+    static func note(_ text: String) -> Note {
+        Note(id: UUID(), text: text, by: "awa", at: Date())
+    }
+
+    /// Threads, each with its own store (its own open files, as another process), registering
+    /// cases and adding notes to one case at once: every change is there once, in one order
+    /// every session sees, and the numbers are unique and gapless.
+    @Test func writersOnThreadsCommitDisjointAndSameCaseChanges() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let shared = try register(setup)
+            try setup.close()
+            let writers = 4, each = 20
+            nonisolated(unsafe) let stores = try (0..<writers).map { try Store(directory: root, user: "writer\($0)") }
+            nonisolated(unsafe) var failures: [String] = []
+            let mutex = NSLock()
+            DispatchQueue.concurrentPerform(iterations: writers) { writer in
+                let store = stores[writer]
+                for index in 0..<each {
+                    do {
+                        try store.commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
+                        try store.commit(.addNote(id: shared.id, note: Self.note("w\(writer) n\(index)")), as: .anyone("writer\(writer)"))
+                    } catch {
+                        mutex.lock()
+                        failures.append("\(writer)/\(index): \(error)")
+                        mutex.unlock()
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures)")
+            for store in stores { try store.refresh() }
+            let total = 1 + writers * each
+            let numbers = try stores[0].book.allCases().map(\.number).sorted()
+            #expect(numbers == (1...total).map { String(format: "GAO-%06d", $0) })
+            let reference = try BookState(stores[0].book)
+            #expect(reference.seq == 1 + 2 * writers * each)
+            for store in stores.dropFirst() { #expect(try BookState(store.book) == reference) }
+            let notes = try #require(try stores[0].book.read(shared.id)).notes
+            #expect(notes.count == writers * each)
+            #expect(Set(notes.map(\.text)).count == writers * each)
+            for store in stores { try store.close() }
+            let reopened = try Store(directory: root, write: false)
+            #expect(try BookState(reopened.book) == reference)
+            #expect(reopened.journalLines == 0)
+        }
+    }
+
+    /// Processes: `retour`-less, the test binary cannot fork a store; threads with separate
+    /// open files are what the kernel's flock sees as separate sessions. Here a compaction by
+    /// one writer while another is open: the other reads the new snapshot, applies nothing twice.
+    @Test func aCompactionWhileAnotherSessionIsOpen() throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            try first.commit(Self.registration(1), as: .anyone("awa"))
+            try second.commit(Self.registration(2), as: .anyone("moussa"))
+            try first.compact()
+            #expect(first.journalLines == 0)
+            // The second still reads from the snapshot it opened, and notices the new one.
+            #expect(try second.refresh())
+            #expect(second.takeOutsideChanges().reloaded)
+            #expect(second.book.count == 2 && second.book.seq == 2)
+            try second.commit(Self.registration(3), as: .anyone("moussa"))
+            try first.commit(Self.registration(4), as: .anyone("awa"))
+            #expect(first.book.count == 4 && first.book.seq == 4)
+            #expect(try first.book.allCases().map(\.number).sorted() == (1...4).map { String(format: "GAO-%06d", $0) })
+            // By size: a tiny threshold makes the next commit fold the journal.
+            second.compactionThreshold = 1
+            try second.commit(Self.registration(5), as: .anyone("moussa"))
+            #expect(second.journalLines == 0)
+            try first.commit(.addNote(id: try #require(second.book.find(numberOf: "GAO-000005")), note: Self.note("vu")),
+                             as: .anyone("awa"))
+            #expect(first.book.seq == 6)
+            let state = try BookState(first.book)
+            try first.close()
+            try second.close()
+            #expect(try BookState(Store(directory: root, write: false).book) == state)
+        }
+    }
+
+    /// A number chosen before another session registered is not the one saved: the store
+    /// allocates it under the lock. An explicit number already taken is still refused.
+    @Test func numbersAreAllocatedUnderTheLock() throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            let entry1 = try first.commit(Self.registration(1), as: .anyone("awa"))
+            let entry2 = try second.commit(Self.registration(2), as: .anyone("moussa"))
+            guard case .register(let id1, let number1, _) = entry1.change,
+                  case .register(let id2, let number2, _) = entry2.change else { Issue.record("not registrations"); return }
+            #expect(number1 == "GAO-000001" && number2 == "GAO-000002")
+            #expect(second.book.number(of: id1) == "GAO-000001" && second.book.number(of: id2) == "GAO-000002")
+            #expect(throws: ChangeError.self) {
+                try first.commit(.register(id: UUID(), number: "GAO-000002", profile: sampleProfile("Autre", "Personne")),
+                                 as: .anyone("awa"))
+            }
+        }
+    }
+
+    /// One writer's append fails and even taking it back fails: the next writer, under the
+    /// lock, cuts the incomplete line; the first never cuts the other's line.
+    @Test func aFailedAppendIsCutOnlyToWhereItsOwnLineBegan() throws {
+        let data = try Simulated.dataDisk(closedSessions: 1, openChanges: 1)
+        let disk = data.disk
+        let first = try Simulated.open(disk)
+        let second = try Simulated.open(disk)
+        disk.failAt(1, with: ENOSPC, partialWrite: true)
+        disk.fail([.truncate], with: EIO)
+        #expect(throws: FileError.self) {
+            try first.commit(.addNote(id: data.followed, note: Self.note("Refusée.")), as: .anyone(Simulated.author))
+        }
+        disk.clearFaults()
+        try second.commit(.addNote(id: data.registered, note: Self.note("De moussa.")), as: .anyone("moussa"))
+        try first.commit(.addNote(id: data.followed, note: Self.note("Reprise.")), as: .anyone(Simulated.author))
+        let state = try BookState(first.book)
+        try second.refresh()
+        #expect(try BookState(second.book) == state)
+        let texts = state.cases.flatMap(\.notes).map(\.text)
+        #expect(texts.contains("De moussa.") && texts.contains("Reprise.") && !texts.contains("Refusée."))
+        for reopened in [disk.copy(), disk.crash(.init(writes: .dropped, entries: .undone))] {
+            let store = try Simulated.open(reopened)
+            #expect(store.droppedTornBytes == 0)
+            #expect(try BookState(store.book) == state)
+        }
+    }
+
+    /// Two sessions on one disk, their commits and closings interleaved (the first to close
+    /// does not compact, the last does), with the power cut after every operation: the disk
+    /// opens to the state after the last confirmed step (or the step under way), and stays usable.
+    @Test func twoWritersWithACrashAtEveryOperation() throws {
+        let data = try Simulated.dataDisk(closedSessions: 2, openChanges: 1)
+        let ids = (0..<3).map { _ in UUID() }
+        let noteIDs = (0..<3).map { _ in UUID() }
+        func note(_ index: Int) -> Note {
+            Note(id: noteIDs[index], text: "Note \(index)", by: Simulated.author, at: Simulated.time)
+        }
+        func register(_ index: Int) -> Change {
+            .register(id: ids[index], number: CaseBook.numberToAllocate(prefix: "GAO"), profile: sampleProfile("Keïta", "Bintou\(index)"))
+        }
+        // Each step on one of the two stores; `confirmed(step)` once it returned.
+        func run(_ disk: SimulatedDisk, confirmed: (Int) -> Void) throws {
+            let first = try Simulated.open(disk)
+            let second = try Simulated.open(disk)
+            let steps: [() throws -> Void] = [
+                { try first.commit(.addNote(id: data.followed, note: note(0)), as: .anyone(Simulated.author), at: Simulated.time) },
+                { try second.commit(register(0), as: .anyone("moussa"), at: Simulated.time) },
+                { try first.commit(register(1), as: .anyone(Simulated.author), at: Simulated.time) },
+                { try second.commit(.addNote(id: data.followed, note: note(1)), as: .anyone("moussa"), at: Simulated.time) },
+                { try first.close() },
+                { try second.commit(register(2), as: .anyone("moussa"), at: Simulated.time) },
+                { try second.close() },
+            ]
+            for (index, step) in steps.enumerated() {
+                try step()
+                confirmed(index)
+            }
+        }
+        let dry = data.disk.copy()
+        var states: [BookState] = [try BookState(Simulated.open(data.disk.copy(), write: false).book)]
+        try run(dry) { _ in states.append(try! BookState(Simulated.open(dry.copy(), write: false).book)) }
+        let count = dry.operationCount
+        #expect(states.count == 8)
+        #expect(try states.last!.cases.map(\.number).filter { $0.hasPrefix("GAO") }.sorted().suffix(3)
+                == ["GAO-000003", "GAO-000004", "GAO-000005"])
+        let scenario = CrashAtEveryOperationTests.Scenario(name: "two writers", base: data.disk) { _, _ in }
+        var crashes = 0
+        for k in 0...count {
+            let disk = data.disk.copy()
+            disk.crashAt(k)
+            var done = -1
+            do {
+                try run(disk) { done = $0 }
+            } catch {
+                if !disk.isStopped { Issue.record("crash after operation \(k): \(error) before the crash") }
+            }
+            disk.stop()
+            // Closing changes nothing a reader sees: the state after a step is also that of the next close.
+            let allowed = [states[done + 1], states[min(done + 2, states.count - 1)]]
+            for crash in disk.possibleCrashes {
+                crashes += 1
+                CrashAtEveryOperationTests().check(disk.crash(crash), "two writers: crash after operation \(k) of \(count), \(crash)",
+                                                   scenario: scenario, allowed: allowed)
+            }
+        }
+        #expect(crashes > 50)
+    }
+}
