@@ -387,7 +387,8 @@ final class CaseManagerApp {
             return canvas
         }
         // The screen's title comes first: on a narrow terminal the user's name gives way.
-        let title = "Retour · " + top.title(self)
+        // A demonstration's banner comes before it, on the one row nothing covers.
+        let title = (demoBanner.map { $0 + " · " } ?? "") + "Retour · " + top.title(self)
         let notices = (toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : [])
             + (store.isReadOnly ? [catalog.text("title.readOnly")] : [])
         let full = (notices + [who]).joined(separator: " · ")
@@ -412,6 +413,9 @@ final class CaseManagerApp {
         return canvas
     }
 
+    /// "DEMO — fictitious data" on a demonstration office (`CaseBook.demo`), else nil.
+    var demoBanner: String? { store.book.isDemo ? catalog.text("demo.banner") : nil }
+
     private func drawOverlay(_ overlay: Overlay, into canvas: inout Canvas, area: Rect) -> Point? {
         switch overlay {
         case .help(let panel):
@@ -432,7 +436,7 @@ final class CaseManagerApp {
     private func drawLocked(_ lock: ScreenLock, into canvas: inout Canvas, who: String) {
         let size = canvas.size
         var lock = lock
-        canvas.put("Retour · " + catalog.text("signin.locked.title"), x: 1, y: 0, width: size.width - 2, style: Style(bold: true, reverse: true))
+        canvas.put((demoBanner.map { $0 + " · " } ?? "") + "Retour · " + catalog.text("signin.locked.title"), x: 1, y: 0, width: size.width - 2, style: Style(bold: true, reverse: true))
         var y = 2
         for line in Dialog.wrap(catalog.text("signin.locked.explain", ["name": who, "login": clearance.login]),
                                 width: size.width - 4) where y < size.height - 6 {
@@ -460,7 +464,7 @@ final class CaseManagerApp {
             catalog.text("tooSmall.line2", ["width": String(CaseManagerApp.minimumSize.width),
                                             "height": String(CaseManagerApp.minimumSize.height)]),
             catalog.text("tooSmall.line3"),
-        ]
+        ] + (demoBanner.map { [$0] } ?? [])
         for (index, line) in lines.enumerated() {
             let wrapped = Dialog.wrap(line, width: max(1, size.width))
             for (offset, part) in wrapped.enumerated() {
