@@ -77,10 +77,12 @@ public enum DemoOffice {
                   let supervisor = members.first(where: { $0.role == .supervisor && $0.teams.contains(team) }),
                   let other = workers.filter({ $0.login != current.login && $0.teams.contains(team) })
                       .randomElement(using: &random) else { continue }
+            // After everything else on the case, in the evening of one of the last days.
             let day = today.adding(days: -Int.random(in: 1...6, using: &random))
+            let at = DemoPeople.moment(day, minutes: 17 * 60 + Int.random(in: 0...50, using: &random))
+            guard let item = try reader.read(digest.id), item.updated.at < at else { continue }
             try store.commit(.assign(id: digest.id, to: other.login),
-                             as: Clearance.withoutUsers(supervisor.login, book: store.book),
-                             at: DemoPeople.moment(day, minutes: 17 * 60 + Int.random(in: 0...50, using: &random)))
+                             as: Clearance.withoutUsers(supervisor.login, book: store.book), at: at)
         }
     }
 }
