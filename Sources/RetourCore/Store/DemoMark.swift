@@ -38,10 +38,11 @@ public struct DemoMark: Codable, Hashable, Sendable {
         return nil
     }
 
-    /// The first line of the regular file at `path` (not followed when it is a link); nil when
-    /// there is none or it is longer than a snapshot header may be.
+    /// The first line of the regular file at `path` (not followed when it is a link, not waited
+    /// for when it is a pipe); nil when there is none or it is not a regular file.
     private static func firstLine(of path: String) -> Data? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Not blocking: a pipe at one of these names must not stop every command.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
