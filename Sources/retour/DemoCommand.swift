@@ -40,6 +40,9 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Put the office back to the state of its seed, as of today.")
     var reset = false
 
+    @Flag(help: "Start with the guided tour shown (F9 shows and hides it).")
+    var tour = false
+
     /// `demo` beside the default data directory.
     static func defaultDirectory(environment: [String: String]) -> URL {
         Session.dataDirectory(explicit: nil, environment: environment).deletingLastPathComponent().appendingPathComponent("demo")
@@ -87,7 +90,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
-            try CaseManager.run(session: session)
+            try CaseManager.run(session: session, showTour: tour)
             return
         }
         let office = DemoMark.read(directory: directory) ?? mark

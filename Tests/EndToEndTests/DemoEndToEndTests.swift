@@ -186,7 +186,8 @@ struct DemoEndToEndTests {
         guard TmuxSession.available else { return }
         let harness = try Harness()
         defer { harness.cleanUp() }
-        let tmux = try TmuxSession(harness: harness, arguments: ["demo", "--cases", "20", "--user", "admin"], language: "C.UTF-8")
+        let tmux = try TmuxSession(harness: harness, arguments: ["demo", "--cases", "20", "--user", "admin", "--tour"],
+                                   language: "C.UTF-8")
         defer { tmux.kill() }
         #expect(tmux.waitFor("demo1234", timeout: 60))
         #expect(tmux.screen.split(separator: "\n").first?.contains(Self.banner) == true, "\(tmux.screen)")
@@ -194,6 +195,13 @@ struct DemoEndToEndTests {
         try tmux.keys("Enter")
         #expect(tmux.waitFor("Cases (20)"))
         #expect(tmux.screen.split(separator: "\n").first?.contains(Self.banner) == true, "\(tmux.screen)")
+        // The guided tour, shown from the start (--tour): its first lesson done by its keys.
+        #expect(tmux.waitFor("Lesson 1 of 3"))
+        try tmux.type("/")
+        try tmux.type("a")
+        #expect(tmux.waitFor("Done. F8: next lesson."))
+        try tmux.keys("Escape")
+        try tmux.keys("F9")
         try tmux.keys("d")
         #expect(tmux.waitFor("Dashboard — "))
         #expect(tmux.screen.split(separator: "\n").first?.contains(Self.banner) == true, "\(tmux.screen)")

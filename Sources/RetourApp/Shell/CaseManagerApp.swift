@@ -30,12 +30,15 @@ final class CaseManagerApp {
     var dashboardPeriod: FiguresPeriod = .quarter
     /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
     let now: () -> Date
+    /// In a demonstration office, the guided tour (F9 shows and hides it); nil elsewhere.
+    private(set) var tour: GuidedTour?
 
     var catalog: Catalog { session.catalog }
 
+    /// `showTour`: in a demonstration office, the guided tour's box shows from the start.
     init(session: Session, store: Store, clearance: Clearance, today: CalendarDate = .today(),
          lockAfter: TimeInterval = CaseManagerApp.lockAfter(ProcessInfo.processInfo.environment),
-         now: @escaping () -> Date = Date.init) {
+         now: @escaping () -> Date = Date.init, showTour: Bool = false) {
         self.session = session
         self.store = store
         // Every enrolment made here is held to the tracks' rules, whatever opened the store.
@@ -46,6 +49,9 @@ final class CaseManagerApp {
         lastKey = now()
         self.today = today
         screens = [CaseListScreen(app: self)]
+        if store.book.isDemo, let lessons = try? TourLesson.load(assets: Assets.locate()) {
+            tour = GuidedTour(lessons: lessons, visible: showTour)
+        }
         bookDidChange()
         if let notice = store.readOnlyReason {
             status = StatusMessage(text: catalog.text(notice), kind: .error)
@@ -252,6 +258,8 @@ final class CaseManagerApp {
         case .resize: return  // The next render uses the new size.
         case .key(let key): handle(key)
         }
+        // The one path every event takes: the tour sees what it changed.
+        tour?.observe(self)
     }
 
     func handle(_ key: Key) {
@@ -270,6 +278,7 @@ final class CaseManagerApp {
             if key == .function(10) { requestQuit() }
             return
         }
+        if overlay == nil, let tour, tour.handle(key, app: self) { return }
         if let overlay {
             handleOverlay(overlay, key: key)
             return
@@ -389,15 +398,17 @@ final class CaseManagerApp {
         // The screen's title comes first: on a narrow terminal the user's name gives way.
         // A demonstration's banner comes before it, on the one row nothing covers.
         let title = (demoBanner.map { $0 + " · " } ?? "") + "Retour · " + top.title(self)
-        let notices = (toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : [])
-            + (store.isReadOnly ? [catalog.text("title.readOnly")] : [])
-        let full = (notices + [who]).joined(separator: " · ")
+        let approvals = toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : []
+        let readOnly = store.isReadOnly ? [catalog.text("title.readOnly")] : []
+        let notices = approvals + readOnly
+        let full = (approvals + [who] + readOnly).joined(separator: " · ")
         let right = CellWidth.of(title) + CellWidth.of(full) + 4 <= width || notices.isEmpty ? full : notices.joined(separator: " · ")
         let rightWidth = CellWidth.of(right)
         canvas.put(title, x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
         let body = Rect(x: 0, y: 1, width: width, height: size.height - 3)
         canvas.cursor = top.draw(into: &canvas, area: body, app: self)
+        tour?.draw(into: &canvas, catalog: catalog)
         if let status {
             let style: Style = status.kind == .error ? .error : (status.kind == .success ? .success : .plain)
             let prefix = status.kind == .error ? "! " : ""
