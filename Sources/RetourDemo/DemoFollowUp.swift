@@ -293,7 +293,7 @@ private struct HistoryBuilder {
                     // once its day has passed).
                     complete = false
                     let roll = Int.random(in: 0..<100, using: &random)
-                    if roll < 12 {
+                    if roll < 20 {
                         step.status = .blocked
                         step.blockedReason = pick(texts.blockedReasons, &random)
                         step.by = worker
@@ -394,7 +394,7 @@ private struct HistoryBuilder {
     }
 
     /// Finished plans without a rights gap left are often put forward for closure ("every
-    /// step done": never with gaps open), and some of those closed (one in four reopened
+    /// step done": never with gaps open), and some of those closed (some reopened
     /// later); now and then a stalled case is put forward for lost contact, half of those
     /// closed. The others wait for their supervisor's decision.
     mutating func close(finished: Bool, gaps: Bool, using random: inout SeededGenerator) {
@@ -410,8 +410,8 @@ private struct HistoryBuilder {
             guard closed <= last else { return }
             add(closed, .close(id: caseID, closure: Closure(reason: "durable_solution", note: pick(texts.closureNotes, &random),
                                                            confirmedOpenItems: false)), by: supervisor)
-            guard chance(25, &random) else { return }
-            let reopened = closed.adding(days: Int.random(in: 20...120, using: &random))
+            guard chance(40, &random) else { return }
+            let reopened = closed.adding(days: Int.random(in: 15...60, using: &random))
             guard reopened <= last else { return }
             add(reopened, .reopen(id: caseID, reason: pick(texts.reopenReasons, &random)), by: supervisor)
         } else if !finished && chance(8, &random) && reasons.contains("lost_contact") {

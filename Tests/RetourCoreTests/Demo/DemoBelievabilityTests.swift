@@ -135,8 +135,10 @@ struct DemoBelievabilityTests {
             #expect(durable > 0)
             #expect(Double(youth) >= 0.3 * Double(durable), "youth \(youth), durable \(durable)")
             #expect(Double(women) >= 0.3 * Double(durable), "women \(women), durable \(durable)")
-            // Closure requests wait in every supervisor's queue.
+            // Closure requests wait in every supervisor's queue; some cases were closed, some reopened.
             #expect(cases.filter { $0.status == .closureRequested }.count >= 8)
+            #expect(cases.contains { $0.status == .closed })
+            #expect(cases.contains { $0.timeline.contains { $0.kind == "timeline.reopened" } })
         }
     }
 }
