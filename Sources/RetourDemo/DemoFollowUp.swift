@@ -94,18 +94,29 @@ extension DemoPeople {
             return DemoHistory(caseID: caseID, registeredBy: worker, registeredAt: registeredAt, changes: [])
         }
 
+        // Who decides the worker's closures: the supervisor of their team in a demonstration
+        // office, else one of the supervisors.
+        let team = lists.users?.first { $0.login == worker }?.teams ?? []
+        let supervisor = lists.users?.first { $0.role == .supervisor && !$0.teams.filter(team.contains).isEmpty }?.login
         var builder = HistoryBuilder(caseID: caseID, worker: worker, registered: registered, last: last,
-                                     texts: texts, reference: reference)
+                                     texts: texts, reference: reference, supervisor: supervisor)
+        builder.alone = (Int(draft[.householdSize]) ?? 1) <= 1
         builder.notes(using: &random)
         let female = draft[.sex] == Sex.female.rawValue
         let age = CalendarDate(parsing: draft[.dateOfBirth]).map { $0.years(until: today) } ?? Int(draft[.age]) ?? 30
         let returnee = draft[.category] != Category.hostCommunity.rawValue
         let vulnerabilities = Set(draft[.vulnerabilities].split(separator: "|").map(String.init))
+        if !returnee && Int.random(in: 0..<100, using: &random) < 70 {
+            // Host-community members are assessed too: the benchmark of the durable-solutions gap
+            // (before any closure, which their gaps hold back as anyone's).
+            let day = builder.day(from: registered, to: min(registered.adding(days: 30), last), using: &random)
+            builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, benchmark: true, using: &random)
+        }
         if Int.random(in: 0..<100, using: &random) < 70 {
             var tracks: [String] = []
             if female && (18...59).contains(age) && Int.random(in: 0..<100, using: &random) < 55 {
                 tracks.append("women_agr")
-            } else if (17...35).contains(age) && Int.random(in: 0..<100, using: &random) < 60 {
+            } else if (17...35).contains(age) && Int.random(in: 0..<100, using: &random) < 75 {
                 // 17, not the track's 15: enrolment may come up to two years before today, and
                 // the track's rules hold on the day of enrolment.
                 tracks.append("youth_entrepreneurship")
@@ -119,11 +130,6 @@ extension DemoPeople {
             // Assessed at registration, not (yet) enrolled.
             let day = builder.day(from: registered, to: min(registered.adding(days: 10), last), using: &random)
             builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, using: &random)
-        }
-        if !returnee && Int.random(in: 0..<100, using: &random) < 70 {
-            // Host-community members are assessed too: the benchmark of the durable-solutions gap.
-            let day = builder.day(from: registered, to: min(registered.adding(days: 30), last), using: &random)
-            builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, benchmark: true, using: &random)
         }
         return DemoHistory(caseID: caseID, registeredBy: worker, registeredAt: registeredAt,
                            changes: builder.changes(registeredAt: registeredAt, using: &random))
@@ -166,16 +172,25 @@ private struct HistoryBuilder {
     let last: CalendarDate
     let texts: DemoPeople.FollowUpLists
     let reference: Reference
+    /// Who decides this worker's closures; nil: one of `texts.supervisors`.
+    let supervisor: String?
+    /// A household of one (an unaccompanied child, a person alone): no note speaks of their
+    /// household, children or spouse.
+    var alone = false
+    /// The latest rating of each criterion: a closure for a durable solution waits until no
+    /// gap is left.
+    var latestAccess: [String: Access] = [:]
     var events: [Event] = []
 
     init(caseID: UUID, worker: String, registered: CalendarDate, last: CalendarDate,
-         texts: DemoPeople.FollowUpLists, reference: Reference) {
+         texts: DemoPeople.FollowUpLists, reference: Reference, supervisor: String? = nil) {
         self.caseID = caseID
         self.worker = worker
         self.registered = registered
         self.last = last
         self.texts = texts
         self.reference = reference
+        self.supervisor = supervisor
     }
 
     /// Which service a gap in each criterion is referred to.
@@ -206,14 +221,19 @@ private struct HistoryBuilder {
     /// None to three notes on random days, now and then one correcting the note before.
     mutating func notes(using random: inout SeededGenerator) {
         let count = [0, 0, 1, 1, 1, 2, 2, 3].randomElement(using: &random)!
-        var previous: (id: UUID, day: CalendarDate)?
+        var previous: (id: UUID, day: CalendarDate, text: String)?
+        let fitting = alone ? texts.notes.filter { !HistoryBuilder.speaksOfAHousehold($0) } : texts.notes
         for _ in 0..<count {
             let id = DemoPeople.uuid(&random)
-            var text = pick(texts.notes, &random)
+            var text = pick(fitting, &random)
             var corrects: UUID?
             var noteDay = day(from: registered, to: last, using: &random)
-            if let previous, chance(15, &random), !texts.corrections.isEmpty {
-                text = pick(texts.corrections, &random)
+            // A correction corrects what the note before said (a visit, the children).
+            let corrections = previous.map { before in
+                texts.corrections.filter { text in ["visite", "enfants"].contains { text.contains($0) && before.text.contains($0) } }
+            } ?? []
+            if let previous, chance(15, &random), !corrections.isEmpty {
+                text = pick(corrections, &random)
                 corrects = previous.id
                 noteDay = day(from: previous.day, to: last, using: &random)
             }
@@ -221,7 +241,7 @@ private struct HistoryBuilder {
             // The note's time is set when the history is dated.
             add(noteDay, .addNote(id: caseID, note: Note(id: id, text: text, by: worker, at: Date(timeIntervalSince1970: 0),
                                                          corrects: corrects)))
-            previous = (id, noteDay)
+            previous = (id, noteDay, text)
         }
     }
 
@@ -258,7 +278,7 @@ private struct HistoryBuilder {
                     step.doneOn = done
                     step.by = worker
                     if template.records == "given" { step.given = pick(texts.given[template.code], &random) }
-                    if chance(15, &random) { step.note = pick(texts.notes, &random) }
+                    if chance(15, &random) { step.note = pick(texts.stepNotes ?? texts.notes, &random) }
                     add(done, .updateStep(id: caseID, plan: plan.id, step: step))
                     previous = done
                     if template.code == "rights_assessment" {
@@ -274,7 +294,7 @@ private struct HistoryBuilder {
                     // once its day has passed).
                     complete = false
                     let roll = Int.random(in: 0..<100, using: &random)
-                    if roll < 12 {
+                    if roll < 20 {
                         step.status = .blocked
                         step.blockedReason = pick(texts.blockedReasons, &random)
                         step.by = worker
@@ -296,7 +316,13 @@ private struct HistoryBuilder {
             }
             finished = finished && complete
         }
-        close(finished: finished, gaps: (access ?? [:]).values.contains { $0.isGap }, using: &random)
+        close(finished: finished, gaps: latestAccess.values.contains { $0.isGap }, using: &random)
+    }
+
+    /// Whether a note or a rating's note speaks of a household, children or a spouse: never
+    /// of a person registered alone (an unaccompanied child, a household of one).
+    static func speaksOfAHousehold(_ text: String) -> Bool {
+        ["ménage", "enfant", "Conjoint", "conjoint"].contains { text.contains($0) }
     }
 
     /// A rating of every criterion: from the person's situation the first time, then each
@@ -325,12 +351,14 @@ private struct HistoryBuilder {
                 access = benchmark ? (roll < 60 ? .full : roll < 85 ? .partial : roll < 96 ? .none : .unknown)
                                    : (roll < 30 ? .full : roll < 62 ? .partial : roll < 88 ? .none : .unknown)
             }
-            let note = access.isGap && chance(30, &random) ? pick(texts.ratingNotes[criterion], &random) : ""
+            let notes = texts.ratingNotes[criterion]?.filter { !alone || !HistoryBuilder.speaksOfAHousehold($0) }
+            let note = access.isGap && chance(30, &random) ? pick(notes, &random) : ""
             ratings[criterion] = Rating(access: access, note: note)
         }
         add(day, .assess(id: caseID, assessment: Assessment(id: DemoPeople.uuid(&random), date: day, assessor: worker,
                                                             ratings: ratings)))
-        return ratings.mapValues(\.access)
+        latestAccess = ratings.mapValues(\.access)
+        return latestAccess
     }
 
     /// Referrals for about two gaps in three, made from `first` to `second`; older ones have
@@ -366,29 +394,32 @@ private struct HistoryBuilder {
         }
     }
 
-    /// Finished plans are often put forward for closure, and some of those closed (a few
-    /// reopened later); now and then a stalled case is closed for lost contact.
+    /// Finished plans without a rights gap left are often put forward for closure ("every
+    /// step done": never with gaps open), and some of those closed (some reopened
+    /// later); now and then a stalled case is put forward for lost contact, half of those
+    /// closed. The others wait for their supervisor's decision.
     mutating func close(finished: Bool, gaps: Bool, using random: inout SeededGenerator) {
         let reasons = reference.tracks.closureReasons
         guard let lastDay = events.map(\.day).max() else { return }
-        let supervisor = texts.supervisors.randomElement(using: &random) ?? worker
-        if finished && chance(55, &random) && reasons.contains("durable_solution") {
+        let supervisor = self.supervisor ?? texts.supervisors.randomElement(using: &random) ?? worker
+        if finished && !gaps && chance(70, &random) && reasons.contains("durable_solution") {
             let requested = lastDay.adding(days: Int.random(in: 3...20, using: &random))
             guard requested <= last else { return }
             add(requested, .requestClosure(id: caseID, reason: pick(texts.closureRequests, &random), code: "durable_solution"))
-            guard chance(60, &random) else { return }
+            guard chance(45, &random) else { return }
             let closed = requested.adding(days: Int.random(in: 1...15, using: &random))
             guard closed <= last else { return }
             add(closed, .close(id: caseID, closure: Closure(reason: "durable_solution", note: pick(texts.closureNotes, &random),
-                                                           confirmedOpenItems: gaps)), by: supervisor)
-            guard chance(8, &random) else { return }
-            let reopened = closed.adding(days: Int.random(in: 20...120, using: &random))
+                                                           confirmedOpenItems: false)), by: supervisor)
+            guard chance(40, &random) else { return }
+            let reopened = closed.adding(days: Int.random(in: 15...60, using: &random))
             guard reopened <= last else { return }
             add(reopened, .reopen(id: caseID, reason: pick(texts.reopenReasons, &random)), by: supervisor)
-        } else if !finished && chance(5, &random) && reasons.contains("lost_contact") {
+        } else if !finished && chance(8, &random) && reasons.contains("lost_contact") {
             let requested = lastDay.adding(days: Int.random(in: 90...150, using: &random))
             guard requested <= last else { return }
             add(requested, .requestClosure(id: caseID, reason: pick(texts.lostContact, &random), code: "lost_contact"))
+            guard chance(50, &random) else { return }
             let closed = requested.adding(days: Int.random(in: 1...10, using: &random))
             guard closed <= last else { return }
             add(closed, .close(id: caseID, closure: Closure(reason: "lost_contact", note: pick(texts.closureNotes, &random),

@@ -22,12 +22,17 @@ public struct DemoPeople: Sendable {
         let caseWorkers: [String]
         /// Texts of the follow-up; without them, people get no history.
         let followUp: FollowUpLists?
+        /// The users of a demonstration office (`DemoOffice`): whose supervisor decides on a
+        /// case worker's closures.
+        let users: [DemoOffice.Member]?
     }
 
     struct FollowUpLists: Decodable, Sendable {
         /// By service code.
         let providers: [String: [String]]
         let notes: [String]
+        /// Notes that fit a step done (never "absent at the visit"); `notes` when missing.
+        let stepNotes: [String]?
         let corrections: [String]
         let blockedReasons: [String]
         /// By step code.
@@ -99,7 +104,7 @@ public struct DemoPeople: Sendable {
         var draft = ProfileDraft()
         let female = Int.random(in: 0..<100, using: &random) < 52
         draft[.sex] = female ? "F" : "M"
-        draft[.familyName] = lists.familyNames.randomElement(using: &random)!
+        draft[.familyName] = DemoPeople.familyName(lists.familyNames.randomElement(using: &random)!, female: female)
         let givenNames = female ? lists.femaleGivenNames : lists.maleGivenNames
         let first = givenNames.randomElement(using: &random)!
         draft[.givenNames] = first
@@ -108,7 +113,7 @@ public struct DemoPeople: Sendable {
             draft[.givenNames] += " " + givenNames.filter { $0 != first }.randomElement(using: &random)!
         }
 
-        let age = Int.random(in: 0...85, using: &random)
+        let age = DemoPeople.age(using: &random)
         var born: CalendarDate?
         if Int.random(in: 0..<100, using: &random) < 70 {
             born = CalendarDate(year: today.year - age - 1, month: Int.random(in: 1...12, using: &random),
@@ -137,7 +142,7 @@ public struct DemoPeople: Sendable {
             draft[.cercle] = cercle.name
             draft[.village] = lists.villages[cercle.pcode]?.randomElement(using: &random) ?? cercle.name
         }
-        draft[.householdSize] = String(Int.random(in: 1...12, using: &random))
+        draft[.householdSize] = String(age < 18 ? 1 : DemoPeople.householdSize(using: &random))
         if Int.random(in: 0..<100, using: &random) < 60 {
             draft[.phone] = String(format: "+223 00 %02d %02d %02d", Int.random(in: 0...99, using: &random),
                                    Int.random(in: 0...99, using: &random), Int.random(in: 0...99, using: &random))
@@ -152,19 +157,57 @@ public struct DemoPeople: Sendable {
         return draft
     }
 
-    /// A few vulnerabilities that fit the person (no older person of 30, no pregnant man).
+    /// A few vulnerabilities that fit the person (no older person of 30, no pregnant man); a
+    /// child is registered alone only when unaccompanied or separated, and most people over 60
+    /// are counted as older persons.
     private func vulnerabilities(female: Bool, age: Int, using random: inout SeededGenerator, reference: Reference) -> [String] {
         reference.vulnerabilities.map(\.code).filter { code in
             switch code {
             case "female_head_of_household": guard female && age >= 18 else { return false }
             case "pregnant_or_lactating": guard female && (15...45).contains(age) else { return false }
-            case "older_person": guard age >= 60 else { return false }
-            case "unaccompanied_child": guard age < 18 else { return false }
+            case "older_person":
+                guard age >= 60 else { return false }
+                return Int.random(in: 0..<100, using: &random) < 80
+            case "unaccompanied_child": return age < 18
             case "single_parent": guard age >= 18 else { return false }
             default: break
             }
             return Int.random(in: 0..<100, using: &random) < 8
         }
+    }
+
+    /// `name` as a man or a woman of that family bears it: among Tamasheq and Arab families
+    /// a son is "Ag …" or "Ould …", a daughter "Walet …" or "Mint …".
+    static func familyName(_ name: String, female: Bool) -> String {
+        let forms = female ? [("Ag ", "Walet "), ("Ould ", "Mint ")] : [("Walet ", "Ag "), ("Mint ", "Ould ")]
+        for (other, own) in forms where name.hasPrefix(other) { return own + name.dropFirst(other.count) }
+        return name
+    }
+
+    /// The age of a person registered as a case, in the shape of a returnee caseload: mostly
+    /// adults of working age (who come to the office for their household), about one in ten
+    /// over 60, and a few children of 12 to 17, registered alone because unaccompanied or
+    /// separated (other children are members of a household).
+    static func age(using random: inout SeededGenerator) -> Int {
+        switch Int.random(in: 0..<100, using: &random) {
+        case ..<4: return Int.random(in: 12...17, using: &random)
+        case ..<34: return Int.random(in: 18...29, using: &random)
+        case ..<69: return Int.random(in: 30...44, using: &random)
+        case ..<89: return Int.random(in: 45...59, using: &random)
+        default: return Int.random(in: 60...85, using: &random)
+        }
+    }
+
+    /// A household's size, around six as in northern Mali: few alone, few above twelve.
+    static func householdSize(using random: inout SeededGenerator) -> Int {
+        // Percent of households of 1, 2, 3… people.
+        let shares = [4, 6, 9, 12, 14, 14, 12, 10, 7, 5, 3, 2, 1, 1]
+        var roll = Int.random(in: 0..<shares.reduce(0, +), using: &random)
+        for (index, share) in shares.enumerated() {
+            if roll < share { return index + 1 }
+            roll -= share
+        }
+        return shares.count
     }
 }
 

@@ -62,30 +62,43 @@ struct ExportCommand: ParsableCommand {
                               by: reader.clearance.login)
         let today = CalendarDate.today()
         let writing = ProgressStep(task: "progress.task.export", unit: .cases, total: cases.count)
+        // From a demonstration office: every file's name and first line say so.
+        let banner = store.book.isDemo ? session.catalog.text("demo.banner") : nil
+        func marked(_ data: Data) throws -> Data {
+            guard let banner else { return data }
+            switch format {
+            case .csv: return DemoMarking.csv(data, banner: banner, separator: separatorCharacter(session))
+            case .json: return try DemoMarking.json(data, banner: banner)
+            }
+        }
         guard let out else {
             let data = try CSVExport.data(cases, format: format, reference: session.reference, today: today,
                                           separator: separatorCharacter(session), wording: wording,
                                           forTerminal: Output.isTerminal, progress: { progress.report(writing, $0) })
             // Erased before the data, which may go to the same terminal.
             progress.finish()
-            Output.data(data)
+            Output.data(try marked(data))
             return
         }
-        let url = URL(fileURLWithPath: out)
+        var url = URL(fileURLWithPath: out)
         switch format {
         case .json:
-            let data = try CSVExport.json(cases) { progress.report(writing, $0) }
+            let data = try marked(CSVExport.json(cases) { progress.report(writing, $0) })
             progress.finish()
+            if banner != nil { url = DemoMarking.fileURL(url) }
             try PrivateFile.write(data, to: url)
             Output.line(session.catalog.counted("export.summary", cases.count, ["file": url.path]))
         case .csv:
             if !FileManager.default.fileExists(atPath: url.path), url.pathExtension.lowercased() == "csv" {
                 throw PrivateFile.FolderFailure.looksLikeAFile(out)
             }
-            let files = try CSVExport.tables(cases, reference: session.reference, today: today,
+            var files = try CSVExport.tables(cases, reference: session.reference, today: today,
                                              separator: separatorCharacter(session), wording: wording,
                                              progress: { progress.report(writing, $0) })
             progress.finish()
+            if banner != nil {
+                files = try files.map { (name: DemoMarking.fileName($0.name), data: try marked($0.data)) }
+            }
             try PrivateFile.write(files, into: url)
             Output.line(session.catalog.counted("export.summary.folder", cases.count,
                                                 ["folder": url.path, "files": files.map(\.name).joined(separator: ", ")]))

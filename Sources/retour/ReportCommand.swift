@@ -95,7 +95,18 @@ struct ReportCommand: ParsableCommand {
         let figures = ProgrammeFigures(digests, targets: targets, reference: reference, today: today, span: span)
         let report = FiguresReport(figures, catalog: catalog, reference: reference,
                                    scope: (scope + [catalog.text("report.smallCounts")]).joined(separator: " · "))
-        let data = try report.render(format, hxl: hxl)
+        var data = try report.render(format, hxl: hxl)
+        // From a demonstration office: the file's name and first line say so.
+        let demo = store.book.isDemo
+        if demo {
+            let banner = catalog.text("demo.banner")
+            switch format {
+            case .text: data = DemoMarking.text(data, banner: banner)
+            case .md: data = DemoMarking.markdown(data, banner: banner)
+            case .csv: data = DemoMarking.csv(data, banner: banner, separator: ",")
+            case .json: data = try DemoMarking.json(data, banner: banner)
+            }
+        }
         let scopeCode = [reader.seesEverything ? "all" : "caseload", foundRegion.map { "region=\($0.pcode)" },
                          team.map { "team=\($0)" }].compactMap { $0 }.joined(separator: " ")
         try store.recordEvent(.report(name: "programme \(span.first.iso)..\(span.last.iso) \(format.rawValue)",
@@ -105,7 +116,8 @@ struct ReportCommand: ParsableCommand {
             Output.dataShownOnTerminal(data)
             return
         }
-        let url = URL(fileURLWithPath: out)
+        var url = URL(fileURLWithPath: out)
+        if demo { url = DemoMarking.fileURL(url) }
         try PrivateFile.write(data, to: url)
         Output.line(catalog.text("report.summary", ["file": url.path]))
     }

@@ -8,7 +8,7 @@ struct Retour: ParsableCommand {
         commandName: "retour",
         abstract: "Case manager for returned IDPs and repatriated refugees.",
         subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, CaseloadCommand.self,
-                      ApprovalsCommand.self, ReportCommand.self, CheckCommand.self, PassphraseCommand.self, UsersCommand.self,
+                      ApprovalsCommand.self, ReportCommand.self, DemoCommand.self, CheckCommand.self, PassphraseCommand.self, UsersCommand.self,
                       AuditCommand.self, CodesCommand.self],
         defaultSubcommand: Manage.self
     )
@@ -69,17 +69,23 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Interface language: fr or en (default: from LC_ALL, LC_MESSAGES, LANG).")
     var lang: Language?
 
-    /// The session these options describe: assets loaded, language chosen.
-    func session() throws -> Session {
+    /// The session these options describe: assets loaded, language chosen. On a demonstration
+    /// office (`DemoMark`), says so on stderr first: no command on fictitious people passes
+    /// for one on real ones. `dataDirectory` replaces `--data` and the default (`retour demo`).
+    func session(dataDirectory: URL? = nil, announcingDemo: Bool = true) throws -> Session {
         let environment = ProcessInfo.processInfo.environment
         let assets = try Assets.locate(environment: environment)
         let language = Session.language(explicit: lang, environment: environment)
-        return Session(
-            dataDirectory: Session.dataDirectory(explicit: data, environment: environment),
+        let session = Session(
+            dataDirectory: dataDirectory ?? Session.dataDirectory(explicit: data, environment: environment),
             author: try Session.checkedAuthor(explicit: user, environment: environment),
             catalog: try Catalog(language: language, assets: assets),
             reference: try Reference(assets: assets)
         )
+        if announcingDemo && DemoMark.read(directory: session.dataDirectory) != nil {
+            Output.error(session.catalog.text("demo.banner"))
+        }
+        return session
     }
 }
 

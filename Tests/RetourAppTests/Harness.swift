@@ -83,8 +83,9 @@ final class Harness {
     /// `secondSession`: another store on the same directory is opened first and kept open
     /// (`firstSession`): both may write. `readOnly`: the app's store is opened only to read.
     /// `fileSystem`: where the stores keep their files (a `SimulatedDisk` to make saving fail).
+    /// `demo`: the directory is marked as a demonstration office before the seeds are registered.
     init(language: Language = .en, seeds: [Seed] = Seed.standard, secondSession: Bool = false, readOnly: Bool = false,
-         width: Int = 80, height: Int = 24, fileSystem: FileSystem? = nil,
+         width: Int = 80, height: Int = 24, fileSystem: FileSystem? = nil, demo: Bool = false,
          adjust: (inout CaseProfile) -> Void = { _ in }) throws {
         let fixtures = try Fixtures.get()
         directory = FileManager.default.temporaryDirectory
@@ -92,6 +93,7 @@ final class Harness {
         session = Session(dataDirectory: directory, author: Harness.author,
                           catalog: fixtures.catalog(language), reference: fixtures.reference)
         let writer = try Store(directory: directory, fileSystem: fileSystem)
+        if demo { try writer.commit(.markDemo(DemoMark(seed: 1, cases: seeds.count)), as: .anyone(Harness.author)) }
         for seed in seeds {
             var profile = try ProfileDraft(seed.values).parse(reference: fixtures.reference, today: testToday).get()
             adjust(&profile)

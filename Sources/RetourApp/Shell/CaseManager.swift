@@ -7,7 +7,8 @@ public enum CaseManager {
     /// Opens the store (a failure is thrown before the terminal is touched), runs the screens
     /// on the real terminal, then restores the terminal and closes the store, whatever ended
     /// the session: quit, Ctrl-C, SIGTERM or SIGHUP.
-    public static func run(session: Session) throws {
+    /// `showTour`: in a demonstration office, the guided tour shows from the start.
+    public static func run(session: Session, showTour: Bool = false) throws {
         // Without a terminal, curses would read end-of-file for ever.
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw NoTerminal() }
         let environment = ProcessInfo.processInfo.environment
@@ -37,7 +38,7 @@ public enum CaseManager {
         // Each person signs in, works, signs out; the next one signs in on the same screen.
         var login = session.author
         while let clearance = signIn(session: session, store: store, login: login, on: terminal) {
-            let app = CaseManagerApp(session: session, store: store, clearance: clearance)
+            let app = CaseManagerApp(session: session, store: store, clearance: clearance, showTour: showTour)
             app.announceSignInNotices()
             app.run(on: terminal)
             guard app.signedOut else { break }

@@ -30,12 +30,15 @@ final class CaseManagerApp {
     var dashboardPeriod: FiguresPeriod = .quarter
     /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
     let now: () -> Date
+    /// In a demonstration office, the guided tour (F9 shows and hides it); nil elsewhere.
+    private(set) var tour: GuidedTour?
 
     var catalog: Catalog { session.catalog }
 
+    /// `showTour`: in a demonstration office, the guided tour's box shows from the start.
     init(session: Session, store: Store, clearance: Clearance, today: CalendarDate = .today(),
          lockAfter: TimeInterval = CaseManagerApp.lockAfter(ProcessInfo.processInfo.environment),
-         now: @escaping () -> Date = Date.init) {
+         now: @escaping () -> Date = Date.init, showTour: Bool = false) {
         self.session = session
         self.store = store
         // Every enrolment made here is held to the tracks' rules, whatever opened the store.
@@ -46,6 +49,9 @@ final class CaseManagerApp {
         lastKey = now()
         self.today = today
         screens = [CaseListScreen(app: self)]
+        if store.book.isDemo, let lessons = try? TourLesson.load(assets: Assets.locate()) {
+            tour = GuidedTour(lessons: lessons, visible: showTour)
+        }
         bookDidChange()
         if let notice = store.readOnlyReason {
             status = StatusMessage(text: catalog.text(notice), kind: .error)
@@ -260,6 +266,8 @@ final class CaseManagerApp {
         case .resize: return  // The next render uses the new size.
         case .key(let key): handle(key)
         }
+        // The one path every event takes: the tour sees what it changed.
+        tour?.observe(self)
     }
 
     func handle(_ key: Key) {
@@ -278,6 +286,7 @@ final class CaseManagerApp {
             if key == .function(10) { requestQuit() }
             return
         }
+        if overlay == nil, let tour, tour.handle(key, app: self) { return }
         if let overlay {
             handleOverlay(overlay, key: key)
             return
@@ -395,7 +404,8 @@ final class CaseManagerApp {
             return canvas
         }
         // The screen's title comes first: on a narrow terminal the user's name gives way.
-        let title = "Retour · " + top.title(self)
+        // A demonstration's banner comes before it, on the one row nothing covers.
+        let title = (demoBanner.map { $0 + " · " } ?? "") + "Retour · " + top.title(self)
         let count = toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : []
         let readOnly = store.isReadOnly ? [catalog.text("title.readOnly")] : []
         let full = (count + [who] + readOnly).joined(separator: " · ")
@@ -406,6 +416,7 @@ final class CaseManagerApp {
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
         let body = Rect(x: 0, y: 1, width: width, height: size.height - 3)
         canvas.cursor = top.draw(into: &canvas, area: body, app: self)
+        tour?.draw(into: &canvas, catalog: catalog)
         if let status {
             let style: Style = status.kind == .error ? .error : (status.kind == .success ? .success : .plain)
             let prefix = status.kind == .error ? "! " : ""
@@ -420,6 +431,9 @@ final class CaseManagerApp {
         }
         return canvas
     }
+
+    /// "DEMO — fictitious data" on a demonstration office (`CaseBook.demo`), else nil.
+    var demoBanner: String? { store.book.isDemo ? catalog.text("demo.banner") : nil }
 
     private func drawOverlay(_ overlay: Overlay, into canvas: inout Canvas, area: Rect) -> Point? {
         switch overlay {
@@ -441,7 +455,7 @@ final class CaseManagerApp {
     private func drawLocked(_ lock: ScreenLock, into canvas: inout Canvas, who: String) {
         let size = canvas.size
         var lock = lock
-        canvas.put("Retour · " + catalog.text("signin.locked.title"), x: 1, y: 0, width: size.width - 2, style: Style(bold: true, reverse: true))
+        canvas.put((demoBanner.map { $0 + " · " } ?? "") + "Retour · " + catalog.text("signin.locked.title"), x: 1, y: 0, width: size.width - 2, style: Style(bold: true, reverse: true))
         var y = 2
         for line in Dialog.wrap(catalog.text("signin.locked.explain", ["name": who, "login": clearance.login]),
                                 width: size.width - 4) where y < size.height - 6 {
@@ -469,7 +483,7 @@ final class CaseManagerApp {
             catalog.text("tooSmall.line2", ["width": String(CaseManagerApp.minimumSize.width),
                                             "height": String(CaseManagerApp.minimumSize.height)]),
             catalog.text("tooSmall.line3"),
-        ]
+        ] + (demoBanner.map { [$0] } ?? [])
         for (index, line) in lines.enumerated() {
             let wrapped = Dialog.wrap(line, width: max(1, size.width))
             for (offset, part) in wrapped.enumerated() {

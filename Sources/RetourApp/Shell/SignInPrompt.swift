@@ -136,12 +136,23 @@ final class SignInPrompt {
         let width = size.width
         canvas.fill(Rect(x: 0, y: 0, width: width, height: 1), style: .bar)
         let title = catalog.text(creatingAdministrator ? "signin.firstUser.title" : "signin.title")
-        canvas.put("Retour · " + title, x: 1, y: 0, width: width - 2, style: Style(bold: true, reverse: true))
+        let banner = store.book.isDemo ? catalog.text("demo.banner") + " · " : ""
+        canvas.put(banner + "Retour · " + title, x: 1, y: 0, width: width - 2, style: Style(bold: true, reverse: true))
         var y = 2
         let explanation = catalog.text(creatingAdministrator ? "signin.firstUser.explain" : "signin.explain")
         for line in Dialog.wrap(explanation, width: width - 4) where y < size.height - 8 {
             canvas.put(line, x: 2, y: y, width: width - 4)
             y += 1
+        }
+        if store.book.isDemo, !creatingAdministrator {
+            // A demonstration's PINs are no secret: the one place a PIN is shown.
+            let administrator = store.book.users.active.first { $0.role == .administrator }?.login ?? ""
+            y += 1
+            for line in Dialog.wrap(catalog.text("demo.signin.pin", ["pin": DemoMark.pin, "admin": administrator]),
+                                    width: width - 4) where y < size.height - 8 {
+                canvas.put(line, x: 2, y: y, width: width - 4, style: .bold)
+                y += 1
+            }
         }
         y += 1
         let labels = (creatingAdministrator ? ["signin.label.login", "signin.label.name", "signin.label.pin", "signin.label.pinAgain"]

@@ -17,6 +17,9 @@ public struct CaseBook: Sendable {
     public private(set) var setAside: [SetAsideLine] = []
     /// Who signs in; empty until the first administrator is created.
     public private(set) var users = Users()
+    /// Set when the directory is a demonstration office of fictitious people (`Change.markDemo`).
+    public private(set) var demo: DemoMark?
+    public var isDemo: Bool { demo != nil }
     /// Cases registered or changed since the snapshot was read: the next snapshot encodes
     /// these and copies the others' lines as they are.
     private(set) var changed: [UUID: Case] = [:]
@@ -51,9 +54,11 @@ public struct CaseBook: Sendable {
 
     /// A book whose cases are in `snapshot`, known by their digests (already checked to have
     /// distinct ids and numbers).
-    init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int, users: Users) {
+    init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int, users: Users,
+         demo: DemoMark? = nil) {
         self.seq = seq
         self.users = users
+        self.demo = demo
         self.snapshot = snapshot
         self.setAside = setAside
         self.digests.reserveCapacity(digests.count)
@@ -235,7 +240,7 @@ public struct CaseBook: Sendable {
         guard user.active else { throw ChangeError.forbidden(.disabled) }
         let scope = Scope(Clearance(login: user.login, user: user), users: users)
         switch change {
-        case .addUser, .updateUser:
+        case .addUser, .updateUser, .markDemo:
             guard user.role == .administrator else { throw ChangeError.forbidden(.manageUsers) }
         case .register(_, let number, let profile):
             guard scope.mayAssign(to: profile.assignedTo) else { throw ChangeError.forbidden(.assignOutsideCaseload, number: number) }
@@ -295,6 +300,12 @@ public struct CaseBook: Sendable {
                 throw ChangeError.invalidUser(.lastAdministrator, login: login)
             }
             return CheckedChange(entry: entry, current: nil)
+        case .markDemo:
+            // Only the first change of a directory: fictitious people never join real ones.
+            guard seq == 0, digests.isEmpty, setAside.isEmpty, users.isEmpty, demo == nil else {
+                throw ChangeError.forbidden(.demoOnRealData)
+            }
+            return CheckedChange(entry: entry, current: nil)
         default: break
         }
         if case .register(let id, let number, let profile) = entry.change {
@@ -337,7 +348,7 @@ public struct CaseBook: Sendable {
             }
         }
         switch entry.change {
-        case .register, .addUser, .updateUser: break
+        case .register, .addUser, .updateUser, .markDemo: break
         case .editProfile(_, let expectedVersion, _):
             // The edit carries the whole profile, not only the fields typed: after another
             // change to the profile it would undo it, so it is refused; after a note, a step…
@@ -480,6 +491,10 @@ public struct CaseBook: Sendable {
             users.update(login, update)
             seq = entry.seq
             return
+        case .markDemo(let mark):
+            demo = mark
+            seq = entry.seq
+            return
         default: break
         }
         guard var item = checked.current, let id = entry.change.caseID else { return }
@@ -495,7 +510,7 @@ public struct CaseBook: Sendable {
             return
         }
         switch entry.change {
-        case .register, .addUser, .updateUser: break
+        case .register, .addUser, .updateUser, .markDemo: break
         case .editProfile(_, _, let profile):
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
             let changed = ProfileField.allCases.filter { before[$0] != after[$0] }.map(\.rawValue)

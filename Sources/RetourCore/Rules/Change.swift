@@ -45,6 +45,9 @@ public enum Change: Codable, Hashable, Sendable {
     case addUser(User)
     /// Disabling, enabling, a new role, teams or PIN for user `login`.
     case updateUser(login: String, update: UserUpdate)
+    /// Marks the directory as a demonstration office of fictitious people (`retour demo`): the
+    /// first change of a new directory, never undone; its snapshot's header keeps it.
+    case markDemo(DemoMark)
 
     /// What kind of change it is, as a stable code (`register`, `editProfile`, `addUser`…):
     /// what the audit shows and filters on.
@@ -68,6 +71,7 @@ public enum Change: Codable, Hashable, Sendable {
         case .reopen: return "reopen"
         case .addUser: return "addUser"
         case .updateUser: return "updateUser"
+        case .markDemo: return "markDemo"
         }
     }
 
@@ -78,7 +82,7 @@ public enum Change: Codable, Hashable, Sendable {
              .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _, _),
              .close(let id, _), .approveClosure(let id, _, _), .returnClosure(let id, _, _), .assign(let id, _), .reopen(let id, _):
             return id
-        case .addUser, .updateUser:
+        case .addUser, .updateUser, .markDemo:
             return nil
         }
     }
@@ -123,6 +127,7 @@ extension JournalEntry {
         case .updateUser(let login, let update):
             texts += one(login)
             if case .teams(let teams) = update { texts += teams.flatMap { one($0) } }
+        case .markDemo: break
         }
         return texts
     }
@@ -221,6 +226,9 @@ public enum ChangeError: UserFacingError, Equatable {
         case approveOwnRequest
         case manageUsers
         case firstUserNotAdministrator
+        /// Marking as a demonstration a directory that already holds cases or users, or one
+        /// already marked.
+        case demoOnRealData
         /// Reviewing caseloads (`Caseload`) or reassigning from the list: a supervisor's or an
         /// administrator's.
         case caseloadReview

@@ -25,6 +25,8 @@ enum SnapshotFile {
         /// The history's head when this snapshot was written: `retour check` finds the history
         /// still holding it, so that a cut or rewritten history shows.
         var history: HistoryHead?
+        /// Set in a demonstration office (`Change.markDemo`): kept by every compaction.
+        var demo: DemoMark?
 
         var isSealed: Bool { sealed == true }
     }
@@ -61,7 +63,7 @@ enum SnapshotFile {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
                             count: book.count + book.setAside.count, generation: UUID().uuidString,
                             sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID,
-                            users: try sealedUsers(book.users, sealing: sealing), history: history)
+                            users: try sealedUsers(book.users, sealing: sealing), history: history, demo: book.demo)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
         var buffer = try Array(Store.encoder.encode(header))

@@ -734,6 +734,30 @@ public final class Store {
         }
     }
 
+    /// Empties a demonstration office (`retour demo --reset`) and releases the lock: its
+    /// journal, snapshot, index, history and backups removed, the store unusable afterwards.
+    /// Refused for a directory not marked as a demo (`CaseBook.demo`), and for a session that
+    /// may not write (another one holds the lock).
+    public func eraseDemo() throws {
+        guard book.isDemo else { throw ChangeError.forbidden(.demoOnRealData) }
+        if let readOnlyReason { throw readOnlyReason }
+        if journalFD >= 0 { disk.close(journalFD) }
+        journalFD = -1
+        historyFile = nil
+        for name in [Files.journal, Files.snapshot, Files.index, Files.snapshot + ".tmp", Files.index + ".tmp",
+                     HistoryFile.fileName, HistoryFile.fileName + ".tmp"] {
+            disk.remove(file(name))
+        }
+        let backups = file(Files.backups)
+        if disk.isDirectory(backups) {
+            for name in disk.contents(of: backups) { disk.remove(backups + "/" + name) }
+        }
+        try disk.syncDirectory(directory.path, name: directory.path)
+        readOnlyReason = .readOnlyDirectory
+        lock?.release()
+        lock = nil
+    }
+
     /// For a read-only session: reads the files again when another session changed them, so
     /// that what it shows stays current. Returns whether anything was read.
     public func reloadIfChanged() throws -> Bool {
@@ -842,7 +866,7 @@ public final class Store {
             let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: lineSealing, locations: contents.locations)
             kept = true
             book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq,
-                            users: users)
+                            users: users, demo: contents.header.demo)
             book.enrolmentRules = enrolmentRules
             recordedHistoryHead = contents.header.history
         } else {
