@@ -448,7 +448,7 @@ public struct CaseBook: Sendable {
         func track(_ plan: UUID) -> String? { item.plans.first { $0.id == plan }?.track }
         func first(_ matches: (TimelineEvent) -> Bool) -> TimelineEvent? { since.first(where: matches) }
         switch change {
-        case .register, .addUser, .updateUser, .addNote, .assess, .enrol: return nil
+        case .register, .addUser, .updateUser, .markDemo, .addNote, .assess, .enrol: return nil
         case .updateStep(_, let plan, let step):
             let track = track(plan)
             return first { ($0.kind == "timeline.step" && $0.details["track"] == track && $0.details["step"] == step.code)
