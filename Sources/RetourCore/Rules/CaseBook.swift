@@ -193,7 +193,8 @@ public struct CaseBook: Sendable {
             if reason.isEmpty && !enrolmentRules.violations(for: plan.track, profile: item.profile, on: plan.enrolledOn).isEmpty {
                 throw ChangeError.outsideTrackRules(number: item.number, track: plan.track)
             }
-        case .withdrawEnrolment(_, _, let reason):
+        case .withdrawEnrolment(_, _, let reason), .requestClosure(_, let reason, _),
+             .approveClosure(_, _, let reason), .returnClosure(_, _, let reason):
             try bounded(reason)
         default: break
         }

@@ -140,6 +140,24 @@ struct ClosureApprovalTests {
         }
     }
 
+    @Test func aMegabyteOfCommentOrReasonIsRefusedAndNothingWritten() throws {
+        try F.withDirectory { root in
+            let (office, id) = try requested(root)
+            let version = try #require(office.store.book[id]).version
+            let huge = String(repeating: "a", count: 1_000_000)
+            let supervisor = try office.clearance("s.gao")
+            let before = office.store.book.seq
+            let tooLong = ChangeError.textTooLong(number: office.numbers["A"]!, maximum: Plan.maximumReasonLength)
+            #expect(throws: tooLong) { try office.store.commit(.returnClosure(id: id, expectedVersion: version, comment: huge), as: supervisor) }
+            #expect(throws: tooLong) { try office.store.commit(.approveClosure(id: id, expectedVersion: version, comment: huge), as: supervisor) }
+            let b = try office.id("C")
+            #expect(throws: ChangeError.textTooLong(number: office.numbers["C"]!, maximum: Plan.maximumReasonLength)) {
+                try office.store.commit(.requestClosure(id: b, reason: huge, code: "moved_away"), as: try office.clearance("w.gao"))
+            }
+            #expect(office.store.book.seq == before, "nothing written")
+        }
+    }
+
     @Test func aRequestMadeBeforeReasonsWereAskedClosesAsOther() throws {
         try F.withDirectory { root in
             let office = try Office(root.appendingPathComponent("data"))
