@@ -291,6 +291,10 @@ struct GuidedTourEndToEndTests {
         let changed = try harness.run(["list"], environment: Self.signedIn)
         #expect(changed.stdout != seedList.stdout)
         #expect(FileManager.default.fileExists(atPath: harness.data.appendingPathComponent("tour/progress.json").path))
+        // The tour's folder is the office's own: the check expects it.
+        let check = try harness.run(["check"], environment: Self.signedIn)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(!(check.stdout + check.stderr).contains("unexpected"), "\(check.stdout)\(check.stderr)")
 
         // The reset: the office of its seed, the tour's progress gone.
         let reset = try harness.run(["demo", "--reset"], environment: [:])

@@ -98,8 +98,10 @@ final class GuidedTour {
 
     /// Marks the current lesson done when the office or the case manager shows it; notes the
     /// person, the newcomer and the tabs shown; keeps the office as the lesson began.
+    /// A hidden tour follows nothing (and keeps nothing in the office) until F9 shows it.
     func observe(_ app: CaseManagerApp) {
         self.app = app
+        guard visible else { return }
         let before = (done, person, subject, tabsShown)
         if person == nil, app.clearance.login == cast.worker { person = choosePerson(app) }
         if subject == nil, let person, store.book.seq != searchedAt {
