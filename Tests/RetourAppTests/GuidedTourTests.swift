@@ -336,6 +336,15 @@ struct GuidedTourTests {
         #expect(office.rows.contains { $0.contains("Lesson 3 of 13") })
     }
 
+    /// Signed in as someone else than the lesson's user: the box says who to sign in as.
+    @Test func theWrongUserIsToldWhoToSignInAs() throws {
+        let office = try TourOffice()
+        office.run(typed("admin") + [.enter] + typed(DemoMark.pin) + [.enter, .escape])
+        #expect(!office.tour.isDone(0))
+        #expect(office.rows.contains { $0.contains("→ Sign in as a.maiga: F10 signs out, then a.maiga, PIN demo1234.") },
+                "\(office.rows.joined(separator: "\n"))")
+    }
+
     @Test func inFrenchOnTheSignInScreenAndNeverOutsideADemo() throws {
         let french = try TourOffice(language: .fr)
         french.run([])

@@ -124,11 +124,16 @@ enum KeyMap {
         switch context {
         case .tour:
             return [
-                Binding(keys: [.function(5)], keysLabel: "tour.key.f5", action: .tourShowMe, label: "tour.action.showMe", inFooter: true),
-                Binding(keys: [.function(6)], keysLabel: "tour.key.f6", action: .tourRestart, label: "tour.action.restart", inFooter: true),
-                Binding(keys: [.function(7)], keysLabel: "tour.key.f7", action: .tourPrevious, label: "tour.action.previous", inFooter: true),
-                Binding(keys: [.function(8)], keysLabel: "tour.key.f8", action: .tourNext, label: "tour.action.next", inFooter: true),
-                Binding(keys: [.function(9)], keysLabel: "tour.key.f9", action: .tourToggle, label: "tour.action.toggle", inFooter: true),
+                Binding(keys: [.function(5)], keysLabel: "tour.key.f5", action: .tourShowMe, label: "tour.action.showMe", inFooter: true,
+                        footerLabel: "tour.action.showMe.short"),
+                Binding(keys: [.function(6)], keysLabel: "tour.key.f6", action: .tourRestart, label: "tour.action.restart", inFooter: true,
+                        footerLabel: "tour.action.restart.short"),
+                Binding(keys: [.function(7)], keysLabel: "tour.key.f7", action: .tourPrevious, label: "tour.action.previous", inFooter: true,
+                        footerLabel: "tour.action.previous.short"),
+                Binding(keys: [.function(8)], keysLabel: "tour.key.f8", action: .tourNext, label: "tour.action.next", inFooter: true,
+                        footerLabel: "tour.action.next.short"),
+                Binding(keys: [.function(9)], keysLabel: "tour.key.f9", action: .tourToggle, label: "tour.action.toggle", inFooter: true,
+                        footerLabel: "tour.action.toggle.short"),
             ]
         case .list:
             return [

@@ -188,13 +188,13 @@ final class GuidedTour {
         let values = self.values(app)
         let signInAs: String
         switch lesson.done {
-        case .signedInWorker, .closureApproved: return nil
-        case .solutionsGap, .reassigned: signInAs = cast.supervisor
+        case .closureApproved, .solutionsGap, .reassigned: signInAs = cast.supervisor
         default: signInAs = cast.worker
         }
         if app.clearance.login != signInAs {
             return catalog.text("tour.back.signIn", ["login": signInAs, "pin": DemoMark.pin])
         }
+        if lesson.done == .signedInWorker || lesson.done == .closureApproved { return nil }
         let onList = app.top is CaseListScreen
         switch lesson.done {
         case .personFound, .reassigned:
