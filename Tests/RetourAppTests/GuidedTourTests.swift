@@ -254,6 +254,8 @@ struct GuidedTourTests {
         #expect(tour.current == 3)
         let before = office.store.book.count
         let seq = office.store.book.seq
+        office.run(typed("a.maiga") + [.enter] + typed(DemoMark.pin) + [.enter, .escape])
+        let countBefore = try #require(office.rows[0].firstMatch(of: /Cases \((\d+)\)/)?.1)
         office.run(typed("a.maiga") + [.enter] + typed(DemoMark.pin) + [.enter, .escape, .function(5)])
         #expect(tour.isDone(3))
         #expect(office.store.book.count == before + 1)
@@ -265,6 +267,8 @@ struct GuidedTourTests {
         #expect(office.store.book.count == before)
         #expect(office.store.book.digest(registered) == nil)
         #expect(office.rows.contains { $0.contains("Lesson 4 starts again") }, "\(office.rows.joined(separator: "\n"))")
+        // The list shows the office as restored.
+        #expect(office.rows[0].contains("Cases (\(countBefore))"), "\(office.rows[0])")
         // What a new session reads.
         try office.reopen()
         #expect(office.store.book.count == before)

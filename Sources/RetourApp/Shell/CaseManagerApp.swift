@@ -103,6 +103,14 @@ final class CaseManagerApp {
         overlayUnderHelp = nil
     }
 
+    /// The store's files were put back (the tour restarting a lesson): every screen reads it
+    /// again, and what the store noted as read from outside is dropped.
+    func storeWasReplaced() {
+        _ = store.takeOutsideChanges()
+        bookDidChange()
+        for screen in screens { screen.storeDidChange(self, changed: nil) }
+    }
+
     /// Leaves the top screen (never the list).
     func pop() {
         if screens.count > 1 { screens.removeLast() }

@@ -272,7 +272,7 @@ final class GuidedTour {
         if let subject, app.reader.digest(subject) == nil { self.subject = nil }
         if lessons[current].done == .tabsRead { tabsShown = [] }
         app.backToList()
-        app.refreshFromDisk()
+        app.storeWasReplaced()
         app.say(app.catalog.text("tour.restart.done", ["number": String(current + 1)]), .success)
         observe(app)
         save()
