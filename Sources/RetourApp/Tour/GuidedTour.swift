@@ -385,8 +385,8 @@ final class GuidedTour {
             if app.top.hasUnsavedInput { return [.key(.escape), .key(.right), .key(.enter), .lazy(word)] }
             return [.key(.escape), .lazy(word)]
         case "tabs":
-            guard let detail = app.top as? CaseDetailScreen, tabsShown.count < CaseTab.allCases.count else { return [] }
-            _ = detail
+            guard let detail = app.top as? CaseDetailScreen, detail.caseID == person,
+                  tabsShown.count < CaseTab.allCases.count else { return [] }
             return [.key(.tab), .lazy(word)]
         case "case:person", "case:subject":
             let id = word == "case:person" ? person : subject
@@ -402,15 +402,12 @@ final class GuidedTour {
             guard let dashboard = app.top as? DashboardScreen, !dashboard.inLastSection else { return [] }
             return [.key(.tab), .lazy(word)]
         default:
-            if word.hasPrefix("step:"), let detail = app.top as? CaseDetailScreen {
-                let code = String(word.dropFirst(5).filter { $0 != "#" })
-                if case .step(_, let selected)? = detail.selectedTarget(app), selected == code { return [] }
-                // From the top, then down until the step.
-                if word.hasSuffix("#") { return [.key(.down), .lazy(word)] }
-                return [.key(.home), .lazy(word + "#")]
-            }
-            if word.hasPrefix("step:") { return [] }
-            return []
+            guard word.hasPrefix("step:"), let detail = app.top as? CaseDetailScreen else { return [] }
+            let code = String(word.dropFirst(5).filter { $0 != "#" })
+            if case .step(_, let selected)? = detail.selectedTarget(app), selected == code { return [] }
+            // From the top (Home once: the word then ends with "#"), then down until the step.
+            if word.hasSuffix("#") { return [.key(.down), .lazy(word)] }
+            return [.key(.home), .lazy(word + "#")]
         }
     }
 
