@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "RetourTestSupport", dependencies: ["RetourCore"]),
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourDemo", "RetourTestSupport"]),
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
-        .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourTUI", "RetourTestSupport"]),
+        .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourDemo", "RetourTUI", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
         .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourDemo", "RetourTestSupport"]),
     ]

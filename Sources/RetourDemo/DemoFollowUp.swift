@@ -20,8 +20,9 @@ public struct DemoHistory: Hashable, Sendable {
 
 extension DemoPeople {
     /// Registers the rows `plan` would import (a plan made from `Batch.csv`) and commits
-    /// the history of each person, every change through `Store.commit`, in the order of
-    /// time: case numbers follow the days of registration. The numbers are returned in that
+    /// the history of each person, in the order of time, in batches of `batchSize` changes
+    /// (`Store.commitBatch`, one fsync each), every change under its own author and time:
+    /// case numbers follow the days of registration. The numbers are returned in that
     /// order.
     /// `progress` is told how many changes of how many were committed.
     public static func run(_ plan: ImportPlan, histories: [DemoHistory], store: Store,
@@ -48,29 +49,47 @@ extension DemoPeople {
         }
         pending.sort { ($0.at, $0.person, $0.order) < ($1.at, $1.person, $1.order) }
 
+        // Committed in large batches, each with one fsync (one per change made a big office
+        // take minutes): a batch is all or nothing, each change keeps its author and time.
         var numbers = [String?](repeating: nil, count: rows.count)
         var saved: [String] = []
-        for (index, item) in pending.enumerated() {
-            progress(index, pending.count)
-            let history = histories[item.row.row - 2]
+        var start = 0
+        while start < pending.count {
+            let end = min(pending.count, start + DemoPeople.batchSize)
+            progress(start, pending.count)
+            var row = pending[start].row.row
+            var inBatch: [(person: Int, number: String)] = []
+            var registeredInBatch = Set<Int>()
             do {
-                if let change = item.change {
-                    guard numbers[item.person] != nil else { continue }
-                    try store.commit(change.change, as: Clearance.withoutUsers(change.by, book: store.book), at: change.at)
-                } else {
-                    guard let profile = item.row.profile, let region = reference.region(profile.region) else { continue }
-                    let entry = try store.commit(.register(id: history.caseID, number: CaseBook.numberToAllocate(prefix: region.prefix),
-                                                           profile: profile),
-                                                 as: Clearance.withoutUsers(history.registeredBy, book: store.book),
-                                                 at: history.registeredAt)
-                    guard case .register(_, let number, _) = entry.change else { continue }
-                    numbers[item.person] = number
-                    saved.append(number)
+                try store.commitBatch(as: Clearance.withoutUsers(DemoPeople.batchAuthor, book: store.book), at: pending[start].at) { batch in
+                    for item in pending[start..<end] {
+                        row = item.row.row
+                        let history = histories[item.row.row - 2]
+                        if let change = item.change {
+                            guard numbers[item.person] != nil || registeredInBatch.contains(item.person) else { continue }
+                            try batch.add(change.change, as: Clearance.withoutUsers(change.by, book: batch.book), at: change.at)
+                        } else {
+                            guard let profile = item.row.profile, let region = reference.region(profile.region) else { continue }
+                            let entry = try batch.add(.register(id: history.caseID,
+                                                                number: CaseBook.numberToAllocate(prefix: region.prefix), profile: profile),
+                                                      as: Clearance.withoutUsers(history.registeredBy, book: batch.book),
+                                                      at: history.registeredAt)
+                            guard case .register(_, let number, _) = entry.change else { continue }
+                            inBatch.append((item.person, number))
+                            registeredInBatch.insert(item.person)
+                        }
+                    }
                 }
             } catch {
-                throw CSVImport.Interrupted(row: item.row.row, imported: saved, underlying: error)
+                throw CSVImport.Interrupted(row: row, imported: saved, underlying: error)
             }
+            for (person, number) in inBatch {
+                numbers[person] = number
+                saved.append(number)
+            }
+            start = end
         }
+        progress(pending.count, pending.count)
         result.imported = saved
         return result
     }

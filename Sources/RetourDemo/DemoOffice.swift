@@ -70,6 +70,7 @@ public enum DemoOffice {
         var random = SeededGenerator(seed: seed ^ 0x5EA5_516E_0000_0001)
         let reader = store.reader(for: try Clearance.withoutUsers("", book: store.book))
         let workers = members.filter { $0.role == .caseWorker }
+        var reassignments: [(change: Change, by: String, at: Date)] = []
         for digest in reader.digests where [.registered, .active].contains(digest.status) {
             guard Int.random(in: 0..<100, using: &random) < 4,
                   let current = workers.first(where: { $0.login == digest.assignedTo }),
@@ -81,8 +82,14 @@ public enum DemoOffice {
             let day = today.adding(days: -Int.random(in: 1...6, using: &random))
             let at = DemoPeople.moment(day, minutes: 17 * 60 + Int.random(in: 0...50, using: &random))
             guard let item = try reader.read(digest.id), item.updated.at < at else { continue }
-            try store.commit(.assign(id: digest.id, to: other.login),
-                             as: Clearance.withoutUsers(supervisor.login, book: store.book), at: at)
+            reassignments.append((.assign(id: digest.id, to: other.login), supervisor.login, at))
+        }
+        guard !reassignments.isEmpty else { return }
+        // Together, with one fsync, each under its supervisor's name and time.
+        try store.commitBatch(as: Clearance.withoutUsers(members[0].login, book: store.book)) { batch in
+            for item in reassignments.sorted(by: { $0.at < $1.at }) {
+                try batch.add(item.change, as: Clearance.withoutUsers(item.by, book: batch.book), at: item.at)
+            }
         }
     }
 }

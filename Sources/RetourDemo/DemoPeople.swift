@@ -10,6 +10,10 @@ public struct DemoPeople: Sendable {
     /// The most people `retour import --generate` makes: the benchmark's largest size (the
     /// whole batch is made in memory before it is saved).
     public static let maximumCount = 100_000
+    /// How many changes of a new office are committed together (one fsync each batch).
+    static let batchSize = 5_000
+    /// The name a batch is committed under (each change in it keeps its own author).
+    static let batchAuthor = "demo"
 
     struct Lists: Decodable, Sendable {
         let familyNames: [String]

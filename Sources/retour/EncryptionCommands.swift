@@ -16,9 +16,14 @@ struct InitCommand: ParsableCommand {
     var encrypt = false
 
     func run() throws {
-        let session = try global.session()
+        // A demonstration office is never encrypted: said in one line, before anything is
+        // asked or written.
+        let session = try global.session(announcingDemo: !encrypt)
         let catalog = session.catalog
         let directory = session.dataDirectory
+        if encrypt && DemoMark.read(directory: directory) != nil {
+            throw CommandError("demo.error.encrypt", ["path": directory.path])
+        }
         let sealed = try Encryption.isSealed(directory)
         guard encrypt else {
             if Encryption.isEncrypted(directory) {

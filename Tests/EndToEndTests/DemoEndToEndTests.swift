@@ -195,12 +195,10 @@ struct DemoEndToEndTests {
         try tmux.keys("Enter")
         #expect(tmux.waitFor("Cases (20)"))
         #expect(tmux.screen.split(separator: "\n").first?.contains(Self.banner) == true, "\(tmux.screen)")
-        // The guided tour, shown from the start (--tour): its first lesson done by its keys.
-        #expect(tmux.waitFor("Lesson 1 of 3"))
-        try tmux.type("/")
-        try tmux.type("a")
-        #expect(tmux.waitFor("Done. F8: next lesson."))
-        try tmux.keys("Escape")
+        // The guided tour, shown from the start (--tour): its first lesson asks for a case
+        // worker, and says how to get back to it.
+        #expect(tmux.waitFor("Lesson 1 of 13"))
+        #expect(tmux.waitFor("Sign in as a case worker"))
         try tmux.keys("F9")
         try tmux.keys("d")
         #expect(tmux.waitFor("Dashboard — "))
@@ -212,5 +210,117 @@ struct DemoEndToEndTests {
         #expect(tmux.screen.split(separator: "\n").first?.contains(Self.banner) == true, "\(tmux.screen)")
         try tmux.keys("F10")
         #expect(tmux.waitForExit(timeout: 30) == 0)
+    }
+}
+
+/// The guided tour in the real program, in French and without colours: the first three
+/// lessons done with the trainee's keys, the ten others with "show me" alone; quitting, then
+/// `retour demo --reset`, gives the office of its seed back, the tour's progress gone.
+@Suite("The guided tour, end to end", .serialized)
+struct GuidedTourEndToEndTests {
+    static let signedIn = ["RETOUR_USER": "admin", "RETOUR_PIN": "demo1234"]
+
+    /// The first text between « and » on the screen (the search the lesson suggests).
+    private func quoted(_ screen: String) -> String? {
+        guard let open = screen.range(of: "«"), let close = screen.range(of: "»", range: open.upperBound..<screen.endIndex) else { return nil }
+        return screen[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\u{00A0}")))
+    }
+
+    /// The first case number on the screen's lesson box (below its title row).
+    private func caseNumber(after title: String, in screen: String) -> String? {
+        guard let start = screen.range(of: title) else { return nil }
+        let rest = String(screen[start.upperBound...])
+        guard let range = rest.range(of: "[A-Z]{3}-[0-9]{6}", options: .regularExpression) else { return nil }
+        return String(rest[range])
+    }
+
+    @Test func theTourInFrenchByKeysThenByShowMeAndTheResetBringsTheSeedBack() throws {
+        guard TmuxSession.available else { return }
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let made = try harness.run(["demo", "--cases", "60", "--seed", "5"], environment: [:])
+        #expect(made.status == 0, "\(made.stderr)")
+        let seedList = try harness.run(["list"], environment: Self.signedIn)
+        #expect(seedList.status == 0, "\(seedList.stderr)")
+
+        let tmux = try TmuxSession(harness: harness, arguments: ["demo", "--tour", "--lang", "fr"], language: "C.UTF-8",
+                                   environment: ["RETOUR_TOUR_TICK_MS": "100", "NO_COLOR": "1"])
+        defer { tmux.kill() }
+        #expect(tmux.waitFor("Leçon 1 sur 13", timeout: 60))
+        // 1. Signing in as the worker, by the trainee's keys.
+        try tmux.type("a.maiga")
+        try tmux.keys("Enter")
+        try tmux.type("demo1234")
+        try tmux.keys("Enter")
+        // What happened since the last sign-in, in a panel over the box: Esc closes it.
+        #expect(tmux.waitFor("Dossiers (", timeout: 30))
+        try tmux.keys("Escape")
+        #expect(tmux.waitFor("Fait. F8", timeout: 30), "\(tmux.screen)")
+        try tmux.keys("F8")
+        // 2. The search the box suggests.
+        #expect(tmux.waitFor("Leçon 2 sur 13"))
+        let search = try #require(quoted(tmux.screen), "\(tmux.screen)")
+        try tmux.type("/")
+        try tmux.type(search)
+        #expect(tmux.waitFor("Fait. F8"), "\(tmux.screen)")
+        try tmux.keys("F8")
+        // 3. The person's case, each tab.
+        #expect(tmux.waitFor("Leçon 3 sur 13"))
+        let number = try #require(caseNumber(after: "Leçon 3 sur 13", in: tmux.screen), "\(tmux.screen)")
+        try tmux.keys("Escape")
+        try tmux.type("/")
+        try tmux.type(number)
+        try tmux.keys("Enter")
+        #expect(tmux.waitFor(number + " · "))
+        for tab in "234567" { try tmux.type(String(tab)) }
+        #expect(tmux.waitFor("Fait. F8"), "\(tmux.screen)")
+        // 4 to 13: "show me" alone.
+        for lesson in 4...13 {
+            try tmux.keys("F8")
+            #expect(tmux.waitFor("Leçon \(lesson) sur 13"), "\(tmux.screen)")
+            try tmux.keys("F5")
+            let done = lesson == 13 ? "c'était la dernière leçon" : "Fait. F8"
+            #expect(tmux.waitFor(done, timeout: 90), "lesson \(lesson): \(tmux.screen)")
+            #expect(tmux.screen.split(separator: "\n").first?.contains("DÉMO — données fictives") == true, "\(tmux.screen)")
+        }
+        // Quit: signing out, then F10 on the sign-in screen.
+        try tmux.keys("F10")
+        #expect(tmux.waitFor("demo1234"))
+        try tmux.keys("F10")
+        #expect(tmux.waitForExit(timeout: 30) == 0)
+        let changed = try harness.run(["list"], environment: Self.signedIn)
+        #expect(changed.stdout != seedList.stdout)
+        #expect(FileManager.default.fileExists(atPath: harness.data.appendingPathComponent("tour/progress.json").path))
+        // The tour's folder is the office's own: the check expects it.
+        let check = try harness.run(["check"], environment: Self.signedIn)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(!(check.stdout + check.stderr).contains("unexpected"), "\(check.stdout)\(check.stderr)")
+
+        // The reset: the office of its seed, the tour's progress gone.
+        let reset = try harness.run(["demo", "--reset"], environment: [:])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        let again = try harness.run(["list"], environment: Self.signedIn)
+        #expect(again.stdout == seedList.stdout)
+        #expect(!FileManager.default.fileExists(atPath: harness.data.appendingPathComponent("tour/progress.json").path))
+    }
+
+    /// A demonstration office is never encrypted: one line, nothing written.
+    @Test func encryptingADemoIsRefusedInOneLine() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        #expect(try harness.run(["demo", "--cases", "5"], environment: [:]).status == 0)
+        func files() -> [String: Data] {
+            var found: [String: Data] = [:]
+            for path in FileManager.default.subpaths(atPath: harness.data.path) ?? [] {
+                found[path] = try? Data(contentsOf: harness.data.appendingPathComponent(path))
+            }
+            return found
+        }
+        let before = files()
+        let refused = try harness.run(["init", "--encrypt"], environment: ["RETOUR_PASSPHRASE": "a long passphrase here"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("never encrypted"), "\(refused.stderr)")
+        #expect(files() == before)
     }
 }

@@ -76,8 +76,10 @@ final class TmuxSession {
     /// Starts `retour` in a shell that prints its exit status when it ends (`exit status N`).
     /// `runAs`: a command that runs it as another account (`setpriv …`), before the binary.
     init(harness: Harness, arguments: [String], language: String, width: Int = 80, height: Int = 24,
-         data: URL? = nil, runAs: [String] = [], binary: URL = Harness.binary, unblockingSignals: Bool = false) throws {
-        let command = "env LANG=\(language) LC_ALL= TERM=xterm-256color "
+         data: URL? = nil, runAs: [String] = [], binary: URL = Harness.binary, unblockingSignals: Bool = false,
+         environment: [String: String] = [:]) throws {
+        let extra = environment.sorted { $0.key < $1.key }.map { "'\($0.key)=\($0.value)' " }.joined()
+        let command = "env LANG=\(language) LC_ALL= TERM=xterm-256color " + extra
             + (runAs + [binary.path]).map { "'\($0)'" }.joined(separator: " ") + " "
             + (arguments + ["--data", (data ?? harness.data).path]).map { "'\($0)'" }.joined(separator: " ")
             + "; echo \"exit status $?\""

@@ -25,7 +25,7 @@ struct DemoBannerTests {
         harness.send(.character("n")); look("new case form"); harness.send(.function(10)); look("discard or quit")
         harness.send(.escape)
         harness.send(.enter); look("case")
-        for tab in 2...6 {
+        for tab in 2...7 {
             harness.send(.character(Character(String(tab)))); look("case tab \(tab)")
         }
         harness.send(.character("e")); look("case edit")

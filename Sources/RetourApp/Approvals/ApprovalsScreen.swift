@@ -35,6 +35,12 @@ final class ApprovalsScreen: Screen {
         items.indices.contains(table.selected) ? items[table.selected] : nil
     }
 
+    /// Whether the request of case `id` waits in the queue.
+    func contains(_ id: UUID) -> Bool { items.contains { $0.id == id } }
+
+    /// Whether the request of case `id` is below the selected one.
+    func isBelow(_ id: UUID) -> Bool { (items.firstIndex { $0.id == id } ?? 0) > table.selected }
+
     /// Reads the queue again, keeping the selected request when it still waits.
     func reload(_ app: CaseManagerApp) {
         let kept = selected?.id

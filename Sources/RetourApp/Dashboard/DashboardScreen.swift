@@ -111,6 +111,12 @@ final class DashboardScreen: Screen {
         if movement == .first { top = 0 }
     }
 
+    /// Whether the selected figure is in the last section (the durable-solutions gap).
+    var inLastSection: Bool {
+        guard let last = lines.indices.last(where: { lines[$0].kind == .heading }) else { return false }
+        return selected > last
+    }
+
     /// To the first figure of the next (or this, then the previous) section.
     private func jumpSection(forward: Bool) {
         let headings = lines.indices.filter { lines[$0].kind == .heading }

@@ -61,6 +61,12 @@ final class CaseListScreen: Screen {
         }
     }
 
+    /// Whether case `id` is among the cases shown (search and filters).
+    func matches(_ id: UUID) -> Bool {
+        guard let row = rows.position(of: id) else { return false }
+        return visible.contains(row)
+    }
+
     /// The case under the cursor.
     var selectedID: UUID? {
         visible.indices.contains(table.selected) ? rows.entries[visible[table.selected]].id : nil

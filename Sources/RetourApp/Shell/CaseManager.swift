@@ -35,16 +35,9 @@ public enum CaseManager {
             store = try session.openStore(write: true, environment: environment)
             terminal = CursesTerminal(monochrome: monochrome)
         }
-        // Each person signs in, works, signs out; the next one signs in on the same screen.
-        var login = session.author
-        while let clearance = signIn(session: session, store: store, login: login, on: terminal) {
-            let app = CaseManagerApp(session: session, store: store, clearance: clearance, showTour: showTour)
-            app.announceSignInNotices()
-            app.run(on: terminal)
-            guard app.signedOut else { break }
-            // The next person is someone else: nothing of the last one is offered.
-            login = ""
-        }
+        let tour = GuidedTour.make(store: store, visible: showTour)
+        serve(session: session, store: store, tour: tour,
+              on: tour.map { TourTerminal(terminal, tour: $0, tick: TourTerminal.tick(environment)) } ?? terminal)
         terminal.restore()
         // Closing folds the journal into a new snapshot: at 100 000 cases a second or two,
         // said on stderr once the screen is given back (nothing when stderr is not a terminal).
@@ -56,13 +49,30 @@ public enum CaseManager {
 }
 
 extension CaseManager {
+    /// Each person signs in, works, signs out; the next one signs in on the same screen, until
+    /// someone quits from the sign-in screen (or the terminal is closed). A demonstration
+    /// office's `tour` goes on from one sign-in to the next.
+    static func serve(session: Session, store: Store, tour: GuidedTour?, on terminal: Terminal,
+                      today: CalendarDate = .today()) {
+        var login = session.author
+        while let clearance = signIn(session: session, store: store, login: login, on: terminal, tour: tour) {
+            let app = CaseManagerApp(session: session, store: store, clearance: clearance, today: today, tour: tour)
+            app.announceSignInNotices()
+            app.run(on: terminal)
+            tour?.app = nil
+            guard app.signedOut else { break }
+            // The next person is someone else: nothing of the last one is offered.
+            login = ""
+        }
+    }
+
     /// Who works next: the sign-in screen, or the offer to create the administrator. A
     /// directory without users that cannot be written (read-only) is opened as it always was.
-    static func signIn(session: Session, store: Store, login: String, on terminal: Terminal) -> Clearance? {
+    static func signIn(session: Session, store: Store, login: String, on terminal: Terminal, tour: GuidedTour? = nil) -> Clearance? {
         if store.book.users.isEmpty && store.isReadOnly {
             return try? Clearance.withoutUsers(session.author, book: store.book)
         }
-        return SignInPrompt(catalog: session.catalog, store: store, author: session.author, login: login).run(on: terminal)
+        return SignInPrompt(catalog: session.catalog, store: store, author: session.author, login: login, tour: tour).run(on: terminal)
     }
 }
 

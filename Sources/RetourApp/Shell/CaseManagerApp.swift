@@ -36,9 +36,10 @@ final class CaseManagerApp {
     var catalog: Catalog { session.catalog }
 
     /// `showTour`: in a demonstration office, the guided tour's box shows from the start.
+    /// `tour`: the tour of an earlier sign-in of the same run, carried on (else one is made).
     init(session: Session, store: Store, clearance: Clearance, today: CalendarDate = .today(),
          lockAfter: TimeInterval = CaseManagerApp.lockAfter(ProcessInfo.processInfo.environment),
-         now: @escaping () -> Date = Date.init, showTour: Bool = false) {
+         now: @escaping () -> Date = Date.init, showTour: Bool = false, tour: GuidedTour? = nil) {
         self.session = session
         self.store = store
         // Every enrolment made here is held to the tracks' rules, whatever opened the store.
@@ -49,9 +50,7 @@ final class CaseManagerApp {
         lastKey = now()
         self.today = today
         screens = [CaseListScreen(app: self)]
-        if store.book.isDemo, let lessons = try? TourLesson.load(assets: Assets.locate()) {
-            tour = GuidedTour(lessons: lessons, visible: showTour)
-        }
+        self.tour = tour ?? GuidedTour.make(store: store, visible: showTour)
         bookDidChange()
         if let notice = store.readOnlyReason {
             status = StatusMessage(text: catalog.text(notice), kind: .error)
@@ -60,6 +59,7 @@ final class CaseManagerApp {
         } else if store.droppedTornBytes > 0 {
             status = StatusMessage(text: catalog.text("status.tornDropped"), kind: .info)
         }
+        self.tour?.observe(self)
     }
 
     var top: Screen { screens[screens.count - 1] }
@@ -94,6 +94,21 @@ final class CaseManagerApp {
 
     func push(_ screen: Screen) {
         screens.append(screen)
+    }
+
+    /// Back to the list, every other screen and any overlay closed (the tour restarting a lesson).
+    func backToList() {
+        screens.removeLast(screens.count - 1)
+        overlay = nil
+        overlayUnderHelp = nil
+    }
+
+    /// The store's files were put back (the tour restarting a lesson): every screen reads it
+    /// again, and what the store noted as read from outside is dropped.
+    func storeWasReplaced() {
+        _ = store.takeOutsideChanges()
+        bookDidChange()
+        for screen in screens { screen.storeDidChange(self, changed: nil) }
     }
 
     /// Leaves the top screen (never the list).
@@ -286,7 +301,7 @@ final class CaseManagerApp {
             if key == .function(10) { requestQuit() }
             return
         }
-        if overlay == nil, let tour, tour.handle(key, app: self) { return }
+        if let tour, tour.handle(key, app: self, catalog: catalog) { return }
         if let overlay {
             handleOverlay(overlay, key: key)
             return
@@ -378,6 +393,11 @@ final class CaseManagerApp {
         lines.append("")
         lines += KeyHint.helpLines(KeyMap.help(context, catalog: catalog, quitSignsOut: clearance.isSignedIn, mayClose: mayClose),
                                    width: 70)
+        if tour != nil {
+            lines.append("")
+            lines.append(catalog.text("tour.help.title"))
+            lines += KeyHint.helpLines(KeyMap.help(.tour, catalog: catalog), width: 70)
+        }
         lines.append("")
         lines += Dialog.wrap(catalog.text("help.everywhere"), width: 70)
         overlayUnderHelp = overlay

@@ -36,6 +36,8 @@ enum Action: Hashable {
     case approvals, approve, returnRequest
     // The dashboard: its periods and sections.
     case dashboard, nextPeriod, previousPeriod, choosePeriod, nextSection, previousSection
+    // The guided tour of a demonstration office: the trainer's keys, on every screen.
+    case tourShowMe, tourRestart, tourPrevious, tourNext, tourToggle
 }
 
 extension Action {
@@ -92,6 +94,8 @@ enum KeyContext: Hashable {
     case approvals
     /// The programme's figures.
     case dashboard
+    /// The guided tour's keys, above every other context while a demonstration office runs.
+    case tour
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -118,6 +122,19 @@ struct Binding {
 enum KeyMap {
     static func bindings(_ context: KeyContext) -> [Binding] {
         switch context {
+        case .tour:
+            return [
+                Binding(keys: [.function(5)], keysLabel: "tour.key.f5", action: .tourShowMe, label: "tour.action.showMe", inFooter: true,
+                        footerLabel: "tour.action.showMe.short"),
+                Binding(keys: [.function(6)], keysLabel: "tour.key.f6", action: .tourRestart, label: "tour.action.restart", inFooter: true,
+                        footerLabel: "tour.action.restart.short"),
+                Binding(keys: [.function(7)], keysLabel: "tour.key.f7", action: .tourPrevious, label: "tour.action.previous", inFooter: true,
+                        footerLabel: "tour.action.previous.short"),
+                Binding(keys: [.function(8)], keysLabel: "tour.key.f8", action: .tourNext, label: "tour.action.next", inFooter: true,
+                        footerLabel: "tour.action.next.short"),
+                Binding(keys: [.function(9)], keysLabel: "tour.key.f9", action: .tourToggle, label: "tour.action.toggle", inFooter: true,
+                        footerLabel: "tour.action.toggle.short"),
+            ]
         case .list:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "action.open", inFooter: true),

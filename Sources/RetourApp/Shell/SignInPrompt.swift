@@ -19,8 +19,12 @@ final class SignInPrompt {
     private var problem: String?
     private var picker: Picker?
     private let creatingAdministrator: Bool
+    /// A demonstration office's guided tour: its box and the trainer's keys show here too.
+    private let tour: GuidedTour?
 
-    init(catalog: Catalog, store: Store, author: String, login: String = "", now: @escaping () -> Date = Date.init) {
+    init(catalog: Catalog, store: Store, author: String, login: String = "", now: @escaping () -> Date = Date.init,
+         tour: GuidedTour? = nil) {
+        self.tour = tour
         self.catalog = catalog
         self.store = store
         self.author = author
@@ -66,6 +70,7 @@ final class SignInPrompt {
 
     /// One key; an outcome when it ends the prompt.
     func handle(_ key: Key) -> Outcome? {
+        if let tour, tour.handle(key, app: nil, catalog: catalog) { return nil }
         if var open = picker {
             switch KeyMap.action(for: key, in: .picker) {
             case .move(let movement)?: open.move(movement); picker = open
@@ -175,6 +180,7 @@ final class SignInPrompt {
             }
         }
         canvas.cursor = cursor
+        tour?.draw(into: &canvas, catalog: catalog)
         if var open = picker {
             canvas.cursor = open.draw(into: &canvas, area: Rect(x: 0, y: 1, width: width, height: size.height - 2),
                                       hint: catalog.text("signin.pickHint"))

@@ -152,6 +152,8 @@ public struct DataCheck: Sendable {
             }
         }
         if let info = disk.status(disk.directory) { expect(".", info, directory: true) }
+        // A demonstration office keeps its guided tour in a folder of its own.
+        let tour = DemoMark.read(directory: URL(fileURLWithPath: disk.directory)) != nil ? Store.tourFolder : nil
         for folder in ["", Store.Files.backups] {
             let folderPath = folder.isEmpty ? disk.directory : disk.path(of: folder)
             for name in disk.contents(of: folderPath).sorted() {
@@ -161,7 +163,7 @@ public struct DataCheck: Sendable {
                 if kind == S_IFLNK {
                     links.insert(relative)
                     findings.append(Finding(.problem, Message("check.link", ["file": relative])))
-                } else if folder.isEmpty && name == Store.Files.backups {
+                } else if folder.isEmpty && (name == Store.Files.backups || name == tour) {
                     expect(relative, info, directory: true)
                 } else if kind == S_IFDIR {
                     findings.append(Finding(.warning, Message("check.unexpected", ["file": relative])))

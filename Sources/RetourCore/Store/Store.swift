@@ -449,11 +449,20 @@ public final class Store {
         public var count: Int { entries.count }
 
         public mutating func add(_ change: Change) throws {
+            try add(change, as: clearance, at: time)
+        }
+
+        /// A change of its own author and time (a demonstration office's history, made in a
+        /// few batches rather than one fsync per change). Returns it as committed (with the
+        /// number a registration was given).
+        @discardableResult
+        public mutating func add(_ change: Change, as clearance: Clearance, at time: Date) throws -> JournalEntry {
             let change = Store.allocatingNumber(change, in: book)
-            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: time, change: change)
+            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change)
             let checked = try book.check(entry, as: clearance)
             book.apply(checked)
             entries.append(checked.entry)
+            return checked.entry
         }
     }
 
@@ -752,10 +761,148 @@ public final class Store {
         if disk.isDirectory(backups) {
             for name in disk.contents(of: backups) { disk.remove(backups + "/" + name) }
         }
+        // The guided tour's progress and the office as each lesson began.
+        removeDemoCopies { _ in true }
+        if !disk.isSymbolicLink(file(Store.tourFolder)) { disk.remove(file(Store.tourProgress)) }
         try disk.syncDirectory(directory.path, name: directory.path)
         readOnlyReason = .readOnlyDirectory
         lock?.release()
         lock = nil
+    }
+
+    /// The folder of a demonstration office's guided tour (`tour/`): its progress, and the
+    /// office as it stood when each lesson began (`saveDemoCopy`), to start a lesson again.
+    public static let tourFolder = "tour"
+
+    /// Keeps the office's files as they stand now (snapshot, index, the journal up to what
+    /// this session read) in `tour/NAME/`, each 0600, for `restoreDemoCopy`. Demonstration
+    /// offices only; a name is letters, digits and dashes.
+    public func saveDemoCopy(named name: String) throws {
+        guard book.isDemo else { throw ChangeError.forbidden(.demoOnRealData) }
+        if let readOnlyReason { throw readOnlyReason }
+        guard Store.isCopyName(name) else { throw FileError(operation: .create, file: name, code: EINVAL) }
+        try underLock {
+            try catchUp()
+            let folder = Store.tourFolder + "/" + name
+            try disk.makeDirectory(file(Store.tourFolder), name: Store.tourFolder)
+            try disk.makeDirectory(file(folder), name: folder)
+            disk.remove(file(folder + "/" + Store.copyComplete))
+            for entry in [Files.snapshot, Files.index, Files.journal] {
+                let target = folder + "/" + entry
+                disk.remove(file(target))
+                guard disk.exists(file(entry)) else { continue }
+                let source = try disk.open(file(entry), .read, name: entry)
+                let bytes: [UInt8]
+                do {
+                    defer { disk.close(source) }
+                    bytes = entry == Files.journal ? try disk.read(source, at: 0, count: journalLength, name: entry)
+                                                   : try disk.readAll(source, name: entry)
+                }
+                try writeWhole(bytes, to: target)
+            }
+            // Last: the copy is whole.
+            try writeWhole([], to: folder + "/" + Store.copyComplete)
+            try disk.syncDirectory(file(folder), name: folder)
+        }
+    }
+
+    /// The file that says a copy of `saveDemoCopy` is whole (written after the others).
+    private static let copyComplete = "complete"
+
+    /// Whether `tour/NAME/` holds a copy `saveDemoCopy` made.
+    public func hasDemoCopy(named name: String) -> Bool {
+        Store.isCopyName(name) && disk.exists(file(Store.tourFolder + "/" + name + "/" + Store.copyComplete))
+            && !disk.isSymbolicLink(file(Store.tourFolder)) && !disk.isSymbolicLink(file(Store.tourFolder + "/" + name))
+    }
+
+    /// Puts the office back as `saveDemoCopy(named:)` kept it: each file replaced whole (a new
+    /// file renamed over it), then read again as after another session's compaction (the
+    /// screens hear of it through `takeOutsideChanges`). Demonstration offices only.
+    public func restoreDemoCopy(named name: String) throws {
+        guard book.isDemo else { throw ChangeError.forbidden(.demoOnRealData) }
+        if let readOnlyReason { throw readOnlyReason }
+        guard hasDemoCopy(named: name) else { throw FileError(operation: .open, file: name, code: ENOENT) }
+        try underLock {
+            let folder = Store.tourFolder + "/" + name
+            for entry in [Files.snapshot, Files.index, Files.journal] {
+                let kept = folder + "/" + entry
+                guard disk.exists(file(kept)) else {
+                    disk.remove(file(entry))
+                    continue
+                }
+                let source = try disk.open(file(kept), .read, name: kept)
+                let bytes: [UInt8]
+                do {
+                    defer { disk.close(source) }
+                    bytes = try disk.readAll(source, name: kept)
+                }
+                try writeWhole(bytes, to: entry)
+            }
+            try disk.syncDirectory(directory.path, name: directory.path)
+            try readAllAgain()
+        }
+    }
+
+    /// Removes the copies `saveDemoCopy` made whose names `remove` picks.
+    public func removeDemoCopies(where remove: (String) -> Bool) {
+        let tour = file(Store.tourFolder)
+        guard disk.isDirectory(tour), !disk.isSymbolicLink(tour) else { return }
+        for name in disk.contents(of: tour) where Store.isCopyName(name) && remove(name) {
+            let folder = tour + "/" + name
+            guard !disk.isSymbolicLink(folder) else { continue }
+            for entry in disk.contents(of: folder) { disk.remove(folder + "/" + entry) }
+            disk.remove(folder)
+        }
+    }
+
+    /// The tour's progress file, `tour/progress.json`.
+    public static let tourProgress = tourFolder + "/progress.json"
+    /// A progress file larger than this is not read (it holds a few lines).
+    public static let tourProgressLimit = 64 << 10
+
+    /// The guided tour's progress as last saved (`saveTourProgress`), nil when there is none,
+    /// when it is larger than `tourProgressLimit`, or when it or its folder is a link (never
+    /// followed) or not a regular file.
+    public func readTourProgress() -> Data? {
+        let path = file(Store.tourProgress)
+        guard !disk.isSymbolicLink(file(Store.tourFolder)), !disk.isSymbolicLink(path), disk.exists(path),
+              !disk.isDirectory(path), let fd = try? disk.open(path, .read, name: Store.tourProgress) else { return nil }
+        defer { disk.close(fd) }
+        guard let size = try? disk.size(fd, name: Store.tourProgress), size <= Store.tourProgressLimit,
+              let bytes = try? disk.read(fd, at: 0, count: size, name: Store.tourProgress) else { return nil }
+        return Data(bytes)
+    }
+
+    /// Keeps the guided tour's progress in `tour/progress.json` (0600, replaced whole).
+    /// Demonstration offices only.
+    public func saveTourProgress(_ data: Data) throws {
+        guard book.isDemo else { throw ChangeError.forbidden(.demoOnRealData) }
+        if let readOnlyReason { throw readOnlyReason }
+        guard data.count <= Store.tourProgressLimit else { throw FileError(operation: .write, file: Store.tourProgress, code: EFBIG) }
+        try disk.makeDirectory(file(Store.tourFolder), name: Store.tourFolder)
+        try writeWhole([UInt8](data), to: Store.tourProgress)
+        try disk.syncDirectory(file(Store.tourFolder), name: Store.tourFolder)
+    }
+
+    private static func isCopyName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 40 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// `bytes` as the file `name` (relative to the directory): a new file written and synced,
+    /// renamed over the old one.
+    private func writeWhole(_ bytes: [UInt8], to name: String) throws {
+        let temporary = name + ".tour.tmp"
+        disk.remove(file(temporary))
+        let fd = try disk.open(file(temporary), .create, name: temporary)
+        do {
+            defer { disk.close(fd) }
+            try disk.write(fd, bytes, name: temporary)
+            try disk.sync(fd, name: temporary)
+        } catch {
+            disk.remove(file(temporary))
+            throw error
+        }
+        try disk.rename(file(temporary), to: file(name), name: name)
     }
 
     /// For a read-only session: reads the files again when another session changed them, so
