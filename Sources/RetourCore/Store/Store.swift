@@ -100,8 +100,9 @@ public final class Store {
     }
 
     /// When the journal grows past this many bytes, whoever commits folds it into a new
-    /// snapshot (besides the last writer, when it closes).
-    public var compactionThreshold = 64 << 20
+    /// snapshot (besides the last writer, when it closes). The setting
+    /// `compactionThresholdMB` of `Assets/settings.json` (`Session.configure`).
+    public var compactionThreshold = Settings().compactionThresholdBytes
     /// Sequence number of the snapshot on disk (names its backup).
     private var snapshotSeq = 0
     /// The history's head the snapshot recorded when it was written (nil before there was one).
