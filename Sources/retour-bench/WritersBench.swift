@@ -30,6 +30,9 @@ struct WritersBench: ParsableCommand {
     @Option(help: "Seconds the watcher is measured idle.")
     var idleSeconds = 5.0
 
+    @Option(help: "Milliseconds each writing process waits between its commits (0: one after another, as fast as it can).")
+    var pauseMs = 0
+
     @Option(help: "Sessions committing while another compacts.")
     var compactionWriters = 4
 
@@ -56,14 +59,15 @@ struct WritersBench: ParsableCommand {
                                              "--idle-seconds", String(idleSeconds)])
         let writers = try (0..<processes).map { index in
             try WriterProbe.spawn(["--data", data.path, "--commits", String(commits), "--start", String(start),
-                                   "--seed", String(index + 1)])
+                                   "--seed", String(index + 1), "--pause-ms", String(pauseMs)])
         }
         var commitTimes: [Double] = []
         for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
         let watched = try WriterProbe.report(of: watcher)
         let lines = [
-            String(format: "%d processes x %d commits on %d cases: commit median %.2f ms, p99 %.2f ms",
-                   processes, commits, cases, Measure.median(commitTimes), Measure.percentile(commitTimes, 99)),
+            String(format: "%d processes x %d commits on %d cases, %@: commit median %.2f ms, p99 %.2f ms, longest %.0f ms",
+                   processes, commits, cases, pauseMs == 0 ? "one after another" : "\(pauseMs) ms apart",
+                   Measure.median(commitTimes), Measure.percentile(commitTimes, 99), commitTimes.max() ?? 0),
             String(format: "another session shows each change: median %.0f ms, p99 %.0f ms (%d of %d seen)",
                    Measure.median(watched.seen), Measure.percentile(watched.seen, 99), watched.seen.count, processes * commits),
             String(format: "an idle session watching: %.2f %% of a core", watched.idleCorePercent),
