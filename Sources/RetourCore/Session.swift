@@ -64,7 +64,14 @@ extension Session {
         let store = try Encryption.openStore(dataDirectory, write: write, user: author) {
             try Passphrase.read(prompt: catalog.text("crypto.prompt.passphrase"), environment: environment)
         }
-        store.enrolmentRules = reference.tracks.enrolmentRules
+        configure(store)
         return store
+    }
+
+    /// Gives `store` what the reference data decides for it: the tracks' enrolment rules and
+    /// the journal size past which a commit compacts (`Settings.compactionThresholdMB`).
+    public func configure(_ store: Store) {
+        store.enrolmentRules = reference.tracks.enrolmentRules
+        store.compactionThreshold = reference.settings.compactionThresholdBytes
     }
 }

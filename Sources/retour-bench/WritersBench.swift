@@ -9,6 +9,9 @@ import RetourCore
 /// its own `Store`, as case managers on one machine), and one more that only watches. Prints
 /// the commit times (median, p99) over every writer, how long the watcher took to see each
 /// change (median, p99), and the share of a core the watcher used while nothing changed.
+/// Then one more session compacts while others keep committing at a case worker's pace: how
+/// long the compaction took, and how long the others' commits waited meanwhile and just after
+/// (when they read the new snapshot).
 struct WritersBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "writers",
@@ -27,14 +30,28 @@ struct WritersBench: ParsableCommand {
     @Option(help: "Seconds the watcher is measured idle.")
     var idleSeconds = 5.0
 
+    @Option(help: "Milliseconds each writing process waits between its commits (0: one after another, as fast as it can).")
+    var pauseMs = 0
+
+    @Option(help: "Sessions committing while another compacts.")
+    var compactionWriters = 4
+
+    @Option(help: "A data directory to use and keep: built there when missing (at 100 000 cases the build takes most of the run), reused as it is otherwise (its notes grow at each run).")
+    var data: String?
+
     func run() throws {
         let assets = try Assets.locate()
         let reference = try Reference(assets: assets)
         let root = try Runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let data = root.appendingPathComponent("data")
-        let (_, building) = try Measure.timed { try SyntheticData.build(count: cases, in: data, assets: assets, reference: reference) }
-        Log.line(String(format: "built %d cases in %.1f s", cases, building))
+        let data = self.data.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("data")
+        if FileManager.default.fileExists(atPath: data.appendingPathComponent(Store.Files.snapshot).path) {
+            Log.line("reusing \(data.path)")
+        } else {
+            let (_, building) = try Measure.timed { try SyntheticData.build(count: self.cases, in: data, assets: assets, reference: reference) }
+            Log.line(String(format: "built %d cases in %.1f s", self.cases, building))
+        }
+        let cases = try Store(directory: data, write: false).book.count
 
         // Writers start together a little after the watcher has been idle for `idleSeconds`.
         let start = Measure.monotonicNanoseconds() + UInt64((idleSeconds + 3) * 1e9)
@@ -42,19 +59,48 @@ struct WritersBench: ParsableCommand {
                                              "--idle-seconds", String(idleSeconds)])
         let writers = try (0..<processes).map { index in
             try WriterProbe.spawn(["--data", data.path, "--commits", String(commits), "--start", String(start),
-                                   "--seed", String(index + 1)])
+                                   "--seed", String(index + 1), "--pause-ms", String(pauseMs)])
         }
         var commitTimes: [Double] = []
         for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
         let watched = try WriterProbe.report(of: watcher)
         let lines = [
-            String(format: "%d processes x %d commits on %d cases: commit median %.2f ms, p99 %.2f ms",
-                   processes, commits, cases, Measure.median(commitTimes), Measure.percentile(commitTimes, 99)),
+            String(format: "%d processes x %d commits on %d cases, %@: commit median %.2f ms, p99 %.2f ms, longest %.0f ms",
+                   processes, commits, cases, pauseMs == 0 ? "one after another" : "\(pauseMs) ms apart",
+                   Measure.median(commitTimes), Measure.percentile(commitTimes, 99), commitTimes.max() ?? 0),
             String(format: "another session shows each change: median %.0f ms, p99 %.0f ms (%d of %d seen)",
                    Measure.median(watched.seen), Measure.percentile(watched.seen, 99), watched.seen.count, processes * commits),
             String(format: "an idle session watching: %.2f %% of a core", watched.idleCorePercent),
         ]
         for line in lines { print(line) }
+        print(try compactionPause(data))
+    }
+
+    /// Sessions committing every 20 ms for 6 s while another, opened beside them, compacts
+    /// 3 s in (the journal then holds their lines): the compaction's time, and the others'
+    /// longest commit from its start to 1 s after its end (the wait for the lock, then the
+    /// reading of the new snapshot), against their median commit outside that window.
+    func compactionPause(_ data: URL) throws -> String {
+        let begin = Measure.monotonicNanoseconds() + 2_000_000_000
+        let compactAt = begin + 3_000_000_000, end = begin + 6_000_000_000
+        let writers = try (0..<compactionWriters).map { index in
+            try WriterProbe.spawn(["--data", data.path, "--start", String(begin), "--until", String(end),
+                                   "--pause-ms", "20", "--seed", String(100 + index)])
+        }
+        let compactor = try WriterProbe.spawn(["--data", data.path, "--compact-at", String(compactAt)])
+        var commits: [(start: Double, ms: Double)] = []
+        for writer in writers {
+            let report = try WriterProbe.report(of: writer)
+            commits += zip(report.starts, report.commits).map { ($0, $1) }
+        }
+        let compaction = try WriterProbe.report(of: compactor).compaction
+        guard compaction.count == 2 else { throw BenchError(description: "the compaction was not timed") }
+        let window = compaction[0]...(compaction[1] + 1000)
+        let during = commits.filter { window.contains($0.start) || window.contains($0.start + $0.ms) }.map(\.ms)
+        let outside = commits.filter { !window.contains($0.start) && !window.contains($0.start + $0.ms) }.map(\.ms)
+        return String(format: "compaction with %d sessions committing: %.0f ms; their longest commit meanwhile and 1 s after "
+                      + "%.0f ms (%d commits; median outside %.2f ms)",
+                      compactionWriters, compaction[1] - compaction[0], during.max() ?? 0, during.count, Measure.median(outside))
     }
 }
 
@@ -66,6 +112,10 @@ struct WriterReport: Codable {
     var seen: [Double] = []
     /// CPU time over wall time while idle, in percent of one core (watcher).
     var idleCorePercent = 0.0
+    /// When each commit began, in milliseconds of the monotonic clock (writers with `--until`).
+    var starts: [Double] = []
+    /// When the compaction began and ended, in milliseconds of the monotonic clock (compactor).
+    var compaction: [Double] = []
 }
 
 /// `retour-bench writer-probe`: one writing (or, with `--watch`, watching) session of the
@@ -98,6 +148,15 @@ struct WriterProbe: ParsableCommand {
     @Option(help: "Which cases to pick.")
     var seed = 1
 
+    @Option(help: "CLOCK_MONOTONIC nanoseconds until which to keep committing (instead of --commits).")
+    var until: UInt64 = 0
+
+    @Option(help: "Milliseconds to wait between commits.")
+    var pauseMs = 0
+
+    @Option(help: "CLOCK_MONOTONIC nanoseconds at which to compact (and do nothing else).")
+    var compactAt: UInt64 = 0
+
     /// How often the case manager reads others' changes while idle.
     static let refreshInterval: useconds_t = 250_000
 
@@ -106,17 +165,26 @@ struct WriterProbe: ParsableCommand {
         var report = WriterReport()
         if watch {
             report = try watchChanges(store)
+        } else if compactAt > 0 {
+            while Measure.monotonicNanoseconds() < compactAt { usleep(1_000) }
+            let began = Measure.monotonicNanoseconds()
+            try store.compact()
+            report.compaction = [Double(began) / 1e6, Double(Measure.monotonicNanoseconds()) / 1e6]
         } else {
             let ids = store.reader(for: try Clearance.withoutUsers("writer\(seed)", book: store.book)).digests.map(\.id)
             let clearance = try Clearance.withoutUsers("writer\(seed)", book: store.book)
             var generator = SystemRandomNumberGenerator()
             while Measure.monotonicNanoseconds() < start { usleep(1_000) }
-            for index in 0..<commits {
+            var index = 0
+            while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
                 let began = Measure.monotonicNanoseconds()
                 let note = Note(id: UUID(), text: "bench \(began) \(seed)-\(index)", by: "writer\(seed)", at: Date())
                 try store.commit(.addNote(id: id, note: note), as: clearance)
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
+                if until > 0 { report.starts.append(Double(began) / 1e6) }
+                index += 1
+                if pauseMs > 0 { usleep(useconds_t(pauseMs * 1000)) }
             }
         }
         try store.close()

@@ -27,6 +27,7 @@ public enum CaseManager {
             }
             do {
                 store = try Encryption.openStore(directory, write: true, user: session.author, sealing: sealing)
+                session.configure(store)
             } catch {
                 terminal.restore()
                 throw error
