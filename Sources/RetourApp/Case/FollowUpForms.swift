@@ -97,8 +97,10 @@ enum FollowUpForms {
     }
 
     /// A step's status, dates, who, note, the reason it is blocked and, for a kit or grant,
-    /// what was given.
-    static func step(_ step: Step, of plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+    /// what was given. `values`: what to fill it with instead of the step's (my values after
+    /// a conflict), and `decision`, journaled with the save.
+    static func step(_ step: Step, of plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved,
+                     values filled: FieldForm.Values? = nil, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let template = app.session.reference.tracks.track(plan.track)?.steps.first { $0.code == step.code }
         let recordsGiven = template?.records == "given"
@@ -116,17 +118,14 @@ enum FollowUpForms {
         let today = app.today
         let todayText = catalog.date(today)
         let author = app.clearance.login
-        return FieldForm(
+        let initial = stepValues(step, catalog: catalog)
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.step.title", catalog),
             intro: [catalog.text("tabs.step.intro", ["step": catalog.label("step", step.code),
                                                      "track": catalog.label("track", plan.track)])],
             fields: fields,
-            values: [
-                "status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
-                "done": step.doneOn.map(catalog.date) ?? "", "by": step.by,
-                "blocked": step.blockedReason, "given": step.given, "note": step.note,
-            ],
+            values: initial,
             validate: { values in
                 let done = values["status"] == StepStatus.done.rawValue
                 let doneText = (values["done"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -156,22 +155,53 @@ enum FollowUpForms {
                 }
             },
             submit: { form, values, app in
-                guard let status = StepStatus(rawValue: values["status"] ?? ""),
-                      let planned = CalendarDate(parsing: values["planned"] ?? "") else { return }
-                var updated = step
-                updated.status = status
-                updated.plannedOn = planned
-                updated.doneOn = status == .done ? CalendarDate(parsing: values["done"] ?? "") : nil
-                updated.by = values["by"] ?? ""
-                updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
-                updated.given = values["given"] ?? step.given
-                updated.note = values["note"] ?? ""
-                guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated), on: item.version) != nil else { return }
+                guard let updated = stepFrom(values, step) else { return }
+                let change = Change.updateStep(id: item.id, plan: plan.id, step: updated)
+                let saved: Bool
+                if let decision {
+                    saved = app.commit([change, .resolveConflict(id: item.id, decision: decision)],
+                                       recheck: ConflictScreen.unchanged(since: item, as: change))
+                } else {
+                    saved = app.commit(change, on: item.version) != nil
+                }
+                guard saved else {
+                    // Someone saved this very step since the form opened: the conflict screen,
+                    // this form and what it holds under it.
+                    guard !app.store.book.clashes(of: change, on: item.id, since: item.version).isEmpty else { return }
+                    let subject = StepConflict(base: item, plan: plan, step: step, baseValues: initial,
+                                               mine: form.values, onSaved: onSaved)
+                    subject.show(app, origin: form)
+                    return
+                }
                 form.finish(app, saying: catalog.text("tabs.step.saved", [
-                    "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(status.rawValue)"),
+                    "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(updated.status.rawValue)"),
                 ]))
                 onSaved(.step(plan: plan.id, code: step.code))
             })
+        if let filled { form.fill(filled) }
+        return form
+    }
+
+    /// A step's values as its form shows them.
+    static func stepValues(_ step: Step, catalog: Catalog) -> FieldForm.Values {
+        ["status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
+         "done": step.doneOn.map(catalog.date) ?? "", "by": step.by,
+         "blocked": step.blockedReason, "given": step.given, "note": step.note]
+    }
+
+    /// `step` with the values of its form; nil when the status or planned date do not read.
+    static func stepFrom(_ values: FieldForm.Values, _ step: Step) -> Step? {
+        guard let status = StepStatus(rawValue: values["status"] ?? ""),
+              let planned = CalendarDate(parsing: values["planned"] ?? "") else { return nil }
+        var updated = step
+        updated.status = status
+        updated.plannedOn = planned
+        updated.doneOn = status == .done ? CalendarDate(parsing: values["done"] ?? "") : nil
+        updated.by = values["by"] ?? ""
+        updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
+        updated.given = values["given"] ?? step.given
+        updated.note = values["note"] ?? ""
+        return updated
     }
 
     // MARK: Rights

@@ -34,6 +34,14 @@ enum TimelineText {
             default: arguments[name] = value
             }
         }
+        if event.kind.hasPrefix("timeline.conflict.") {
+            // What the conflict was about: the profile's fields, or a step of a track.
+            if let step = arguments["step"], let track = arguments["track"] {
+                arguments["on"] = catalog.text("timeline.conflictOnStep", ["step": step, "track": track])
+            } else {
+                arguments["on"] = arguments["fields"] ?? ""
+            }
+        }
         var text = catalog.text(event.kind, arguments)
         if event.kind == "timeline.closed" && event.details["confirmed"] == "yes" {
             text += " — " + catalog.text("tabs.timeline.confirmedOpenItems")

@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+@testable import RetourApp
+@testable import RetourCore
+import RetourTUI
+
+/// Two case workers on one directory change the same thing: the second's save shows the
+/// conflict screen, whose three choices each save and journal the decision; nothing typed is lost.
+@Suite("The conflict screen")
+struct ConflictScreenTests {
+    /// The journal's entries as written on disk, in order.
+    static func journal(_ harness: Harness) throws -> [JournalEntry] {
+        let text = try String(contentsOf: harness.directory.appendingPathComponent(Store.Files.journal), encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0.utf8)) }
+    }
+
+    /// GAO-000001's profile being edited here (phone, and `alsoVillage` the village too) while
+    /// m.diallo, in another case manager, saves it with another phone (`theirPhone`, or the
+    /// same one unchanged) and another family name; then F2 here.
+    static func editWhileTheyEdit(_ harness: Harness, theirPhone: String? = "65 99 99 99", alsoVillage: Bool = false) throws {
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("e")
+        #expect(harness.titleBar.contains("GAO-000001"))
+        harness.send(.tab, times: 5)
+        #expect(harness.terminal.cursor?.y == harness.formRow(harness.catalog.text("field.phone")))
+        harness.send(.control("u"))
+        harness.type("70 00 00 01")
+        if alsoVillage {
+            harness.send(.tab, times: 8)
+            #expect(harness.terminal.cursor?.y == harness.formRow("Village"))
+            harness.send(.control("u"))
+            harness.type("Tacharane")
+        }
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        var profile = seen.profile
+        if let theirPhone { profile.phone = theirPhone }
+        profile.familyName = "Maïga-Cissé"
+        #expect(other.commit(.editProfile(id: id, expectedVersion: seen.version, profile: profile)) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("a profile edit on a stale version: the fields both changed, what I typed, what they saved, who and when")
+    func profileConflictShown() throws {
+        let harness = try Harness(secondSession: true)
+        try Self.editWhileTheyEdit(harness, alsoVillage: true)
+        #expect(harness.app.top is ConflictScreen)
+        #expect(harness.titleBar.contains("GAO-000001 · Conflict"), "\(harness.titleBar)")
+        let text = harness.text
+        #expect(text.contains("m.diallo saved this person's profile on"), "\(text)")
+        #expect(text.contains("▸ Phone"))
+        #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("70 00 00 01") })
+        #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("65 99 99 99") })
+        // Only the phone is in conflict: their family name and my village are not asked about.
+        #expect(!text.contains("▸ Family name") && !text.contains("▸ Village"))
+        #expect(text.contains("Your other changes (Village / quarter) are saved whatever you choose."))
+        #expect(harness.statusLine.contains("m.diallo saved a field you changed"), "\(harness.statusLine)")
+        for hint in ["t Keep theirs", "m Keep mine", "e Edit", "Esc My form"] {
+            #expect(harness.footer.contains(hint), "\(harness.footer)")
+        }
+        // Esc: back to my form, what I typed still there, nothing saved.
+        let seq = harness.store.book.seq
+        harness.send(.escape)
+        #expect(harness.formValue("Phone") == "70 00 00 01")
+        #expect(harness.store.book.seq == seq)
+        // Saving again shows the conflict again.
+        harness.send(.function(2))
+        #expect(harness.app.top is ConflictScreen)
+        // The help says what each choice does.
+        harness.type("?")
+        #expect(harness.text.contains("Keep theirs: their values stay"))
+    }
+
+    @Test("keep theirs: their phone stays, my village is saved, what I typed is journaled with the decision")
+    func keepTheirs() throws {
+        let harness = try Harness(secondSession: true)
+        try Self.editWhileTheyEdit(harness, alsoVillage: true)
+        harness.type("t")
+        #expect(harness.detail != nil)
+        #expect(harness.statusLine.contains("Case GAO-000001: the version of m.diallo kept"), "\(harness.statusLine)")
+        let saved = try harness.stored("GAO-000001")
+        #expect(saved.profile.phone == "65 99 99 99" && saved.profile.village == "Tacharane" && saved.profile.familyName == "Maïga-Cissé")
+        let entries = try Self.journal(harness)
+        guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+            Issue.record("no decision journaled: \(String(describing: entries.last))")
+            return
+        }
+        #expect(decision.choice == .theirs && decision.with == "m.diallo" && decision.fields == ["phone"])
+        #expect(decision.dropped == ["phone": "70 00 00 01"])
+        #expect(entries.last?.by == Harness.author)
+        // The timeline says it in words.
+        harness.type("6")
+        #expect(harness.text.contains("Conflict with m.diallo on Phone: their version kept"), "\(harness.text)")
+    }
+
+    @Test("keep mine: my phone saved over theirs on their version (their family name kept), the decision journaled")
+    func keepMine() throws {
+        let harness = try Harness(language: .fr, secondSession: true)
+        try Self.editWhileTheyEdit(harness)
+        #expect(harness.titleBar.contains("GAO-000001 · Conflit"))
+        #expect(harness.footer.contains("l La leur") && harness.footer.contains("m La mienne"), "\(harness.footer)")
+        harness.type("m")
+        #expect(harness.detail != nil)
+        let saved = try harness.stored("GAO-000001")
+        #expect(saved.profile.phone == "70 00 00 01" && saved.profile.familyName == "Maïga-Cissé")
+        let entries = try Self.journal(harness)
+        #expect(entries.suffix(2).map(\.change.name) == ["editProfile", "resolveConflict"])
+        if case .resolveConflict(_, let decision)? = entries.last?.change {
+            #expect(decision.choice == .mine && decision.fields == ["phone"] && decision.dropped.isEmpty)
+        }
+    }
+
+    @Test("edit: my form again on their version, filled with my values; saving journals the decision")
+    func editMine() throws {
+        let harness = try Harness(secondSession: true)
+        try Self.editWhileTheyEdit(harness)
+        harness.type("e")
+        #expect(harness.app.top is CaseFormScreen)
+        #expect(harness.formValue("Phone") == "70 00 00 01")
+        #expect(harness.formValue("Family name *") == "Maïga-Cissé")
+        #expect(harness.statusLine.contains("Your values on the version of m.diallo"), "\(harness.statusLine)")
+        // The cursor on the field in conflict.
+        #expect(harness.terminal.cursor?.y == harness.formRow("Phone"))
+        harness.send(.control("u"))
+        harness.type("70 00 00 02")
+        harness.send(.function(2))
+        #expect(harness.detail != nil, "\(harness.text)")
+        let saved = try harness.stored("GAO-000001")
+        #expect(saved.profile.phone == "70 00 00 02" && saved.profile.familyName == "Maïga-Cissé")
+        let entries = try Self.journal(harness)
+        #expect(entries.suffix(2).map(\.change.name) == ["editProfile", "resolveConflict"])
+        if case .resolveConflict(_, let decision)? = entries.last?.change {
+            #expect(decision.choice == .edited && decision.with == "m.diallo")
+        }
+    }
+
+    @Test("different fields of one profile: a merge, saved without asking")
+    func profileMerged() throws {
+        let harness = try Harness(secondSession: true)
+        try Self.editWhileTheyEdit(harness, theirPhone: nil)
+        #expect(harness.detail != nil)
+        #expect(harness.statusLine.contains("Case GAO-000001 updated, with the changes m.diallo saved to other fields."),
+                "\(harness.statusLine)")
+        let saved = try harness.stored("GAO-000001")
+        #expect(saved.profile.phone == "70 00 00 01" && saved.profile.familyName == "Maïga-Cissé")
+        #expect(try Self.journal(harness).last?.change.name == "editProfile")
+    }
+
+    /// The training step edited here (note typed) while m.diallo saves it done with their note.
+    static func stepWhileTheyStep(_ harness: Harness) throws {
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select("Training")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("Update a step"))
+        harness.send(.tab, times: 5)
+        #expect(harness.terminal.cursor?.y == harness.formRow("Note"))
+        harness.type("Trainer found in Ansongo")
+        // The other case manager reads what was recorded here first, as it does while idle.
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        var step = seen.plans[0].steps[1]
+        step.note = "Postponed to March"
+        #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("the same step saved by two: the conflict screen for a step, each choice")
+    func stepConflict() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.stepWhileTheyStep(harness)
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.text.contains("m.diallo saved the step Training (Youth entrepreneurship) on"), "\(harness.text)")
+            #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("Trainer found in Ansongo") })
+            #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Postponed to March") })
+            harness.type(choice)
+            if choice == "e" {
+                #expect(harness.titleBar.contains("Update a step"))
+                #expect(harness.formValue("Note") == "Trainer found in Ansongo")
+                harness.send(.function(2))
+            }
+            #expect(harness.detail != nil, "\(choice): \(harness.text)")
+            let note = try harness.stored("GAO-000001").plans[0].steps[1].note
+            #expect(note == (choice == "t" ? "Postponed to March" : "Trainer found in Ansongo"), "\(choice)")
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : choice == "m" ? .mine : .edited))
+            #expect(decision.step == "training" && decision.fields == ["note"])
+            if choice == "t" { #expect(decision.dropped == ["note": "Trainer found in Ansongo"]) }
+            if choice != "t" { #expect(entries.suffix(2).first?.change.name == "updateStep") }
+        }
+    }
+
+    @Test("the conflict screen at 80x24 and without colour reads in words; its footer fits in both languages")
+    func layout() throws {
+        let fixtures = try Fixtures.get()
+        for language in [Language.en, .fr] {
+            let hints = KeyMap.footer(.conflict, catalog: fixtures.catalog(language))
+            #expect(Footer.fitting(hints, width: 80) == hints.count, "\(language): \(hints)")
+        }
+        let harness = try Harness(secondSession: true)
+        try Self.editWhileTheyEdit(harness)
+        // The choice is marked by words, not by colour: the rows say whose value is whose.
+        #expect(harness.rows.contains { $0.hasPrefix("  ▸ Phone") })
+        #expect(harness.terminal.cursor != nil)
+    }
+}
