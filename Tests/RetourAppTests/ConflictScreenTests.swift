@@ -91,7 +91,7 @@ struct ConflictScreenTests {
         #expect(entries.last?.by == Harness.author)
         // The timeline says it in words.
         harness.type("6")
-        #expect(harness.text.contains("Conflict with m.diallo on Phone: their version kept"), "\(harness.text)")
+        #expect(harness.text.contains("Conflict with m.diallo on Phone: the version of m.diallo kept"), "\(harness.text)")
     }
 
     @Test("keep mine: my phone saved over theirs on their version (their family name kept), the decision journaled")
@@ -197,6 +197,36 @@ struct ConflictScreenTests {
             if choice == "t" { #expect(decision.dropped == ["note": "Trainer found in Ansongo"]) }
             if choice != "t" { #expect(entries.suffix(2).first?.change.name == "updateStep") }
         }
+    }
+
+    @Test("edit after a step conflict: their date done is left out under my status, which is not done")
+    func stepEditKeepsWhatMyStatusHas() throws {
+        let harness = try Harness(secondSession: true)
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select("Business plan")
+        harness.send(.enter)
+        harness.pick(down: 1)
+        #expect(harness.formValue("Status *") == "In progress")
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        var step = seen.plans[0].steps[2]
+        step.status = .done
+        step.doneOn = testToday
+        step.by = "m.diallo"
+        #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
+        harness.send(.function(2))
+        #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+        harness.type("e")
+        #expect(harness.formValue("Status *") == "In progress")
+        // Empty: the placeholder shows.
+        #expect(harness.formValue("Date done") == "(when done)", "\(harness.text)")
+        harness.send(.function(2))
+        #expect(harness.detail != nil, "\(harness.text)")
+        #expect(try harness.stored("GAO-000001").plans[0].steps[2].status == .inProgress)
     }
 
     @Test("the conflict screen at 80x24 and without colour reads in words; its footer fits in both languages")

@@ -43,6 +43,14 @@ struct StepConflict: ConflictSubject {
             keepingMine[field] = mine[field]
             if !conflicts.contains(field) { keepingTheirs[field] = mine[field] }
         }
+        // A date done belongs to a step done, a reason to a step blocked: what the status kept
+        // does not have is left out (their date done under my "in progress", say).
+        for index in [0, 1] {
+            var values = index == 0 ? keepingMine : keepingTheirs
+            if values["status"] != StepStatus.done.rawValue { values["done"] = "" }
+            if values["status"] != StepStatus.blocked.rawValue { values["blocked"] = "" }
+            if index == 0 { keepingMine = values } else { keepingTheirs = values }
+        }
         return (changedByMe, conflicts, keepingMine, keepingTheirs)
     }
 
