@@ -47,17 +47,17 @@ struct ProfileConflict: ConflictSubject {
     func changes(_ choice: ConflictDecision.Choice, current: Case, with who: String, app: CaseManagerApp) -> [Change]? {
         let merge = merge(current: current, catalog: app.catalog)
         let draft = choice == .mine ? merge.keepingMine : merge.keepingTheirs
-        guard case .success(let profile) = draft.parse(reference: app.session.reference, today: app.today) else { return nil }
+        let theirs = CaseFormScreen.formDraft(current.profile, catalog: app.catalog)
+        var changes: [Change] = []
+        if draft != theirs {
+            guard case .success(let profile) = draft.parse(reference: app.session.reference, today: app.today) else { return nil }
+            changes.append(.editProfile(id: current.id, expectedVersion: current.version, profile: profile))
+        }
         var dropped: [String: String] = [:]
         if choice == .theirs {
             for field in merge.conflicts { dropped[field.rawValue] = mine[field] }
         }
         let decided = ConflictDecision(choice: choice, with: who, fields: merge.conflicts.map(\.rawValue), dropped: dropped)
-        var changes: [Change] = []
-        let theirs = CaseFormScreen.formDraft(current.profile, catalog: app.catalog)
-        if draft != theirs {
-            changes.append(.editProfile(id: current.id, expectedVersion: current.version, profile: profile))
-        }
         changes.append(.resolveConflict(id: current.id, decision: decided))
         return changes
     }
