@@ -78,7 +78,7 @@ struct ConflictScreenTests {
         try Self.editWhileTheyEdit(harness, alsoVillage: true)
         harness.type("t")
         #expect(harness.detail != nil)
-        #expect(harness.statusLine.contains("Case GAO-000001: the version of m.diallo kept"), "\(harness.statusLine)")
+        #expect(harness.statusLine == " GAO-000001: the version of m.diallo kept; yours is in the case's history.", "\(harness.statusLine)")
         let saved = try harness.stored("GAO-000001")
         #expect(saved.profile.phone == "65 99 99 99" && saved.profile.village == "Tacharane" && saved.profile.familyName == "Maïga-Cissé")
         let entries = try Self.journal(harness)
