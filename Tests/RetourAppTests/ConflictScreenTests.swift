@@ -242,4 +242,270 @@ struct ConflictScreenTests {
         #expect(harness.rows.contains { $0.hasPrefix("  ▸ Phone") })
         #expect(harness.terminal.cursor != nil)
     }
+
+    /// The civil registry referral's outcome typed here while m.diallo saves another outcome.
+    static func referralWhileTheyRefer(_ harness: Harness) throws {
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("4")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("Update a referral"))
+        harness.send(.tab)
+        #expect(harness.terminal.cursor?.y == harness.formRow("Outcome"))
+        harness.type("Birth certificate ready on Friday")
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        var referral = seen.referrals[0]
+        referral.outcome = "Office closed until Monday"
+        #expect(other.commit(.saveReferral(id: id, referral: referral), on: seen.version) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("the same referral saved by two: the conflict screen for a referral, each choice, the decision journaled")
+    func referralConflict() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.referralWhileTheyRefer(harness)
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.text.contains("m.diallo saved the referral to Civil registry / documents on"), "\(harness.text)")
+            #expect(harness.text.contains("▸ Outcome"))
+            #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("Birth certificate ready on Friday") })
+            #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Office closed until Monday") })
+            harness.type(choice)
+            if choice == "e" {
+                #expect(harness.titleBar.contains("Update a referral"))
+                #expect(harness.formValue("Outcome") == "Birth certificate ready on Friday")
+                harness.send(.function(2))
+            }
+            #expect(harness.detail != nil, "\(choice): \(harness.text)")
+            let saved = try harness.stored("GAO-000001").referrals[0]
+            #expect(saved.outcome == (choice == "t" ? "Office closed until Monday" : "Birth certificate ready on Friday"), "\(choice)")
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : choice == "m" ? .mine : .edited))
+            #expect(decision.referral == saved.id && decision.fields == ["outcome"] && decision.with == "m.diallo")
+            if choice == "t" { #expect(decision.dropped == ["outcome": "Birth certificate ready on Friday"]) }
+            if choice != "t" { #expect(entries.suffix(2).first?.change.name == "saveReferral") }
+            harness.type("6")
+            #expect(harness.text.contains("Conflict with m.diallo on the referral to Civil registry / documents"), "\(harness.text)")
+        }
+    }
+
+    /// Aminata's note typed here while m.diallo saves another note for her.
+    static func memberWhileTheyEdit(_ harness: Harness) throws {
+        let id = try #require(harness.seeded["GAO-000001"])
+        let aminata = HouseholdMember(id: UUID(), givenNames: "Aminata", familyName: "", sex: .female, yearOfBirth: 2015,
+                                      relationship: .child)
+        try #require(harness.app.commit(.saveMember(id: id, member: aminata)) != nil)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("7")
+        harness.send(.enter)
+        #expect(harness.titleBar.contains("GAO-000001 · Household member"), "\(harness.titleBar)")
+        harness.send(.tab, times: 7)
+        #expect(harness.terminal.cursor?.y == harness.formRow("Note"))
+        harness.type("Goes to school in Gao")
+        other.refreshFromDisk()
+        let seen = try #require(try other.store.book.read(id))
+        var member = seen.members[0]
+        member.note = "Left for Bamako with her aunt"
+        #expect(other.commit(.saveMember(id: id, member: member), on: seen.version) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("the same household member saved by two: the conflict screen for a member, each choice, the decision journaled")
+    func memberConflict() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.memberWhileTheyEdit(harness)
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.text.contains("m.diallo saved the details of Aminata on"), "\(harness.text)")
+            #expect(harness.text.contains("▸ Note"))
+            #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("Goes to school in Gao") })
+            #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Left for Bamako with her aunt") })
+            harness.type(choice)
+            if choice == "e" {
+                #expect(harness.formValue("Note") == "Goes to school in Gao", "\(harness.text)")
+                harness.send(.function(2))
+            }
+            #expect(harness.detail != nil, "\(choice): \(harness.text)")
+            let saved = try harness.stored("GAO-000001").members[0]
+            #expect(saved.note == (choice == "t" ? "Left for Bamako with her aunt" : "Goes to school in Gao"), "\(choice)")
+            #expect(saved.yearOfBirth == 2015 && saved.sex == .female)
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : choice == "m" ? .mine : .edited))
+            #expect(decision.member == saved.id && decision.fields == ["note"])
+            if choice == "t" { #expect(decision.dropped == ["note": "Goes to school in Gao"]) }
+            if choice != "t" { #expect(entries.suffix(2).first?.change.name == "saveMember") }
+            harness.type("6")
+            #expect(harness.text.contains("Conflict with m.diallo on the details of Aminata"), "\(harness.text)")
+        }
+    }
+
+    /// A closure requested here (reason typed) while m.diallo changes the case's status first:
+    /// `theirs` (their closure request, or a withdrawal of the plan).
+    static func requestWhileTheyChange(_ harness: Harness, theirs: (UUID, Case) -> Change) throws {
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("1")
+        harness.type("c")
+        #expect(harness.titleBar.contains("Request closure") || harness.app.top is FieldForm, "\(harness.titleBar)")
+        harness.pick(down: 0)
+        harness.send(.tab)
+        harness.type("The family went back to Ménaka")
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        #expect(other.commit(theirs(id, seen), on: seen.version) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("both asked to close the case: the conflict screen; mine cannot be kept over theirs, my reason is journaled or made a note")
+    func bothRequestedClosure() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.requestWhileTheyChange(harness) { id, _ in
+                .requestClosure(id: id, reason: "Moved to Bamako for good", code: "moved_away")
+            }
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.text.contains("m.diallo changed the status of this case on"), "\(harness.text)")
+            #expect(harness.text.contains("▸ Status"))
+            #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("The family went back to Ménaka") })
+            #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Moved to Bamako for good") })
+            #expect(harness.text.contains("already asked"), "\(harness.text)")
+            let seq = harness.store.book.seq
+            harness.type(choice)
+            if choice == "m" {
+                // Nothing to save over theirs: said, and the screen stays.
+                #expect(harness.app.top is ConflictScreen)
+                #expect(harness.store.book.seq == seq)
+                #expect(harness.statusLine.hasSuffix("Yours cannot be saved after theirs: t keeps theirs, e makes yours a note."),
+                        "\(harness.statusLine)")
+                continue
+            }
+            if choice == "e" {
+                #expect(harness.titleBar.contains("New note"), "\(harness.titleBar)")
+                #expect(harness.formValue("Note *") == "The family went back to Ménaka", "\(harness.text)")
+                harness.send(.function(2))
+            }
+            #expect(harness.detail != nil, "\(choice): \(harness.text)")
+            let saved = try harness.stored("GAO-000001")
+            #expect(saved.status == .closureRequested && saved.closureRequest == "Moved to Bamako for good")
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : .edited) && decision.fields == ["status"])
+            if choice == "t" { #expect(decision.dropped == ["reason": "The family went back to Ménaka"]) }
+            if choice == "e" {
+                #expect(entries.suffix(2).first?.change.name == "addNote")
+                #expect(saved.notes.last?.text == "The family went back to Ménaka")
+            }
+            harness.type("6")
+            #expect(harness.text.contains("Conflict with m.diallo on the status"), "\(harness.text)")
+        }
+    }
+
+    @Test("a closure requested after their withdrawal of the plan: keep mine requests it on their version; edit reopens my request")
+    func requestAfterWithdrawal() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.requestWhileTheyChange(harness) { id, seen in
+                .withdrawEnrolment(id: id, plan: seen.plans[0].id, reason: "Enrolled by mistake")
+            }
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Enrolment in") }, "\(harness.text)")
+            #expect(harness.text.contains("Enrolled by mistake"))
+            // Mine still applies on their version: nothing says it cannot be kept.
+            #expect(!harness.text.contains("no longer applies"))
+            harness.type(choice)
+            if choice == "e" {
+                #expect(harness.app.top is FieldForm)
+                #expect(harness.formValue("Why *") == "The family went back to Ménaka" || harness.text.contains("The family went back to Ménaka"),
+                        "\(harness.text)")
+                harness.send(.function(2))
+            }
+            #expect(harness.detail != nil, "\(choice): \(harness.text)")
+            let saved = try harness.stored("GAO-000001")
+            #expect(saved.plans[0].withdrawal != nil)
+            #expect(saved.status == (choice == "t" ? .registered : .closureRequested), "\(choice)")
+            if choice != "t" { #expect(saved.closureRequest == "The family went back to Ménaka") }
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : choice == "m" ? .mine : .edited))
+            if choice != "t" { #expect(entries.suffix(2).first?.change.name == "requestClosure") }
+        }
+    }
+
+    @Test("different fields of one referral, or of one member: a merge, saved without asking")
+    func referralAndMemberMerged() throws {
+        let harness = try Harness(secondSession: true)
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("4")
+        harness.send(.enter)
+        harness.send(.tab)
+        harness.type("Birth certificate ready on Friday")
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        var seen = try #require(try other.store.book.read(id))
+        var referral = seen.referrals[0]
+        referral.provider = "Tribunal de Gao"
+        #expect(other.commit(.saveReferral(id: id, referral: referral), on: seen.version) != nil)
+        harness.send(.function(2))
+        #expect(harness.detail != nil, "\(harness.text)")
+        #expect(harness.statusLine == " Referral saved, with m.diallo's changes to its other fields.", "\(harness.statusLine)")
+        let saved = try harness.stored("GAO-000001").referrals[0]
+        #expect(saved.provider == "Tribunal de Gao" && saved.outcome == "Birth certificate ready on Friday")
+
+        let aminata = HouseholdMember(id: UUID(), givenNames: "Aminata", familyName: "", sex: nil, yearOfBirth: 2015,
+                                      relationship: .child)
+        try #require(harness.app.commit(.saveMember(id: id, member: aminata)) != nil)
+        harness.type("7")
+        harness.send(.enter)
+        harness.send(.tab, times: 7)
+        harness.type("Goes to school in Gao")
+        other.refreshFromDisk()
+        seen = try #require(try other.store.book.read(id))
+        var member = seen.members[0]
+        member.sex = .female
+        #expect(other.commit(.saveMember(id: id, member: member), on: seen.version) != nil)
+        harness.send(.function(2))
+        #expect(harness.statusLine == " Details of Aminata saved, with m.diallo's changes to other fields.", "\(harness.statusLine)")
+        let kept = try harness.stored("GAO-000001").members[0]
+        #expect(kept.sex == .female && kept.note == "Goes to school in Gao" && kept.yearOfBirth == 2015)
+        #expect(try Self.journal(harness).last?.change.name == "saveMember")
+    }
+
+    @Test("a status conflict in French at 80 columns: the screen says why mine cannot follow theirs, the status line whole")
+    func statusConflictInFrench() throws {
+        let harness = try Harness(language: .fr, secondSession: true)
+        try Self.requestWhileTheyChange(harness) { id, _ in
+            .requestClosure(id: id, reason: "Partie à Bamako", code: "moved_away")
+        }
+        #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+        #expect(harness.text.contains("a déjà demandé la clôture de ce dossier"), "\(harness.text)")
+        #expect(harness.rows.allSatisfy { CellWidth.of($0) <= 80 })
+        harness.type("m")
+        #expect(harness.statusLine.hasSuffix("Impossible après la sienne\u{a0}: l la garde, e fait de la vôtre une note."),
+                "\(harness.statusLine)")
+        harness.type("l")
+        #expect(harness.detail != nil)
+        #expect(harness.statusLine.hasSuffix("historique."), "\(harness.statusLine)")
+    }
 }

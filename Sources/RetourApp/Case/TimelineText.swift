@@ -38,6 +38,12 @@ enum TimelineText {
             // What the conflict was about: the profile's fields, or a step of a track.
             if let step = arguments["step"], let track = arguments["track"] {
                 arguments["on"] = catalog.text("timeline.conflictOnStep", ["step": step, "track": track])
+            } else if let service = arguments["service"] {
+                arguments["on"] = catalog.text("timeline.conflictOnReferral", ["service": service])
+            } else if let name = arguments["name"] {
+                arguments["on"] = catalog.text("timeline.conflictOnMember", ["name": name])
+            } else if event.details["fields"] == "status" {
+                arguments["on"] = catalog.text("timeline.conflictOnStatus")
             } else {
                 arguments["on"] = arguments["fields"] ?? ""
             }

@@ -28,6 +28,13 @@ protocol ConflictSubject {
     func changes(_ choice: ConflictDecision.Choice, current: Case, with who: String, app: CaseManagerApp) -> [Change]?
     /// The form, on `current`, filled with my values, that saves with the decision "edited".
     func editForm(current: Case, with who: String, app: CaseManagerApp) -> Screen
+    /// Why keeping mine is not offered on `current` (a status change theirs made pointless,
+    /// say), or nil when it is: shown on the screen and said on Keep mine.
+    func cannotKeepMine(current: Case, who: String, app: CaseManagerApp) -> String?
+}
+
+extension ConflictSubject {
+    func cannotKeepMine(current: Case, who: String, app: CaseManagerApp) -> String? { nil }
 }
 
 /// The conflict screen: the case, who saved the other version and when, each field we both
@@ -96,6 +103,11 @@ final class ConflictScreen: Screen {
             app.say(catalog.text("conflict.editing", ["who": who]))
             return
         }
+        // Why is on the screen; the status line, short, says what else to do.
+        if choice == .mine, subject.cannotKeepMine(current: current, who: who, app: app) != nil {
+            app.say(catalog.text("conflict.cannotKeepMine"), .error)
+            return
+        }
         guard let changes = subject.changes(choice, current: current, with: who, app: app) else {
             app.say(catalog.text("conflict.cannotSave"), .error)
             return
@@ -153,6 +165,10 @@ final class ConflictScreen: Screen {
         if let note = subject.mergedNote(current: current, app: app) {
             lines.append(("", .plain))
             lines += Dialog.wrap(note, width: width).map { ($0, .muted) }
+        }
+        if let why = subject.cannotKeepMine(current: current, who: who, app: app) {
+            lines.append(("", .plain))
+            lines += Dialog.wrap(why, width: width).map { ($0, .bold) }
         }
         lines.append(("", .plain))
         lines += Dialog.wrap(catalog.text("conflict.choose"), width: width).map { ($0, .plain) }

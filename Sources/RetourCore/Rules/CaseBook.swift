@@ -368,6 +368,9 @@ public struct CaseBook: Sendable {
                 guard let plan = item.plans.first(where: { $0.id == planID }),
                       plan.steps.contains(where: { $0.code == decision.step }) else { throw ChangeError.unknownPlanOrStep(number: number) }
             }
+            if let member = decision.member, !item.members.contains(where: { $0.id == member }) {
+                throw ChangeError.unknownMember(number: number)
+            }
         case .editProfile(_, let expectedVersion, _):
             // The edit carries the whole profile, not only the fields typed: after another
             // change to the profile it would undo it, so it is refused; after a note, a step…
@@ -541,6 +544,15 @@ public struct CaseBook: Sendable {
             if let planID = decision.plan, let plan = item.plans.first(where: { $0.id == planID }), let step = decision.step {
                 details["track"] = plan.track
                 details["step"] = step
+                details["fields"] = nil
+            }
+            // A referral by its service, a member by their given names, as the timeline names them.
+            if let referral = decision.referral, let service = item.referrals.first(where: { $0.id == referral })?.service {
+                details["service"] = service
+                details["fields"] = nil
+            }
+            if let member = decision.member, let name = item.members.first(where: { $0.id == member })?.givenNames {
+                details["name"] = name
                 details["fields"] = nil
             }
             item.timeline.append(event("timeline.conflict.\(decision.choice.rawValue)", details))

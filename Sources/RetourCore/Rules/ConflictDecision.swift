@@ -22,16 +22,21 @@ public struct ConflictDecision: Codable, Hashable, Sendable {
     /// For a step in conflict: its plan and code; nil for the profile.
     public var plan: UUID?
     public var step: String?
+    /// For a referral or a household member in conflict: its id; nil otherwise.
+    public var referral: UUID?
+    public var member: UUID?
     /// What was typed and not kept (choosing theirs), by field: nothing typed is lost.
     public var dropped: [String: String]
 
     public init(choice: Choice, with: String, fields: [String], plan: UUID? = nil, step: String? = nil,
-                dropped: [String: String] = [:]) {
+                referral: UUID? = nil, member: UUID? = nil, dropped: [String: String] = [:]) {
         self.choice = choice
         self.with = with
         self.fields = fields
         self.plan = plan
         self.step = step
+        self.referral = referral
+        self.member = member
         self.dropped = dropped
     }
 }

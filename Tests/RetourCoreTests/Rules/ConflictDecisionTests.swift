@@ -113,4 +113,29 @@ struct ConflictDecisionTests {
         let clashes = try CaseBook.clashes(of: ConflictTests.step(seen, "training", .notApplicable), on: book[id], since: seen.version)
         #expect(clashes.map(\.by) == ["moussa", "binta"])
     }
+
+    @Test("a decision on a referral names its service, on a member their given names; a member not in the household is refused")
+    func decisionOnReferralAndMember() throws {
+        var (book, id, _) = try FollowUpBook.followed()
+        let referral = try #require(book[id].referrals.first)
+        let onReferral = ConflictDecision(choice: .mine, with: "moussa", fields: ["outcome"], referral: referral.id)
+        try book.apply(.resolveConflict(id: id, decision: onReferral), by: "awa")
+        var event = try #require(book[id].timeline.last)
+        #expect(event.kind == "timeline.conflict.mine" && event.details["service"] == referral.service && event.details["fields"] == nil)
+        let member = HouseholdMember(id: UUID(), givenNames: "Oumar", sex: .male, relationship: .child)
+        try book.apply(.saveMember(id: id, member: member), by: "awa")
+        let onMember = ConflictDecision(choice: .theirs, with: "moussa", fields: ["note"], member: member.id, dropped: ["note": "École"])
+        try book.apply(.resolveConflict(id: id, decision: onMember), by: "awa")
+        event = try #require(book[id].timeline.last)
+        #expect(event.kind == "timeline.conflict.theirs" && event.details["name"] == "Oumar")
+        var unknown = onMember
+        unknown.member = UUID()
+        #expect(throws: ChangeError.unknownMember(number: "GAO-000001")) {
+            try book.apply(.resolveConflict(id: id, decision: unknown), by: "awa")
+        }
+        // A decision written before referrals and members could be in conflict reads the same.
+        let line = #"{"choice":"theirs","with":"moussa","fields":["phone"],"dropped":{"phone":"70"}}"#
+        let read = try JSONDecoder().decode(ConflictDecision.self, from: Data(line.utf8))
+        #expect(read.referral == nil && read.member == nil && read.fields == ["phone"])
+    }
 }
