@@ -383,6 +383,11 @@ struct ConflictScreenTests {
             #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("The family went back to Ménaka") })
             #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Moved to Bamako for good") })
             #expect(harness.text.contains("already asked"), "\(harness.text)")
+            // What is left to choose, in place of a "save yours over theirs" it cannot do.
+            #expect(!harness.text.contains("m: save yours") && harness.text.contains("Esc: back to your form."),
+                    "\(harness.text)")
+            #expect(harness.statusLine.hasSuffix("m.diallo changed the status of this case: choose what to keep."),
+                    "\(harness.statusLine)")
             let seq = harness.store.book.seq
             harness.type(choice)
             if choice == "m" {
@@ -427,6 +432,7 @@ struct ConflictScreenTests {
             #expect(harness.app.top is ConflictScreen, "\(harness.text)")
             #expect(harness.rows.contains { $0.contains("m.diallo saved:") && $0.contains("Enrolment in") }, "\(harness.text)")
             #expect(harness.text.contains("Enrolled by mistake"))
+            #expect(harness.text.contains("m: save yours"))
             // Mine still applies on their version: nothing says it cannot be kept.
             #expect(!harness.text.contains("no longer applies"))
             harness.type(choice)
@@ -507,5 +513,52 @@ struct ConflictScreenTests {
         harness.type("l")
         #expect(harness.detail != nil)
         #expect(harness.statusLine.hasSuffix("historique."), "\(harness.statusLine)")
+    }
+
+    @Test("a closure approved while another returned it: the conflict screen; keep theirs journals my comment, edit makes it a note")
+    func approvalAfterAReturn() throws {
+        for choice in ["t", "m", "e"] {
+            let office = try ApprovalOffice()
+            let screen = try office.app("s.gao")
+            screen.type("A")
+            screen.type("y")
+            screen.type("Checked by phone with the family")
+            // Meanwhile an administrator returns the request.
+            let id = office.ids["GAO-000001"]!
+            let seen = try office.stored("GAO-000001")
+            try office.store.commit(.returnClosure(id: id, expectedVersion: seen.version, comment: "Give the new address"),
+                                    as: office.clearance("admin"))
+            screen.send(.function(2))
+            screen.type("y")
+            #expect(screen.app.top is ConflictScreen, "\(choice): \(screen.text)")
+            #expect(screen.text.contains("admin changed the status of this case on"), "\(screen.text)")
+            #expect(screen.rows.contains { $0.contains("You typed:") && $0.contains("Closure approved") }, "\(screen.text)")
+            #expect(screen.rows.contains { $0.contains("Closure approved: Moved away — Checked by phone with the") })
+            #expect(screen.text.contains("the case is Registered: yours no longer applies"), "\(screen.text)")
+            #expect(screen.rows.contains { $0.contains("admin saved:") && $0.contains("Give the new address") }, "\(screen.text)")
+            let seq = office.store.book.seq
+            screen.type(choice)
+            if choice == "m" {
+                #expect(screen.app.top is ConflictScreen)
+                #expect(office.store.book.seq == seq)
+                continue
+            }
+            if choice == "e" {
+                #expect(screen.text.contains("New note") && screen.text.contains("Checked by phone with the family"), "\(screen.text)")
+                screen.send(.function(2))
+            }
+            #expect(screen.app.top is ApprovalsScreen, "\(choice): \(screen.text)")
+            let saved = try office.stored("GAO-000001")
+            #expect(saved.status != .closed && saved.closureReturn?.comment == "Give the new address")
+            let text = try String(contentsOf: office.directory.appendingPathComponent(Store.Files.journal), encoding: .utf8)
+            let last = try text.split(separator: "\n").last.map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0.utf8)) }
+            guard case .resolveConflict(_, let decision)? = last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.choice == (choice == "t" ? .theirs : .edited) && decision.with == "admin")
+            if choice == "t" { #expect(decision.dropped == ["comment": "Checked by phone with the family"]) }
+            if choice == "e" { #expect(saved.notes.last?.text == "Checked by phone with the family") }
+        }
     }
 }

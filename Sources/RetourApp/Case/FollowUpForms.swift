@@ -563,7 +563,8 @@ enum FollowUpForms {
                            reopened: @escaping (Case, FieldForm.Values, ConflictDecision) -> Screen) -> Bool {
         let made = change(values, item)
         return save(made, on: item, decision: decision, app: app) {
-            StatusConflict(base: item, refused: made, mine: values, typed: typed, change: change, form: reopened)
+            StatusConflict(caseID: item.id, baseVersion: item.version, refused: made, mine: values, typed: typed, change: change,
+                           form: reopened)
                 .show(app, origin: form)
         }
     }

@@ -166,12 +166,14 @@ final class ConflictScreen: Screen {
             lines.append(("", .plain))
             lines += Dialog.wrap(note, width: width).map { ($0, .muted) }
         }
-        if let why = subject.cannotKeepMine(current: current, who: who, app: app) {
-            lines.append(("", .plain))
-            lines += Dialog.wrap(why, width: width).map { ($0, .bold) }
-        }
         lines.append(("", .plain))
-        lines += Dialog.wrap(catalog.text("conflict.choose"), width: width).map { ($0, .plain) }
+        if let why = subject.cannotKeepMine(current: current, who: who, app: app) {
+            // Mine cannot follow theirs: the choices left, said in place of the three.
+            lines += Dialog.wrap(why, width: width).map { ($0, .bold) }
+            lines += Dialog.wrap(catalog.text("conflict.chooseBack"), width: width).map { ($0, .plain) }
+        } else {
+            lines += Dialog.wrap(catalog.text("conflict.choose"), width: width).map { ($0, .plain) }
+        }
         lineCount = lines.count
         visibleLines = max(1, area.height)
         top = max(0, min(top, lineCount - visibleLines))

@@ -8,8 +8,9 @@ import RetourCore
 /// the closure, both reopened, or they closed it), keep theirs journals what I typed with the
 /// decision, and edit makes it a note of the case.
 struct StatusConflict: ConflictSubject {
-    /// The case as my form opened it, and my change as it was refused.
-    let base: Case
+    /// The case and its version as my form showed it, and my change as it was refused.
+    let caseID: UUID
+    let baseVersion: Int
     let refused: Change
     /// What my form held (`mine`), of which the text I typed (`typed`: field → text).
     let mine: FieldForm.Values
@@ -18,17 +19,17 @@ struct StatusConflict: ConflictSubject {
     let change: (_ values: FieldForm.Values, _ current: Case) -> Change
     /// My form, on `current`, filled with `values`, saving with `decision`.
     let form: (_ current: Case, _ values: FieldForm.Values, _ decision: ConflictDecision) -> Screen
-
-    var caseID: UUID { base.id }
-    var baseVersion: Int { base.version }
+    /// For an approval: the closure reason requested, as my form showed it (their change
+    /// may have taken the request away).
+    var approvedReason: String? = nil
 
     static let fields = ["status"]
 
     /// Shows the conflict screen over `origin`, the form that holds what I typed.
     func show(_ app: CaseManagerApp, origin: FieldForm) {
-        let who = app.store.book.clashes(of: refused, on: base.id, since: base.version).last?.by ?? ""
+        let who = app.store.book.clashes(of: refused, on: caseID, since: baseVersion).last?.by ?? ""
         app.push(ConflictScreen(subject: self, origin: origin))
-        app.say(app.catalog.counted("conflict.found", 1, ["who": who]), .error)
+        app.say(app.catalog.text("conflict.foundStatus", ["who": who]), .error)
     }
 
     func intro(current: Case, who: String, when: String, catalog: Catalog) -> String {
@@ -45,8 +46,12 @@ struct StatusConflict: ConflictSubject {
         case .close(_, let closure): return event("timeline.closed", ["reason": closure.reason]) + (closure.note.isEmpty ? "" : " — " + closure.note)
         case .reopen(_, let reason): return event("timeline.reopened", ["reason": reason])
         case .withdrawEnrolment(_, let plan, let reason):
-            let track = base.plans.first { $0.id == plan }?.track ?? ""
+            let track = current.plans.first { $0.id == plan }?.track ?? ""
             return event("timeline.enrolmentWithdrawn", ["track": track, "reason": reason])
+        case .approveClosure(_, _, let comment):
+            let reason = approvedReason ?? current.closureRequestReason ?? Closure.unspecifiedReason
+            return event("timeline.closureApproved", ["reason": reason]) + (comment.isEmpty ? "" : " — " + comment)
+        case .returnClosure(_, _, let comment): return event("timeline.closureReturned", ["comment": comment])
         default: return typedText
         }
     }
@@ -58,7 +63,7 @@ struct StatusConflict: ConflictSubject {
     }
 
     func rows(current: Case, app: CaseManagerApp) -> [ConflictRow] {
-        let theirs = (try? CaseBook.clashes(of: refused, on: current, since: base.version)) ?? []
+        let theirs = (try? CaseBook.clashes(of: refused, on: current, since: baseVersion)) ?? []
         return [ConflictRow(label: app.catalog.text("conflict.field.status"), mine: described(current, app.catalog),
                             theirs: theirs.map { TimelineText.describe($0, catalog: app.catalog) }.joined(separator: "\n"))]
     }
