@@ -468,7 +468,7 @@ struct CaseTabsWorkflowTests {
                 == "Women's income-generating activity (AGR): Kit or grant delivered → Not applicable")
     }
 
-    @Test("a change refused by the lifecycle rules is said in the status line and the form stays open")
+    @Test("a status change refused as a conflict opens the conflict screen over the form, which keeps what was typed")
     func refused() throws {
         let harness = try Harness()
         harness.open("GAO-000001")
@@ -481,11 +481,13 @@ struct CaseTabsWorkflowTests {
         try #require(harness.app.commit(.requestClosure(id: id, reason: "From elsewhere")) != nil)
         harness.send(.function(2))
         // The form was opened on the case before that request: now a conflict, naming who
-        // changed the case (before several writers: the lifecycle's "is Closure requested").
-        #expect(harness.statusLine.hasPrefix(" ! Case GAO-000001 was changed by awa.traore meanwhile"))
-        #expect(harness.titleBar.contains("Request closure"))
+        // changed the case, on the conflict screen (the form, and what it holds, under it).
+        #expect(harness.app.top is ConflictScreen)
+        #expect(harness.statusLine.hasSuffix("awa.traore changed the status of this case: choose what to keep."), "\(harness.statusLine)")
         #expect(try harness.stored("GAO-000001").closureRequest == "From elsewhere")
-        // Esc asks before dropping what was typed.
+        // Esc: back to the form; Esc again asks before dropping what was typed.
+        harness.send(.escape)
+        #expect(harness.titleBar.contains("Request closure"))
         harness.send(.escape)
         #expect(harness.text.contains("What you typed in this form will be lost."))
         harness.send(.right, .enter)

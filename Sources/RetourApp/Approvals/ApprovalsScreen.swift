@@ -82,8 +82,29 @@ final class ApprovalsScreen: Screen {
 
     // MARK: Decisions
 
-    /// A refused decision leaves the form; a case changed meanwhile is said, with the queue read again.
-    private func refused(_ error: any Error, form: FieldForm, app: CaseManagerApp) {
+    /// A refused decision leaves the form; a case changed meanwhile is said, with the queue read
+    /// again. When the change meanwhile was someone else's decision on the same case (another
+    /// status change), the conflict screen instead, over the form that keeps the comment typed.
+    private func refused(_ error: any Error, form: FieldForm, app: CaseManagerApp, item: ApprovalQueue.Item,
+                         values: FieldForm.Values, approving: Bool) {
+        let change: (FieldForm.Values, Int) -> Change = { values, version in
+            approving ? .approveClosure(id: item.id, expectedVersion: version, comment: values["comment"] ?? "")
+                : .returnClosure(id: item.id, expectedVersion: version, comment: values["comment"] ?? "")
+        }
+        let made = change(values, item.version)
+        // Refused as stale, or by the status theirs left: the conflict either way.
+        if !app.store.book.clashes(of: made, on: item.id, since: item.version).isEmpty {
+            var conflict = StatusConflict(caseID: item.id, baseVersion: item.version, refused: made, mine: values, typed: ["comment"],
+                                          change: { change($0, $1.version) }, form: { [weak self] current, values, decision in
+                                              // The request as the queue now shows it, else a note with the comment.
+                                              self?.reopened(item.id, approving: approving, values: values, decision: decision, app: app)
+                                                  ?? FollowUpForms.note(correcting: nil, item: current, app: app, onSaved: { _ in },
+                                                                        text: values["comment"], decision: decision)
+                                          })
+            conflict.approvedReason = item.reasonCode
+            conflict.show(app, origin: form)
+            return
+        }
         if app.top === form { app.pop() }
         reload(app)
         if case ChangeError.staleVersion(let number)? = error as? ChangeError {
@@ -91,7 +112,25 @@ final class ApprovalsScreen: Screen {
         }
     }
 
-    private func approveForm(_ item: ApprovalQueue.Item, app: CaseManagerApp) -> FieldForm {
+    /// The decision's form again on case `id` as the queue now shows it, filled with `values`,
+    /// saving with `decision`; nil when its request no longer waits.
+    private func reopened(_ id: UUID, approving: Bool, values: FieldForm.Values, decision: ConflictDecision,
+                          app: CaseManagerApp) -> Screen? {
+        reload(app)
+        guard let item = items.first(where: { $0.id == id }) else { return nil }
+        let form = approving ? approveForm(item, app: app, decision: decision) : returnForm(item, app: app, decision: decision)
+        form.fill(values)
+        return form
+    }
+
+    /// Commits `change`, with `decision` after a conflict: refused, `refused` is told why.
+    private static func commit(_ change: Change, item: ApprovalQueue.Item, decision: ConflictDecision?, app: CaseManagerApp,
+                               refused: @escaping (any Error) -> Void) -> Bool {
+        guard let decision else { return app.commit(change, refused: refused) != nil }
+        return app.commit([change, .resolveConflict(id: item.id, decision: decision)])
+    }
+
+    private func approveForm(_ item: ApprovalQueue.Item, app: CaseManagerApp, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let reason = Self.reasonLabel(item, catalog)
         return FieldForm(
@@ -104,13 +143,15 @@ final class ApprovalsScreen: Screen {
                             lines: [catalog.text("approvals.confirm.question", ["number": item.number, "reason": reason])],
                             yes: catalog.text("approvals.confirm.yes"), no: catalog.text("approvals.confirm.no")) {
                     let change = Change.approveClosure(id: item.id, expectedVersion: item.version, comment: values["comment"] ?? "")
-                    guard app.commit(change, refused: { self?.refused($0, form: form, app: app) }) != nil else { return }
+                    guard Self.commit(change, item: item, decision: decision, app: app, refused: {
+                        self?.refused($0, form: form, app: app, item: item, values: values, approving: true)
+                    }) else { return }
                     form.finish(app, saying: catalog.text("approvals.approved", ["number": item.number, "reason": reason]))
                 }
             })
     }
 
-    private func returnForm(_ item: ApprovalQueue.Item, app: CaseManagerApp) -> FieldForm {
+    private func returnForm(_ item: ApprovalQueue.Item, app: CaseManagerApp, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         return FieldForm(
             catalog: catalog, title: "\(item.number) · " + catalog.text("approvals.return.title"),
@@ -119,7 +160,9 @@ final class ApprovalsScreen: Screen {
             values: [:], helpKey: "approvals.help",
             submit: { [weak self] form, values, app in
                 let change = Change.returnClosure(id: item.id, expectedVersion: item.version, comment: values["comment"] ?? "")
-                guard app.commit(change, refused: { self?.refused($0, form: form, app: app) }) != nil else { return }
+                guard Self.commit(change, item: item, decision: decision, app: app, refused: {
+                    self?.refused($0, form: form, app: app, item: item, values: values, approving: false)
+                }) else { return }
                 form.finish(app, saying: catalog.text("approvals.returned", ["number": item.number]))
             })
     }

@@ -76,10 +76,11 @@ enum FollowUpForms {
     }
 
     /// Withdrawing `plan`, enrolled by mistake: the reason is asked, and kept with who and when.
-    static func withdraw(_ plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+    static func withdraw(_ plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved,
+                         values filled: FieldForm.Values? = nil, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let track = catalog.label("track", plan.track)
-        return FieldForm(
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.withdraw.title", catalog),
             intro: [catalog.text("tabs.withdraw.intro", ["track": track, "date": catalog.date(plan.enrolledOn)])],
@@ -90,15 +91,26 @@ enum FollowUpForms {
                 return ["reason": catalog.text("tabs.enrol.tooLong", ["maximum": String(Plan.maximumReasonLength)])]
             },
             submit: { form, values, app in
-                guard app.commit(.withdrawEnrolment(id: item.id, plan: plan.id, reason: values["reason"] ?? ""), on: item.version) != nil else { return }
+                let saved = saveStatus(values, typed: ["reason"], item: item, form: form, app: app, decision: decision,
+                                       change: { values, current in
+                                           .withdrawEnrolment(id: current.id, plan: plan.id, reason: values["reason"] ?? "")
+                                       },
+                                       reopened: { current, values, decision in
+                                           withdraw(plan, item: current, app: app, onSaved: onSaved, values: values, decision: decision)
+                                       })
+                guard saved else { return }
                 form.finish(app, saying: catalog.text("tabs.withdraw.saved", ["track": track]))
                 onSaved(.withdrawn(plan: plan.id))
             })
+        if let filled { form.fill(filled) }
+        return form
     }
 
     /// A step's status, dates, who, note, the reason it is blocked and, for a kit or grant,
-    /// what was given.
-    static func step(_ step: Step, of plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+    /// what was given. `values`: what to fill it with instead of the step's (my values after
+    /// a conflict), and `decision`, journaled with the save.
+    static func step(_ step: Step, of plan: Plan, item: Case, app: CaseManagerApp, onSaved: @escaping Saved,
+                     values filled: FieldForm.Values? = nil, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let template = app.session.reference.tracks.track(plan.track)?.steps.first { $0.code == step.code }
         let recordsGiven = template?.records == "given"
@@ -116,17 +128,14 @@ enum FollowUpForms {
         let today = app.today
         let todayText = catalog.date(today)
         let author = app.clearance.login
-        return FieldForm(
+        let initial = stepValues(step, catalog: catalog)
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.step.title", catalog),
             intro: [catalog.text("tabs.step.intro", ["step": catalog.label("step", step.code),
                                                      "track": catalog.label("track", plan.track)])],
             fields: fields,
-            values: [
-                "status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
-                "done": step.doneOn.map(catalog.date) ?? "", "by": step.by,
-                "blocked": step.blockedReason, "given": step.given, "note": step.note,
-            ],
+            values: initial,
             validate: { values in
                 let done = values["status"] == StepStatus.done.rawValue
                 let doneText = (values["done"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -156,22 +165,53 @@ enum FollowUpForms {
                 }
             },
             submit: { form, values, app in
-                guard let status = StepStatus(rawValue: values["status"] ?? ""),
-                      let planned = CalendarDate(parsing: values["planned"] ?? "") else { return }
-                var updated = step
-                updated.status = status
-                updated.plannedOn = planned
-                updated.doneOn = status == .done ? CalendarDate(parsing: values["done"] ?? "") : nil
-                updated.by = values["by"] ?? ""
-                updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
-                updated.given = values["given"] ?? step.given
-                updated.note = values["note"] ?? ""
-                guard app.commit(.updateStep(id: item.id, plan: plan.id, step: updated), on: item.version) != nil else { return }
+                guard let updated = stepFrom(values, step) else { return }
+                let change = Change.updateStep(id: item.id, plan: plan.id, step: updated)
+                let saved: Bool
+                if let decision {
+                    saved = app.commit([change, .resolveConflict(id: item.id, decision: decision)],
+                                       recheck: ConflictScreen.unchanged(since: item, as: change))
+                } else {
+                    saved = app.commit(change, on: item.version) != nil
+                }
+                guard saved else {
+                    // Someone saved this very step since the form opened: the conflict screen,
+                    // this form and what it holds under it.
+                    guard !app.store.book.clashes(of: change, on: item.id, since: item.version).isEmpty else { return }
+                    let subject = StepConflict(base: item, plan: plan, step: step, baseValues: initial,
+                                               mine: form.values, onSaved: onSaved)
+                    subject.show(app, origin: form)
+                    return
+                }
                 form.finish(app, saying: catalog.text("tabs.step.saved", [
-                    "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(status.rawValue)"),
+                    "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(updated.status.rawValue)"),
                 ]))
                 onSaved(.step(plan: plan.id, code: step.code))
             })
+        if let filled { form.fill(filled) }
+        return form
+    }
+
+    /// A step's values as its form shows them.
+    static func stepValues(_ step: Step, catalog: Catalog) -> FieldForm.Values {
+        ["status": step.status.rawValue, "planned": catalog.date(step.plannedOn),
+         "done": step.doneOn.map(catalog.date) ?? "", "by": step.by,
+         "blocked": step.blockedReason, "given": step.given, "note": step.note]
+    }
+
+    /// `step` with the values of its form; nil when the status or planned date do not read.
+    static func stepFrom(_ values: FieldForm.Values, _ step: Step) -> Step? {
+        guard let status = StepStatus(rawValue: values["status"] ?? ""),
+              let planned = CalendarDate(parsing: values["planned"] ?? "") else { return nil }
+        var updated = step
+        updated.status = status
+        updated.plannedOn = planned
+        updated.doneOn = status == .done ? CalendarDate(parsing: values["done"] ?? "") : nil
+        updated.by = values["by"] ?? ""
+        updated.blockedReason = status == .blocked ? values["blocked"] ?? "" : ""
+        updated.given = values["given"] ?? step.given
+        updated.note = values["note"] ?? ""
+        return updated
     }
 
     // MARK: Rights
@@ -237,7 +277,8 @@ enum FollowUpForms {
     /// A new referral (for `criterion` when made from the rights tab), or `existing` updated:
     /// the same form either way.
     static func referral(_ existing: Referral?, criterion: String? = nil, item: Case, app: CaseManagerApp,
-                         onSaved: @escaping Saved) -> FieldForm {
+                         onSaved: @escaping Saved, values filled: FieldForm.Values? = nil,
+                         decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let reference = app.session.reference
         let services = reference.tracks.services.map { Picker.Option(value: $0, label: catalog.text("service.\($0)")) }
@@ -253,12 +294,13 @@ enum FollowUpForms {
             FormField("status", catalog.text("tabs.referral.field.status"), .choice(statuses), required: true),
             FormField("outcome", catalog.text("tabs.referral.field.outcome"), lines: .several),
         ]
-        let values: FieldForm.Values = [
-            "service": existing?.service ?? "", "provider": existing?.provider ?? "",
-            "date": catalog.date(existing?.date ?? app.today), "criterion": existing?.criterion ?? criterion ?? "",
-            "status": (existing?.status ?? .referred).rawValue, "outcome": existing?.outcome ?? "",
+        var values = existing.map { referralValues($0, catalog: catalog) } ?? [
+            "service": "", "provider": "", "date": catalog.date(app.today), "criterion": criterion ?? "",
+            "status": ReferralStatus.referred.rawValue, "outcome": "",
         ]
-        return FieldForm(
+        if let criterion, values["criterion"] == "" { values["criterion"] = criterion }
+        let initial = values
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, existing == nil ? "tabs.referral.newTitle" : "tabs.referral.editTitle", catalog),
             intro: [catalog.text(existing == nil ? "tabs.referral.newIntro" : "tabs.referral.editIntro")],
@@ -270,25 +312,81 @@ enum FollowUpForms {
                 issues(["date": dateIssue(values["date"], today: app.today, catalog: catalog)])
             },
             submit: { form, values, app in
-                guard let date = CalendarDate(parsing: values["date"] ?? ""),
-                      let status = ReferralStatus(rawValue: values["status"] ?? "") else { return }
-                let criterion = values["criterion"].flatMap { $0.isEmpty ? nil : $0 }
-                let referral = Referral(id: existing?.id ?? UUID(), service: values["service"] ?? "",
-                                        provider: values["provider"] ?? "", date: date, criterion: criterion,
-                                        status: status, outcome: values["outcome"] ?? "")
-                guard app.commit(.saveReferral(id: item.id, referral: referral), on: item.version) != nil else { return }
+                guard let referral = referralFrom(values, id: existing?.id ?? UUID()) else { return }
+                let change = Change.saveReferral(id: item.id, referral: referral)
+                let saved = save(change, on: item, decision: decision, app: app) {
+                    guard let existing else { return }
+                    referralConflict(existing, item: item, base: initial, mine: form.values, refused: change, app: app,
+                                     onSaved: onSaved).show(app, origin: form)
+                }
+                guard saved else { return }
                 form.finish(app, saying: catalog.text(existing == nil ? "tabs.referral.saved" : "tabs.referral.updated", [
                     "service": catalog.text("service.\(referral.service)"),
-                    "status": catalog.text("referralStatus.\(status.rawValue)"),
+                    "status": catalog.text("referralStatus.\(referral.status.rawValue)"),
                 ]))
                 onSaved(.referral(referral.id))
             })
+        if let filled { form.fill(filled) }
+        return form
+    }
+
+    /// A referral's values as its form shows them.
+    static func referralValues(_ referral: Referral, catalog: Catalog) -> FieldForm.Values {
+        ["service": referral.service, "provider": referral.provider, "date": catalog.date(referral.date),
+         "criterion": referral.criterion ?? "", "status": referral.status.rawValue, "outcome": referral.outcome]
+    }
+
+    /// The referral `id` with the values of its form; nil when the date or status do not read.
+    static func referralFrom(_ values: FieldForm.Values, id: UUID) -> Referral? {
+        guard let date = CalendarDate(parsing: values["date"] ?? ""),
+              let status = ReferralStatus(rawValue: values["status"] ?? "") else { return nil }
+        let criterion = values["criterion"].flatMap { $0.isEmpty ? nil : $0 }
+        return Referral(id: id, service: values["service"] ?? "", provider: values["provider"] ?? "", date: date,
+                        criterion: criterion, status: status, outcome: values["outcome"] ?? "")
+    }
+
+    /// `existing`, updated in my form from `base` to `mine`, refused: what someone else saved
+    /// of it meanwhile, field by field.
+    static func referralConflict(_ existing: Referral, item: Case, base: FieldForm.Values, mine: FieldForm.Values,
+                                 refused: Change, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldsConflict {
+        let catalog = app.catalog
+        let service = catalog.text("service.\(existing.service)")
+        return FieldsConflict(
+            base: item, refused: refused, fields: ["service", "provider", "date", "criterion", "status", "outcome"],
+            label: { catalog.text("tabs.referral.field.\($0)") }, baseValues: base, mine: mine,
+            intro: { catalog.text("conflict.intro.referral", ["who": $0, "when": $1, "service": service]) },
+            merged: { catalog.text("conflict.referralMerged", ["service": service, "who": $0]) },
+            theirs: { current in current.referrals.first { $0.id == existing.id }.map { referralValues($0, catalog: catalog) } },
+            display: { field, value in
+                guard !value.isEmpty else { return value }
+                switch field {
+                case "service": return catalog.text("service.\(value)")
+                case "criterion": return catalog.text("criterion.\(value)")
+                case "status": return catalog.text("referralStatus.\(value)")
+                default: return value
+                }
+            },
+            change: { values, current in
+                referralFrom(values.mapValues { $0.trimmingCharacters(in: .whitespacesAndNewlines) }, id: existing.id)
+                    .map { .saveReferral(id: current.id, referral: $0) }
+            },
+            decision: { choice, who, fields, dropped in
+                ConflictDecision(choice: choice, with: who, fields: fields, referral: existing.id, dropped: dropped)
+            },
+            form: { current, values, decision in
+                let saved = current.referrals.first { $0.id == existing.id } ?? existing
+                return referral(saved, item: current, app: app, onSaved: onSaved, values: values, decision: decision)
+            },
+            onMerged: { onSaved(.referral(existing.id)) })
     }
 
     // MARK: Notes
 
     /// A new note, or a correction of `corrected`: a new note that names it (notes are never edited).
-    static func note(correcting corrected: Note?, item: Case, app: CaseManagerApp, onSaved: @escaping Saved) -> FieldForm {
+    /// `text`: what to fill it with (what was typed for a change a conflict made pointless),
+    /// and `decision`, journaled with the save.
+    static func note(correcting corrected: Note?, item: Case, app: CaseManagerApp, onSaved: @escaping Saved,
+                     text filled: String? = nil, decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let intro = corrected.map {
             catalog.text("tabs.note.correctIntro", ["when": catalog.dateTime($0.at), "who": $0.by])
@@ -305,7 +403,7 @@ enum FollowUpForms {
                          Picker.Option(value: "no", label: catalog.text("tabs.note.confidential.no")),
                          Picker.Option(value: "yes", label: catalog.text("tabs.note.confidential.yes")),
                      ]), required: true)],
-            values: ["text": "", "confidential": corrected?.isConfidential == true ? "yes" : "no"],
+            values: ["text": filled ?? "", "confidential": corrected?.isConfidential == true ? "yes" : "no"],
             validate: { values in
                 guard corrected != nil, (values["text"] ?? "").trimmingCharacters(in: .whitespaces) == original else { return [:] }
                 return ["text": catalog.text("tabs.note.unchanged")]
@@ -313,7 +411,12 @@ enum FollowUpForms {
             submit: { form, values, app in
                 let note = Note(id: UUID(), text: values["text"] ?? "", by: app.clearance.login, at: Date(),
                                 corrects: corrected?.id, confidential: values["confidential"] == "yes")
-                guard app.commit(.addNote(id: item.id, note: note)) != nil else { return }
+                let change = Change.addNote(id: item.id, note: note)
+                if let decision {
+                    guard app.commit([change, .resolveConflict(id: item.id, decision: decision)]) else { return }
+                } else {
+                    guard app.commit(change) != nil else { return }
+                }
                 form.finish(app, saying: catalog.text(corrected == nil ? "tabs.note.saved" : "tabs.note.corrected"))
                 onSaved(.note(note.id))
             })
@@ -330,10 +433,11 @@ enum FollowUpForms {
         return counts.filter { $0.1 > 0 }.map { "• " + catalog.counted($0.0, $0.1) }
     }
 
-    static func requestClosure(_ item: Case, app: CaseManagerApp) -> FieldForm {
+    static func requestClosure(_ item: Case, app: CaseManagerApp, values filled: FieldForm.Values? = nil,
+                               decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let open = openItems(item, catalog: catalog, reference: app.session.reference)
-        return FieldForm(
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.requestClosure.title", catalog),
             intro: [catalog.text("tabs.requestClosure.intro")] + (open.isEmpty ? [] : [catalog.text("tabs.close.openIntro")] + open),
@@ -343,10 +447,18 @@ enum FollowUpForms {
             ],
             values: [:],
             submit: { form, values, app in
-                let change = Change.requestClosure(id: item.id, reason: values["reason"] ?? "", code: values["code"] ?? "")
-                guard app.commit(change, on: item.version) != nil else { return }
+                let saved = saveStatus(values, typed: ["reason"], item: item, form: form, app: app, decision: decision,
+                                       change: { values, current in
+                                           .requestClosure(id: current.id, reason: values["reason"] ?? "", code: values["code"] ?? "")
+                                       },
+                                       reopened: { current, values, decision in
+                                           requestClosure(current, app: app, values: values, decision: decision)
+                                       })
+                guard saved else { return }
                 form.finish(app, saying: catalog.text("tabs.requestClosure.saved", ["number": item.number]))
             })
+        if let filled { form.fill(filled) }
+        return form
     }
 
     /// The closure reasons to choose from, labelled in the user's language.
@@ -356,7 +468,8 @@ enum FollowUpForms {
 
     /// Closing: a reason and a note. Steps still open, rights gaps or open referrals are said in a question
     /// first; closing anyway records that they were confirmed.
-    static func close(_ item: Case, app: CaseManagerApp) -> FieldForm {
+    static func close(_ item: Case, app: CaseManagerApp, values filled: FieldForm.Values? = nil,
+                      decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let reference = app.session.reference
         let reasons = reference.tracks.closureReasons.map { Picker.Option(value: $0, label: catalog.text("closureReason.\($0)")) }
@@ -364,7 +477,7 @@ enum FollowUpForms {
         if let request = item.closureRequest {
             intro.append(catalog.text("tabs.close.requested", ["reason": request.split(whereSeparator: \.isNewline).joined(separator: " ")]))
         }
-        return FieldForm(
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.close.title", catalog),
             intro: intro,
@@ -376,8 +489,15 @@ enum FollowUpForms {
             submit: { form, values, app in
                 let open = openItems(app.reader[item.id] ?? item, catalog: catalog, reference: reference)
                 func close(confirmed: Bool) {
-                    let closure = Closure(reason: values["reason"] ?? "", note: values["note"] ?? "", confirmedOpenItems: confirmed)
-                    guard app.commit(.close(id: item.id, closure: closure), on: item.version) != nil else { return }
+                    let saved = saveStatus(values, typed: ["note"], item: item, form: form, app: app, decision: decision,
+                                           change: { values, current in
+                                               .close(id: current.id, closure: Closure(reason: values["reason"] ?? "", note: values["note"] ?? "",
+                                                                                       confirmedOpenItems: confirmed))
+                                           },
+                                           reopened: { current, values, decision in
+                                               FollowUpForms.close(current, app: app, values: values, decision: decision)
+                                           })
+                    guard saved else { return }
                     form.finish(app, saying: catalog.text("tabs.close.saved", ["number": item.number]))
                 }
                 guard !open.isEmpty else {
@@ -390,23 +510,64 @@ enum FollowUpForms {
                     close(confirmed: true)
                 }
             })
+        if let filled { form.fill(filled) }
+        return form
     }
 
-    static func reopen(_ item: Case, app: CaseManagerApp) -> FieldForm {
+    static func reopen(_ item: Case, app: CaseManagerApp, values filled: FieldForm.Values? = nil,
+                       decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
-        return FieldForm(
+        let form = FieldForm(
             catalog: catalog,
             title: title(item, "tabs.reopen.title", catalog),
             intro: [catalog.text("tabs.reopen.intro")],
             fields: [FormField("reason", catalog.text("tabs.reopen.reason"), required: true, lines: .several)],
             values: [:],
             submit: { form, values, app in
-                guard app.commit(.reopen(id: item.id, reason: values["reason"] ?? ""), on: item.version) != nil else { return }
+                let saved = saveStatus(values, typed: ["reason"], item: item, form: form, app: app, decision: decision,
+                                       change: { values, current in .reopen(id: current.id, reason: values["reason"] ?? "") },
+                                       reopened: { current, values, decision in
+                                           reopen(current, app: app, values: values, decision: decision)
+                                       })
+                guard saved else { return }
                 form.finish(app, saying: catalog.text("tabs.reopen.saved", ["number": item.number]))
             })
+        if let filled { form.fill(filled) }
+        return form
     }
 
     // MARK: Helpers
+
+    /// Saves `change`, made on `item` as `form` showed it (with `decision`, journaled with it,
+    /// after a conflict). Refused because someone changed the same thing meanwhile, `conflict`
+    /// shows what to do over `form`, which keeps what was typed. Whether it was saved.
+    static func save(_ change: Change, on item: Case, decision: ConflictDecision?, app: CaseManagerApp,
+                     conflict: () -> Void) -> Bool {
+        let saved: Bool
+        if let decision {
+            saved = app.commit([change, .resolveConflict(id: item.id, decision: decision)],
+                               recheck: ConflictScreen.unchanged(since: item, as: change))
+        } else {
+            saved = app.commit(change, on: item.version) != nil
+        }
+        guard !saved else { return true }
+        if !app.store.book.clashes(of: change, on: item.id, since: item.version).isEmpty { conflict() }
+        return false
+    }
+
+    /// A status change (`change` from the form's values, `typed`: its fields of typed text)
+    /// saved from `form`, or the conflict screen when someone changed the case's status since.
+    /// `reopened`: the same form on a case, filled, saving with a decision.
+    static func saveStatus(_ values: FieldForm.Values, typed: [String], item: Case, form: FieldForm, app: CaseManagerApp,
+                           decision: ConflictDecision?, change: @escaping (FieldForm.Values, Case) -> Change,
+                           reopened: @escaping (Case, FieldForm.Values, ConflictDecision) -> Screen) -> Bool {
+        let made = change(values, item)
+        return save(made, on: item, decision: decision, app: app) {
+            StatusConflict(caseID: item.id, baseVersion: item.version, refused: made, mine: values, typed: typed, change: change,
+                           form: reopened)
+                .show(app, origin: form)
+        }
+    }
 
     private static func title(_ item: Case, _ key: String, _ catalog: Catalog) -> String {
         "\(item.number) · " + catalog.text(key)

@@ -5,8 +5,11 @@ import RetourTUI
 /// The household tab's forms: a member added or edited, and a member removed (after a question;
 /// the removal stays in the timeline).
 enum HouseholdForms {
+    /// `values`: what to fill it with instead of the member's (my values after a conflict),
+    /// and `decision`, journaled with the save.
     static func member(_ existing: HouseholdMember?, item: Case, app: CaseManagerApp,
-                       onSaved: @escaping FollowUpForms.Saved) -> FieldForm {
+                       onSaved: @escaping FollowUpForms.Saved, values filled: FieldForm.Values? = nil,
+                       decision: ConflictDecision? = nil) -> FieldForm {
         let catalog = app.catalog
         let reference = app.session.reference
         let sexes = [Picker.Option(value: "", label: catalog.text("household.field.sexUnknown"))]
@@ -26,16 +29,12 @@ enum HouseholdForms {
             FormField("vulnerability", catalog.text("household.field.vulnerability"), .choice(vulnerabilities)),
             FormField("note", catalog.text("household.field.note"), lines: .several),
         ]
-        let born = existing.map { member in
-            member.dateOfBirth.map(catalog.date) ?? member.yearOfBirth.map(String.init) ?? ""
-        } ?? ""
-        let values: FieldForm.Values = [
-            "given": existing?.givenNames ?? "", "family": existing?.familyName ?? "",
-            "relationship": (existing?.relationship ?? .child).rawValue, "sex": existing?.sex?.rawValue ?? "",
-            "born": born, "age": existing?.ageEstimate.map { String($0.years) } ?? "",
-            "vulnerability": existing?.vulnerabilities.first ?? "", "note": existing?.note ?? "",
+        let values = existing.map { memberValues($0, catalog: catalog) } ?? [
+            "given": "", "family": "", "relationship": Relationship.child.rawValue, "sex": "", "born": "", "age": "",
+            "vulnerability": "", "note": "",
         ]
-        return FieldForm(
+        let initial = values
+        let form = FieldForm(
             catalog: catalog,
             title: "\(item.number) · " + catalog.text(existing == nil ? "household.newTitle" : "household.editTitle"),
             intro: [catalog.text("household.intro", ["family": item.profile.familyName])],
@@ -51,23 +50,87 @@ enum HouseholdForms {
                 return issues
             },
             submit: { form, values, app in
-                guard case .success(let birth) = birth(values, today: app.today),
-                      let relationship = Relationship(rawValue: values["relationship"] ?? "") else { return }
-                let text = { (id: String) in (values[id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-                let vulnerability = text("vulnerability")
-                var kept = existing?.vulnerabilities.dropFirst().map { $0 } ?? []
-                kept.removeAll { $0 == vulnerability }
-                let member = HouseholdMember(
-                    id: existing?.id ?? UUID(), givenNames: text("given"),
-                    familyName: Fold.key(text("family")) == Fold.key(item.profile.familyName) ? "" : text("family"),
-                    sex: Sex(rawValue: text("sex")), dateOfBirth: birth.date, yearOfBirth: birth.year, ageEstimate: birth.estimate,
-                    relationship: relationship, vulnerabilities: (vulnerability.isEmpty ? [] : [vulnerability]) + kept,
-                    note: text("note"), ownCase: existing?.ownCase)
-                guard app.commit(.saveMember(id: item.id, member: member), on: item.version) != nil else { return }
+                guard let member = memberFrom(values, existing: existing, id: existing?.id ?? UUID(), item: item, today: app.today)
+                else { return }
+                let change = Change.saveMember(id: item.id, member: member)
+                let saved = FollowUpForms.save(change, on: item, decision: decision, app: app) {
+                    guard let existing else { return }
+                    memberConflict(existing, item: item, base: initial, mine: form.values, refused: change, app: app,
+                                   onSaved: onSaved).show(app, origin: form)
+                }
+                guard saved else { return }
                 form.finish(app, saying: catalog.text(existing == nil ? "household.added" : "household.updated",
                                                       ["name": member.givenNames]))
                 onSaved(.member(member.id))
             })
+        if let filled { form.fill(filled) }
+        return form
+    }
+
+    static let memberFields = ["given", "family", "relationship", "sex", "born", "age", "vulnerability", "note"]
+
+    /// A member's values as the form shows them.
+    static func memberValues(_ member: HouseholdMember, catalog: Catalog) -> FieldForm.Values {
+        ["given": member.givenNames, "family": member.familyName, "relationship": member.relationship.rawValue,
+         "sex": member.sex?.rawValue ?? "",
+         "born": member.dateOfBirth.map(catalog.date) ?? member.yearOfBirth.map(String.init) ?? "",
+         "age": member.ageEstimate.map { String($0.years) } ?? "",
+         "vulnerability": member.vulnerabilities.first ?? "", "note": member.note]
+    }
+
+    /// The member `id` of `item` with the values of the form (`existing` as it was, for what
+    /// the form does not show); nil when the birth or relationship do not read.
+    static func memberFrom(_ values: FieldForm.Values, existing: HouseholdMember?, id: UUID, item: Case,
+                           today: CalendarDate) -> HouseholdMember? {
+        guard case .success(let birth) = birth(values, today: today),
+              let relationship = Relationship(rawValue: values["relationship"] ?? "") else { return nil }
+        let text = { (id: String) in (values[id] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let vulnerability = text("vulnerability")
+        var kept = existing?.vulnerabilities.dropFirst().map { $0 } ?? []
+        kept.removeAll { $0 == vulnerability }
+        return HouseholdMember(
+            id: id, givenNames: text("given"),
+            familyName: Fold.key(text("family")) == Fold.key(item.profile.familyName) ? "" : text("family"),
+            sex: Sex(rawValue: text("sex")), dateOfBirth: birth.date, yearOfBirth: birth.year, ageEstimate: birth.estimate,
+            relationship: relationship, vulnerabilities: (vulnerability.isEmpty ? [] : [vulnerability]) + kept,
+            note: text("note"), ownCase: existing?.ownCase)
+    }
+
+    /// `existing`, edited in my form from `base` to `mine`, refused: what someone else saved of
+    /// them meanwhile, field by field.
+    static func memberConflict(_ existing: HouseholdMember, item: Case, base: FieldForm.Values, mine: FieldForm.Values,
+                               refused: Change, app: CaseManagerApp, onSaved: @escaping FollowUpForms.Saved) -> FieldsConflict {
+        let catalog = app.catalog
+        let labels = ["given": "household.field.givenNames", "family": "household.field.familyName",
+                      "relationship": "household.field.relationship", "sex": "household.field.sex", "born": "household.field.born",
+                      "age": "household.field.age", "vulnerability": "household.field.vulnerability", "note": "household.field.note"]
+        func saved(_ current: Case) -> HouseholdMember? { current.members.first { $0.id == existing.id } }
+        return FieldsConflict(
+            base: item, refused: refused, fields: memberFields, label: { catalog.text(labels[$0] ?? $0) },
+            baseValues: base, mine: mine,
+            intro: { catalog.text("conflict.intro.member", ["who": $0, "when": $1, "name": existing.givenNames]) },
+            merged: { catalog.text("conflict.memberMerged", ["name": existing.givenNames, "who": $0]) },
+            theirs: { saved($0).map { memberValues($0, catalog: catalog) } },
+            display: { field, value in
+                guard !value.isEmpty else { return value }
+                switch field {
+                case "relationship": return catalog.text("relationship.\(value)")
+                case "sex": return catalog.text("sex.\(value)")
+                case "vulnerability": return catalog.text("vulnerability.\(value)")
+                default: return value
+                }
+            },
+            change: { values, current in
+                memberFrom(values, existing: saved(current) ?? existing, id: existing.id, item: current, today: app.today)
+                    .map { .saveMember(id: current.id, member: $0) }
+            },
+            decision: { choice, who, fields, dropped in
+                ConflictDecision(choice: choice, with: who, fields: fields, member: existing.id, dropped: dropped)
+            },
+            form: { current, values, decision in
+                member(saved(current) ?? existing, item: current, app: app, onSaved: onSaved, values: values, decision: decision)
+            },
+            onMerged: { onSaved(.member(existing.id)) })
     }
 
     /// Asks, then removes `member` from the household.

@@ -34,6 +34,20 @@ enum TimelineText {
             default: arguments[name] = value
             }
         }
+        if event.kind.hasPrefix("timeline.conflict.") {
+            // What the conflict was about: the profile's fields, or a step of a track.
+            if let step = arguments["step"], let track = arguments["track"] {
+                arguments["on"] = catalog.text("timeline.conflictOnStep", ["step": step, "track": track])
+            } else if let service = arguments["service"] {
+                arguments["on"] = catalog.text("timeline.conflictOnReferral", ["service": service])
+            } else if let name = arguments["name"] {
+                arguments["on"] = catalog.text("timeline.conflictOnMember", ["name": name])
+            } else if event.details["fields"] == "status" {
+                arguments["on"] = catalog.text("timeline.conflictOnStatus")
+            } else {
+                arguments["on"] = arguments["fields"] ?? ""
+            }
+        }
         var text = catalog.text(event.kind, arguments)
         if event.kind == "timeline.closed" && event.details["confirmed"] == "yes" {
             text += " — " + catalog.text("tabs.timeline.confirmedOpenItems")

@@ -44,14 +44,16 @@ final class CaseFormScreen: Screen {
     private var issues: [ProfileField: String]?
     private var labelWidth = 24
     private var typeAhead = TypeAhead()
+    /// Set when this form reopened my values after a conflict (`ConflictScreen`'s Edit): saved
+    /// with the edit, so that the history says the conflict was decided so.
+    private let decision: ConflictDecision?
 
     init(app: CaseManagerApp, editing: Case?) {
         self.editing = editing
         member = nil
-        var draft = editing.map { ProfileDraft($0.profile) } ?? ProfileDraft()
+        decision = nil
+        var draft = editing.map { CaseFormScreen.formDraft($0.profile, catalog: app.catalog) } ?? ProfileDraft()
         if editing == nil { draft[.assignedTo] = app.clearance.login }
-        if let date = editing?.profile.dateOfBirth { draft[.dateOfBirth] = app.catalog.date(date) }
-        if let date = editing?.profile.returnDate { draft[.returnDate] = app.catalog.date(date) }
         original = draft
         self.draft = draft
         for entry in CaseFormScreen.fields {
@@ -59,11 +61,35 @@ final class CaseFormScreen: Screen {
         }
     }
 
+    /// The edit form on `editing` as it now stands, filled with `draft` (my values after a
+    /// conflict); saving journals `decision` with the edit.
+    init(app: CaseManagerApp, editing: Case, draft: ProfileDraft, decision: ConflictDecision) {
+        self.editing = editing
+        member = nil
+        self.decision = decision
+        original = CaseFormScreen.formDraft(editing.profile, catalog: app.catalog)
+        self.draft = draft
+        // On the first field in conflict: what is to be looked at again.
+        focus = CaseFormScreen.fields.firstIndex { decision.fields.contains($0.field.rawValue) } ?? 0
+        for entry in CaseFormScreen.fields {
+            if case .text = entry.kind { inputs[entry.field] = TextField(draft[entry.field]) }
+        }
+    }
+
+    /// A profile as the edit form shows it (dates in the user's form).
+    static func formDraft(_ profile: CaseProfile, catalog: Catalog) -> ProfileDraft {
+        var draft = ProfileDraft(profile)
+        if let date = profile.dateOfBirth { draft[.dateOfBirth] = catalog.date(date) }
+        if let date = profile.returnDate { draft[.returnDate] = catalog.date(date) }
+        return draft
+    }
+
     /// The registration form filled from what `household` says of `member`: their names, sex
     /// and birth, and the household's place, category, return and case worker. Saving registers
     /// the case and links it to the member, together.
     init(app: CaseManagerApp, registering member: HouseholdMember, of household: Case) {
         editing = nil
+        decision = nil
         self.member = (member, household)
         var profile = household.profile
         profile.familyName = member.familyName(in: household)
@@ -293,8 +319,21 @@ final class CaseFormScreen: Screen {
         }
         defer { if newDuplicate { save(app) } }
         if let editing {
-            guard app.commit(.editProfile(id: editing.id, expectedVersion: editing.version, profile: profile),
-                             recheck: recheck) != nil else { return }
+            let change = Change.editProfile(id: editing.id, expectedVersion: editing.version, profile: profile)
+            if let decision {
+                guard app.commit([change, .resolveConflict(id: editing.id, decision: decision)], recheck: recheck) else {
+                    if app.store.book.version(of: editing.id) != editing.version { refusedAsStale(app) }
+                    return
+                }
+            } else {
+                var stale = false
+                guard app.commit(change, recheck: recheck, refused: { error in
+                    if let error = error as? ChangeError, case .staleVersion = error { stale = true }
+                }) != nil else {
+                    if stale { refusedAsStale(app) }
+                    return
+                }
+            }
             app.pop()
             app.say(catalog.text("form.updated", ["number": editing.number]), .success)
             return
@@ -317,6 +356,33 @@ final class CaseFormScreen: Screen {
         } else {
             app.say(catalog.text("form.registered", ["number": number]), .success)
         }
+    }
+
+    /// My edit was refused: someone saved this profile since the form opened. Fields only one
+    /// of us changed are combined and saved at once; fields we both changed go to the conflict
+    /// screen, this form (and what it holds) staying under it.
+    private func refusedAsStale(_ app: CaseManagerApp) {
+        guard let editing, let current = app.reader[editing.id] else { return }
+        let subject = ProfileConflict(base: editing, baseDraft: original, mine: draft)
+        let merge = subject.merge(current: current, catalog: app.catalog)
+        let who = (try? CaseBook.clashes(of: subject.refused, on: current, since: editing.version))?.last?.by ?? ""
+        guard !merge.isConflict else {
+            app.push(ConflictScreen(subject: subject, origin: self))
+            app.say(app.catalog.counted("conflict.found", merge.conflicts.count, ["who": who]), .error)
+            return
+        }
+        // A merge: my fields on their version, saved without asking.
+        guard case .success(let profile) = merge.keepingMine.parse(reference: app.session.reference, today: app.today) else {
+            app.pop()
+            app.push(subject.editForm(current: current, with: who, app: app))
+            app.say(app.catalog.text("conflict.editing", ["who": who]))
+            return
+        }
+        var changes = [Change.editProfile(id: current.id, expectedVersion: current.version, profile: profile)]
+        if let decision { changes.append(.resolveConflict(id: current.id, decision: decision)) }
+        guard app.commit(changes) else { return }
+        app.pop()
+        app.say(app.catalog.text("form.merged", ["number": current.number, "who": who]), .success)
     }
 
     // MARK: Drawing
@@ -381,7 +447,11 @@ final class CaseFormScreen: Screen {
     }
 
     private func choiceLabel(_ field: ProfileField, _ app: CaseManagerApp) -> String {
-        let value = draft[field]
+        CaseFormScreen.label(field, draft[field], app)
+    }
+
+    /// A field's value as the form shows it: the label of a choice, typed text as it is.
+    static func label(_ field: ProfileField, _ value: String, _ app: CaseManagerApp) -> String {
         guard !value.isEmpty else { return "" }
         let catalog = app.catalog
         let reference = app.session.reference

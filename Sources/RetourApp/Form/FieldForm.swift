@@ -157,6 +157,20 @@ final class FieldForm: Screen {
         }
     }
 
+    /// Fills the fields with `filled` as typed elsewhere (my values after a conflict), without
+    /// the hooks; what the form opened with stays its starting point, so Esc asks first.
+    func fill(_ filled: Values) {
+        for field in fields { values[field.id] = filled[field.id] ?? values[field.id] }
+        for (id, var input) in inputs {
+            input.set(values[id] ?? "")
+            inputs[id] = input
+        }
+        for (id, var area) in areas {
+            area.set(values[id] ?? "")
+            areas[id] = area
+        }
+    }
+
     /// Sets a field's value as if typed or chosen.
     func set(_ id: String, _ value: String) {
         values[id] = value

@@ -38,6 +38,9 @@ enum Action: Hashable {
     case dashboard, nextPeriod, previousPeriod, choosePeriod, nextSection, previousSection
     // The guided tour of a demonstration office: the trainer's keys, on every screen.
     case tourShowMe, tourRestart, tourPrevious, tourNext, tourToggle
+    /// The conflict screen: keep the other person's values, save mine over them, or edit mine
+    /// on theirs.
+    case keepTheirs, keepMine, editMine
 }
 
 extension Action {
@@ -58,6 +61,7 @@ extension Action {
         case .newCase, .edit, .save: return true
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
              .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .assign, .approve, .returnRequest: return true
+        case .keepTheirs, .keepMine, .editMine: return true
         default: return false
         }
     }
@@ -96,6 +100,8 @@ enum KeyContext: Hashable {
     case dashboard
     /// The guided tour's keys, above every other context while a demonstration office runs.
     case tour
+    /// A change refused because someone else saved the same thing meanwhile: the choice.
+    case conflict
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -289,6 +295,20 @@ enum KeyMap {
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: true)
+        case .conflict:
+            // Theirs is t (theirs) or l (la leur), mine m in both languages, edit e.
+            return [
+                Binding(keys: [.character("t"), .character("l")], keysLabel: "conflict.key.theirs", action: .keepTheirs,
+                        label: "conflict.action.theirs", inFooter: true, footerLabel: "conflict.action.theirs.short"),
+                Binding(keys: [.character("m")], keysLabel: "conflict.key.m", action: .keepMine, label: "conflict.action.mine", inFooter: true,
+                        footerLabel: "conflict.action.mine.short"),
+                Binding(keys: [.character("e")], keysLabel: "conflict.key.e", action: .editMine, label: "conflict.action.edit", inFooter: true,
+                        footerLabel: "conflict.action.edit.short"),
+                Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "conflict.action.back", inFooter: true,
+                        footerLabel: "conflict.action.back.short"),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: false)
         case .help:
             return [
                 Binding(keys: [.escape, .enter, .character("q"), .character("?"), .function(1)], keysLabel: "key.esc", action: .back, label: "action.close", inFooter: true),

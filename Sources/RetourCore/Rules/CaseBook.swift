@@ -90,6 +90,19 @@ public struct CaseBook: Sendable {
         digest(id)?.number
     }
 
+    /// The version of case `id` as the book now stands (nil when there is none).
+    public func version(of id: UUID) -> Int? {
+        (try? read(id))?.version
+    }
+
+    /// The changes others made to case `id` since `version` that `change`, made on that
+    /// version, goes against (`clashes(of:on:since:)`): who and when only, for a conflict to
+    /// be said and decided on the case as it now stands.
+    public func clashes(of change: Change, on id: UUID, since version: Int) -> [TimelineEvent] {
+        guard let item = try? read(id) else { return [] }
+        return (try? CaseBook.clashes(of: change, on: item, since: version)) ?? []
+    }
+
     func find(number: String) -> Case? {
         find(numberOf: number).flatMap { self[$0] }
     }
@@ -350,6 +363,14 @@ public struct CaseBook: Sendable {
         }
         switch entry.change {
         case .register, .addUser, .updateUser, .markDemo: break
+        case .resolveConflict(_, let decision):
+            if let planID = decision.plan {
+                guard let plan = item.plans.first(where: { $0.id == planID }),
+                      plan.steps.contains(where: { $0.code == decision.step }) else { throw ChangeError.unknownPlanOrStep(number: number) }
+            }
+            if let member = decision.member, !item.members.contains(where: { $0.id == member }) {
+                throw ChangeError.unknownMember(number: number)
+            }
         case .editProfile(_, let expectedVersion, _):
             // The edit carries the whole profile, not only the fields typed: after another
             // change to the profile it would undo it, so it is refused; after a note, a step…
@@ -438,7 +459,13 @@ public struct CaseBook: Sendable {
     ///   assigned).
     /// Changes since are the case's last timeline events, one per version. Throws
     /// `staleVersion` when they cannot be told (a version not yet reached, a timeline shorter).
-    static func clash(of change: Change, on item: Case, since version: Int) throws -> TimelineEvent? {
+    public static func clash(of change: Change, on item: Case, since version: Int) throws -> TimelineEvent? {
+        try clashes(of: change, on: item, since: version).first
+    }
+
+    /// Every change made to `item` since version `version` that `change` would go against, in
+    /// order (`clash`): the last says who saved the version the conflict screen shows.
+    public static func clashes(of change: Change, on item: Case, since version: Int) throws -> [TimelineEvent] {
         guard version < item.version, version >= 1, item.timeline.count >= item.version - version else {
             throw ChangeError.staleVersion(number: item.number)
         }
@@ -447,32 +474,32 @@ public struct CaseBook: Sendable {
                                         "timeline.closureReturned", "timeline.reopened"]
         let memberKinds: Set<String> = ["timeline.memberEdited", "timeline.memberOwnCase", "timeline.memberRemoved"]
         func track(_ plan: UUID) -> String? { item.plans.first { $0.id == plan }?.track }
-        func first(_ matches: (TimelineEvent) -> Bool) -> TimelineEvent? { since.first(where: matches) }
+        func all(_ matches: (TimelineEvent) -> Bool) -> [TimelineEvent] { since.filter(matches) }
         switch change {
-        case .register, .addUser, .updateUser, .markDemo, .addNote, .assess, .enrol: return nil
+        case .register, .addUser, .updateUser, .markDemo, .addNote, .assess, .enrol, .resolveConflict: return []
         case .updateStep(_, let plan, let step):
             let track = track(plan)
-            return first { ($0.kind == "timeline.step" && $0.details["track"] == track && $0.details["step"] == step.code)
+            return all { ($0.kind == "timeline.step" && $0.details["track"] == track && $0.details["step"] == step.code)
                 || ($0.kind == "timeline.enrolmentWithdrawn" && $0.details["track"] == track) }
         case .saveReferral(_, let referral):
-            guard let current = item.referrals.first(where: { $0.id == referral.id }) else { return nil }
-            return first { ($0.kind == "timeline.referralUpdated" || $0.kind == "timeline.referral")
+            guard let current = item.referrals.first(where: { $0.id == referral.id }) else { return [] }
+            return all { ($0.kind == "timeline.referralUpdated" || $0.kind == "timeline.referral")
                 && $0.details["service"] == current.service }
         case .saveMember(_, let member):
-            guard let current = item.members.first(where: { $0.id == member.id }) else { return nil }
-            return first { memberKinds.contains($0.kind) && $0.details["name"] == current.givenNames }
+            guard let current = item.members.first(where: { $0.id == member.id }) else { return [] }
+            return all { memberKinds.contains($0.kind) && $0.details["name"] == current.givenNames }
         case .removeMember(_, let memberID):
             let name = item.members.first { $0.id == memberID }?.givenNames
-            return first { memberKinds.contains($0.kind) && $0.details["name"] == name }
+            return all { memberKinds.contains($0.kind) && $0.details["name"] == name }
         case .requestClosure, .close, .approveClosure, .returnClosure, .reopen:
-            return first { statusKinds.contains($0.kind) || $0.kind == "timeline.enrolmentWithdrawn" }
+            return all { statusKinds.contains($0.kind) || $0.kind == "timeline.enrolmentWithdrawn" }
         case .withdrawEnrolment(_, let plan, _):
             let track = track(plan)
-            return first { statusKinds.contains($0.kind) || ($0.kind == "timeline.enrolmentWithdrawn" && $0.details["track"] == track) }
+            return all { statusKinds.contains($0.kind) || ($0.kind == "timeline.enrolmentWithdrawn" && $0.details["track"] == track) }
         case .assign:
-            return first { $0.kind == "timeline.assigned" }
+            return all { $0.kind == "timeline.assigned" }
         case .editProfile:
-            return first { $0.kind == "timeline.edit" || $0.kind == "timeline.assigned" }
+            return all { $0.kind == "timeline.edit" || $0.kind == "timeline.assigned" }
         }
     }
 
@@ -512,6 +539,23 @@ public struct CaseBook: Sendable {
         }
         switch entry.change {
         case .register, .addUser, .updateUser, .markDemo: break
+        case .resolveConflict(_, let decision):
+            var details = ["with": decision.with, "fields": decision.fields.joined(separator: " ")]
+            if let planID = decision.plan, let plan = item.plans.first(where: { $0.id == planID }), let step = decision.step {
+                details["track"] = plan.track
+                details["step"] = step
+                details["fields"] = nil
+            }
+            // A referral by its service, a member by their given names, as the timeline names them.
+            if let referral = decision.referral, let service = item.referrals.first(where: { $0.id == referral })?.service {
+                details["service"] = service
+                details["fields"] = nil
+            }
+            if let member = decision.member, let name = item.members.first(where: { $0.id == member })?.givenNames {
+                details["name"] = name
+                details["fields"] = nil
+            }
+            item.timeline.append(event("timeline.conflict.\(decision.choice.rawValue)", details))
         case .editProfile(_, _, let profile):
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
             let changed = ProfileField.allCases.filter { before[$0] != after[$0] }.map(\.rawValue)

@@ -48,6 +48,9 @@ public enum Change: Codable, Hashable, Sendable {
     /// Marks the directory as a demonstration office of fictitious people (`retour demo`): the
     /// first change of a new directory, never undone; its snapshot's header keeps it.
     case markDemo(DemoMark)
+    /// A case worker's choice on a change refused as a conflict (`ConflictDecision`): theirs
+    /// kept, mine saved over it, or mine edited on the current version. Never conflicts.
+    case resolveConflict(id: UUID, decision: ConflictDecision)
 
     /// What kind of change it is, as a stable code (`register`, `editProfile`, `addUser`…):
     /// what the audit shows and filters on.
@@ -72,6 +75,7 @@ public enum Change: Codable, Hashable, Sendable {
         case .addUser: return "addUser"
         case .updateUser: return "updateUser"
         case .markDemo: return "markDemo"
+        case .resolveConflict: return "resolveConflict"
         }
     }
 
@@ -80,7 +84,8 @@ public enum Change: Codable, Hashable, Sendable {
         switch self {
         case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .withdrawEnrolment(let id, _, _), .updateStep(let id, _, _),
              .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _, _),
-             .close(let id, _), .approveClosure(let id, _, _), .returnClosure(let id, _, _), .assign(let id, _), .reopen(let id, _):
+             .close(let id, _), .approveClosure(let id, _, _), .returnClosure(let id, _, _), .assign(let id, _), .reopen(let id, _),
+             .resolveConflict(let id, _):
             return id
         case .addUser, .updateUser, .markDemo:
             return nil
@@ -128,6 +133,9 @@ extension JournalEntry {
             texts += one(login)
             if case .teams(let teams) = update { texts += teams.flatMap { one($0) } }
         case .markDemo: break
+        case .resolveConflict(_, let decision):
+            texts += one(decision.with, decision.step ?? "") + decision.fields.flatMap { one($0) }
+                + decision.dropped.flatMap { one($0.key) + several($0.value) }
         }
         return texts
     }
@@ -171,7 +179,9 @@ public enum Schema {
     /// a program that knows only 2 would drop them on its next snapshot, so it must refuse.
     /// 4 added closure approval (the requested reason, who asked, a returned request's
     /// comment) and reassignment.
-    public static let version = 4
+    /// 5 added the decision on a conflict (`Change.resolveConflict`): a program that knows only
+    /// 4 cannot read that line, so it must refuse the files rather than set it aside.
+    public static let version = 5
 }
 
 /// Why a change cannot be applied. No personal data: cases are named by number.
