@@ -259,6 +259,24 @@ struct ApprovalScreenTests {
         #expect(!screen.text.contains("Awa Maïga (s.gao)"), "dismissed: \(screen.text)")
     }
 
+    @Test func theNoticesPanelIsAsTallAsWhatItSaysAndLeavesTheScreenBelowVisible() throws {
+        let office = try ApprovalOffice()
+        _ = try office.clearance("w.gao")
+        let supervisor = try office.clearance("s.gao")
+        try office.store.commit(.assign(id: office.ids["GAO-000003"]!, to: "w.gao"), as: supervisor)
+
+        let screen = try office.app("w.gao", language: .en)
+        screen.app.announceSignInNotices()
+        screen.app.runUntilIdle(on: screen.terminal)
+        let rows = screen.terminal.rows
+        let framed = rows.indices.filter { rows[$0].contains("│") }
+        #expect(rows.joined().contains("1 case was assigned to you"), "\(screen.text)")
+        // One line of notice and the line saying how to close it: a few rows, not the whole body,
+        // so the status line's neighbours (a demonstration's tour box) stay in sight.
+        #expect(!framed.isEmpty && framed.count <= 6, "\(screen.text)")
+        #expect(!rows[rows.count - 4].contains("│"), "\(screen.text)")
+    }
+
     @Test func theRequestFormAsksTheClosureReasonAndTheCaseShowsIt() throws {
         let harness = try Harness()
         harness.open("GAO-000001")

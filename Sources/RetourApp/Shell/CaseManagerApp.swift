@@ -458,7 +458,8 @@ final class CaseManagerApp {
     private func drawOverlay(_ overlay: Overlay, into canvas: inout Canvas, area: Rect) -> Point? {
         switch overlay {
         case .help(let panel):
-            let frame = area.centred(Size(width: min(76, area.width - 2), height: area.height))
+            // As tall as its lines (a short notice leaves the screen, and a tour's box, in sight).
+            let frame = area.centred(Size(width: min(76, area.width - 2), height: min(area.height, panel.lines.count + 3)))
             helpVisibleLines = panel.draw(into: &canvas, area: frame, hint: catalog.text("help.hint"))
             return Point(x: frame.x + 2, y: frame.y + 1)
         case .picker(var picker, let onChoose):
