@@ -167,22 +167,13 @@ enum FollowUpForms {
             submit: { form, values, app in
                 guard let updated = stepFrom(values, step) else { return }
                 let change = Change.updateStep(id: item.id, plan: plan.id, step: updated)
-                let saved: Bool
-                if let decision {
-                    saved = app.commit([change, .resolveConflict(id: item.id, decision: decision)],
-                                       recheck: ConflictScreen.unchanged(since: item, as: change))
-                } else {
-                    saved = app.commit(change, on: item.version) != nil
-                }
-                guard saved else {
+                let saved = save(change, on: item, decision: decision, app: app) {
                     // Someone saved this very step since the form opened: the conflict screen,
                     // this form and what it holds under it.
-                    guard !app.store.book.clashes(of: change, on: item.id, since: item.version).isEmpty else { return }
-                    let subject = StepConflict(base: item, plan: plan, step: step, baseValues: initial,
-                                               mine: form.values, onSaved: onSaved)
-                    subject.show(app, origin: form)
-                    return
+                    StepConflict(base: item, plan: plan, step: step, baseValues: initial, mine: form.values, onSaved: onSaved)
+                        .show(app, origin: form)
                 }
+                guard saved else { return }
                 form.finish(app, saying: catalog.text("tabs.step.saved", [
                     "step": catalog.label("step", step.code), "status": catalog.text("stepStatus.\(updated.status.rawValue)"),
                 ]))
