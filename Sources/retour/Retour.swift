@@ -107,6 +107,8 @@ enum Failure {
         let text: String
         if let assets = try? Assets.locate(), let catalog = try? Catalog(language: language, assets: assets) {
             text = catalog.text(error)
+        } else if let error = error as? AssetError {
+            text = error.untranslated
         } else if let error = error as? UserFacingError {
             text = TerminalText.visible(error.message.description)
         } else {

@@ -70,4 +70,20 @@ struct NewcomerCommandsTests {
         #expect(refused.stdout == "")
         #expect(refused.stderr.hasSuffix("retour: --labels writes CSV only; JSON holds the cases as stored. Nothing was written.\n"))
     }
+
+    /// Without its Assets (translations, places, codes) nothing can be said in the user's
+    /// language: one plain line in both, naming what to set, never a catalogue key.
+    @Test func missingAssetsAreOnePlainLineNamingWhatToSet() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        for assets in ["/nonexistent-assets", harness.root.path] {
+            let result = try harness.run(["list"], environment: ["RETOUR_ASSETS": assets])
+            #expect(result.status != 0)
+            #expect(result.stdout == "")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("RETOUR_ASSETS") && result.stderr.contains(assets), "\(result.stderr)")
+            #expect(!result.stderr.contains("error.asset") && !result.stderr.contains("(key:"), "\(result.stderr)")
+        }
+    }
 }
