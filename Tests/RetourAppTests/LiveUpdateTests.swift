@@ -57,4 +57,37 @@ struct LiveUpdateTests {
         #expect(harness.store.book.number(of: theirs) == String(format: "GAO-%06d", next))
         #expect(harness.store.book.number(of: mine) == String(format: "GAO-%06d", next + 1))
     }
+
+    @Test("the status line counts only others' changes to cases this user may read")
+    func changesToCasesOutOfSightAreNotCounted() throws {
+        let harness = try Harness(secondSession: true)
+        let other = try #require(harness.firstSession)
+        let pin = try PINHash.make("12345678", parameters: SignInScreenTests.quickHash)
+        func user(_ login: String, _ role: Role) -> User {
+            User(login: login, name: login, role: role, teams: ["gao"], pin: pin)
+        }
+        let admin = Clearance(login: "admin", user: user("admin", .administrator))
+        try other.commit(.addUser(user("admin", .administrator)), as: .anyone("setup"))
+        try other.commit(.addUser(user("k.diarra", .caseWorker)), as: admin)
+        try other.commit(.addUser(user("m.diallo", .caseWorker)), as: admin)
+        let gao = try #require(harness.seeded["GAO-000001"])
+        try other.commit(.assign(id: gao, to: "m.diallo"), as: admin)
+        let viewer = CaseManagerApp(session: harness.session, store: harness.store,
+                                    clearance: Clearance(login: "k.diarra", user: user("k.diarra", .caseWorker)),
+                                    today: testToday, now: { Date(timeIntervalSince1970: 1_800_000_000) })
+        let terminal = MemoryTerminal(width: 80, height: 24)
+        _ = viewer.refreshFromDisk()
+        viewer.runUntilIdle(on: terminal)
+        viewer.status = nil
+
+        try other.commit(.addNote(id: gao, note: Note(id: UUID(), text: "Visite", by: "admin", at: Date())), as: admin)
+        #expect(viewer.refreshFromDisk())
+        viewer.runUntilIdle(on: terminal)
+        #expect(viewer.status == nil, "\(terminal.text)")
+
+        try other.commit(.assign(id: gao, to: "k.diarra"), as: admin)
+        #expect(viewer.refreshFromDisk())
+        viewer.runUntilIdle(on: terminal)
+        #expect(viewer.status?.text.contains("1 change by admin") == true, "\(terminal.text)")
+    }
 }

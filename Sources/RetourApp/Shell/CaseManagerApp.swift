@@ -570,11 +570,12 @@ final class CaseManagerApp {
                 for id in ids { screen.storeDidChange(self, changed: id) }
             }
         }
-        if !outside.entries.isEmpty && status?.kind != .error {
+        // Only changes to cases this user may read: others' work elsewhere is none of theirs.
+        let seen = outside.entries.filter { $0.change.caseID.map { reader.digest($0) != nil } ?? false }
+        if !seen.isEmpty && status?.kind != .error {
             var authors: [String] = []
-            for entry in outside.entries where !authors.contains(entry.by) { authors.append(entry.by) }
-            say(catalog.counted("status.outsideChanges", outside.entries.count,
-                                ["who": authors.joined(separator: ", ")]), .info)
+            for entry in seen where !authors.contains(entry.by) { authors.append(entry.by) }
+            say(catalog.counted("status.outsideChanges", seen.count, ["who": authors.joined(separator: ", ")]), .info)
         }
         return true
     }
