@@ -229,6 +229,22 @@ struct ConflictScreenTests {
         #expect(try harness.stored("GAO-000001").plans[0].steps[2].status == .inProgress)
     }
 
+    @Test("what a conflict says on the status line fits it whole at 80 columns, in both languages")
+    func statusLinesFit() throws {
+        let fixtures = try Fixtures.get()
+        let values = ["who": "a.maiga", "number": "GAO-000001", "step": "Formation", "name": "Ousmane", "count": "2"]
+        for language in [Language.en, .fr] {
+            let catalog = fixtures.catalog(language)
+            for key in ["conflict.found.one", "conflict.found.other", "conflict.editing", "conflict.keptTheirs",
+                        "conflict.keptMine", "form.merged", "conflict.stepMerged", "conflict.referralMerged",
+                        "conflict.memberMerged", "conflict.cannotKeepMine", "conflict.foundStatus", "conflict.cannotSave"] {
+                let text = catalog.text(key, values)
+                // The status line holds 78 cells, an error's "! " included.
+                #expect(CellWidth.of("! " + text) <= 78, "\(language) \(key): \(text)")
+            }
+        }
+    }
+
     @Test("the conflict screen at 80x24 and without colour reads in words; its footer fits in both languages")
     func layout() throws {
         let fixtures = try Fixtures.get()
