@@ -233,7 +233,7 @@ public struct DataCheck: Sendable {
         let bytes = (try? disk.readAll(fd, name: Store.Files.sessions)) ?? []
         let holders = FileLock.sessions(in: bytes)
         return [Finding(.info, Message(holders.isEmpty ? "check.locked" : "check.lockedBy",
-                                       ["holder": holders.joined(separator: ", ")]))]
+                                       ["holder": holders.joined(separator: ", "), "count": String(holders.count)]))]
     }
 
     /// What decoding lets through: lines set aside when opening (a number used twice), lines

@@ -111,6 +111,20 @@ struct DataCheckTests {
         }
     }
 
+    @Test func twoSessionsAreSaidInThePlural() throws {
+        try F.withDirectory { root throws in
+            let data = try healthy(root)
+            let first = try Store(directory: data), second = try Store(directory: data)
+            let check = DataCheck.run(directory: data, reference: F.reference)
+            let message = try #require(check.findings.first?.message)
+            #expect(message.arguments["count"] == "2")
+            #expect(F.french.text(message).hasPrefix("2 autres sessions de Retour utilisent"), "\(F.french.text(message))")
+            #expect(F.english.text(message).hasPrefix("2 other Retour sessions are using"), "\(F.english.text(message))")
+            try second.close()
+            try first.close()
+        }
+    }
+
     @Test func aSessionHoldingTheLockIsInformation() throws {
         try F.withDirectory { root throws in
             let data = try healthy(root)
