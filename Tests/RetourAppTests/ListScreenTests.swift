@@ -138,6 +138,8 @@ struct ListScreenTests {
     func enterOpensTheOnlyMatch() throws {
         let harness = try Harness()
         harness.type("/toure")
+        // The footer says what Enter will do: open the one match.
+        #expect(harness.footer.contains("Enter Open") && !harness.footer.contains("Back to the list"), "\(harness.footer)")
         harness.send(.enter)
         #expect(harness.titleBar.contains("TBK-000001 · Touré Hamadoun"))
         harness.send(.escape)
@@ -153,6 +155,7 @@ struct ListScreenTests {
     func enterWithSeveralMatchesGoesToTheList() throws {
         let harness = try Harness()
         harness.type("/ha")
+        #expect(harness.footer.contains("Enter Back to the list"), "\(harness.footer)")
         harness.send(.enter)
         #expect(harness.titleBar.contains("Cases (3 of 5)"))
         #expect(harness.terminal.cursor == Point(x: 0, y: 3))

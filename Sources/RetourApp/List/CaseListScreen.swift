@@ -28,7 +28,7 @@ final class CaseListScreen: Screen {
         refilter()
     }
 
-    var context: KeyContext { searching ? .search : .list }
+    var context: KeyContext { searching ? (visible.count == 1 ? .searchOneMatch : .search) : .list }
     var helpKey: String { "filters.help.list" }
 
     var totalCount: Int { rows.entries.count }

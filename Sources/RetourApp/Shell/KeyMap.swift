@@ -80,6 +80,8 @@ enum FieldFocus: Hashable, CaseIterable {
 /// Where the keyboard is: each context has its own bindings.
 enum KeyContext: Hashable {
     case list, search, picker, multiPicker, dialog, help
+    /// The search line when it finds exactly one case: Enter opens it.
+    case searchOneMatch
     /// A form, by the kind of field that has the focus.
     case form(FieldFocus)
     /// The case screen: its bindings depend on the tab and on what the case's status allows.
@@ -170,9 +172,10 @@ enum KeyMap {
                         inFooter: false),
                 Binding(keys: [.character("d")], keysLabel: "dashboard.key.d", action: .dashboard, label: "dashboard.action.open", inFooter: false),
             ] + navigation(letters: true)
-        case .search:
+        case .search, .searchOneMatch:
             return [
-                Binding(keys: [.enter, .tab], keysLabel: "key.enter", action: .open, label: "action.keepSearch", inFooter: true),
+                Binding(keys: [.enter, .tab], keysLabel: "key.enter", action: .open,
+                        label: context == .searchOneMatch ? "action.open" : "action.keepSearch", inFooter: true),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "action.clearSearch", inFooter: true),
                 Binding(keys: [.function(1)], keysLabel: "key.f1", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),

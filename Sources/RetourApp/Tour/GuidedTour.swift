@@ -380,7 +380,7 @@ final class GuidedTour {
         case "list":
             if let list = app.top as? CaseListScreen {
                 // The list, its search cleared.
-                return list.context == .search || !list.searchText.isEmpty ? [.key(.escape), .lazy(word)] : []
+                return [.search, .searchOneMatch].contains(list.context) || !list.searchText.isEmpty ? [.key(.escape), .lazy(word)] : []
             }
             if app.top.hasUnsavedInput { return [.key(.escape), .key(.right), .key(.enter), .lazy(word)] }
             return [.key(.escape), .lazy(word)]
