@@ -274,6 +274,8 @@ struct ApprovalScreenTests {
         // One line of notice and the line saying how to close it: a few rows, not the whole body,
         // so the status line's neighbours (a demonstration's tour box) stay in sight.
         #expect(!framed.isEmpty && framed.count <= 6, "\(screen.text)")
+        // How to close it is said once, by the panel's own hint.
+        #expect(screen.text.components(separatedBy: "Esc").count == 2 + (screen.footer.contains("Esc") ? 1 : 0), "\(screen.text)")
         #expect(!rows[rows.count - 4].contains("│"), "\(screen.text)")
     }
 

@@ -26,6 +26,6 @@ enum SignInNoticeText {
         }
         return paragraphs.enumerated().flatMap { index, paragraph in
             (index == 0 ? [] : [""]) + Dialog.wrap(paragraph, width: width)
-        } + ["", catalog.text("notices.dismiss")]
+        }
     }
 }
