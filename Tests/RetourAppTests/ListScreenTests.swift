@@ -343,3 +343,16 @@ struct ListLettersTests {
         #expect(harness.statusLine.trimmingCharacters(in: .whitespaces).isEmpty)
     }
 }
+
+@Suite("Title bar")
+struct TitleBarTests {
+    @Test("a title too long for the bar ends with … rather than in the middle of a word")
+    func aLongTitleIsCutWithAnEllipsis() throws {
+        let harness = try Harness(language: .fr, demo: true, adjust: { $0.givenNames = "Aïssata Kadidiatou Mariam" })
+        harness.send(.enter)
+        harness.send(.character("2"), .character("n"))
+        let bar = harness.rows[0]
+        #expect(bar.contains("…"), "\(bar)")
+        #expect(!bar.contains("Inscription dans u "), "\(bar)")
+    }
+}

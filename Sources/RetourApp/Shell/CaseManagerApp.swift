@@ -432,7 +432,7 @@ final class CaseManagerApp {
         let short = (count + readOnly).joined(separator: " · ")
         let right = CellWidth.of(title) + CellWidth.of(full) + 4 <= width || short.isEmpty ? full : short
         let rightWidth = CellWidth.of(right)
-        canvas.put(title, x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
+        canvas.put(CellWidth.fit(title, width - rightWidth - 4), x: 1, y: 0, width: width - rightWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(right, x: width - rightWidth - 1, y: 0, style: Style(bold: store.isReadOnly, reverse: true))
         let body = Rect(x: 0, y: 1, width: width, height: size.height - 3)
         canvas.cursor = top.draw(into: &canvas, area: body, app: self)
