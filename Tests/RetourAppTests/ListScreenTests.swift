@@ -255,6 +255,10 @@ struct ListScreenTests {
         #expect(text.contains("Reverse the order"))
         #expect(harness.footer.contains("Esc Close"))
         #expect(!harness.footer.contains("Enter Open"))
+        // Nothing of the list shows beside the help's frame.
+        for row in harness.rows.dropFirst().dropLast(2) {
+            #expect(row.allSatisfy { $0 == " " } || row.hasPrefix("  ┌") || row.hasPrefix("  │") || row.hasPrefix("  └"), "\(row)")
+        }
 
         harness.send(.escape)
         #expect(!harness.text.contains("Reverse the order"))
