@@ -110,8 +110,13 @@ final class SignInPrompt {
     private func openPicker() {
         let users = store.book.users.active
         guard !users.isEmpty else { return }
+        // The names in one column after the longest login.
+        let column = users.map { CellWidth.of($0.login) }.max() ?? 0
         picker = Picker(title: catalog.text("signin.pickUser"),
-                        options: users.map { Picker.Option(value: $0.login, label: "\($0.login)  \(TerminalText.visible($0.name))") },
+                        options: users.map {
+                            let padding = String(repeating: " ", count: column - CellWidth.of($0.login))
+                            return Picker.Option(value: $0.login, label: "\($0.login)\(padding)  \(TerminalText.visible($0.name))")
+                        },
                         allowsMany: false, current: [fields[0].text])
     }
 
