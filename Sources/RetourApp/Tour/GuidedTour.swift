@@ -405,7 +405,8 @@ final class GuidedTour {
             // The sign-in screen.
             if word.hasPrefix("signin:") {
                 let login = word == "signin:supervisor" ? cast.supervisor : cast.worker
-                return (login + "\n" + DemoMark.pin).map { $0 == "\n" ? .key(.enter) : .key(.character($0)) } + [.key(.enter)]
+                // Tab between the fields, as the lesson and the footer say.
+                return (login + "\t" + DemoMark.pin).map { $0 == "\t" ? .key(.tab) : .key(.character($0)) } + [.key(.enter)]
             }
             return []
         }
