@@ -150,6 +150,7 @@ extension DemoPeople {
             let day = builder.day(from: registered, to: min(registered.adding(days: 10), last), using: &random)
             builder.assess(on: day, previous: nil, vulnerabilities: vulnerabilities, using: &random)
         }
+        builder.rewriteNotesOutsideThePlans()
         return DemoHistory(caseID: caseID, registeredBy: worker, registeredAt: registeredAt,
                            changes: builder.changes(registeredAt: registeredAt, using: &random))
     }
@@ -200,6 +201,8 @@ private struct HistoryBuilder {
     /// gap is left.
     var latestAccess: [String: Access] = [:]
     var events: [Event] = []
+    /// The steps of the tracks the case is enrolled in.
+    var plannedSteps: Set<String> = []
 
     init(caseID: UUID, worker: String, registered: CalendarDate, last: CalendarDate,
          texts: DemoPeople.FollowUpLists, reference: Reference, supervisor: String? = nil) {
@@ -235,6 +238,33 @@ private struct HistoryBuilder {
 
     mutating func add(_ day: CalendarDate, _ change: Change, by: String? = nil) {
         events.append(Event(day: day, by: by ?? worker, change: change))
+    }
+
+    /// The steps a note speaks of (a training, a kit), any of which the case must be enrolled
+    /// for; nil for a note that fits any case.
+    static func stepsSpokenOf(_ text: String) -> Set<String>? {
+        let lowered = text.lowercased()
+        if lowered.contains("formation") || lowered.contains("training") { return ["training"] }
+        if lowered.contains("kit") { return ["insertion_kit", "kit_or_grant"] }
+        return nil
+    }
+
+    /// Rewrites the notes of a training or a kit the case's tracks do not have as one of the
+    /// notes that fit any case (the notes are written before the enrolments are drawn). Drawn
+    /// from the note's own id, not from the generator: every other person of the seed, and
+    /// every time of this one's history, stays the same.
+    mutating func rewriteNotesOutsideThePlans() {
+        let steps = plannedSteps
+        let fitting = texts.notes.filter { text in
+            HistoryBuilder.stepsSpokenOf(text) == nil && (!alone || !HistoryBuilder.speaksOfAHousehold(text))
+        }
+        guard !fitting.isEmpty else { return }
+        for (index, event) in events.enumerated() {
+            guard case .addNote(let id, var note) = event.change, let spoken = HistoryBuilder.stepsSpokenOf(note.text),
+                  spoken.isDisjoint(with: steps) else { continue }
+            note.text = fitting[Int(note.id.uuid.15) % fitting.count]
+            events[index] = Event(day: event.day, by: event.by, change: .addNote(id: id, note: note))
+        }
     }
 
     /// None to three notes on random days, now and then one correcting the note before.
@@ -278,6 +308,7 @@ private struct HistoryBuilder {
             guard let plan = reference.tracks.plan(track: code, id: DemoPeople.uuid(&random), enrolledOn: enrolledOn),
                   let track = reference.tracks.track(code) else { continue }
             add(enrolledOn, .enrol(id: caseID, plan: plan))
+            plannedSteps.formUnion(plan.steps.map(\.code))
             let diligent = chance(75, &random)
             var previous = enrolledOn
             var complete = true

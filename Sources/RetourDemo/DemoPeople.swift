@@ -155,7 +155,10 @@ public struct DemoPeople: Sendable {
             draft[.documentType] = reference.idDocumentTypes.first ?? ""
             draft[.documentNumber] = String(Int.random(in: 100_000_000...999_999_999, using: &random))
         }
-        draft[.vulnerabilities] = vulnerabilities(female: female, age: age, using: &random, reference: reference)
+        // Born in the year before `age` years ago: the person may be a year older today.
+        let ageToday = born.map { $0.years(until: today) } ?? age
+        draft[.vulnerabilities] = vulnerabilities(female: female, age: age, ageToday: ageToday, using: &random,
+                                                  reference: reference)
             .joined(separator: "|")
         draft[.assignedTo] = lists.caseWorkers.randomElement(using: &random)!
         return draft
@@ -163,8 +166,10 @@ public struct DemoPeople: Sendable {
 
     /// A few vulnerabilities that fit the person (no older person of 30, no pregnant man); a
     /// child is registered alone only when unaccompanied or separated, and most people over 60
-    /// are counted as older persons.
-    private func vulnerabilities(female: Bool, age: Int, using random: inout SeededGenerator, reference: Reference) -> [String] {
+    /// are counted as older persons. A vulnerability of children only while the person is
+    /// under 18 today (`ageToday`), whatever their age when registered.
+    private func vulnerabilities(female: Bool, age: Int, ageToday: Int, using random: inout SeededGenerator,
+                                 reference: Reference) -> [String] {
         reference.vulnerabilities.map(\.code).filter { code in
             switch code {
             case "female_head_of_household": guard female && age >= 18 else { return false }
@@ -172,7 +177,7 @@ public struct DemoPeople: Sendable {
             case "older_person":
                 guard age >= 60 else { return false }
                 return Int.random(in: 0..<100, using: &random) < 80
-            case "unaccompanied_child": return age < 18
+            case "unaccompanied_child": return age < 18 && ageToday < 18
             case "single_parent": guard age >= 18 else { return false }
             default: break
             }

@@ -87,6 +87,9 @@ struct DemoCommand: ParsableCommand {
             }
             try make(mark, session: session)
             made = true
+            if existing != nil {
+                Output.error(session.catalog.counted("demo.reset.done", mark.cases))
+            }
         }
 
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {

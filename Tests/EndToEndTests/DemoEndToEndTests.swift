@@ -136,6 +136,8 @@ struct DemoEndToEndTests {
         let reset = try harness.run(["demo", "--reset"], environment: [:])
         #expect(reset.status == 0, "\(reset.stderr)")
         #expect(reset.stdout.contains("25 fictitious cases") && reset.stdout.contains("seed 9"), "\(reset.stdout)")
+        // Said on stderr, in one line, before the case manager would open.
+        #expect(reset.stderr.contains("Demonstration office put back to its seed (25 people)."), "\(reset.stderr)")
         // …and the reset forgets it.
         #expect(!(try harness.run(["audit"], environment: Self.signedIn).stdout.contains("export")))
         let after = try harness.run(["export", "--format", "json"], environment: Self.signedIn).stdout
@@ -302,6 +304,9 @@ struct GuidedTourEndToEndTests {
         let again = try harness.run(["list"], environment: Self.signedIn)
         #expect(again.stdout == seedList.stdout)
         #expect(!FileManager.default.fileExists(atPath: harness.data.appendingPathComponent("tour/progress.json").path))
+        // No empty folder of a lesson is left behind.
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: harness.data.appendingPathComponent("tour").path)) ?? []
+        #expect(!left.contains { $0.hasPrefix("lesson-") }, "\(left)")
     }
 
     /// A demonstration office is never encrypted: one line, nothing written.

@@ -129,12 +129,13 @@ struct GuidedTourTests {
                       "family": "Walet Intalla", "birth": "2005-06-15", "name": "Walet Intalla Rokia Fatou",
                       "number": "MPT-000007", "login": "s.coulibaly", "key": "Shift-Tab", "count": "13"]
         for catalog in [fixtures.english, fixtures.french] {
+            let values = values.merging(GuidedTour.labels(catalog)) { own, _ in own }
             for lesson in try TourLesson.load(assets: Assets.locate()) {
                 let lines = Dialog.wrap(catalog.text(lesson.instructionKey, values), width: 76)
                 #expect(lines.count <= 2, "\(catalog.language) \(lesson.id): \(lines)")
                 #expect(CellWidth.of(catalog.text(lesson.keysKey, values)) <= 76, "\(catalog.language) \(lesson.id)")
             }
-            for key in ["tour.back.signIn", "tour.back.case", "tour.back.list", "tour.back.noNewcomer", "tour.box.showing",
+            for key in ["tour.back.signIn", "tour.back.case", "tour.back.caseSelected", "tour.back.signInHere", "tour.back.list", "tour.back.noNewcomer", "tour.box.showing",
                         "tour.box.done", "tour.box.finished", "tour.restart.failed"] {
                 #expect(CellWidth.of(catalog.text(key, values)) <= 74, "\(catalog.language) \(key)")
             }
@@ -224,6 +225,69 @@ struct GuidedTourTests {
 
     /// "Show me" alone, lesson after lesson, from the sign-in screen: every lesson done, and
     /// every frame drawn on the way shows the demonstration's banner on its first row.
+    /// Each lesson names the labels its screens show, from the catalogue, in both languages;
+    /// the first lesson's keys are the sign-in screen's (where F10 quits).
+    @Test(arguments: [Language.en, .fr])
+    func theLessonsNameTheScreensOwnLabels(language: Language) throws {
+        let fixtures = try Fixtures.get()
+        let catalog = language == .en ? fixtures.english : fixtures.french
+        let values = GuidedTour.labels(catalog).merging(["worker": "a.maiga", "pin": DemoMark.pin]) { $1 }
+        let assess = catalog.text("tour.assess.do", values)
+        for label in ["tabs.criterion.safety", "tabs.criterion.livelihoods", "tabs.criterion.documentation",
+                      "access.full", "access.none", "access.partial", "tabs.tab.rights"] {
+            #expect(assess.contains(catalog.text(label)), "\(label): \(assess)")
+        }
+        let training = catalog.text("tour.training.do", values)
+        #expect(training.contains(catalog.text("stepStatus.done") + ",") || training.contains(catalog.text("stepStatus.done") + " ,"),
+                "\(training)")
+        #expect(training.contains(catalog.text("step.training")))
+        #expect(catalog.text("tour.refer.do", values).contains(catalog.text("service.livelihoods")))
+        #expect(catalog.text("tour.enrol.do", values).contains(catalog.text("track.youth_entrepreneurship")))
+        // The first lesson, on the sign-in screen: its footer's keys, F10 quits.
+        let signIn = catalog.text("tour.sign_in.do", values) + " " + catalog.text("tour.sign_in.keys", values)
+        let footer = KeyMap.footer(.signIn, catalog: catalog)
+        #expect(footer.contains { $0.keys == catalog.text("key.tab") })
+        #expect(signIn.contains(catalog.text("key.tab")) && signIn.contains(catalog.text("key.enter")), "\(signIn)")
+        let quit = catalog.text("action.quit").lowercased()
+        #expect(catalog.text("tour.sign_in.keys", values).lowercased().contains("f10 " + quit), "\(signIn)")
+    }
+
+    /// "Show me" names the keys it presses as the footer does, in the user's language.
+    @Test func showMeNamesTheKeysInTheUsersLanguage() throws {
+        let office = try TourOffice(language: .fr)
+        office.run([.function(5)])
+        let frames = office.terminal.frames
+        let catalog = office.session.catalog
+        let enter = catalog.text("tour.box.showing", ["key": catalog.text("key.enter")])
+        #expect(frames.contains { $0.contains { $0.contains(String(enter.prefix(24))) } }, "\(enter)")
+        #expect(!frames.contains { $0.contains { $0.contains("touche Enter") || $0.contains("touche Home") } })
+    }
+
+    /// On the sign-in screen, the box says who to sign in as for the current lesson.
+    @Test func theSignInScreenSaysWhoToSignInAsForTheLesson() throws {
+        let office = try TourOffice()
+        office.run(Array(repeating: Key.function(8), count: 7))
+        #expect(office.tour.current == 7)
+        #expect(office.rows.contains { $0.contains("→ Sign in as a.maiga: a.maiga, Tab, PIN demo1234, Enter.") },
+                "\(office.rows.joined(separator: "\n"))")
+        office.run(Array(repeating: Key.function(8), count: 3))
+        #expect(office.rows.contains { $0.contains("→ Sign in as s.coulibaly: s.coulibaly, Tab, PIN demo1234, Enter.") },
+                "\(office.rows.joined(separator: "\n"))")
+    }
+
+    /// The case the lesson wants is selected in the list (after a restart, say): Enter opens it.
+    @Test func theWayBackFitsACaseSelectedInTheList() throws {
+        let office = try TourOffice()
+        office.run([.function(5), .function(8), .function(8)])
+        let values = try office.values(as: "a.maiga")
+        let number = try #require(values["personNumber"])
+        office.run(typed("a.maiga") + [.enter] + typed(DemoMark.pin) + [.enter, .escape, .character("/")] + typed(number)
+                   + [.enter, .function(6)])
+        #expect(office.rows.contains { $0.contains("→ Open \(number)") && $0.contains("selected, press Enter.") },
+                "\(office.rows.joined(separator: "\n"))")
+        #expect(!office.rows.contains { $0.contains("Esc, /\(number)") })
+    }
+
     @Test(arguments: [Language.en, .fr])
     func everyLessonIsDoneByShowMeAlone(language: Language) throws {
         let office = try TourOffice(language: language)
@@ -318,6 +382,9 @@ struct GuidedTourTests {
         try office.store.eraseDemo()
         #expect(!FileManager.default.fileExists(atPath: file.path))
         #expect(!FileManager.default.fileExists(atPath: office.directory.appendingPathComponent("tour/lesson-1/complete").path))
+        // No empty folder of a lesson is left behind, nor the tour's folder.
+        #expect(!FileManager.default.fileExists(atPath: office.directory.appendingPathComponent("tour/lesson-1").path))
+        #expect(!FileManager.default.fileExists(atPath: office.directory.appendingPathComponent("tour").path))
     }
 
     @Test func theBoxSaysHowToGetBackAndTheHelpListsTheTrainersKeys() throws {

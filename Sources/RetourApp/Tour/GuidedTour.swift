@@ -31,8 +31,8 @@ final class GuidedTour {
     weak var app: CaseManagerApp?
     /// "Show me" playing: the keys still to press.
     private(set) var script: TourScript?
-    /// The key "show me" pressed last, as the box shows it.
-    private(set) var pressed: String?
+    /// The key "show me" pressed last (the box names it in the user's language).
+    private(set) var pressed: Key?
     /// Lazy steps expanded since the last key: a bound, so that a step that cannot reach its
     /// goal ends the demonstration rather than loop.
     private var lazyBudget = 0
@@ -181,16 +181,25 @@ final class GuidedTour {
 
     // MARK: Where the trainee should be
 
-    /// What the box says when the trainee is not where the lesson happens; nil when they are.
-    func wayBack(_ app: CaseManagerApp?) -> String? {
-        guard let app else { return nil }
-        let catalog = app.catalog
-        let values = self.values(app)
-        let signInAs: String
+    /// Who the current lesson is done as.
+    var signInAs: String {
         switch lesson.done {
-        case .closureApproved, .solutionsGap, .reassigned: signInAs = cast.supervisor
-        default: signInAs = cast.worker
+        case .closureApproved, .solutionsGap, .reassigned: return cast.supervisor
+        default: return cast.worker
         }
+    }
+
+    /// What the box says when the trainee is not where the lesson happens; nil when they are.
+    /// On the sign-in screen (`app` nil): who to sign in as, with that screen's keys.
+    func wayBack(_ app: CaseManagerApp?, catalog: Catalog) -> String? {
+        let labels = GuidedTour.labels(catalog)
+        guard let app else {
+            // The first lesson's own keys are the sign-in screen's.
+            if lesson.done == .signedInWorker { return nil }
+            return catalog.text("tour.back.signInHere", labels.merging(["login": signInAs, "pin": DemoMark.pin]) { $1 })
+        }
+        let values = self.values(app).merging(labels) { own, _ in own }
+        let signInAs = self.signInAs
         if app.clearance.login != signInAs {
             return catalog.text("tour.back.signIn", ["login": signInAs, "pin": DemoMark.pin])
         }
@@ -205,13 +214,47 @@ final class GuidedTour {
             return onList || app.top is DashboardScreen ? nil : catalog.text("tour.back.list")
         case .tabsRead:
             guard let person else { return nil }
-            return app.screens.contains { ($0 as? CaseDetailScreen)?.caseID == person } ? nil
-                : catalog.text("tour.back.case", ["name": values["personName"] ?? "", "number": values["personNumber"] ?? ""])
+            return open(person, name: values["personName"], number: values["personNumber"], app: app, values: values)
         default:
             guard let subject else { return catalog.text("tour.back.noNewcomer") }
-            return app.screens.contains { ($0 as? CaseDetailScreen)?.caseID == subject } ? nil
-                : catalog.text("tour.back.case", ["name": values["subjectName"] ?? "", "number": values["subjectNumber"] ?? ""])
+            return open(subject, name: values["subjectName"], number: values["subjectNumber"], app: app, values: values)
         }
+    }
+
+    /// How to open the case `id` from where the trainee is: Enter when the list shows it
+    /// selected, else back to the list and a search for its number; nil when it is open.
+    private func open(_ id: UUID, name: String?, number: String?, app: CaseManagerApp, values: [String: String]) -> String? {
+        if app.screens.contains(where: { ($0 as? CaseDetailScreen)?.caseID == id }) { return nil }
+        var values = values
+        values["name"] = name ?? ""
+        values["number"] = number ?? ""
+        if let list = app.top as? CaseListScreen, app.overlay == nil, list.selectedID == id {
+            return app.catalog.text("tour.back.caseSelected", values)
+        }
+        return app.catalog.text("tour.back.case", values)
+    }
+
+    /// The labels and key names the lessons' texts name, as the screens show them in the
+    /// catalogue's language: the form's criteria and ratings, a step's status, the track, the
+    /// service, the tabs, and the keys as the footer names them.
+    static func labels(_ catalog: Catalog) -> [String: String] {
+        [
+            "safety": catalog.text("tabs.criterion.safety"),
+            "livelihoods": catalog.text("tabs.criterion.livelihoods"),
+            "documentation": catalog.text("tabs.criterion.documentation"),
+            "full": catalog.text("access.full"),
+            "partial": catalog.text("access.partial"),
+            "none": catalog.text("access.none"),
+            "doneStatus": catalog.text("stepStatus.done"),
+            "training": catalog.text("step.training"),
+            "youthTrack": catalog.text("track.youth_entrepreneurship"),
+            "livelihoodsService": catalog.text("service.livelihoods"),
+            "plan": catalog.text("tabs.tab.plan"),
+            "rights": catalog.text("tabs.tab.rights"),
+            "enter": catalog.text("key.enter"),
+            "tab": catalog.text("key.tab"),
+            "esc": catalog.text("key.esc"),
+        ]
     }
 
     /// What the lessons' texts and keys name: logins, the PIN, the person and the newcomer.
@@ -336,7 +379,7 @@ final class GuidedTour {
             switch step {
             case .key(let key):
                 script = playing
-                pressed = TourScript.label(of: key)
+                pressed = key
                 lazyBudget = 0
                 return key
             case .lazy(let word):
@@ -362,7 +405,8 @@ final class GuidedTour {
             // The sign-in screen.
             if word.hasPrefix("signin:") {
                 let login = word == "signin:supervisor" ? cast.supervisor : cast.worker
-                return (login + "\n" + DemoMark.pin).map { $0 == "\n" ? .key(.enter) : .key(.character($0)) } + [.key(.enter)]
+                // Tab between the fields, as the lesson and the footer say.
+                return (login + "\t" + DemoMark.pin).map { $0 == "\t" ? .key(.tab) : .key(.character($0)) } + [.key(.enter)]
             }
             return []
         }
@@ -422,7 +466,7 @@ final class GuidedTour {
         var top = size.height - 2 - GuidedTour.height
         if let cursor = canvas.cursor, (top..<(top + GuidedTour.height)).contains(cursor.y) { top = 1 }
         let width = size.width
-        let values = self.values(app)
+        let values = self.values(app).merging(GuidedTour.labels(catalog)) { own, _ in own }
         canvas.fill(Rect(x: 0, y: top, width: width, height: GuidedTour.height))
         canvas.fill(Rect(x: 0, y: top, width: width, height: 1), style: .bar)
         let position = catalog.text("tour.box.position", ["number": String(current + 1), "count": String(lessons.count)])
@@ -437,10 +481,10 @@ final class GuidedTour {
         if let problem {
             (state, style) = ("! " + problem, .error)
         } else if isPlaying {
-            (state, style) = (catalog.text("tour.box.showing", ["key": pressed ?? "…"]), .bold)
+            (state, style) = (catalog.text("tour.box.showing", ["key": pressed.map { TourScript.label(of: $0, catalog: catalog) } ?? "…"]), .bold)
         } else if isDone(current) {
             (state, style) = (catalog.text(current == lessons.count - 1 ? "tour.box.finished" : "tour.box.done"), .success)
-        } else if let back = wayBack(app) {
+        } else if let back = wayBack(app, catalog: catalog) {
             (state, style) = ("→ " + back, .error)
         } else {
             (state, style) = (catalog.text(lesson.keysKey, values), .key)

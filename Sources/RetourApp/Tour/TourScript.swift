@@ -95,26 +95,27 @@ struct TourScript {
         }
     }
 
-    /// How the box shows a key as it is pressed.
-    static func label(of key: Key) -> String {
+    /// How the box names a key as it is pressed: as the footer names it, from the catalogue
+    /// (`key.*`), in the user's language.
+    static func label(of key: Key, catalog: Catalog) -> String {
         switch key {
-        case .character(" "): return "Space"
+        case .character(" "): return catalog.text("key.space")
         case .character(let character): return String(character)
-        case .control(let character): return "Ctrl-" + String(character).uppercased()
-        case .up: return "↑"
-        case .down: return "↓"
+        case .control(let character): return "^" + String(character).uppercased()
+        case .up: return catalog.text("key.up")
+        case .down: return catalog.text("key.down")
         case .left: return "←"
         case .right: return "→"
-        case .pageUp: return "PgUp"
-        case .pageDown: return "PgDn"
-        case .home: return "Home"
-        case .end: return "End"
-        case .enter: return "Enter"
-        case .escape: return "Esc"
-        case .tab: return "Tab"
-        case .backTab: return "Shift-Tab"
+        case .pageUp: return catalog.text("key.pageUp")
+        case .pageDown: return catalog.text("key.pageDown")
+        case .home: return catalog.text("key.home")
+        case .end: return catalog.text("key.end")
+        case .enter: return catalog.text("key.enter")
+        case .escape: return catalog.text("key.esc")
+        case .tab: return catalog.text("key.tab")
+        case .backTab: return catalog.text("key.backTab")
         case .backspace: return "⌫"
-        case .delete: return "Del"
+        case .delete: return catalog.text("tour.key.delete")
         case .function(let number): return "F\(number)"
         }
     }

@@ -24,6 +24,8 @@ public protocol FileSystem: AnyObject {
     /// A hard link; false when the file system has none (FAT, exFAT sticks).
     func link(_ source: String, to target: String) -> Bool
     func remove(_ path: String)
+    /// Removes the directory `path` when it is empty (never a link, never what it holds).
+    func removeEmptyDirectory(_ path: String)
     func exists(_ path: String) -> Bool
     func isDirectory(_ path: String) -> Bool
     /// Whether `path` is itself a symbolic link (never followed).
@@ -96,6 +98,11 @@ public protocol SessionLock: AnyObject {
 /// nor a file in it can be swapped for a link to somewhere else. Every file opened is checked
 /// (`fstat`): a regular file owned by this user. Paths outside the data directory (the
 /// directories above it, made or synced when it is created) are used as they are.
+extension FileSystem {
+    /// A file system that keeps no directories of its own (a simulated one): as `remove`.
+    public func removeEmptyDirectory(_ path: String) { remove(path) }
+}
+
 public final class Disk: FileSystem, @unchecked Sendable {
     /// The data directory, resolved.
     public let directory: String
@@ -334,6 +341,11 @@ public final class Disk: FileSystem, @unchecked Sendable {
     /// Removes the name itself: a link, never what it points to.
     public func remove(_ path: String) {
         _ = try? reaching(path) { unlinkat($0, $1, 0) }
+    }
+
+    public func removeEmptyDirectory(_ path: String) {
+        guard isDirectory(path), !isSymbolicLink(path) else { return }
+        _ = try? reaching(path) { unlinkat($0, $1, AT_REMOVEDIR) }
     }
 
     public func exists(_ path: String) -> Bool { status(path) != nil }

@@ -766,7 +766,10 @@ public final class Store {
         }
         // The guided tour's progress and the office as each lesson began.
         removeDemoCopies { _ in true }
-        if !disk.isSymbolicLink(file(Store.tourFolder)) { disk.remove(file(Store.tourProgress)) }
+        if !disk.isSymbolicLink(file(Store.tourFolder)) {
+            disk.remove(file(Store.tourProgress))
+            disk.removeEmptyDirectory(file(Store.tourFolder))
+        }
         try disk.syncDirectory(directory.path, name: directory.path)
         readOnlyReason = .readOnlyDirectory
         lock?.release()
@@ -854,7 +857,7 @@ public final class Store {
             let folder = tour + "/" + name
             guard !disk.isSymbolicLink(folder) else { continue }
             for entry in disk.contents(of: folder) { disk.remove(folder + "/" + entry) }
-            disk.remove(folder)
+            disk.removeEmptyDirectory(folder)
         }
     }
 

@@ -83,6 +83,32 @@ struct DemoBelievabilityTests {
         }
     }
 
+    /// A person of 18 or more today never carries a vulnerability of children, and a note of
+    /// a training or a kit is only on a case enrolled in a track with that step (the default
+    /// office, as `retour demo` makes it, and another seed).
+    @Test func adultsCarryNoChildVulnerabilityAndNotesAgreeWithTheTracks() throws {
+        try F.withDirectory { root throws in
+            for (seed, count) in [(UInt64(1), 300), (3, 800)] {
+                let (store, cases) = try office(count, seed: seed, in: root.appendingPathComponent("\(seed)"))
+                defer { try? store.close() }
+                for item in cases {
+                    if let age = item.profile.age(on: F.today), age >= 18 {
+                        #expect(!item.profile.vulnerabilities.contains("unaccompanied_child"), "\(item.number), \(age)")
+                    }
+                    let steps = Set(item.plans.flatMap { plan in plan.steps.map(\.code) })
+                    for note in item.notes {
+                        if note.text.lowercased().contains("formation") {
+                            #expect(steps.contains("training"), "\(item.number): \(note.text)")
+                        }
+                        if note.text.lowercased().contains("kit") {
+                            #expect(!steps.isDisjoint(with: ["insertion_kit", "kit_or_grant"]), "\(item.number): \(note.text)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func closuresNotesAndTracksAgreeWithTheRestOfTheCase() throws {
         try F.withDirectory { root throws in
             let (store, cases) = try office(800, seed: 3, in: root)
