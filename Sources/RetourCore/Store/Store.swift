@@ -20,12 +20,15 @@ import Foundation
 /// writer, alone or not: lock → read what others appended (`catchUp`) → allocate case numbers
 /// and check the change against the book as it now stands → append → fsync → unlock.
 /// A failed append is cut back under the lock, only to where this writer's own line began.
-/// The snapshot's identity is its generation: a compaction (by the last writer closing, or by
-/// whoever commits past `compactionThreshold`) writes a new snapshot under the lock and empties
-/// the journal; every other session notices the snapshot it reads is no longer the one on disk
-/// and reads the new one with the journal from its start, so that no line is applied twice or
-/// missed. Between commits a session reads others' lines with `refresh()` (the commit lock
-/// taken shared), and tells what came in `takeOutsideChanges()`.
+/// The snapshot's identity is its generation: a compaction by whoever commits past
+/// `compactionThreshold` writes the new snapshot without the commit lock, then under it swaps
+/// in the snapshot and a journal of the lines committed meanwhile (`compactAlongside`); the
+/// last writer closing compacts under the lock and empties the journal. Every other session
+/// notices the snapshot it reads is no longer the one on disk: having applied every change it
+/// holds, it keeps its book and applies only the journal's lines after its own
+/// (`followCompaction`); else it reads the new one with the journal from its start. No line is
+/// applied twice or missed. Between commits a session reads others' lines with `refresh()`
+/// (the commit lock taken shared), and tells what came in `takeOutsideChanges()`.
 public final class Store {
     public enum Files {
         public static let snapshot = "snapshot.jsonl"
@@ -589,8 +592,9 @@ public final class Store {
         Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
     }
 
-    /// Folds the journal into a new snapshot: temp file 0600 → fsync → backup link of the old
-    /// snapshot → rename → fsync directory → empty the journal. A crash at any point leaves
+    /// Folds the journal into a new snapshot (under the commit lock, `compactLocked`): temp file
+    /// 0600 → fsync → backup link of the old snapshot → rename → fsync directory → empty the
+    /// journal. With others open, `compactAlongside`. A crash at any point leaves
     /// either the old snapshot with the full journal or the new snapshot (whose sequence
     /// number makes the old journal lines skipped). Unchanged cases are copied line for line,
     /// so compacting costs about a copy of the file whatever the number of cases.
