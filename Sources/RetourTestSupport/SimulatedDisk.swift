@@ -125,6 +125,20 @@ public final class SimulatedDisk: FileSystem {
         public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }
         public func lockShared() throws { disk?.commitLock.lock() }
         public func unlockCommit() { disk?.commitLock.unlock() }
+        public func tryLockCompaction() -> Bool {
+            guard let disk else { return true }
+            disk.sessionsMutex.lock()
+            defer { disk.sessionsMutex.unlock() }
+            guard disk.compacting == nil else { return false }
+            disk.compacting = token
+            return true
+        }
+        public func unlockCompaction() {
+            guard let disk else { return }
+            disk.sessionsMutex.lock()
+            if disk.compacting == token { disk.compacting = nil }
+            disk.sessionsMutex.unlock()
+        }
         public func enter() {}
         public func othersInside() -> [String] {
             guard let disk else { return [] }
@@ -138,6 +152,7 @@ public final class SimulatedDisk: FileSystem {
             released = true
             disk.sessionsMutex.lock()
             disk.sessions[token] = nil
+            if disk.compacting == token { disk.compacting = nil }
             disk.sessionsMutex.unlock()
         }
         deinit { release() }
@@ -146,6 +161,8 @@ public final class SimulatedDisk: FileSystem {
     /// The commit lock of the simulated directory, and the writing sessions in it.
     fileprivate let commitLock = NSLock()
     fileprivate let sessionsMutex = NSLock()
+    /// The session holding the compaction lock (guarded by `sessionsMutex`).
+    fileprivate var compacting: UUID?
     fileprivate var sessions: [UUID: String] = [:]
 
     // MARK: State

@@ -54,7 +54,8 @@ public enum DataDirectory {
     /// directory, one holding only other names is not to be made one.
     static let ownNames: Set<String> = [
         Store.Files.snapshot, Store.Files.journal, Store.Files.index, Store.Files.lock, Store.Files.sessions, Store.Files.key,
-        Store.Files.backups, Store.Files.snapshot + ".tmp", Store.Files.index + ".tmp", HistoryFile.fileName,
+        Store.Files.backups, Store.Files.snapshot + ".tmp", Store.Files.index + ".tmp", Store.Files.journal + ".tmp",
+        HistoryFile.fileName,
         HistoryFile.fileName + ".tmp",
     ]
 

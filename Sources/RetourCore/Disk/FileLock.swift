@@ -17,13 +17,17 @@ final class FileLock: SessionLock {
     private var commitFD: Int32
     private var presenceFD: Int32
     private let presenceName: String
+    /// The data directory, opened (read-only) while the compaction lock is held.
+    private let compactionPath: String
+    private var compactionFD: Int32 = -1
     private let token = UUID().uuidString
     private let line: String
     public let acquired = true
     public let holder: String? = nil
 
     /// Opens both files (read-write, owned from now on) and takes presence, shared.
-    init(commitFD: Int32, presenceFD: Int32, presenceName: String, user: String) throws {
+    init(commitFD: Int32, presenceFD: Int32, presenceName: String, user: String, compactionPath: String) throws {
+        self.compactionPath = compactionPath
         self.commitFD = commitFD
         self.presenceFD = presenceFD
         self.presenceName = presenceName
@@ -62,6 +66,24 @@ final class FileLock: SessionLock {
         _ = flock(commitFD, LOCK_UN)
     }
 
+    func tryLockCompaction() -> Bool {
+        guard compactionFD < 0 else { return false }
+        let fd = Glibc.open(compactionPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(fd)
+            return false
+        }
+        compactionFD = fd
+        return true
+    }
+
+    func unlockCompaction() {
+        guard compactionFD >= 0 else { return }
+        Glibc.close(compactionFD)
+        compactionFD = -1
+    }
+
     /// Called under the commit lock.
     func enter() {
         rewritePresence { $0 + [line] }
@@ -88,6 +110,7 @@ final class FileLock: SessionLock {
     }
 
     func release() {
+        unlockCompaction()
         if commitFD >= 0 { Glibc.close(commitFD) }
         if presenceFD >= 0 { Glibc.close(presenceFD) }
         commitFD = -1

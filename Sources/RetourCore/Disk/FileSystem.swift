@@ -85,7 +85,12 @@ public protocol SessionLock: AnyObject {
     func othersInside() -> [String]
     /// Takes this session's name out of the presence file (under the commit lock).
     func leave()
-    /// Leaves for good: both locks released.
+    /// Takes the compaction lock, without waiting: only one session at a time writes a new
+    /// snapshot (the others keep committing meanwhile). False when another holds it.
+    func tryLockCompaction() -> Bool
+    /// Releases `tryLockCompaction`.
+    func unlockCompaction()
+    /// Leaves for good: every lock released.
     func release()
 }
 
@@ -446,7 +451,11 @@ public final class Disk: FileSystem, @unchecked Sendable {
             _ = Glibc.close(commitFD)
             throw error
         }
-        return try FileLock(commitFD: commitFD, presenceFD: presenceFD, presenceName: Store.Files.sessions, user: user)
+        // The compaction lock is the data directory itself, opened once more: no file to make,
+        // and the kernel drops it when the process dies.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try FileLock(commitFD: commitFD, presenceFD: presenceFD, presenceName: Store.Files.sessions, user: user,
+                            compactionPath: directory)
     }
 
     public func lockExclusively(_ fd: Int32, name: String) throws {

@@ -388,6 +388,8 @@ enum JournalFile {
         var goodLength = 0
         /// The entries applied (those after the snapshot), in order: what the history must hold.
         var applied: [JournalEntry] = []
+        /// The sequence number of the last complete line read, applied or not.
+        var lastSeq: Int?
     }
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
@@ -444,6 +446,7 @@ enum JournalFile {
                 }
             }
             replay.lines += pending.count
+            replay.lastSeq = pending.last?.entry.seq
             replay.goodLength = line.range.upperBound + 1
             pending = []
         }

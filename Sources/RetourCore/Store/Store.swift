@@ -20,12 +20,15 @@ import Foundation
 /// writer, alone or not: lock → read what others appended (`catchUp`) → allocate case numbers
 /// and check the change against the book as it now stands → append → fsync → unlock.
 /// A failed append is cut back under the lock, only to where this writer's own line began.
-/// The snapshot's identity is its generation: a compaction (by the last writer closing, or by
-/// whoever commits past `compactionThreshold`) writes a new snapshot under the lock and empties
-/// the journal; every other session notices the snapshot it reads is no longer the one on disk
-/// and reads the new one with the journal from its start, so that no line is applied twice or
-/// missed. Between commits a session reads others' lines with `refresh()` (the commit lock
-/// taken shared), and tells what came in `takeOutsideChanges()`.
+/// The snapshot's identity is its generation: a compaction by whoever commits past
+/// `compactionThreshold` writes the new snapshot without the commit lock, then under it swaps
+/// in the snapshot and a journal of the lines committed meanwhile (`compactAlongside`); the
+/// last writer closing compacts under the lock and empties the journal. Every other session
+/// notices the snapshot it reads is no longer the one on disk: having applied every change it
+/// holds, it keeps its book and applies only the journal's lines after its own
+/// (`followCompaction`); else it reads the new one with the journal from its start. No line is
+/// applied twice or missed. Between commits a session reads others' lines with `refresh()`
+/// (the commit lock taken shared), and tells what came in `takeOutsideChanges()`.
 public final class Store {
     public enum Files {
         public static let snapshot = "snapshot.jsonl"
@@ -230,7 +233,7 @@ public final class Store {
     public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil,
                        recheck: ((CaseBook) throws -> Void)? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
-        return try underLock {
+        let entry = try underLock {
             try catchUp()
             try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
@@ -241,9 +244,10 @@ public final class Store {
             book.apply(checked)
             sinceSnapshot.append(checked.entry)
             record([checked.entry])
-            compactIfLarge()
             return checked.entry
         }
+        compactIfLarge()
+        return entry
     }
 
     /// `change` with, when it registers a case numbered `CaseBook.numberToAllocate` (`GAO-000000`),
@@ -261,7 +265,7 @@ public final class Store {
     public func commitBatch(as clearance: Clearance, at time: Date = Date(),
                             _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
         if let readOnlyReason { throw readOnlyReason }
-        return try underLock {
+        let entries = try underLock { () throws -> [JournalEntry] in
             try catchUp()
             var batch = Batch(book: book, clearance: clearance, time: Store.wholeSeconds(time))
             try build(&batch)
@@ -275,9 +279,10 @@ public final class Store {
             book = batch.book
             sinceSnapshot += entries
             record(entries)
-            compactIfLarge()
             return entries
         }
+        compactIfLarge()
+        return entries
     }
 
     /// Runs `body` holding the commit lock exclusively (taken once however deep the calls).
@@ -306,6 +311,7 @@ public final class Store {
         guard journalFD >= 0 else { return }
         if currentInode(file(Files.snapshot)) != loadedSnapshotInode
             || disk.inode(journalFD) != currentInode(file(Files.journal)) {
+            if try followCompaction() { return }
             return try readAllAgain()
         }
         var size = try disk.size(journalFD, name: Files.journal)
@@ -337,12 +343,71 @@ public final class Store {
         }
     }
 
+    /// After another session compacted: when this session has applied every change the new
+    /// snapshot holds, and the journal holds the lines after it, keeps its book — the cases it
+    /// read from the previous snapshot are read from that file still, held open — and applies
+    /// only the journal's lines it has not. Reading every case again, under the commit lock,
+    /// would hold up every other session. False when it cannot (it is behind the snapshot, or
+    /// the files are not what it expects): everything is then read again. Under the commit lock.
+    private func followCompaction() throws -> Bool {
+        let snapshotPath = file(Files.snapshot), journalPath = file(Files.journal)
+        guard journalFD >= 0, let fd = try? disk.open(snapshotPath, .read, name: Files.snapshot) else { return false }
+        let snapshotInode = disk.inode(fd)
+        let header = (try? disk.size(fd, name: Files.snapshot)).flatMap { size in
+            try? SnapshotFile.readHeader(fd, size: size, on: disk, name: Files.snapshot).0
+        }
+        disk.close(fd)
+        guard let header, header.seq <= book.seq, header.isSealed == sealing.isEncrypted else { return false }
+        let bytes: [UInt8], journalInode: Int?
+        do {
+            let fd = try disk.open(journalPath, .read, name: Files.journal)
+            defer { disk.close(fd) }
+            journalInode = disk.inode(fd)
+            bytes = try disk.readAll(fd, name: Files.journal)
+        } catch {
+            return false
+        }
+        // Lines up to this session's are skipped; a gap after it fails the replay.
+        var followed = book
+        guard let replay = try? JournalFile.replay(bytes, onto: &followed, sealing: sealing.bound(to: Files.journal)),
+              max(header.seq, replay.lastSeq ?? header.seq) >= book.seq else { return false }
+        if disk.inode(journalFD) != journalInode {
+            let reopened = try disk.open(journalPath, .append, name: Files.journal)
+            disk.close(journalFD)
+            journalFD = reopened
+            // The compactor's rename may not be durable yet if its last sync failed: lines
+            // appended to this file must not be left in one a power cut unnames.
+            try disk.syncDirectory(directory.path, name: directory.path)
+        }
+        sinceSnapshot = sinceSnapshot.filter { $0.seq > header.seq } + replay.applied
+        book = followed
+        snapshotSeq = header.seq
+        recordedHistoryHead = header.history
+        loadedSnapshotInode = snapshotInode
+        loadedSnapshot = disk.signature(snapshotPath)
+        loadedJournal = disk.signature(journalPath)
+        journalLength = replay.goodLength
+        journalLines = replay.lines
+        journalCut = nil
+        if !replay.applied.isEmpty {
+            outside.entries += replay.applied
+            readOthers = true
+        }
+        if replay.goodLength < bytes.count && exclusive {
+            // Never confirmed: its writer died or failed while holding the lock.
+            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
+            try disk.sync(journalFD, name: Files.journal)
+        }
+        return true
+    }
+
     private func readAllAgain() throws {
         sinceSnapshot = try load()
         if journalFD >= 0 && disk.inode(journalFD) != currentInode(file(Files.journal)) {
             disk.close(journalFD)
             journalFD = -1
             journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
+            try disk.syncDirectory(directory.path, name: directory.path)
         }
         outside.reloaded = true
         readOthers = true
@@ -354,11 +419,12 @@ public final class Store {
         return try disk.read(fd, at: offset, count: count, name: Files.journal)
     }
 
-    /// Folds the journal when it grew past `compactionThreshold`. The commit is already
-    /// durable: a compaction that fails is tried again at the next commit or closing.
+    /// Folds the journal when it grew past `compactionThreshold`, after the commit lock is
+    /// released (`compactAlongside`). The commit is already durable: a compaction that fails
+    /// is tried again at the next commit or closing.
     private func compactIfLarge() {
         guard journalLength > compactionThreshold else { return }
-        try? compactLocked()
+        try? compactAlongside()
     }
 
     /// Reads what other sessions changed since the last call (cheap when nothing did: two
@@ -526,8 +592,9 @@ public final class Store {
         Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
     }
 
-    /// Folds the journal into a new snapshot: temp file 0600 → fsync → backup link of the old
-    /// snapshot → rename → fsync directory → empty the journal. A crash at any point leaves
+    /// Folds the journal into a new snapshot (under the commit lock, `compactLocked`): temp file
+    /// 0600 → fsync → backup link of the old snapshot → rename → fsync directory → empty the
+    /// journal. With others open, `compactAlongside`. A crash at any point leaves
     /// either the old snapshot with the full journal or the new snapshot (whose sequence
     /// number makes the old journal lines skipped). Unchanged cases are copied line for line,
     /// so compacting costs about a copy of the file whatever the number of cases.
@@ -536,17 +603,128 @@ public final class Store {
 
     /// `progress(done)`: the snapshot's lines written, of `compactionLines`. Under the commit
     /// lock, after reading what others appended; other sessions stay open.
+    /// The snapshot is written without the commit lock (`compactAlongside`): other sessions
+    /// keep committing meanwhile. When another session is compacting, returns at once.
     public func compact(progress: (Int) -> Void = { _ in }) throws {
         if let readOnlyReason { throw readOnlyReason }
+        try compactAlongside(progress: progress)
+    }
+
+    /// Compacting with other sessions open, which pause only while the files are swapped:
+    /// 1. under the compaction lock (one compactor at a time), and under the commit lock: read
+    ///    what others appended; the book as it then stands, at sequence number S, is what the
+    ///    snapshot will hold, and the journal's length then is where its lines after S begin;
+    /// 2. without the commit lock: that book written as `snapshot.jsonl.tmp` and fsync'd, while
+    ///    the others commit lines S+1…T;
+    /// 3. under the commit lock: read those lines; write them, exactly, as `journal.jsonl.tmp`
+    ///    (fsync); keep a backup of the old snapshot; rename the new snapshot in; fsync the
+    ///    directory; rename the new journal in; fsync the directory.
+    /// A crash before the snapshot's rename leaves the old snapshot with the whole journal; after
+    /// it and before the journal's, the new snapshot with the old journal, whose lines up to S
+    /// are skipped on reading (their sequence numbers are not above the snapshot's); after both,
+    /// the new files. Each opens to every confirmed change exactly once. The other sessions
+    /// notice the new snapshot under the commit lock and keep their books (`followCompaction`).
+    private func compactAlongside(progress: (Int) -> Void = { _ in }) throws {
+        guard let lock, lockDepth == 0 else {
+            return try underLock {
+                try catchUp()
+                try compactLocked(progress: progress)
+            }
+        }
+        guard lock.tryLockCompaction() else { return }
+        defer { lock.unlockCompaction() }
+        let snapshotPath = file(Files.snapshot), journalPath = file(Files.journal)
+        let temporary = file(Files.snapshot + ".tmp"), journalTemporary = file(Files.journal + ".tmp")
+        struct Start {
+            let book: CaseBook
+            let journalOffset: Int
+            let journalInode: Int?
+            let snapshotInode: Int?
+            let history: HistoryHead
+            let encrypting: Bool
+        }
+        var start: Start?
         try underLock {
             try catchUp()
-            try compactLocked(progress: progress)
+            if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+            let history = try historyBeforeCompacting()
+            start = Start(book: book, journalOffset: journalLength, journalInode: disk.inode(journalFD),
+                          snapshotInode: loadedSnapshotInode, history: history, encrypting: encrypting)
+        }
+        guard let start else { return }
+        let contents = try writeTemporarySnapshot(of: start.book, history: start.history, progress: progress)
+        try underLock {
+            try catchUp()
+            disk.remove(journalTemporary)
+            // Someone put other files in place meanwhile (a demonstration office restored).
+            guard loadedSnapshotInode == start.snapshotInode, disk.inode(journalFD) == start.journalInode,
+                  journalLength >= start.journalOffset, book.seq >= start.book.seq else {
+                disk.remove(temporary)
+                return
+            }
+            let after: [UInt8]
+            do {
+                after = try readJournal(from: start.journalOffset, count: journalLength - start.journalOffset)
+                let fd = try disk.open(journalTemporary, .create, name: Files.journal + ".tmp")
+                defer { disk.close(fd) }
+                if !after.isEmpty { try disk.write(fd, after, name: Files.journal + ".tmp") }
+                try disk.sync(fd, name: Files.journal + ".tmp")
+            } catch {
+                disk.remove(journalTemporary)
+                disk.remove(temporary)
+                throw error
+            }
+            do {
+                if !start.encrypting { try keepBackup(of: snapshotPath) }
+                try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
+            } catch {
+                disk.remove(temporary)
+                disk.remove(journalTemporary)
+                throw error
+            }
+            // From here a failure leaves this session on files it no longer reads: its next
+            // commit or refresh notices the new snapshot and follows it.
+            do {
+                try disk.syncDirectory(directory.path, name: directory.path)
+                try disk.rename(journalTemporary, to: journalPath, name: Files.journal)
+            } catch {
+                disk.remove(journalTemporary)
+                throw error
+            }
+            try disk.syncDirectory(directory.path, name: directory.path)
+            let snapshotFD = try disk.open(snapshotPath, .read, name: Files.snapshot)
+            var rebased = start.book
+            rebased.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot,
+                                             sealing: sealing.bound(to: Files.snapshot), locations: contents.locations),
+                           setAside: contents.setAside)
+            let replay = try JournalFile.replay(after, onto: &rebased, sealing: sealing.bound(to: Files.journal))
+            let reopened = try disk.open(journalPath, .append, name: Files.journal)
+            disk.close(journalFD)
+            journalFD = reopened
+            book = rebased
+            snapshotSeq = start.book.seq
+            recordedHistoryHead = start.history
+            loadedSnapshotInode = disk.inode(snapshotFD)
+            loadedSnapshot = disk.signature(snapshotPath)
+            loadedJournal = disk.signature(journalPath)
+            journalLength = replay.goodLength
+            journalLines = replay.lines
+            journalCut = nil
+            sinceSnapshot = replay.applied
+            if sealing.isEncrypted { try removePlainBackups() }
+            writeIndex(contents, snapshotSize: try disk.size(snapshotFD, name: Files.snapshot))
         }
     }
 
-    private func compactLocked(progress: (Int) -> Void = { _ in }) throws {
-        let snapshotPath = file(Files.snapshot)
-        if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+    /// Whether the snapshot to write seals a snapshot in clear: its copies in backups/ would
+    /// keep the names in clear.
+    private var encrypting: Bool {
+        sealing.isEncrypted && book.snapshot.map { !$0.sealing.isEncrypted } ?? false
+    }
+
+    /// Under the commit lock, before the journal is folded: the journal's changes leave it only
+    /// once the history holds them, durably. Returns the history's head, for the snapshot.
+    private func historyBeforeCompacting() throws -> HistoryHead {
         // A writer killed between its journal's fsync and its history's write left changes
         // only the journal holds.
         if readOthers && !sinceSnapshot.isEmpty {
@@ -555,23 +733,25 @@ public final class Store {
             let recorded = Set(before.map(\.seq))
             if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
         }
-        // The journal's changes leave it only once the history holds them, durably.
         if !unrecorded.isEmpty { record([]) }
         if !unrecorded.isEmpty { throw StoreError.historyBehind }
         try history.sync()
-        let historyHead = try history.head()
-        // Encrypting a plain snapshot: its copies in backups/ would keep the names in clear.
-        let encrypting = sealing.isEncrypted && book.snapshot.map { !$0.sealing.isEncrypted } ?? false
+        return try history.head()
+    }
+
+    /// `book` written as `snapshot.jsonl.tmp`, fsync'd; nothing left behind on failure.
+    private func writeTemporarySnapshot(of book: CaseBook, history historyHead: HistoryHead,
+                                        progress: (Int) -> Void) throws -> SnapshotFile.Contents {
         let temporary = file(Files.snapshot + ".tmp")
         disk.remove(temporary)
         let fd = try disk.open(temporary, .create, name: Files.snapshot + ".tmp")
-        let contents: SnapshotFile.Contents
         do {
             defer { disk.close(fd) }
-            contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp",
-                                              sealing: sealing.bound(to: Files.snapshot), history: historyHead,
-                                              progress: progress)
+            let contents = try SnapshotFile.write(book, to: fd, on: disk, name: Files.snapshot + ".tmp",
+                                                  sealing: sealing.bound(to: Files.snapshot), history: historyHead,
+                                                  progress: progress)
             try disk.sync(fd, name: Files.snapshot + ".tmp")
+            return contents
         } catch let failure as SnapshotFile.Failure {
             disk.remove(temporary)
             throw failure.storeError(file: Files.snapshot, newestBackup: newestBackup())
@@ -579,6 +759,17 @@ public final class Store {
             disk.remove(temporary)
             throw error
         }
+    }
+
+    /// Compacting under the commit lock, start to end: when no other session is open (the last
+    /// one closing, a directory being sealed), the journal is then emptied in place.
+    private func compactLocked(progress: (Int) -> Void = { _ in }) throws {
+        let snapshotPath = file(Files.snapshot)
+        if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
+        let historyHead = try historyBeforeCompacting()
+        let encrypting = self.encrypting
+        let temporary = file(Files.snapshot + ".tmp")
+        let contents = try writeTemporarySnapshot(of: book, history: historyHead, progress: progress)
         do {
             if !encrypting { try keepBackup(of: snapshotPath) }
             try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
@@ -626,7 +817,11 @@ public final class Store {
         }
         if encrypting || holdsPlainData {
             let lines = Encryption.casesStep(book.count + book.setAside.count)
-            try compact { progress(lines, $0) }
+            // No other session is open (`retour init --encrypt` refuses then): compacted under the lock.
+            try underLock {
+                try catchUp()
+                try compactLocked { progress(lines, $0) }
+            }
         }
         try Store.syncEntries(in: directory, on: disk)
         let left = plainFiles()
@@ -661,10 +856,11 @@ public final class Store {
         if HistoryFile(directory: directory, disk: disk, sealing: PlainLines()).startsInClear() {
             found.append(HistoryFile.fileName)
         }
-        if let fd = try? disk.open(path(Files.journal), .read, name: Files.journal) {
+        for name in [Files.journal, Files.journal + ".tmp"] {
+            guard let fd = try? disk.open(path(name), .read, name: name) else { continue }
             defer { disk.close(fd) }
-            let bytes = (try? disk.readAll(fd, name: Files.journal)) ?? []
-            if Lines(bytes).contains(where: { SealedLines.isClear(bytes[$0.range]) }) { found.append(Files.journal) }
+            let bytes = (try? disk.readAll(fd, name: name)) ?? []
+            if Lines(bytes).contains(where: { SealedLines.isClear(bytes[$0.range]) }) { found.append(name) }
         }
         for backup in backups(among: disk.contents(of: path(Files.backups)))
         where headerInClear(path(Files.backups + "/" + backup), on: disk) {

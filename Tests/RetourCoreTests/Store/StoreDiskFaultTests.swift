@@ -141,7 +141,7 @@ struct StoreDiskFaultTests {
 
     @Test(arguments: [Fault(operation: .write, code: ENOSPC), Fault(operation: .sync, code: EIO),
                       Fault(operation: .rename, code: EIO), Fault(operation: .syncDirectory, code: EIO),
-                      Fault(operation: .truncate, code: EIO)])
+                      Fault(operation: .create, code: EIO)])
     func compactionIsRefusedThenDoneOnceTheDiskIsFreed(fault: Fault) throws {
         let data = try Simulated.dataDisk(closedSessions: 3, openChanges: 3)
         let disk = data.disk

@@ -64,18 +64,20 @@ struct StoreWritersTests {
 
     /// Processes: `retour`-less, the test binary cannot fork a store; threads with separate
     /// open files are what the kernel's flock sees as separate sessions. Here a compaction by
-    /// one writer while another is open: the other reads the new snapshot, applies nothing twice.
+    /// one writer while another is open: the other follows the new snapshot, applies nothing twice.
     @Test func aCompactionWhileAnotherSessionIsOpen() throws {
         try withTemporaryDirectory { root in
             let first = try Store(directory: root, user: "awa")
             let second = try Store(directory: root, user: "moussa")
             try first.commit(Self.registration(1), as: .anyone("awa"))
             try second.commit(Self.registration(2), as: .anyone("moussa"))
+            #expect(second.takeOutsideChanges().entries.map(\.seq) == [1])
             try first.compact()
             #expect(first.journalLines == 0)
-            // The second still reads from the snapshot it opened, and notices the new one.
-            #expect(try second.refresh())
-            #expect(second.takeOutsideChanges().reloaded)
+            // The second still reads from the snapshot it opened, notices the new one, and having
+            // read everything it holds, takes it as its own without reading it.
+            #expect(try second.refresh() == false)
+            #expect(second.takeOutsideChanges().isEmpty)
             #expect(second.book.count == 2 && second.book.seq == 2)
             try second.commit(Self.registration(3), as: .anyone("moussa"))
             try first.commit(Self.registration(4), as: .anyone("awa"))
