@@ -275,6 +275,17 @@ struct GuidedTourTests {
                 "\(office.rows.joined(separator: "\n"))")
     }
 
+    /// On the sign-in screen, before anyone signed in, no lesson's box shows a name it cannot
+    /// know yet as a raw placeholder.
+    @Test(arguments: [Language.en, .fr])
+    func theSignInScreenShowsNoPlaceholder(language: Language) throws {
+        let office = try TourOffice(language: language)
+        for _ in 0..<13 {
+            #expect(!office.rows.contains { $0.contains("{") || $0.contains("}") }, "\(office.rows.joined(separator: "\n"))")
+            office.run([.function(8)])
+        }
+    }
+
     /// The case the lesson wants is selected in the list (after a restart, say): Enter opens it.
     @Test func theWayBackFitsACaseSelectedInTheList() throws {
         let office = try TourOffice()

@@ -258,10 +258,14 @@ final class GuidedTour {
     }
 
     /// What the lessons' texts and keys name: logins, the PIN, the person and the newcomer.
+    /// On the sign-in screen (no case manager), the names as last read by one.
     func values(_ app: CaseManagerApp?) -> [String: String] {
-        guard let app else { return ["worker": cast.worker, "supervisor": cast.supervisor, "pin": DemoMark.pin] }
-        return values(reader: app.reader, reference: app.session.reference)
+        guard let app else { return lastValues }
+        lastValues = values(reader: app.reader, reference: app.session.reference)
+        return lastValues
     }
+
+    private lazy var lastValues = ["worker": cast.worker, "supervisor": cast.supervisor, "pin": DemoMark.pin]
 
     /// The same, read with `reader` (what its user may see).
     func values(reader: CaseReader, reference: Reference) -> [String: String] {
@@ -473,7 +477,10 @@ final class GuidedTour {
         let positionWidth = CellWidth.of(position)
         canvas.put(catalog.text(lesson.titleKey, values), x: 1, y: top, width: width - positionWidth - 4, style: Style(bold: true, reverse: true))
         canvas.put(position, x: width - positionWidth - 1, y: top, style: .bar)
-        for (offset, line) in Dialog.wrap(catalog.text(lesson.instructionKey, values), width: width - 4).prefix(2).enumerated() {
+        var instruction = catalog.text(lesson.instructionKey, values)
+        // A name only a signed-in user may read (a fresh start on the sign-in screen).
+        if instruction.contains("{") { instruction = catalog.text("tour.box.afterSignIn") }
+        for (offset, line) in Dialog.wrap(instruction, width: width - 4).prefix(2).enumerated() {
             canvas.put(line, x: 2, y: top + 1 + offset, width: width - 4)
         }
         let state: String
