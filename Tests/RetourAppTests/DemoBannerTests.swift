@@ -52,6 +52,15 @@ struct DemoBannerTests {
         }
     }
 
+    /// The conflict screen, reached only when another session saved the same field.
+    @Test(arguments: [Language.en, .fr])
+    func theConflictScreenOfADemoShowsTheBanner(language: Language) throws {
+        let harness = try Harness(language: language, secondSession: true, demo: true)
+        try ConflictScreenTests.editWhileTheyEdit(harness)
+        #expect(harness.rows[0].hasPrefix(" " + harness.catalog.text("demo.banner")), "\(harness.rows[0])")
+        #expect(harness.rows.joined().contains("65 99 99 99"), "\(harness.text)")
+    }
+
     @Test func aRealDirectoryShowsNoBanner() throws {
         let harness = try Harness(language: .en)
         for (name, rows) in everyScreen(harness) {
