@@ -364,6 +364,11 @@ public struct CaseBook: Sendable {
         switch entry.change {
         case .register, .addUser, .updateUser, .markDemo: break
         case .resolveConflict(_, let decision):
+            let maximum = ConflictDecision.maximumTextLength
+            guard decision.fields.count <= 64, decision.with.count <= 64,
+                  decision.dropped.allSatisfy({ $0.key.count <= 64 && $0.value.count <= maximum }) else {
+                throw ChangeError.textTooLong(number: number, maximum: maximum)
+            }
             if let planID = decision.plan {
                 guard let plan = item.plans.first(where: { $0.id == planID }),
                       plan.steps.contains(where: { $0.code == decision.step }) else { throw ChangeError.unknownPlanOrStep(number: number) }

@@ -28,6 +28,9 @@ public struct ConflictDecision: Codable, Hashable, Sendable {
     /// What was typed and not kept (choosing theirs), by field: nothing typed is lost.
     public var dropped: [String: String]
 
+    /// The longest text a decision keeps for one field (a household member's note is 2 000).
+    public static let maximumTextLength = 10_000
+
     public init(choice: Choice, with: String, fields: [String], plan: UUID? = nil, step: String? = nil,
                 referral: UUID? = nil, member: UUID? = nil, dropped: [String: String] = [:]) {
         self.choice = choice

@@ -35,6 +35,18 @@ struct ConflictDecisionTests {
         #expect(!ProfileMerge(base: base, mine: Self.draft([.phone: "76 33"]), theirs: Self.draft([.phone: "76 33"])).isConflict)
     }
 
+    @Test("a decision keeping a megabyte of typed text is refused in words, nothing applied")
+    func aHugeDroppedTextIsRefused() throws {
+        var (book, id, _) = try FollowUpBook.followed()
+        let before = book[id]
+        let decision = ConflictDecision(choice: .theirs, with: "moussa", fields: ["phone"],
+                                        dropped: ["phone": String(repeating: "\u{1b}[2J", count: 250_000)])
+        #expect(throws: ChangeError.textTooLong(number: before.number, maximum: ConflictDecision.maximumTextLength)) {
+            try book.apply(.resolveConflict(id: id, decision: decision), by: "awa")
+        }
+        #expect(book[id].version == before.version)
+    }
+
     @Test("a decision is journaled on the case's timeline, names who and what, keeps what was dropped, and conflicts with nothing")
     func decisionJournaled() throws {
         var (book, id, _) = try FollowUpBook.followed()
