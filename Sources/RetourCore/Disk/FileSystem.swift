@@ -53,7 +53,7 @@ public protocol FileSystem: AnyObject {
 
 public enum OpenMode: Sendable {
     case read
-    /// Writes go to the end; the file is created 0600 when missing.
+    /// Read and written, writes going to the end; the file is created 0600 when missing.
     case append
     /// A new file, 0600; fails when it exists.
     case create
@@ -253,7 +253,7 @@ public final class Disk: FileSystem, @unchecked Sendable {
     public func open(_ path: String, _ mode: OpenMode, name: String) throws -> Int32 {
         switch mode {
         case .read: return try openFile(path, O_RDONLY, name: name, operation: .read)
-        case .append: return try openFile(path, O_WRONLY | O_APPEND | O_CREAT, name: name, operation: .open)
+        case .append: return try openFile(path, O_RDWR | O_APPEND | O_CREAT, name: name, operation: .open)
         case .create: return try openFile(path, O_WRONLY | O_CREAT | O_EXCL, name: name, operation: .create)
         case .write: return try openFile(path, O_WRONLY, name: name, operation: .open)
         }

@@ -143,6 +143,21 @@ public struct CaseBook: Sendable {
         changed = [:]
     }
 
+    /// The version of each case held in memory (`changed`): what `rebase(…keepingChangesSince:)`
+    /// is given when the snapshot is written from the book as it stands now.
+    var changedVersions: [UUID: Int] {
+        changed.mapValues(\.version)
+    }
+
+    /// The book after its snapshot was rewritten from the book as it stood at `versions`
+    /// (`changedVersions` then), changes applied since: the cases changed since are kept in
+    /// memory, every other one is read from `snapshot`.
+    mutating func rebase(on snapshot: SnapshotLines, setAside: [SetAsideLine], keepingChangesSince versions: [UUID: Int]) {
+        self.snapshot = snapshot
+        self.setAside = setAside
+        changed = changed.filter { id, item in versions[id] != item.version }
+    }
+
     /// The next free case number for a region: its prefix and the next serial (`GAO-000043`).
     /// Only under the commit lock is it still free when the case is saved (`Store.commitBatch`);
     /// a form registers with `numberToAllocate` instead.

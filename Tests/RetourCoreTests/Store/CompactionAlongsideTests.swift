@@ -60,12 +60,42 @@ struct CompactionAlongsideTests {
         }
     }
 
-    @Test func aSessionBehindTheNewSnapshotReadsEverythingAgain() throws {
+    /// Behind the new snapshot, a session reads what it missed from the journal the compaction
+    /// replaced (still open) and follows, rather than reading every case again under the lock.
+    @Test func aSessionBehindTheNewSnapshotReadsTheRestOfTheReplacedJournal() throws {
         try withTemporaryDirectory { root in
             let first = try Store(directory: root, user: "awa")
             let second = try Store(directory: root, user: "moussa")
             try second.commit(Self.register(1), as: .anyone("moussa"))
             try first.commit(Self.register(2), as: .anyone("awa"))
+            try first.compact()
+            #expect(try second.refresh())
+            let outside = second.takeOutsideChanges()
+            #expect(!outside.reloaded)
+            #expect(outside.entries.map(\.seq) == [2])
+            #expect(try BookState(second.book) == BookState(first.book))
+            try second.commit(Self.register(3), as: .anyone("moussa"))
+            #expect(try first.refresh())
+            let fresh = try BookState(Store(directory: root, write: false).book)
+            #expect(fresh.seq == 3)
+            #expect(try BookState(second.book) == fresh)
+            #expect(try BookState(first.book) == fresh)
+            try first.close()
+            try second.close()
+            #expect(try BookState(Store(directory: root, write: false).book) == fresh)
+        }
+    }
+
+    /// Two compactions behind, the lines between them are in neither file it holds: it reads
+    /// everything again.
+    @Test func aSessionTwoCompactionsBehindReadsEverythingAgain() throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            try second.commit(Self.register(1), as: .anyone("moussa"))
+            try first.commit(Self.register(2), as: .anyone("awa"))
+            try first.compact()
+            try first.commit(Self.register(3), as: .anyone("awa"))
             try first.compact()
             #expect(try second.refresh())
             #expect(second.takeOutsideChanges().reloaded)
