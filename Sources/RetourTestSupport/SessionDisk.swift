@@ -149,7 +149,39 @@ public final class SessionDisk: FileSystem {
         try alive(.lock, name)
         let lock = try shared.lock(path, name: name, user: user)
         locks.append(lock)
-        return lock
+        return InterleavedLock(lock, session: self)
+    }
+
+    /// Run once, just before this process next waits for the commit lock: what another
+    /// process does in between (a commit, a compaction) while this one works without it.
+    public var beforeNextCommitLock: (() throws -> Void)?
+
+    /// A session's lock that runs `beforeNextCommitLock` first.
+    private final class InterleavedLock: SessionLock {
+        let lock: SessionLock
+        weak var session: SessionDisk?
+        init(_ lock: SessionLock, session: SessionDisk) {
+            self.lock = lock
+            self.session = session
+        }
+        var acquired: Bool { lock.acquired }
+        var holder: String? { lock.holder }
+        func lockCommit() throws {
+            if let hook = session?.beforeNextCommitLock {
+                session?.beforeNextCommitLock = nil
+                try hook()
+            }
+            try lock.lockCommit()
+        }
+        func tryLockShared() -> Bool { lock.tryLockShared() }
+        func lockShared() throws { try lock.lockShared() }
+        func unlockCommit() { lock.unlockCommit() }
+        func tryLockCompaction() -> Bool { lock.tryLockCompaction() }
+        func unlockCompaction() { lock.unlockCompaction() }
+        func enter() { lock.enter() }
+        func othersInside() -> [String] { lock.othersInside() }
+        func leave() { lock.leave() }
+        func release() { lock.release() }
     }
 
     public func lockExclusively(_ fd: Int32, name: String) throws {

@@ -286,3 +286,54 @@ struct TwoWritersFaultTests {
         #expect(try BookState(Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone)), write: false).book) == state)
     }
 }
+
+/// A writing session opens by reading the files without the commit lock (others' commits do
+/// not wait through it), then, under the lock, reads what was appended meanwhile.
+@Suite("Store: opening while another session writes")
+struct OpeningBesideWritersTests {
+    typealias Changes = TwoWritersFaultTests.Changes
+
+    /// Another session commits between the opening's reading and its lock; then its commit
+    /// leaves a half line and dies; then it compacts. Each time the opening ends on every
+    /// committed change, once, without a half line, and its next commit is numbered after them.
+    @Test(arguments: ["commit", "torn line", "compaction"])
+    func anotherSessionWritesWhileTheOpeningReads(_ what: String) throws {
+        let changes = Changes(data: try Simulated.dataDisk(closedSessions: 1, openChanges: 1))
+        let disk = changes.data.disk.copy()
+        let other = try Store(directory: Simulated.directory, user: "moussa", fileSystem: disk)
+        try other.commit(changes.register(0), as: .anyone("moussa"), at: Simulated.time)
+        let opening = SessionDisk(disk)
+        let victim = SessionDisk(disk)
+        let dying = what == "torn line" ? try Store(directory: Simulated.directory, user: "awa", fileSystem: victim) : nil
+        opening.beforeNextCommitLock = {
+            switch what {
+            case "commit":
+                try other.commit(changes.register(1), as: .anyone("moussa"), at: Simulated.time)
+            case "torn line":
+                victim.killAt(1, tornWrite: true)
+                _ = try? dying?.commit(changes.register(1), as: .anyone("awa"), at: Simulated.time)
+                #expect(victim.isKilled)
+            default:
+                try other.commit(changes.register(1), as: .anyone("moussa"), at: Simulated.time)
+                try other.compact()
+                try other.commit(changes.register(2), as: .anyone("moussa"), at: Simulated.time)
+            }
+        }
+        let opened = try Store(directory: Simulated.directory, user: Simulated.author, fileSystem: opening)
+        #expect(opening.beforeNextCommitLock == nil)
+        try other.refresh()
+        #expect(try BookState(opened.book) == BookState(other.book))
+        let journal = try #require(disk.files[Simulated.directory.appendingPathComponent(Store.Files.journal).path])
+        #expect(journal.isEmpty || journal.last == 0x0A)
+        let entry = try opened.commit(changes.register(3), as: .anyone(Simulated.author), at: Simulated.time)
+        guard case .register(_, let number, _) = entry.change else { Issue.record("not a registration"); return }
+        let numbers = try other.book.allCases().map(\.number)
+        #expect(!numbers.contains(number))
+        try other.refresh()
+        #expect(try BookState(opened.book) == BookState(other.book))
+        try opened.close()
+        try other.close()
+        withExtendedLifetime(dying) {}
+        #expect(try BookState(Simulated.open(disk.copy(), write: false).book) == BookState(other.book))
+    }
+}
