@@ -33,6 +33,12 @@ struct WritersBench: ParsableCommand {
     @Option(help: "Milliseconds each writing process waits between its commits (0: one after another, as fast as it can).")
     var pauseMs = 0
 
+    @Option(help: "Milliseconds between the saves of each session in the case managers' row (they read others' changes every quarter second meanwhile, as the case manager does).")
+    var pacedMs = 500
+
+    @Option(help: "Saves per session in the case managers' row (0: no such row).")
+    var pacedCommits = 60
+
     @Option(help: "Sessions committing while another compacts.")
     var compactionWriters = 4
 
@@ -73,7 +79,25 @@ struct WritersBench: ParsableCommand {
             String(format: "an idle session watching: %.2f %% of a core", watched.idleCorePercent),
         ]
         for line in lines { print(line) }
+        if pacedCommits > 0 { print(try caseManagers(data)) }
         print(try compactionPause(data))
+    }
+
+    /// Sessions saving at a pace, as case managers do: between two saves each reads the others'
+    /// changes every quarter second (the case manager's idle refresh), so that a save reads only
+    /// what came since. The commit times are what a user waits for after pressing save.
+    func caseManagers(_ data: URL) throws -> String {
+        let start = Measure.monotonicNanoseconds() + UInt64(3e9)
+        let writers = try (0..<processes).map { index in
+            try WriterProbe.spawn(["--data", data.path, "--commits", String(pacedCommits), "--start", String(start),
+                                   "--seed", String(200 + index), "--pause-ms", String(pacedMs)])
+        }
+        var commitTimes: [Double] = []
+        for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
+        return String(format: "%d case managers x %d saves, each %d ms apart, reading others' changes every %d ms: "
+                      + "commit median %.2f ms, p99 %.2f ms, longest %.0f ms",
+                      processes, pacedCommits, pacedMs, Int(WriterProbe.refreshInterval / 1000),
+                      Measure.median(commitTimes), Measure.percentile(commitTimes, 99), commitTimes.max() ?? 0)
     }
 
     /// Sessions committing every 20 ms for 6 s while another, opened beside them, compacts
@@ -184,11 +208,29 @@ struct WriterProbe: ParsableCommand {
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
                 if until > 0 { report.starts.append(Double(began) / 1e6) }
                 index += 1
-                if pauseMs > 0 { usleep(useconds_t(pauseMs * 1000)) }
+                if pauseMs > 0 { try pause(store) }
             }
         }
         try store.close()
         print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+    }
+
+    /// Waits `pauseMs`, reading others' changes every `refreshInterval` meanwhile, as the case
+    /// manager does while its user types.
+    private func pause(_ store: Store) throws {
+        let end = Measure.monotonicNanoseconds() + UInt64(pauseMs) * 1_000_000
+        while true {
+            let now = Measure.monotonicNanoseconds()
+            guard now < end else { return }
+            let left = (end - now) / 1000
+            if left < UInt64(Self.refreshInterval) {
+                usleep(useconds_t(left))
+                return
+            }
+            usleep(Self.refreshInterval)
+            try store.refresh()
+            _ = store.takeOutsideChanges()
+        }
     }
 
     private func watchChanges(_ store: Store) throws -> WriterReport {

@@ -69,6 +69,11 @@ public struct CaseBook: Sendable {
 
     public var count: Int { digests.count }
 
+    /// Decodes ahead of need the cases of `ids` that are read from the snapshot (`SnapshotLines.prepare`).
+    func prepare(_ ids: [UUID]) {
+        snapshot?.prepare(ids.filter { changed[$0] == nil })
+    }
+
     /// Case `id`, read from the snapshot unless a change touched it; nil when there is no such
     /// case or its line cannot be read any more.
     subscript(id: UUID) -> Case? { try? read(id) }

@@ -20,6 +20,11 @@ public final class SnapshotLines: @unchecked Sendable {
     let name: String
     let sealing: LineSealing
     private let locations: [UUID: Location]
+    /// Cases decoded ahead of need (`prepare`), each handed out once by `read`.
+    private var prepared: [UUID: Case] = [:]
+    private let preparedLock = NSLock()
+    /// At most this many cases are held prepared.
+    static let preparedLimit = 512
 
     init(disk: FileSystem, fd: Int32, name: String, sealing: LineSealing, locations: [UUID: Location]) {
         self.disk = disk
@@ -47,8 +52,29 @@ public final class SnapshotLines: @unchecked Sendable {
         return bytes
     }
 
+    /// Decodes the cases `ids` now, so that `read` hands them out without decoding: done
+    /// before the commit lock is taken, for the cases the lines others appended change.
+    /// Unreadable lines are left for `read` to report.
+    func prepare(_ ids: [UUID]) {
+        let wanted = ids.filter { id in contains(id) && preparedLock.withLock { prepared[id] == nil } }
+        guard !wanted.isEmpty else { return }
+        var decoded: [UUID: Case] = [:]
+        for id in wanted.prefix(SnapshotLines.preparedLimit) {
+            if let item = try? decode(id) { decoded[id] = item }
+        }
+        preparedLock.withLock {
+            if prepared.count + decoded.count > SnapshotLines.preparedLimit { prepared = [:] }
+            prepared.merge(decoded) { _, new in new }
+        }
+    }
+
     /// Case `id`, decoded from its line.
     func read(_ id: UUID) throws -> Case {
+        if let item = preparedLock.withLock({ prepared.removeValue(forKey: id) }) { return item }
+        return try decode(id)
+    }
+
+    private func decode(_ id: UUID) throws -> Case {
         guard let location = locations[id] else { throw SnapshotFile.Failure(line: 0, reason: "error.parse.rules") }
         let stored = try storedLine(at: location)
         let item = try SnapshotFile.decodeCase(stored[...], sealing: sealing, line: location.line)

@@ -243,6 +243,7 @@ public final class Store {
     public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil,
                        recheck: ((CaseBook) throws -> Void)? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
+        prepareOthersCases()
         let entry = try underLock {
             try catchUp()
             try recheck?(book)
@@ -352,6 +353,30 @@ public final class Store {
             try disk.sync(journalFD, name: Files.journal)
         }
     }
+
+    /// Before the commit lock is taken: the cases changed by the lines others appended since
+    /// this session last read are decoded from the snapshot now (`CaseBook.prepare`), so that
+    /// applying those lines under the lock, which every other session waits for, costs little
+    /// (decoding a case is most of it). The lines are read without the lock, only to learn which
+    /// cases: a line not yet whole or cut back later merely prepares a case for nothing.
+    private func prepareOthersCases() {
+        guard journalFD >= 0, let size = try? disk.size(journalFD, name: Files.journal), size > journalLength,
+              size - journalLength <= Store.preparedBytesLimit,
+              let bytes = try? disk.read(journalFD, at: journalLength, count: size - journalLength, name: Files.journal)
+        else { return }
+        let lineSealing = sealing.bound(to: Files.journal)
+        var ids: [UUID] = []
+        for line in Lines(bytes) where line.complete {
+            let plain = SealedLines.isClear(bytes[line.range]) ? Array(bytes[line.range]) : try? lineSealing.open(bytes[line.range])
+            guard let plain, let entry = try? SnapshotFile.decode(JournalEntry.self, from: plain[...], line: line.number),
+                  entry.seq > book.seq, let id = entry.change.caseID else { continue }
+            ids.append(id)
+        }
+        book.prepare(ids)
+    }
+
+    /// Lines appended by others beyond this many bytes are not prepared ahead (an import).
+    static let preparedBytesLimit = 1 << 20
 
     /// After another session compacted, the lines this session had not read yet of the journal
     /// the compaction replaced, read through the descriptor still open on it: nobody appends to
@@ -472,6 +497,7 @@ public final class Store {
         }
         let before = outside.entries.count, reloaded = outside.reloaded
         if lockDepth == 0 {
+            prepareOthersCases()
             if lock.tryLockShared() {
                 refreshesMissed = 0
             } else {
@@ -679,6 +705,7 @@ public final class Store {
             let encrypting: Bool
         }
         var start: Start?
+        prepareOthersCases()
         try underLock {
             try catchUp()
             if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
@@ -694,8 +721,12 @@ public final class Store {
         defer {
             // The index (tens of megabytes at 100 000 cases) is written after the swap, outside
             // the commit lock: others commit meanwhile. Still under the compaction lock.
-            if let snapshotSize = indexed { writeIndex(contents, snapshotSize: snapshotSize) }
+            if let snapshotSize = indexed {
+                writeIndex(contents, snapshotSize: snapshotSize)
+                pruneBackups()
+            }
         }
+        prepareOthersCases()
         try underLock {
             try catchUp()
             disk.remove(journalTemporary)
@@ -718,7 +749,7 @@ public final class Store {
                 throw error
             }
             do {
-                if !start.encrypting { try keepBackup(of: snapshotPath) }
+                if !start.encrypting { try keepBackup(of: snapshotPath, prune: false) }
                 try disk.rename(temporary, to: snapshotPath, name: Files.snapshot)
             } catch {
                 disk.remove(temporary)
@@ -1336,7 +1367,7 @@ public final class Store {
         disk.signature(path)?.first
     }
 
-    private func keepBackup(of snapshotPath: String) throws {
+    private func keepBackup(of snapshotPath: String, prune: Bool = true) throws {
         guard disk.exists(snapshotPath) else { return }
         let backupsPath = file(Files.backups)
         try disk.makeDirectory(backupsPath, name: Files.backups)
@@ -1353,10 +1384,17 @@ public final class Store {
         if !disk.link(snapshotPath, to: target) {
             try copyFile(snapshotPath, to: target, name: Files.backups + "/" + name)
         }
-        for old in backups().dropLast(Store.backupsKept) {
-            disk.remove(backupsPath + "/" + old)
-        }
+        if prune { pruneBackups() }
         try disk.syncDirectory(backupsPath, name: Files.backups)
+    }
+
+    /// Removes the backups beyond the newest `backupsKept` (freeing a large file takes a while:
+    /// beside other sessions, done after the commit lock is released). Made durable by the
+    /// next backup's sync.
+    private func pruneBackups() {
+        for old in backups().dropLast(Store.backupsKept) {
+            disk.remove(file(Files.backups) + "/" + old)
+        }
     }
 
     private func copyFile(_ source: String, to target: String, name: String) throws {
@@ -1391,7 +1429,16 @@ extension JSONDecoder {
     /// every core.
     static func retour() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let instant = InstantText.parse(text) { return instant }
+            // Any other form of ISO 8601 (a file written by hand), as the standard parser reads it.
+            guard let instant = try? Date(text, strategy: .iso8601) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Expected date string to be ISO8601-formatted.")
+            }
+            return instant
+        }
         return decoder
     }
 }

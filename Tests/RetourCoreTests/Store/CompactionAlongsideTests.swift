@@ -86,6 +86,35 @@ struct CompactionAlongsideTests {
         }
     }
 
+    /// Cases decoded ahead of the commit lock (those others' lines change) are the snapshot's,
+    /// handed out once, and a commit that uses them ends on the same book as a fresh reading.
+    @Test func casesPreparedAheadOfTheLockAreTheSnapshotsOwn() throws {
+        try withTemporaryDirectory { root in
+            let ids = (0..<3).map { _ in UUID() }
+            let setup = try Store(directory: root, user: "awa")
+            for (index, id) in ids.enumerated() { try setup.commit(Self.register(index, id: id), as: .anyone("awa")) }
+            try setup.close()
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            let snapshot = try #require(first.book.snapshot)
+            let decoded = try ids.map { try snapshot.read($0) }
+            first.book.prepare(ids + [UUID()])
+            #expect(try ids.map { try snapshot.read($0) } == decoded)
+            for id in ids {
+                try second.commit(.addNote(id: id, note: Note(id: UUID(), text: "seen", by: "moussa", at: Date())),
+                                  as: .anyone("moussa"))
+            }
+            try first.commit(Self.register(9), as: .anyone("awa"))
+            try second.refresh()
+            let fresh = try BookState(Store(directory: root, write: false).book)
+            #expect(try BookState(first.book) == fresh)
+            #expect(try BookState(second.book) == fresh)
+            #expect(try first.book.read(ids[0])?.notes.map(\.text) == ["seen"])
+            try first.close()
+            try second.close()
+        }
+    }
+
     /// Two compactions behind, the lines between them are in neither file it holds: it reads
     /// everything again.
     @Test func aSessionTwoCompactionsBehindReadsEverythingAgain() throws {
