@@ -54,6 +54,18 @@ public final class SessionDisk: FileSystem {
         writeFault = nil
     }
 
+    /// Times `writeBack` was asked for.
+    public private(set) var writeBacks = 0
+    /// Every `writeBack` fails with this code (a disk that reports an error on its way).
+    public var writeBackFault: Int32?
+
+    public func writeBack(_ fd: Int32, name: String) throws {
+        try alive(.sync, name)
+        writeBacks += 1
+        if let writeBackFault { throw FileError(operation: .sync, file: name, code: writeBackFault) }
+        try shared.writeBack(fd, name: name)
+    }
+
     private func alive(_ operation: FileError.Operation, _ name: String) throws {
         if isKilled { throw FileError(operation: operation, file: name, code: EIO) }
     }

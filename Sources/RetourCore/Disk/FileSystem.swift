@@ -17,6 +17,11 @@ public protocol FileSystem: AnyObject {
     func readAll(_ fd: Int32, name: String) throws -> [UInt8]
     func size(_ fd: Int32, name: String) throws -> Int
     func sync(_ fd: Int32, name: String) throws
+    /// Puts what was written to `fd` so far on the disk (its data; `sync` still makes the file
+    /// durable): a large file written in steps this way never holds more than a few megabytes
+    /// waiting, so that other sessions' fsyncs do not queue behind hundreds of them. Its
+    /// failure is the write's: the error would not be told again by the `sync` after it.
+    func writeBack(_ fd: Int32, name: String) throws
     func truncate(_ fd: Int32, to length: Int, name: String) throws
     /// Makes a rename, a link or a new file in `directory` durable.
     func syncDirectory(_ directory: String, name: String) throws
@@ -104,6 +109,9 @@ public protocol SessionLock: AnyObject {
 /// (`fstat`): a regular file owned by this user. Paths outside the data directory (the
 /// directories above it, made or synced when it is created) are used as they are.
 extension FileSystem {
+    /// A simulated disk keeps no pages waiting: nothing to put on it before `sync`.
+    public func writeBack(_ fd: Int32, name: String) throws {}
+
     /// A file system that keeps no directories of its own (a simulated one): as `remove`.
     public func removeEmptyDirectory(_ path: String) { remove(path) }
 }
@@ -311,6 +319,10 @@ public final class Disk: FileSystem, @unchecked Sendable {
     }
 
     public func sync(_ fd: Int32, name: String) throws { try Posix.sync(fd, name: name) }
+
+    public func writeBack(_ fd: Int32, name: String) throws {
+        guard fdatasync(fd) == 0 else { throw FileError(operation: .sync, file: name, code: errno) }
+    }
 
     public func truncate(_ fd: Int32, to length: Int, name: String) throws {
         guard ftruncate(fd, off_t(length)) == 0 else { throw FileError(operation: .write, file: name, code: errno) }

@@ -706,23 +706,32 @@ public final class Store {
         }
         var start: Start?
         prepareOthersCases()
+        let completed = completeHistoryAhead()
         try underLock {
             try catchUp()
             if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
-            let history = try historyBeforeCompacting()
+            let history = try historyBeforeCompacting(completedUpTo: completed)
             start = Start(seq: book.seq, changedVersions: book.changedVersions, journalOffset: journalLength, journalInode: disk.inode(journalFD),
                           snapshotInode: loadedSnapshotInode, history: history, encrypting: encrypting)
         }
         guard let start else { return }
         // Nothing changes the book meanwhile: compacting runs on the thread that commits.
         guard book.seq == start.seq else { return }
-        let contents = try writeTemporarySnapshot(of: book, history: start.history, progress: progress)
-        var indexed: Int?
+        // What the swap needs of the new snapshot; the rest (its digests, which share the book's
+        // storage) is let go before the lock, or the book's next change would copy them all.
+        let (index, locations, setAside) = try { () throws -> ([UInt8]?, [UUID: SnapshotLines.Location], [SetAsideLine]) in
+            let contents = try writeTemporarySnapshot(of: book, history: start.history, progress: progress)
+            // Encoded now from the new file's size and time, which its renaming keeps; written after the swap.
+            let signature = disk.signature(temporary) ?? []
+            let index = signature.count == 4 ? self.index(of: contents, snapshotSize: signature[1], snapshotModified: Array(signature.suffix(2))) : []
+            return (index, contents.locations, contents.setAside)
+        }()
+        var swapped = false
         defer {
             // The index (tens of megabytes at 100 000 cases) is written after the swap, outside
             // the commit lock: others commit meanwhile. Still under the compaction lock.
-            if let snapshotSize = indexed {
-                writeIndex(contents, snapshotSize: snapshotSize)
+            if swapped {
+                writeIndex(index)
                 pruneBackups()
             }
         }
@@ -772,8 +781,8 @@ public final class Store {
             journalFD = reopened
             // The cases changed since S are kept in memory; the others are read from the new snapshot.
             book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot,
-                                          sealing: sealing.bound(to: Files.snapshot), locations: contents.locations),
-                        setAside: contents.setAside, keepingChangesSince: start.changedVersions)
+                                          sealing: sealing.bound(to: Files.snapshot), locations: locations),
+                        setAside: setAside, keepingChangesSince: start.changedVersions)
             snapshotSeq = start.seq
             recordedHistoryHead = start.history
             loadedSnapshotInode = disk.inode(snapshotFD)
@@ -783,8 +792,8 @@ public final class Store {
             journalLines = after.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
             journalCut = nil
             sinceSnapshot = sinceSnapshot.filter { $0.seq > start.seq }
+            swapped = true
             if sealing.isEncrypted { try removePlainBackups() }
-            indexed = try disk.size(snapshotFD, name: Files.snapshot)
         }
     }
 
@@ -796,12 +805,15 @@ public final class Store {
 
     /// Under the commit lock, before the journal is folded: the journal's changes leave it only
     /// once the history holds them, durably. Returns the history's head, for the snapshot.
-    private func historyBeforeCompacting() throws -> HistoryHead {
+    /// `completedUpTo`: the changes up to this sequence number were completed already
+    /// (`completeHistoryAhead`).
+    private func historyBeforeCompacting(completedUpTo: Int = 0) throws -> HistoryHead {
         // A writer killed between its journal's fsync and its history's write left changes
         // only the journal holds.
-        if readOthers && !sinceSnapshot.isEmpty {
+        let toComplete = sinceSnapshot.filter { $0.seq > completedUpTo }
+        if readOthers && !toComplete.isEmpty {
             let before = unrecorded
-            do { try completeHistory(sinceSnapshot) } catch { unrecorded = before }
+            do { try completeHistory(toComplete) } catch { unrecorded = before }
             let recorded = Set(before.map(\.seq))
             if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
         }
@@ -809,6 +821,27 @@ public final class Store {
         if !unrecorded.isEmpty { throw StoreError.historyBehind }
         try history.sync()
         return try history.head()
+    }
+
+    /// Before a compaction takes the commit lock: the history completed with the changes read
+    /// so far, and made durable, so that under the lock only what comes later is looked for
+    /// (reading the history back to the snapshot's time takes tens of milliseconds). Each line
+    /// read was read under the lock, after its writer had recorded it or died trying. Returns
+    /// the last sequence number completed (0 when nothing could be).
+    private func completeHistoryAhead() -> Int {
+        guard let last = sinceSnapshot.last?.seq else { return 0 }
+        if readOthers {
+            let before = unrecorded
+            do { try completeHistory(sinceSnapshot) } catch {
+                unrecorded = before
+                return 0
+            }
+            let recorded = Set(before.map(\.seq))
+            if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
+        }
+        if !unrecorded.isEmpty { record([]) }
+        guard unrecorded.isEmpty, (try? history.sync()) != nil else { return 0 }
+        return last
     }
 
     /// `book` written as `snapshot.jsonl.tmp`, fsync'd; nothing left behind on failure.
@@ -970,13 +1003,24 @@ public final class Store {
     /// cannot be written the next opening reads the whole snapshot instead, so a failure here
     /// is not worth refusing anything for.
     private func writeIndex(_ contents: SnapshotFile.Contents, snapshotSize: Int) {
-        guard !isReadOnly, contents.header.generation != nil else { return }
+        writeIndex(index(of: contents, snapshotSize: snapshotSize, snapshotModified: snapshotModified()))
+    }
+
+    /// The index of a snapshot, encoded: nil when none is kept (a read-only session, a snapshot
+    /// of an older format); empty when it could not be encoded (the index there is then stale).
+    private func index(of contents: SnapshotFile.Contents, snapshotSize: Int, snapshotModified: [Int]) -> [UInt8]? {
+        guard !isReadOnly, contents.header.generation != nil else { return nil }
         let sealing: LineSealing = contents.header.isSealed ? self.sealing.bound(to: Files.index) : PlainLines()
+        return (try? IndexFile.encode(contents, snapshotSize: snapshotSize, snapshotModified: snapshotModified,
+                                      sealing: sealing)) ?? []
+    }
+
+    private func writeIndex(_ bytes: [UInt8]?) {
+        guard let bytes else { return }
         let path = file(Files.index), temporary = file(Files.index + ".tmp")
         disk.remove(temporary)
         do {
-            let bytes = try IndexFile.encode(contents, snapshotSize: snapshotSize, snapshotModified: snapshotModified(),
-                                             sealing: sealing)
+            guard !bytes.isEmpty else { throw StoreError.unreadable(file: Files.index, line: 0, reason: "", detail: "", newestBackup: nil) }
             let fd = try disk.open(temporary, .create, name: Files.index)
             defer { disk.close(fd) }
             try disk.write(fd, bytes, name: Files.index)
