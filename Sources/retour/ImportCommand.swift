@@ -245,7 +245,8 @@ struct ImportCommand: ParsableCommand {
     /// up (plans, assessments, referrals, notes) in the past by their fictitious case worker;
     /// only into an empty data directory, so that they can never be mixed with real people.
     private func generated(_ count: Int, session: Session, store: Store, today: CalendarDate) throws -> ImportResult {
-        guard store.book.count == 0 else { throw CommandError("import.error.generateNotEmpty") }
+        // Everyone reads generated people: a directory with users is not theirs.
+        guard store.book.count == 0, store.book.users.isEmpty else { throw CommandError("import.error.generateNotEmpty") }
         let people = try DemoPeople(assets: try Assets.locate())
         let batch = try people.batch(count: count, seed: seed, reference: session.reference, today: today)
         let options = CSVImport.Options(skipInvalid: true, allowDuplicates: true, dryRun: dryRun)

@@ -21,7 +21,8 @@ struct ImportBoundsTests {
 
     /// Runs `retour ARGUMENTS --data DATA` with its own rusage (wait4), killed once it passes
     /// `seconds` or 1 GB of memory so that a failing test cannot exhaust the machine.
-    static func measure(_ harness: Harness, _ arguments: [String], seconds limit: Double = 30) throws -> Measured {
+    static func measure(_ harness: Harness, _ arguments: [String], seconds limit: Double = 30,
+                        environment extra: [String: String] = [:]) throws -> Measured {
         let errors = harness.root.appendingPathComponent("stderr-\(UUID().uuidString)")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -34,6 +35,7 @@ struct ImportBoundsTests {
         defer { cArguments.forEach { free($0) } }
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "C.UTF-8"
+        environment.merge(extra) { _, new in new }
         var cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { cEnvironment.forEach { free($0) } }
         var pid: pid_t = 0
@@ -125,6 +127,22 @@ struct ImportBoundsTests {
         let run = try Self.measure(harness, arguments)
         Self.expectOneLineRefusal(run, containing: "retour: --generate needs a number of people from 1 to 100000.")
         #expect(!FileManager.default.fileExists(atPath: harness.data.path))
+    }
+
+    /// Fictitious people go only into a data directory without users (everyone reads them):
+    /// into one with users but no cases yet, the refusal is one line and nothing is saved.
+    @Test func generatingIntoADirectoryWithUsersIsOneLine() throws {
+        let harness = try Harness()
+        defer { harness.cleanUp() }
+        let added = try harness.run(["users", "add", "admin", "--name", "Admin", "--role", "administrator", "--team", "gao"],
+                                    environment: ["RETOUR_NEW_PIN": "pin12345"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let journal = harness.data.appendingPathComponent("journal.jsonl")
+        let before = try Data(contentsOf: journal)
+        let run = try Self.measure(harness, ["import", "--generate", "50"],
+                                   environment: ["RETOUR_USER": "admin", "RETOUR_PIN": "pin12345"])
+        Self.expectOneLineRefusal(run, containing: "retour: Fictitious people can only be generated into an empty data directory")
+        #expect(try Data(contentsOf: journal) == before)
     }
 
     /// A file refused whole writes nothing: no data directory is made for it.
