@@ -84,8 +84,8 @@ struct WritersBench: ParsableCommand {
     }
 
     /// Sessions saving at a pace, as case managers do: between two saves each reads the others'
-    /// changes every quarter second (the case manager's idle refresh), so that a save reads only
-    /// what came since. The commit times are what a user waits for after pressing save.
+    /// changes every quarter second on a clock of its own (the case manager's idle refresh), so
+    /// that a save reads only what came since its last refresh. The commit times are what a user waits for after pressing save.
     func caseManagers(_ data: URL) throws -> String {
         let start = Measure.monotonicNanoseconds() + UInt64(3e9)
         let writers = try (0..<processes).map { index in
@@ -199,6 +199,8 @@ struct WriterProbe: ParsableCommand {
             let ids = store.reader(for: clearance).digests.map(\.id)
             var generator = SystemRandomNumberGenerator()
             while Measure.monotonicNanoseconds() < start { usleep(1_000) }
+            // The case manager's refresh clock, started at a moment of its own.
+            var nextRefresh = start + UInt64.random(in: 0..<UInt64(Self.refreshInterval) * 1000, using: &generator)
             var index = 0
             while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
@@ -208,28 +210,28 @@ struct WriterProbe: ParsableCommand {
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
                 if until > 0 { report.starts.append(Double(began) / 1e6) }
                 index += 1
-                if pauseMs > 0 { try pause(store) }
+                if pauseMs > 0 { try pause(store, nextRefresh: &nextRefresh) }
             }
         }
         try store.close()
         print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
     }
 
-    /// Waits `pauseMs`, reading others' changes every `refreshInterval` meanwhile, as the case
-    /// manager does while its user types.
-    private func pause(_ store: Store) throws {
+    /// Waits `pauseMs`, reading others' changes on the case manager's clock meanwhile: every
+    /// `refreshInterval`, on ticks of its own that saves do not move (`nextRefresh`).
+    private func pause(_ store: Store, nextRefresh: inout UInt64) throws {
         let end = Measure.monotonicNanoseconds() + UInt64(pauseMs) * 1_000_000
+        let interval = UInt64(Self.refreshInterval) * 1000
         while true {
             let now = Measure.monotonicNanoseconds()
             guard now < end else { return }
-            let left = (end - now) / 1000
-            if left < UInt64(Self.refreshInterval) {
-                usleep(useconds_t(left))
-                return
+            if nextRefresh <= now {
+                try store.refresh()
+                _ = store.takeOutsideChanges()
+                while nextRefresh <= now { nextRefresh += interval }
+                continue
             }
-            usleep(Self.refreshInterval)
-            try store.refresh()
-            _ = store.takeOutsideChanges()
+            usleep(useconds_t((min(end, nextRefresh) - now) / 1000))
         }
     }
 
