@@ -340,13 +340,7 @@ public final class Store {
         guard size > journalLength else { return }
         let bytes = try readJournal(from: journalLength, count: size - journalLength)
         let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
-        journalLength += replay.goodLength
-        journalLines += replay.lines
-        if !replay.applied.isEmpty {
-            sinceSnapshot += replay.applied
-            outside.entries += replay.applied
-            readOthers = true
-        }
+        advance(by: replay)
         if replay.goodLength < bytes.count && exclusive {
             // Never confirmed: its writer died or failed while holding the lock.
             try disk.truncate(journalFD, to: journalLength, name: Files.journal)
@@ -389,6 +383,13 @@ public final class Store {
         guard let bytes = try? disk.read(journalFD, at: journalLength, count: size - journalLength, name: Files.journal),
               let replay = try? JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
         else { return false }
+        advance(by: replay)
+        return true
+    }
+
+    /// The journal's lines `replay` read after `journalLength` counted as read, and the changes
+    /// it applied as others'.
+    private func advance(by replay: JournalFile.Replay) {
         journalLength += replay.goodLength
         journalLines += replay.lines
         if !replay.applied.isEmpty {
@@ -396,7 +397,6 @@ public final class Store {
             outside.entries += replay.applied
             readOthers = true
         }
-        return true
     }
 
     /// After another session compacted: when this session has applied every change the new

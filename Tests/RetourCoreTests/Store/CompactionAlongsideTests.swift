@@ -25,6 +25,14 @@ struct CompactionAlongsideTests {
         return true
     }
 
+    /// Every session in `sessions` holds what a fresh reading of the directory holds (returned).
+    @discardableResult
+    static func expectAsFresh(_ sessions: [Store], in root: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> BookState {
+        let fresh = try BookState(Store(directory: root, write: false).book)
+        for session in sessions { #expect(try BookState(session.book) == fresh, sourceLocation: sourceLocation) }
+        return fresh
+    }
+
     @Test func aSessionCaughtUpFollowsAnotherCompactionWithoutReadingAgain() throws {
         try withTemporaryDirectory { root in
             let first = try Store(directory: root, user: "awa")
@@ -76,10 +84,8 @@ struct CompactionAlongsideTests {
             #expect(try BookState(second.book) == BookState(first.book))
             try second.commit(Self.register(3), as: .anyone("moussa"))
             #expect(try first.refresh())
-            let fresh = try BookState(Store(directory: root, write: false).book)
+            let fresh = try Self.expectAsFresh([first, second], in: root)
             #expect(fresh.seq == 3)
-            #expect(try BookState(second.book) == fresh)
-            #expect(try BookState(first.book) == fresh)
             try first.close()
             try second.close()
             #expect(try BookState(Store(directory: root, write: false).book) == fresh)
@@ -106,9 +112,7 @@ struct CompactionAlongsideTests {
             }
             try first.commit(Self.register(9), as: .anyone("awa"))
             try second.refresh()
-            let fresh = try BookState(Store(directory: root, write: false).book)
-            #expect(try BookState(first.book) == fresh)
-            #expect(try BookState(second.book) == fresh)
+            try Self.expectAsFresh([first, second], in: root)
             #expect(try first.book.read(ids[0])?.notes.map(\.text) == ["seen"])
             try first.close()
             try second.close()
