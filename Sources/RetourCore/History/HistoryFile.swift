@@ -258,21 +258,42 @@ public final class HistoryFile {
     /// The entries at or after `since`, oldest first, read backward from the end and stopping at
     /// the first entry older than `since` (entries are appended in time order): what a lockout
     /// needs (the failed sign-ins of the last minutes) costs what those minutes hold.
-    public func recent(since: Date) throws -> [HistoryEntry] {
+    /// `kinds`: only entries of these kinds (`HistoryEvent.kind`); of the others only the time
+    /// and the kind are read, not the whole change a busy hour holds thousands of.
+    public func recent(since: Date, kinds: Set<String>? = nil) throws -> [HistoryEntry] {
         guard let input = try openForReading() else { return [] }
         defer { disk.close(input) }
         var lines = try BackwardLines(self, input)
         let decoder = JSONDecoder.retour()
         var found: [HistoryEntry] = []
-        while let line = try lines.next(position: found.last.map { $0.position - 1 }) {
-            let expected = found.last.map { $0.position - 1 }
-            guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try opened(line))) else {
+        var lastRead: Int?
+        while let line = try lines.next(position: lastRead.map { $0 - 1 }) {
+            let expected = lastRead.map { $0 - 1 }
+            let plain = Data(try opened(line))
+            if let kinds {
+                guard let head = try? decoder.decode(EntryHead.self, from: plain) else {
+                    throw HistoryError.unreadable(position: expected)
+                }
+                if head.at < since { break }
+                lastRead = head.position
+                guard kinds.contains(head.event.kind) else { continue }
+            }
+            guard let entry = try? decoder.decode(HistoryEntry.self, from: plain) else {
                 throw HistoryError.unreadable(position: expected)
             }
             if entry.at < since { break }
+            lastRead = entry.position
             found.append(entry)
         }
         return found.reversed()
+    }
+
+    /// What `recent(since:kinds:)` reads of an entry it may leave out.
+    private struct EntryHead: Decodable {
+        struct Event: Decodable { let kind: String }
+        let position: Int
+        let at: Date
+        let event: Event
     }
 
     /// The latest entry that `matches`, read backward from the end: what a sign-in needs (the

@@ -10,6 +10,8 @@ public enum SignIn {
     /// How far back failed attempts count as "in a row": a wrong PIN typed yesterday does not
     /// bring today's lockout nearer.
     static let attemptWindow: TimeInterval = 60 * 60
+    /// The history's events a lockout is decided on (`lockedUntil`, `failuresInARow`).
+    static let accessKinds: Set<String> = ["signIn", "signInFailed", "lockout", "unlock"]
 
     /// Why a sign-in is refused. Never says anything of the PIN.
     public enum Refusal: UserFacingError, Equatable {
@@ -37,7 +39,7 @@ public enum SignIn {
         // typed may be anything, of any length.
         guard User.isValidLogin(login) else { throw Refusal.unknownUser(login: String(login.prefix(32))) }
         let history = store.history
-        let recent = try history.recent(since: now - attemptWindow)
+        let recent = try history.recent(since: now - attemptWindow, kinds: accessKinds)
         if let until = lockedUntil(login, in: recent, now: now) { throw Refusal.locked(login: login, until: until) }
         guard let user = store.book.users[login] else {
             try record(.signInFailed(login: HistoryEvent.unknownLogin), by: HistoryEvent.unknownLogin, store: store, now: now)
@@ -105,7 +107,7 @@ public enum SignIn {
 
     /// Whether `login` is locked out now.
     public static func isLocked(_ login: String, store: Store, now: Date = Date()) throws -> Bool {
-        try lockedUntil(login, in: store.history.recent(since: now - attemptWindow), now: now) != nil
+        try lockedUntil(login, in: store.history.recent(since: now - attemptWindow, kinds: accessKinds), now: now) != nil
     }
 
     /// Lifts the lockout of `login`: an administrator's act, recorded. Returns false (and

@@ -239,6 +239,36 @@ struct HistoryFileTests {
         }
     }
 
+    /// With `kinds`, the entries of those kinds only, the same as filtering every entry, sealed
+    /// or not; a change's line that does not decode as a change is not read whole, but a line
+    /// that is not an entry at all still stops the reading.
+    @Test func recentOfSomeKindsIsTheFilteredRecent() throws {
+        let sealings: [LineSealing] = [PlainLines(), F.sealed()]
+        for sealing in sealings {
+            let (disk, whole) = try F.history(24, sealing)
+            let kinds: Set<String> = ["signIn", "signInFailed", "lockout", "unlock"]
+            for chunk in [1, 61, 1 << 16] {
+                let file = HistoryFile(directory: F.directory, disk: disk, sealing: whole.sealing, lineLimit: 1 << 20,
+                                       forwardChunk: chunk, backwardChunk: chunk)
+                for since in [Date.distantPast, F.event(10).at] {
+                    let expected = try file.recent(since: since).filter { kinds.contains($0.event.kind) }
+                    #expect(!expected.isEmpty)
+                    #expect(try file.recent(since: since, kinds: kinds) == expected, "chunk \(chunk)")
+                }
+            }
+        }
+        let (disk, _) = try F.history(10)
+        var lines = F.lines(disk)
+        // Line 10 (a change) with an entry that no longer decodes; line 1 not an entry at all.
+        lines[9] = Array(String(decoding: lines[9], as: UTF8.self).replacingOccurrences(of: "\"seq\"", with: "\"seq_\"").utf8)
+        lines[0] = Array("garbage".utf8)
+        try F.write(lines, to: disk)
+        let file = F.file(disk, chunk: 1 << 16)
+        #expect(try file.recent(since: F.event(5).at, kinds: ["signIn", "unlock"]).map(\.position) == [6, 9])
+        #expect(throws: HistoryError.self) { try file.recent(since: F.event(5).at) }
+        #expect(throws: HistoryError.unreadable(position: 1)) { try file.recent(since: .distantPast, kinds: ["signIn"]) }
+    }
+
     @Test func everyReaderGivesTheSameAtEveryChunkSize() throws {
         let (disk, whole) = try F.history(9, F.sealed())
         let sealing = whole.sealing
