@@ -38,7 +38,9 @@ enum Neighbour {
         let files = FileManager.default
         if files.isExecutableFile(atPath: binary.path) { return binary }
         try files.createDirectory(at: binary.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try files.copyItem(at: Harness.binary, to: binary)
+        // Copied by another process: a copy written here would hold the file open for writing
+        // while other tests fork, and their children would keep it so (exec then fails, 126).
+        guard try command("/bin/cp", [Harness.binary.path, binary.path]) == 0 else { throw POSIXError(.EIO) }
         try files.copyItem(at: Assets.locate().root, to: installation.appendingPathComponent("Assets"))
         // Everyone may read and enter; the copy is a test's, owned by root.
         guard try command("/bin/chmod", ["-R", "a+rX", installation.path]) == 0 else { throw POSIXError(.EPERM) }
