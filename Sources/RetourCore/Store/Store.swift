@@ -1019,8 +1019,11 @@ public final class Store {
         guard let bytes else { return }
         let path = file(Files.index), temporary = file(Files.index + ".tmp")
         disk.remove(temporary)
+        guard !bytes.isEmpty else {
+            disk.remove(path)
+            return
+        }
         do {
-            guard !bytes.isEmpty else { throw StoreError.unreadable(file: Files.index, line: 0, reason: "", detail: "", newestBackup: nil) }
             let fd = try disk.open(temporary, .create, name: Files.index)
             defer { disk.close(fd) }
             try disk.write(fd, bytes, name: Files.index)

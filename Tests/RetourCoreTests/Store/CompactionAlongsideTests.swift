@@ -25,6 +25,17 @@ struct CompactionAlongsideTests {
         return true
     }
 
+    /// Two writing sessions (awa, moussa) on a new directory, closed after `body` if it did not.
+    static func withTwoSessions(_ body: (URL, Store, Store) throws -> Void) throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            try body(root, first, second)
+            try first.close()
+            try second.close()
+        }
+    }
+
     /// Every session in `sessions` holds what a fresh reading of the directory holds (returned).
     @discardableResult
     static func expectAsFresh(_ sessions: [Store], in root: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> BookState {
@@ -34,9 +45,7 @@ struct CompactionAlongsideTests {
     }
 
     @Test func aSessionCaughtUpFollowsAnotherCompactionWithoutReadingAgain() throws {
-        try withTemporaryDirectory { root in
-            let first = try Store(directory: root, user: "awa")
-            let second = try Store(directory: root, user: "moussa")
+        try Self.withTwoSessions { root, first, second in
             try first.commit(Self.register(1), as: .anyone("awa"))
             try second.commit(Self.register(2), as: .anyone("moussa"))
             try first.commit(Self.register(3), as: .anyone("awa"))
@@ -71,9 +80,7 @@ struct CompactionAlongsideTests {
     /// Behind the new snapshot, a session reads what it missed from the journal the compaction
     /// replaced (still open) and follows, rather than reading every case again under the lock.
     @Test func aSessionBehindTheNewSnapshotReadsTheRestOfTheReplacedJournal() throws {
-        try withTemporaryDirectory { root in
-            let first = try Store(directory: root, user: "awa")
-            let second = try Store(directory: root, user: "moussa")
+        try Self.withTwoSessions { root, first, second in
             try second.commit(Self.register(1), as: .anyone("moussa"))
             try first.commit(Self.register(2), as: .anyone("awa"))
             try first.compact()
@@ -122,9 +129,7 @@ struct CompactionAlongsideTests {
     /// Two compactions behind, the lines between them are in neither file it holds: it reads
     /// everything again.
     @Test func aSessionTwoCompactionsBehindReadsEverythingAgain() throws {
-        try withTemporaryDirectory { root in
-            let first = try Store(directory: root, user: "awa")
-            let second = try Store(directory: root, user: "moussa")
+        try Self.withTwoSessions { root, first, second in
             try second.commit(Self.register(1), as: .anyone("moussa"))
             try first.commit(Self.register(2), as: .anyone("awa"))
             try first.compact()
@@ -133,8 +138,6 @@ struct CompactionAlongsideTests {
             #expect(try second.refresh())
             #expect(second.takeOutsideChanges().reloaded)
             #expect(try BookState(second.book) == BookState(first.book))
-            try first.close()
-            try second.close()
         }
     }
 
