@@ -25,7 +25,7 @@ public enum DemoOffice {
     /// The demo's users, the administrator first.
     public static func members(assets: Assets) throws -> [Member] {
         guard let data = try? Data(contentsOf: assets.url(DemoPeople.file)),
-              let lists = try? JSONDecoder().decode(Lists.self, from: data),
+              let lists = try? LineDecoder().decode(Lists.self, from: data),
               let first = lists.users.first, first.role == .administrator else {
             throw AssetError(file: DemoPeople.file, reason: "is not valid")
         }

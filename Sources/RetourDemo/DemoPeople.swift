@@ -69,7 +69,7 @@ public struct DemoPeople: Sendable {
             throw AssetError(file: DemoPeople.file, reason: "cannot be read")
         }
         do {
-            lists = try JSONDecoder().decode(Lists.self, from: data)
+            lists = try LineDecoder().decode(Lists.self, from: data)
         } catch {
             throw AssetError(file: DemoPeople.file, reason: "is not valid")
         }

@@ -84,7 +84,7 @@ struct HostileOutputTests {
         // For a script (a pipe), JSON keeps the data as stored: the JSON escapes are the encoder's.
         let json = try harness.run(["show", "GAO-000001", "--format", "json"])
         #expect(json.status == 0)
-        let decoded = try JSONDecoder.retour().decode(Case.self, from: Data(json.stdout.utf8))
+        let decoded = try LineDecoder().decode(Case.self, from: Data(json.stdout.utf8))
         #expect(decoded.profile.familyName == HostileText.names[0].text)
     }
 

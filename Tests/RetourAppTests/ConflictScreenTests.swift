@@ -11,7 +11,7 @@ struct ConflictScreenTests {
     /// The journal's entries as written on disk, in order.
     static func journal(_ harness: Harness) throws -> [JournalEntry] {
         let text = try String(contentsOf: harness.directory.appendingPathComponent(Store.Files.journal), encoding: .utf8)
-        return try text.split(separator: "\n").map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0.utf8)) }
+        return try text.split(separator: "\n").map { try LineDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
     }
 
     /// GAO-000001's profile being edited here (phone, and `alsoVillage` the village too) while
@@ -567,7 +567,7 @@ struct ConflictScreenTests {
             let saved = try office.stored("GAO-000001")
             #expect(saved.status != .closed && saved.closureReturn?.comment == "Give the new address")
             let text = try String(contentsOf: office.directory.appendingPathComponent(Store.Files.journal), encoding: .utf8)
-            let last = try text.split(separator: "\n").last.map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0.utf8)) }
+            let last = try text.split(separator: "\n").last.map { try LineDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
             guard case .resolveConflict(_, let decision)? = last?.change else {
                 Issue.record("\(choice): no decision journaled")
                 continue

@@ -77,7 +77,7 @@ final class GuidedTour {
 
     private func load() {
         guard let data = store.readTourProgress(),
-              let progress = try? JSONDecoder().decode(Progress.self, from: data) else { return }
+              let progress = try? LineDecoder().decode(Progress.self, from: data) else { return }
         current = lessons.firstIndex { $0.id == progress.lesson } ?? 0
         done = Set(progress.done).intersection(lessons.map(\.id))
         person = progress.person

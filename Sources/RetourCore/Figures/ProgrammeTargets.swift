@@ -94,7 +94,7 @@ public struct ProgrammeTargets: Sendable, Equatable {
             let targets: [Entry]
         }
         let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+        do { file = try LineDecoder().decode(File.self, from: data) } catch {
             throw TargetsError("targets.error.shape", [:])
         }
         guard let start = CalendarDate(parsing: file.programme.start), let end = CalendarDate(parsing: file.programme.end),

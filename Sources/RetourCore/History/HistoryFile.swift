@@ -199,7 +199,7 @@ public final class HistoryFile {
             var lines = ForwardLines(self, input)
             var link: [UInt8] = []
             var bytes: [UInt8] = []
-            let decoder = JSONDecoder.retour()
+            let decoder = LineDecoder()
             var told = 0
             progress(0, size)
             while let (number, line) = try lines.next() {
@@ -264,7 +264,7 @@ public final class HistoryFile {
         guard let input = try openForReading() else { return [] }
         defer { disk.close(input) }
         var lines = try BackwardLines(self, input)
-        let decoder = JSONDecoder.retour()
+        let decoder = LineDecoder()
         var found: [HistoryEntry] = []
         var lastRead: Int?
         while let line = try lines.next(position: lastRead.map { $0 - 1 }) {
@@ -302,7 +302,7 @@ public final class HistoryFile {
         guard let input = try openForReading() else { return nil }
         defer { disk.close(input) }
         var lines = try BackwardLines(self, input)
-        let decoder = JSONDecoder.retour()
+        let decoder = LineDecoder()
         var position: Int?
         while let line = try lines.next(position: position) {
             guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try opened(line))) else {
@@ -320,7 +320,7 @@ public final class HistoryFile {
     public func forEach(_ body: (HistoryEntry) throws -> Bool) throws {
         guard let input = try openForReading() else { return }
         defer { disk.close(input) }
-        let decoder = JSONDecoder.retour()
+        let decoder = LineDecoder()
         var lines = ForwardLines(self, input)
         while let (number, line) = try lines.next() {
             guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try opened(line))) else {

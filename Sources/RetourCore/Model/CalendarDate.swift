@@ -17,6 +17,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Parses `YYYY-MM-DD` (ISO) or `DD/MM/YYYY` (as French spreadsheets write dates).
     public init?(parsing text: String) {
+        if let iso = CalendarDate(isoBytes: text) {
+            self = iso
+            return
+        }
         // Spaces and tabs (`.whitespaces`), trimmed without Foundation: an import parses every date.
         let isSpace = { (scalar: Unicode.Scalar) in
             scalar == " " || scalar == "\t" || (!scalar.isASCII && scalar.properties.generalCategory == .spaceSeparator)
@@ -33,6 +37,28 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         } else {
             return nil
         }
+    }
+
+    /// `YYYY-MM-DD` exactly, as the files hold it, read from its bytes: every case holds
+    /// dates, and the general parse above walks characters.
+    private init?(isoBytes text: String) {
+        let bytes = text.utf8
+        guard bytes.count == 10 else { return nil }
+        var values = (0, 0, 0)
+        for (offset, byte) in bytes.enumerated() {
+            if offset == 4 || offset == 7 {
+                guard byte == 0x2D else { return nil }
+                continue
+            }
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            let digit = Int(byte - 0x30)
+            switch offset {
+            case 0..<4: values.0 = values.0 * 10 + digit
+            case 5..<7: values.1 = values.1 * 10 + digit
+            default: values.2 = values.2 * 10 + digit
+            }
+        }
+        self.init(year: values.0, month: values.1, day: values.2)
     }
 
     public static func today(in timeZone: TimeZone = .current) -> CalendarDate {

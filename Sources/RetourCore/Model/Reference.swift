@@ -144,7 +144,7 @@ public struct Reference: Sendable {
         guard let data = try? Data(contentsOf: assets.url(file)) else {
             throw AssetError(file: file, reason: "cannot be read")
         }
-        do { return try JSONDecoder().decode(T.self, from: data) } catch {
+        do { return try LineDecoder().decode(T.self, from: data) } catch {
             throw AssetError(file: file, reason: "is not valid")
         }
     }

@@ -54,7 +54,7 @@ public struct Tracks: Sendable {
         guard let data = try? Data(contentsOf: assets.url("tracks.json")) else {
             throw AssetError(file: "tracks.json", reason: "cannot be read")
         }
-        guard let file = try? JSONDecoder().decode(File.self, from: data) else {
+        guard let file = try? LineDecoder().decode(File.self, from: data) else {
             throw AssetError(file: "tracks.json", reason: "is not valid")
         }
         self.init(tracks: file.tracks, criteria: file.criteria, services: file.services, closureReasons: file.closureReasons)

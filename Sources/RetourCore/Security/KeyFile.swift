@@ -99,7 +99,7 @@ public struct KeyFile: Hashable, Sendable {
     /// `SealingError.keyFileUnreadable` for anything that is not a complete key file.
     public static func decode(_ bytes: [UInt8]) throws -> KeyFile {
         let data = Data(bytes)
-        let decoder = JSONDecoder()
+        let decoder = LineDecoder()
         // The version first: a newer file may have fields this version does not know.
         guard let header = try? decoder.decode(Header.self, from: data), header.format == format else {
             throw SealingError.keyFileUnreadable

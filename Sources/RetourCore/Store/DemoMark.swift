@@ -28,10 +28,10 @@ public struct DemoMark: Codable, Hashable, Sendable {
     public static func read(directory: URL) -> DemoMark? {
         if let line = firstLine(of: directory.appendingPathComponent(Store.Files.snapshot).path) {
             struct Header: Decodable { var demo: DemoMark? }
-            if let mark = (try? JSONDecoder.retour().decode(Header.self, from: line))?.demo { return mark }
+            if let mark = (try? LineDecoder().decode(Header.self, from: line))?.demo { return mark }
         }
         if let line = firstLine(of: directory.appendingPathComponent(Store.Files.journal).path),
-           let entry = try? JSONDecoder.retour().decode(JournalEntry.self, from: line),
+           let entry = try? LineDecoder().decode(JournalEntry.self, from: line),
            case .markDemo(let mark) = entry.change {
             return mark
         }

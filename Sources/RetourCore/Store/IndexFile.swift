@@ -63,7 +63,7 @@ enum IndexFile {
     static func decode(_ bytes: [UInt8], snapshot header: SnapshotFile.Header, snapshotSize: Int,
                        snapshotModified: [Int], sealing: LineSealing) -> SnapshotFile.Contents? {
         guard let end = bytes.firstIndex(of: 0x0A),
-              let indexHeader = try? JSONDecoder.retour().decode(Header.self, from: Data(bytes[..<end])),
+              let indexHeader = try? LineDecoder().decode(Header.self, from: Data(bytes[..<end])),
               indexHeader.format == format, indexHeader.schemaVersion == version,
               let generation = header.generation, indexHeader.generation == generation,
               indexHeader.snapshotSize == snapshotSize, indexHeader.snapshotModified == snapshotModified,

@@ -144,7 +144,7 @@ enum SnapshotFile {
     static func users(of header: Header, sealing: LineSealing) throws -> Users {
         guard let stored = header.users else { return Users() }
         do {
-            return try JSONDecoder.retour().decode(Users.self, from: Data(try sealing.open(Array(stored.utf8)[...])))
+            return try LineDecoder().decode(Users.self, from: Data(try sealing.open(Array(stored.utf8)[...])))
         } catch {
             throw Failure(line: 1, reason: "error.parse.users")
         }
@@ -157,7 +157,7 @@ enum SnapshotFile {
         let line = bytes[..<end]
         let header: Header
         do {
-            header = try JSONDecoder.retour().decode(Header.self, from: Data(line))
+            header = try LineDecoder().decode(Header.self, from: Data(line))
         } catch {
             // A newer program may have changed the header's shape: say so rather than "damaged".
             if let found = newerSchema(in: line) { throw Failure(line: 1, reason: "", newerSchema: found) }
@@ -230,7 +230,7 @@ enum SnapshotFile {
     /// The case number of a line that does not decode as a case, when it has one.
     private static func numberIn(_ plain: ArraySlice<UInt8>) -> String? {
         struct Probe: Decodable { let number: String }
-        return try? JSONDecoder.retour().decode(Probe.self, from: Data(plain)).number
+        return try? LineDecoder().decode(Probe.self, from: Data(plain)).number
     }
 
     /// One case line: unsealed, then decoded.
@@ -292,10 +292,9 @@ enum SnapshotFile {
         return results.values.flatMap { $0 }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int,
-                                     decoder: JSONDecoder = JSONDecoder.retour()) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>, line: Int) throws -> T {
         do {
-            return try decoder.decode(T.self, from: Data(bytes))
+            return try LineDecoder().decode(T.self, from: bytes)
         } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
             throw Failure(line: line, reason: "error.parse.json")  // Not JSON at all.
         } catch let error as DecodingError {
@@ -309,7 +308,7 @@ enum SnapshotFile {
     /// newer than this program's: its other fields may have changed shape.
     static func newerSchema(in bytes: ArraySlice<UInt8>) -> Int? {
         struct Probe: Decodable { let schemaVersion: Int }
-        guard let probe = try? JSONDecoder.retour().decode(Probe.self, from: Data(bytes)),
+        guard let probe = try? LineDecoder().decode(Probe.self, from: Data(bytes)),
               probe.schemaVersion > Schema.version else { return nil }
         return probe.schemaVersion
     }

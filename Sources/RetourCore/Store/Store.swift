@@ -981,7 +981,7 @@ public final class Store {
         defer { disk.close(fd) }
         guard let head = try? disk.read(fd, at: 0, count: 1 << 16, name: Files.snapshot),
               let end = head.firstIndex(of: 0x0A) else { return false }
-        let header = try? JSONDecoder().decode(SealedHeader.self, from: Data(head[..<end]))
+        let header = try? LineDecoder().decode(SealedHeader.self, from: Data(head[..<end]))
         return header?.sealed != true
     }
 
@@ -1469,23 +1469,4 @@ public final class Store {
         return encoder
     }()
 
-}
-
-extension JSONDecoder {
-    /// A decoder for Retour's files (dates in ISO 8601). One per thread: decoding is done on
-    /// every core.
-    static func retour() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let instant = InstantText.parse(text) { return instant }
-            // Any other form of ISO 8601 (a file written by hand), as the standard parser reads it.
-            guard let instant = try? Date(text, strategy: .iso8601) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Expected date string to be ISO8601-formatted.")
-            }
-            return instant
-        }
-        return decoder
-    }
 }

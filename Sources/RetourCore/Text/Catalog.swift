@@ -38,7 +38,7 @@ public struct Catalog: Sendable {
             guard let data = try? Data(contentsOf: assets.url(file)) else {
                 throw AssetError(file: file, reason: "cannot be read")
             }
-            guard let part = try? JSONDecoder().decode([String: String].self, from: data) else {
+            guard let part = try? LineDecoder().decode([String: String].self, from: data) else {
                 throw AssetError(file: file, reason: "is not a JSON object of strings")
             }
             for (key, value) in part {

@@ -61,7 +61,7 @@ public struct TourLesson: Decodable, Hashable, Sendable {
             let lessons: [TourLesson]
         }
         guard let data = try? Data(contentsOf: assets.url(file)) else { throw AssetError(file: file, reason: "cannot be read") }
-        guard let tour = try? JSONDecoder().decode(File.self, from: data), !tour.lessons.isEmpty,
+        guard let tour = try? LineDecoder().decode(File.self, from: data), !tour.lessons.isEmpty,
               Set(tour.lessons.map(\.id)).count == tour.lessons.count else {
             throw AssetError(file: file, reason: "is not valid")
         }

@@ -60,7 +60,7 @@ struct CSVExportTests {
     @Test func jsonIsAnArrayOfTheCasesAsStored() throws {
         let cases = Self.cases()
         let data = try CSVExport.json(cases)
-        let decoded = try JSONDecoder.retour().decode([Case].self, from: data)
+        let decoded = try LineDecoder().decode([Case].self, from: data)
         #expect(decoded == cases)
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.hasPrefix("[\n{\"assessments\":[],\"created\":{\"at\":\"2015-12-13T09:46:40Z\",\"by\":\"awa\"},\"id\":"))

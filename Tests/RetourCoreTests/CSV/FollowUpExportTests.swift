@@ -25,7 +25,7 @@ struct FollowUpExportTests {
     @Test func jsonHoldsEachCaseWholeWithItsFollowUp() throws {
         let cases = try Self.cases()
         let data = try CSVExport.json(cases)
-        #expect(try JSONDecoder.retour().decode([Case].self, from: data) == cases)
+        #expect(try LineDecoder().decode([Case].self, from: data) == cases)
         let objects = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         let followed = objects[0]
         for key in ["plans", "assessments", "referrals", "notes", "timeline"] {

@@ -25,7 +25,7 @@ struct CommandLineTextTests {
     @Test func frenchAndEnglishDefineTheSameKeys() throws {
         func keys(_ language: String) throws -> Set<String> {
             let data = try Data(contentsOf: CSVFixtures.assets.url("locales/\(language)/cli.json"))
-            return Set(try JSONDecoder().decode([String: String].self, from: data).keys)
+            return Set(try LineDecoder().decode([String: String].self, from: data).keys)
         }
         let french = try keys("fr")
         #expect(french.count > 50)

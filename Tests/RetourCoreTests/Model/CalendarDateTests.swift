@@ -64,9 +64,9 @@ struct CalendarDateTests {
         let date = CalendarDate(year: 2020, month: 2, day: 29)!
         let encoded = try JSONEncoder().encode([date])
         #expect(String(decoding: encoded, as: UTF8.self) == #"["2020-02-29"]"#)
-        #expect(try JSONDecoder().decode([CalendarDate].self, from: encoded) == [date])
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([CalendarDate].self, from: Data(#"["2020-02-30"]"#.utf8)) }
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([CalendarDate].self, from: Data("[20200229]".utf8)) }
+        #expect(try LineDecoder().decode([CalendarDate].self, from: encoded) == [date])
+        #expect(throws: DecodingError.self) { try LineDecoder().decode([CalendarDate].self, from: Data(#"["2020-02-30"]"#.utf8)) }
+        #expect(throws: DecodingError.self) { try LineDecoder().decode([CalendarDate].self, from: Data("[20200229]".utf8)) }
     }
 
     @Test func todayInATimeZone() throws {

@@ -147,7 +147,7 @@ struct ConflictDecisionTests {
         }
         // A decision written before referrals and members could be in conflict reads the same.
         let line = #"{"choice":"theirs","with":"moussa","fields":["phone"],"dropped":{"phone":"70"}}"#
-        let read = try JSONDecoder().decode(ConflictDecision.self, from: Data(line.utf8))
+        let read = try LineDecoder().decode(ConflictDecision.self, from: Data(line.utf8))
         #expect(read.referral == nil && read.member == nil && read.fields == ["phone"])
     }
 }

@@ -135,7 +135,7 @@ struct EnrolmentRulesTests {
         let line = #"""
         {"at":"2016-01-25T09:00:00Z","by":"awa","change":{"enrol":{"id":"\#(id.uuidString)","plan":{"enrolledOn":"2016-01-25","id":"6F9619FF-8B86-D011-B42D-00C04FC964FF","steps":[{"blockedReason":"","by":"","code":"vulnerability_assessment","given":"","note":"","plannedOn":"2016-02-01","status":"not_started"}],"track":"women_agr"}}},"schemaVersion":2,"seq":\#(book.book.seq + 1)}
         """#
-        let entry = try JSONDecoder.retour().decode(JournalEntry.self, from: Data(line.utf8))
+        let entry = try LineDecoder().decode(JournalEntry.self, from: Data(line.utf8))
         guard case .enrol(_, let plan) = entry.change else { Issue.record("not an enrolment"); return }
         #expect(plan.exception == nil)
         #expect(plan.withdrawal == nil)

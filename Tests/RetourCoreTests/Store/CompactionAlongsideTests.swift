@@ -162,7 +162,7 @@ struct CompactionAlongsideTests {
             #expect(first.journalLines == 3)
             #expect(first.book.seq == 6)
             let journal = try Data(contentsOf: root.appendingPathComponent(Store.Files.journal))
-            let seqs = try journal.split(separator: 0x0A).map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0)).seq }
+            let seqs = try journal.split(separator: 0x0A).map { try LineDecoder().decode(JournalEntry.self, from: Data($0)).seq }
             #expect(seqs == [4, 5, 6])
             #expect(try second.refresh() == false)
             try second.commit(Self.register(7), as: .anyone("moussa"))

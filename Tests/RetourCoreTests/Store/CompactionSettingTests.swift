@@ -14,13 +14,13 @@ struct CompactionSettingTests {
     }
 
     @Test func aSettingsFileWithoutItGetsTheDefaultAndAWrongValueIsRefused() throws {
-        let older = try JSONDecoder().decode(Settings.self, from: Data(#"{"noContactDays": 30, "smallCountThreshold": 3}"#.utf8))
+        let older = try LineDecoder().decode(Settings.self, from: Data(#"{"noContactDays": 30, "smallCountThreshold": 3}"#.utf8))
         #expect(older == Settings(noContactDays: 30, smallCountThreshold: 3, compactionThresholdMB: 64))
         for wrong in [0, -1, 4097] {
-            let settings = try JSONDecoder().decode(Settings.self, from: Data(#"{"compactionThresholdMB": \#(wrong)}"#.utf8))
+            let settings = try LineDecoder().decode(Settings.self, from: Data(#"{"compactionThresholdMB": \#(wrong)}"#.utf8))
             #expect(throws: AssetError.self) { try settings.validated() }
         }
-        let one = try JSONDecoder().decode(Settings.self, from: Data(#"{"compactionThresholdMB": 1}"#.utf8))
+        let one = try LineDecoder().decode(Settings.self, from: Data(#"{"compactionThresholdMB": 1}"#.utf8))
         #expect(try one.validated().compactionThresholdBytes == 1 << 20)
     }
 

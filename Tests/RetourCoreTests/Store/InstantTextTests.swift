@@ -29,7 +29,7 @@ struct InstantTextTests {
 
     @Test func theDecoderStillReadsOtherFormsAndRefusesNonsense() throws {
         struct Stamp: Decodable { let at: Date }
-        let decoder = JSONDecoder.retour()
+        let decoder = LineDecoder()
         let offset = try decoder.decode(Stamp.self, from: Data(#"{"at":"2026-12-07T04:00:00+01:00"}"#.utf8))
         #expect(offset.at == InstantText.parse("2026-12-07T03:00:00Z"))
         #expect(throws: DecodingError.self) { try decoder.decode(Stamp.self, from: Data(#"{"at":"yesterday"}"#.utf8)) }

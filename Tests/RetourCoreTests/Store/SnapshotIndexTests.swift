@@ -32,7 +32,7 @@ struct SnapshotIndexTests {
             let index = data.appendingPathComponent(Store.Files.index)
             #expect(Posix.mode(index.path) == 0o600)
             let header = try text(data.appendingPathComponent(Store.Files.snapshot)).split(separator: "\n")[0]
-            let generation = try #require(try JSONDecoder.retour().decode(SnapshotFile.Header.self, from: Data(header.utf8)).generation)
+            let generation = try #require(try LineDecoder().decode(SnapshotFile.Header.self, from: Data(header.utf8)).generation)
             #expect(try Data(contentsOf: index).prefix(300).range(of: Data(generation.utf8)) != nil)
 
             let fromIndex = try Store(directory: data, write: false)
@@ -82,7 +82,7 @@ struct SnapshotIndexTests {
             let index = data.appendingPathComponent(Store.Files.index)
             let good = try Array(Data(contentsOf: index))
             let end = try #require(good.firstIndex(of: 0x0A))
-            var header = try JSONDecoder.retour().decode(IndexFile.Header.self, from: Data(good[..<end]))
+            var header = try LineDecoder().decode(IndexFile.Header.self, from: Data(good[..<end]))
             let book = try Store(directory: data, write: false).book
             for (offset, length) in [(Int.max, Int.max), (1, Int.max), (Int.max - 1, 2), (-1, 10), (10, Int.min)] {
                 var body = BinaryWriter()

@@ -31,7 +31,7 @@ struct StoreRecoveryTests {
                 let written = try lines(journal)
                 #expect(written.count == 4)
                 for line in written {
-                    _ = try JSONDecoder.retour().decode(JournalEntry.self, from: Data(line.utf8))
+                    _ = try LineDecoder().decode(JournalEntry.self, from: Data(line.utf8))
                 }
             }
             let reopened = try Store(directory: root)

@@ -24,7 +24,7 @@ struct StoreTests {
 
             // Each commit is one journal line on disk, before any close.
             let journal = try lines(fileURL(directory, Store.Files.journal))
-            let entries = try journal.map { try JSONDecoder.retour().decode(JournalEntry.self, from: Data($0.utf8)) }
+            let entries = try journal.map { try LineDecoder().decode(JournalEntry.self, from: Data($0.utf8)) }
             #expect(entries.map(\.seq) == [1, 2, 3, 4])
             #expect(entries.map(\.by) == ["awa", "moussa", "awa", "moussa"])
             #expect(entries.last?.change == .editProfile(id: first.id, expectedVersion: 1, profile: edited))
@@ -37,7 +37,7 @@ struct StoreTests {
             #expect(try bytes(fileURL(directory, Store.Files.journal)).isEmpty)
             let snapshot = try lines(fileURL(directory, Store.Files.snapshot))
             #expect(snapshot.count == 4)
-            let header = try JSONDecoder.retour().decode(SnapshotFile.Header.self, from: Data(snapshot[0].utf8))
+            let header = try LineDecoder().decode(SnapshotFile.Header.self, from: Data(snapshot[0].utf8))
             #expect(header.format == "retour-snapshot")
             #expect(header.seq == 4)
             #expect(header.count == 3)
@@ -77,7 +77,7 @@ struct StoreTests {
             try store.commit(.editProfile(id: id, expectedVersion: 1, profile: edited), as: .anyone("awa"), at: time + 61)
             let inMemory = store.book
             let journalLine = try lines(fileURL(directory, Store.Files.journal))[0]
-            #expect(try JSONDecoder.retour().decode(JournalEntry.self, from: Data(journalLine.utf8)) == entry)
+            #expect(try LineDecoder().decode(JournalEntry.self, from: Data(journalLine.utf8)) == entry)
 
             // Read by another session while this one still holds the lock.
             let reader = try Store(directory: directory, write: false)

@@ -27,7 +27,7 @@ struct CatalogTests {
         var result: [String: Set<String>] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".json") {
             let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            result[name] = Set(try JSONDecoder().decode([String: String].self, from: data).keys)
+            result[name] = Set(try LineDecoder().decode([String: String].self, from: data).keys)
         }
         return result
     }

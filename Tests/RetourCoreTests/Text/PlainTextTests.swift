@@ -222,7 +222,7 @@ struct TerminalTextTests {
         #expect(csv.contains(",Gadeye\\u000après du marché,"))
         // JSON shown this way is still JSON, with the same data.
         let json = try CSVExport.data([item], format: .json, reference: F.reference, today: F.today, forTerminal: true)
-        let decoded = try JSONDecoder.retour().decode([Case].self, from: json)
+        let decoded = try LineDecoder().decode([Case].self, from: json)
         #expect(decoded.first?.profile.familyName == HostileText.names[0].text)
     }
 }

@@ -30,7 +30,7 @@ enum StoreFileTarget {
         let disk = sample.disk.copy()
         disk.remove(Sample.file(Store.Files.journal))
         let end = sample.index.firstIndex(of: 0x0A)!
-        guard var header = try? JSONDecoder().decode(IndexFile.Header.self, from: Data(sample.index[..<end])),
+        guard var header = try? LineDecoder().decode(IndexFile.Header.self, from: Data(sample.index[..<end])),
               let body = sealed ? try? sample.sealing.bound(to: Store.Files.index).seal(input) : input
         else { fatalError("the sample's index does not read") }
         header.checksum = IndexFile.checksum(body[...])
