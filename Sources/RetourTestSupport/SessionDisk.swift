@@ -178,12 +178,12 @@ public final class SessionDisk: FileSystem {
         }
         var acquired: Bool { lock.acquired }
         var holder: String? { lock.holder }
-        func lockCommit() throws {
+        func lockCommit(whileWaiting: () -> Void) throws {
             if let hook = session?.beforeNextCommitLock {
                 session?.beforeNextCommitLock = nil
                 try hook()
             }
-            try lock.lockCommit()
+            try lock.lockCommit(whileWaiting: whileWaiting)
         }
         func tryLockShared() -> Bool { lock.tryLockShared() }
         func lockShared() throws { try lock.lockShared() }

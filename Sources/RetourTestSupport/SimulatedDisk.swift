@@ -121,7 +121,11 @@ public final class SimulatedDisk: FileSystem {
             disk.sessionsMutex.unlock()
         }
 
-        public func lockCommit() throws { disk?.commitLock.lock() }
+        public func lockCommit(whileWaiting: () -> Void) throws {
+            guard let disk, !disk.commitLock.try() else { return }
+            whileWaiting()
+            disk.commitLock.lock()
+        }
         public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }
         public func lockShared() throws { disk?.commitLock.lock() }
         public func unlockCommit() { disk?.commitLock.unlock() }

@@ -17,6 +17,9 @@ struct DecodeBench: ParsableCommand {
     @Option(help: "Case lines decoded (from the top of the snapshot).")
     var cases = 20_000
 
+    @Flag(help: "Measure Retour's decoder only (to profile it).")
+    var retourOnly = false
+
     func run() throws {
         let path = URL(fileURLWithPath: data).appendingPathComponent(Store.Files.snapshot).path
         guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError(description: "cannot read \(path)") }
@@ -48,6 +51,7 @@ struct DecodeBench: ParsableCommand {
         print("decoder     cases   µs/case   MB/s")
         for (name, decode) in [("Retour", { (line: [UInt8]) in _ = try retour.decode(Case.self, from: line) }),
                                ("Foundation", { (line: [UInt8]) in _ = try foundation.decode(Case.self, from: Data(line)) })] {
+            if retourOnly && name != "Retour" { continue }
             let (_, seconds) = try Measure.timed { for line in caseLines { try decode(line) } }
             print(String(format: "%-10@ %6d %9.1f %6.0f", name, caseLines.count, seconds * 1e6 / Double(caseLines.count), Double(bytes) / seconds / 1e6))
         }

@@ -85,7 +85,8 @@ struct WritersBench: ParsableCommand {
 
     /// Sessions saving at a pace, as case managers do: between two saves each reads the others'
     /// changes every quarter second on a clock of its own (the case manager's idle refresh), so
-    /// that a save reads only what came since its last refresh. The commit times are what a user waits for after pressing save.
+    /// that a save reads only what came since its last refresh. Each session's first save comes at
+    /// a random moment of the first pause, as people's do. The commit times are what a user waits for after pressing save.
     func caseManagers(_ data: URL) throws -> String {
         let start = Measure.monotonicNanoseconds() + UInt64(3e9)
         let writers = try (0..<processes).map { index in
@@ -94,7 +95,7 @@ struct WritersBench: ParsableCommand {
         }
         var commitTimes: [Double] = []
         for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
-        return String(format: "%d case managers x %d saves, each %d ms apart, reading others' changes every %d ms: "
+        return String(format: "%d case managers x %d saves, each %d ms apart from a moment of its own, reading others' changes every %d ms: "
                       + "commit median %.2f ms, p99 %.2f ms, longest %.0f ms",
                       processes, pacedCommits, pacedMs, Int(WriterProbe.refreshInterval / 1000),
                       Measure.median(commitTimes), Measure.percentile(commitTimes, 99), commitTimes.max() ?? 0)
@@ -201,6 +202,9 @@ struct WriterProbe: ParsableCommand {
             while Measure.monotonicNanoseconds() < start { usleep(1_000) }
             // The case manager's refresh clock, started at a moment of its own.
             var nextRefresh = start + UInt64.random(in: 0..<UInt64(Self.refreshInterval) * 1000, using: &generator)
+            // Saves a pause apart begin at a moment of their own too: people do not press save
+            // together, and sessions started in step would stay in step, every save a queue.
+            if pauseMs > 0 { try pause(store, milliseconds: Int.random(in: 0..<pauseMs, using: &generator), nextRefresh: &nextRefresh) }
             var index = 0
             while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
@@ -210,17 +214,17 @@ struct WriterProbe: ParsableCommand {
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
                 if until > 0 { report.starts.append(Double(began) / 1e6) }
                 index += 1
-                if pauseMs > 0 { try pause(store, nextRefresh: &nextRefresh) }
+                if pauseMs > 0 { try pause(store, milliseconds: pauseMs, nextRefresh: &nextRefresh) }
             }
         }
         try store.close()
         print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
     }
 
-    /// Waits `pauseMs`, reading others' changes on the case manager's clock meanwhile: every
-    /// `refreshInterval`, on ticks of its own that saves do not move (`nextRefresh`).
-    private func pause(_ store: Store, nextRefresh: inout UInt64) throws {
-        let end = Measure.monotonicNanoseconds() + UInt64(pauseMs) * 1_000_000
+    /// Waits `milliseconds`, reading others' changes on the case manager's clock meanwhile:
+    /// every `refreshInterval`, on ticks of its own that saves do not move (`nextRefresh`).
+    private func pause(_ store: Store, milliseconds: Int, nextRefresh: inout UInt64) throws {
+        let end = Measure.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
         let interval = UInt64(Self.refreshInterval) * 1000
         while true {
             let now = Measure.monotonicNanoseconds()

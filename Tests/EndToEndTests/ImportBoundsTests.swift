@@ -57,7 +57,8 @@ struct ImportBoundsTests {
                 kill(pid, SIGKILL)
                 killed = true
             }
-            usleep(20_000)
+            // Often at first: a refusal takes a few milliseconds, and its peak is read only while it runs.
+            usleep(Date().timeIntervalSince(started) < 0.1 ? 1_000 : 20_000)
         }
         let exited = (status & 0x7f) == 0
         return Measured(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f),
@@ -81,7 +82,9 @@ struct ImportBoundsTests {
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr.prefix(2_000))", sourceLocation: sourceLocation)
         #expect(run.stderr.contains(text), "\(run.stderr.prefix(2_000))", sourceLocation: sourceLocation)
         #expect(run.seconds < 10, sourceLocation: sourceLocation)
-        #expect(run.peakMB > 1 && run.peakMB < 200, "\(run.peakMB) MB", sourceLocation: sourceLocation)
+        #expect(run.peakMB < 200, "\(run.peakMB) MB", sourceLocation: sourceLocation)
+        // Read while it ran: a process gone within the first reading leaves none.
+        #expect(run.peakMB > 1 || run.seconds < 0.05, "no peak read in \(run.seconds) s", sourceLocation: sourceLocation)
     }
 
     @Test(arguments: ["/dev/zero", "/dev/urandom"])

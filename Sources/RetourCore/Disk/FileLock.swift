@@ -44,11 +44,26 @@ final class FileLock: SessionLock {
         }
     }
 
-    func lockCommit() throws {
-        while flock(commitFD, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
+    func lockCommit(whileWaiting: () -> Void) throws {
+        if flock(commitFD, LOCK_EX | LOCK_NB) == 0 { return }
+        guard errno == EWOULDBLOCK || errno == EINTR else {
             throw FileError(operation: .lock, file: Store.Files.lock, code: errno)
         }
+        // Another thread waits in `flock` (the lock belongs to the open file, whichever thread
+        // takes it) while this one does the caller's work.
+        let wait = LockWait()
+        let fd = commitFD
+        Thread.detachNewThread {
+            var code: Int32 = 0
+            while flock(fd, LOCK_EX) != 0 {
+                if errno == EINTR { continue }
+                code = errno
+                break
+            }
+            wait.finish(code)
+        }
+        while !wait.done.wait(timeout: .now() + .milliseconds(1)).isSuccess { whileWaiting() }
+        if wait.code != 0 { throw FileError(operation: .lock, file: Store.Files.lock, code: wait.code) }
     }
 
     func tryLockShared() -> Bool {
@@ -152,4 +167,20 @@ final class FileLock: SessionLock {
         }
         return text
     }
+}
+
+/// The outcome of a `flock` waited for on another thread.
+private final class LockWait: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    /// Written before `done` is signalled, read after it is waited for.
+    private(set) var code: Int32 = 0
+
+    func finish(_ code: Int32) {
+        self.code = code
+        done.signal()
+    }
+}
+
+private extension DispatchTimeoutResult {
+    var isSuccess: Bool { self == .success }
 }

@@ -74,7 +74,9 @@ public protocol SessionLock: AnyObject {
     /// Who holds it when it could not be taken: "user (start time)".
     var holder: String? { get }
     /// Waits for the commit lock, exclusive: while a change is appended and made durable.
-    func lockCommit() throws
+    /// While another session holds it, `whileWaiting` is called about every millisecond (to
+    /// read ahead what the sessions before this one append).
+    func lockCommit(whileWaiting: () -> Void) throws
     /// Takes the commit lock shared, without waiting: to read what others appended. False
     /// when a writer holds it (try again later).
     func tryLockShared() -> Bool

@@ -68,6 +68,11 @@ public final class SnapshotLines: @unchecked Sendable {
         }
     }
 
+    /// Whether case `id` is held decoded, ahead of its reading.
+    func isPrepared(_ id: UUID) -> Bool {
+        preparedLock.withLock { prepared[id] != nil }
+    }
+
     /// Case `id`, decoded from its line.
     func read(_ id: UUID) throws -> Case {
         if let item = preparedLock.withLock({ prepared.removeValue(forKey: id) }) { return item }

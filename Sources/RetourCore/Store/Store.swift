@@ -78,7 +78,9 @@ public final class Store {
     /// How deep `underLock` calls are nested, and whether the commit lock is held exclusively.
     private var lockDepth = 0
     private var exclusive = false
-    private var journalFD: Int32 = -1
+    private var journalFD: Int32 = -1 {
+        didSet { preparedUpTo = 0 }
+    }
     private var journalLength: Int = 0
     /// A failed save whose line could not be cut off: where it began and what was written.
     /// The next save under the lock cuts it first, when nothing else follows it.
@@ -300,7 +302,9 @@ public final class Store {
     private func underLock<T>(_ body: () throws -> T) throws -> T {
         guard let lock, !isReadOnly else { return try body() }
         if lockDepth == 0 {
-            try lock.lockCommit()
+            // The lines the sessions ahead append meanwhile are read ahead, their cases decoded
+            // before this one holds the lock.
+            try lock.lockCommit(whileWaiting: { prepareOthersCases() })
             exclusive = true
         }
         lockDepth += 1
@@ -354,13 +358,16 @@ public final class Store {
     /// (decoding a case is most of it). The lines are read without the lock, only to learn which
     /// cases: a line not yet whole or cut back later merely prepares a case for nothing.
     private func prepareOthersCases() {
-        guard journalFD >= 0, let size = try? disk.size(journalFD, name: Files.journal), size > journalLength,
-              size - journalLength <= Store.preparedBytesLimit,
-              let bytes = try? disk.read(journalFD, at: journalLength, count: size - journalLength, name: Files.journal)
+        // Lines already looked at (while waiting for the lock, every millisecond) are not read again.
+        let start = max(journalLength, preparedUpTo)
+        guard journalFD >= 0, let size = try? disk.size(journalFD, name: Files.journal), size > start,
+              size - start <= Store.preparedBytesLimit,
+              let bytes = try? disk.read(journalFD, at: start, count: size - start, name: Files.journal)
         else { return }
         let lineSealing = sealing.bound(to: Files.journal)
         var ids: [UUID] = []
         for line in Lines(bytes) where line.complete {
+            preparedUpTo = start + line.range.upperBound + 1
             let plain = SealedLines.isClear(bytes[line.range]) ? Array(bytes[line.range]) : try? lineSealing.open(bytes[line.range])
             guard let plain, let entry = try? SnapshotFile.decode(JournalEntry.self, from: plain[...], line: line.number),
                   entry.seq > book.seq, let id = entry.change.caseID else { continue }
@@ -371,6 +378,8 @@ public final class Store {
 
     /// Lines appended by others beyond this many bytes are not prepared ahead (an import).
     static let preparedBytesLimit = 1 << 20
+    /// Where the lines of the open journal looked at by `prepareOthersCases` end.
+    private var preparedUpTo = 0
 
     /// After another session compacted, the lines this session had not read yet of the journal
     /// the compaction replaced, read through the descriptor still open on it: nobody appends to

@@ -95,4 +95,48 @@ struct StoreLockTests {
             #expect(try Store(directory: root, write: false).book.count == 2)
         }
     }
+
+    /// A session waiting for the commit lock decodes meanwhile the cases of the lines the
+    /// holder appends, so that reading them once it holds the lock, which every other session
+    /// waits for, costs little.
+    @Test func aSessionWaitingForTheLockPreparesTheCasesTheHolderChanges() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let first = try register(setup), second = try register(setup)
+            try setup.close()  // Both cases in the snapshot.
+            let store = try Store(directory: root)
+            #expect(store.book.snapshot?.isPrepared(first.id) == false)
+
+            // This test holds the commit lock, as another session committing would.
+            let lockFD = open(fileURL(root, Store.Files.lock).path, O_RDWR | O_CLOEXEC)
+            defer { close(lockFD) }
+            try #require(lockFD >= 0 && flock(lockFD, LOCK_EX) == 0)
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var outcome: Result<JournalEntry, Error>?
+            nonisolated(unsafe) let waiting = store
+            Thread.detachNewThread {
+                outcome = Result { try waiting.commit(.addNote(id: second.id, note: StoreWritersTests.note("mine")), as: .anyone("awa")) }
+                done.signal()
+            }
+            #expect(done.wait(timeout: .now() + 0.1) == .timedOut)
+            // The holder's line, appended while the session waits.
+            let line = JournalEntry(seq: 3, by: "moussa", at: Store.wholeSeconds(Date()),
+                                    change: .addNote(id: first.id, note: StoreWritersTests.note("theirs")))
+            let journal = open(fileURL(root, Store.Files.journal).path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            try #require(journal >= 0)
+            let bytes = Array(try Store.encoder.encode(line)) + [0x0A]
+            #expect(write(journal, bytes, bytes.count) == bytes.count)
+            close(journal)
+            let deadline = Date().addingTimeInterval(5)
+            while store.book.snapshot?.isPrepared(first.id) != true && Date() < deadline { usleep(1_000) }
+            #expect(store.book.snapshot?.isPrepared(first.id) == true)
+
+            flock(lockFD, LOCK_UN)
+            #expect(done.wait(timeout: .now() + 5) == .success)
+            #expect(try outcome?.get().seq == 4)
+            #expect(store.book[first.id]?.notes.map(\.text) == ["theirs"])
+            #expect(store.book[second.id]?.notes.map(\.text) == ["mine"])
+            try store.close()
+        }
+    }
 }
