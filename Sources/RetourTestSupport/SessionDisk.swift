@@ -193,6 +193,7 @@ public final class SessionDisk: FileSystem {
         func enter() { lock.enter() }
         func othersInside() -> [String] { lock.othersInside() }
         func leave() { lock.leave() }
+        func rename(user: String) { lock.rename(user: user) }
         func release() { lock.release() }
     }
 

@@ -151,6 +151,12 @@ public final class SimulatedDisk: FileSystem {
             return disk.sessions.filter { $0.key != token }.map(\.value).sorted()
         }
         public func leave() {}
+        public func rename(user: String) {
+            guard let disk else { return }
+            disk.sessionsMutex.lock()
+            defer { disk.sessionsMutex.unlock() }
+            if disk.sessions[token] != nil { disk.sessions[token] = user }
+        }
         public func release() {
             guard !released, let disk else { return }
             released = true

@@ -21,7 +21,8 @@ final class FileLock: SessionLock {
     private let compactionPath: String
     private var compactionFD: Int32 = -1
     private let token = UUID().uuidString
-    private let line: String
+    private let started: String
+    private var line: String
     public let acquired = true
     public let holder: String? = nil
 
@@ -34,7 +35,8 @@ final class FileLock: SessionLock {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        line = "\(token) \(user) (\(formatter.string(from: Date()))) pid \(getpid())"
+        started = formatter.string(from: Date())
+        line = FileLock.line(token: token, user: user, started: started)
         while flock(presenceFD, LOCK_SH) != 0 {
             if errno == EINTR { continue }
             let code = errno
@@ -117,6 +119,17 @@ final class FileLock: SessionLock {
         let others = presenceLines().filter { $0 != line }.compactMap(FileLock.who)
         // A list emptied by killed sessions still says someone is in.
         return others.isEmpty ? ["?"] : others
+    }
+
+    /// Called under the commit lock.
+    func rename(user: String) {
+        let renamed = FileLock.line(token: token, user: user, started: started)
+        rewritePresence { $0.map { $0 == self.line ? renamed : $0 } }
+        line = renamed
+    }
+
+    private static func line(token: String, user: String, started: String) -> String {
+        "\(token) \(user) (\(started)) pid \(getpid())"
     }
 
     /// Called under the commit lock.

@@ -92,6 +92,9 @@ public protocol SessionLock: AnyObject {
     func othersInside() -> [String]
     /// Takes this session's name out of the presence file (under the commit lock).
     func leave()
+    /// Names `user` as this session's in the presence file, in place of the name it opened
+    /// with (under the commit lock): the person signed in rather than the system account.
+    func rename(user: String)
     /// Takes the compaction lock, without waiting: only one session at a time writes a new
     /// snapshot (the others keep committing meanwhile). False when another holds it.
     func tryLockCompaction() -> Bool

@@ -57,6 +57,7 @@ public enum SignIn {
             throw Refusal.wrongPIN(login: login, attemptsLeft: attemptsBeforeLockout - failures)
         }
         try record(.signIn(login: login), by: login, store: store, now: now)
+        try store.announce(user.login)
         return Clearance(login: user.login, user: user)
     }
 

@@ -535,6 +535,13 @@ public final class Store {
         return outside
     }
 
+    /// Names `login`, signed in, as who this session is in what other sessions are told
+    /// (`othersInside`): several people may work under one system account.
+    public func announce(_ login: String) throws {
+        guard let lock, !isReadOnly else { return }
+        try underLock { lock.rename(user: login) }
+    }
+
     /// The other writing sessions open on this directory ("user (start time)"); empty when
     /// this one is alone. A read-only session does not count them.
     public func othersInside() throws -> [String] {

@@ -21,6 +21,25 @@ struct SignInTests {
         }
     }
 
+    /// Several people may open the directory under one system account: once signed in, a
+    /// session is named to the others by its user's login, not by that account.
+    @Test func otherSessionsAreToldWhoSignedIn() throws {
+        try F.withDirectory { root in
+            let directory = root.appendingPathComponent("data")
+            let office = try Office(directory)
+            let other = try Store(directory: directory, user: "office-account")
+            #expect(try office.store.othersInside().map { $0.hasPrefix("office-account (") } == [true])
+            _ = try SignIn.attempt(login: "w.gao", pin: Office.pins["w.gao"]!, store: other)
+            let inside = try office.store.othersInside()
+            #expect(inside.map { $0.hasPrefix("w.gao (") } == [true], "\(inside)")
+            // A wrong PIN changes nothing.
+            _ = try? SignIn.attempt(login: "s.gao", pin: "not-the-pin", store: other)
+            #expect(try office.store.othersInside().map { $0.hasPrefix("w.gao (") } == [true])
+            try other.close()
+            #expect(try office.store.othersInside().isEmpty)
+        }
+    }
+
     /// A PIN typed into the login field (a user picked, then Tab back to the login) names no
     /// user: the failure is kept without what was typed, which the history could never lose.
     @Test func anUnknownLoginIsRecordedWithoutWhatWasTyped() throws {
