@@ -492,14 +492,24 @@ extension JSONDocument {
         return token.flag ? unescaped(raw(token)) : String(decoding: raw(token), as: UTF8.self)
     }
 
-    /// Whether key token `index` spells `key`.
-    func keyMatches(_ index: Int, _ key: String) -> Bool {
-        let token = tokens[index]
-        if token.flag { return self.key(at: index) == key }
-        let raw = self.raw(token)
+    /// The value token of the member of object `object` whose key spells `key`, or nil. The
+    /// key's bytes are taken once, then compared with each member's by length, then content.
+    func member(of object: Int, named key: String) -> Int? {
         var key = key
-        return key.withUTF8 { wanted in
-            wanted.count == raw.count && (wanted.count == 0 || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0)
+        return key.withUTF8 { wanted -> Int? in
+            var member = object + 1
+            let end = Int(tokens[object].end)
+            while member < end {
+                let token = tokens[member]
+                if token.flag {
+                    if self.key(at: member).utf8.elementsEqual(wanted) { return member + 1 }
+                } else if Int(token.end - token.start) == wanted.count
+                            && (wanted.count == 0 || memcmp(wanted.baseAddress!, bytes.baseAddress! + Int(token.start), wanted.count) == 0) {
+                    return member + 1
+                }
+                member = next(after: member + 1)
+            }
+            return nil
         }
     }
 
@@ -613,14 +623,7 @@ struct JSONObjectReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The token of the value of `key`, or nil when the object has no such member.
     func find(_ key: Key) -> Int? {
-        let wanted = key.stringValue
-        var member = index + 1
-        let end = Int(document.token(index).end)
-        while member < end {
-            if document.keyMatches(member, wanted) { return member + 1 }
-            member = document.next(after: member + 1)
-        }
-        return nil
+        document.member(of: index, named: key.stringValue)
     }
 
     func require(_ key: Key) throws -> Int {
@@ -671,12 +674,7 @@ struct JSONObjectReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> Decoder { try superDecoder(named: key) }
 
     private func superDecoder(named key: CodingKey) throws -> Decoder {
-        var member = index + 1
-        let end = Int(document.token(index).end)
-        while member < end {
-            if document.keyMatches(member, key.stringValue) { return JSONValueDecoder(document: document, index: member + 1) }
-            member = document.next(after: member + 1)
-        }
+        if let value = document.member(of: index, named: key.stringValue) { return JSONValueDecoder(document: document, index: value) }
         return JSONValueDecoder(document: document, index: -1, missingPath: codingPath + [key])
     }
 }
