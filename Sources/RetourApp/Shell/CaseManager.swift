@@ -62,6 +62,8 @@ extension CaseManager {
             app.run(on: terminal)
             tour?.app = nil
             guard app.signedOut else { break }
+            // Others are no longer told this person is in.
+            try? store.announce(session.author)
             // The next person is someone else: nothing of the last one is offered.
             login = ""
         }

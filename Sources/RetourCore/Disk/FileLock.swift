@@ -21,7 +21,6 @@ final class FileLock: SessionLock {
     private let compactionPath: String
     private var compactionFD: Int32 = -1
     private let token = UUID().uuidString
-    private let started: String
     private var line: String
     public let acquired = true
     public let holder: String? = nil
@@ -32,11 +31,7 @@ final class FileLock: SessionLock {
         self.commitFD = commitFD
         self.presenceFD = presenceFD
         self.presenceName = presenceName
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        started = formatter.string(from: Date())
-        line = FileLock.line(token: token, user: user, started: started)
+        line = FileLock.line(token: token, user: user, since: FileLock.minute(Date()))
         while flock(presenceFD, LOCK_SH) != 0 {
             if errno == EINTR { continue }
             let code = errno
@@ -123,13 +118,22 @@ final class FileLock: SessionLock {
 
     /// Called under the commit lock.
     func rename(user: String) {
-        let renamed = FileLock.line(token: token, user: user, started: started)
+        let renamed = FileLock.line(token: token, user: user, since: FileLock.minute(Date()))
         rewritePresence { $0.map { $0 == self.line ? renamed : $0 } }
         line = renamed
     }
 
-    private static func line(token: String, user: String, started: String) -> String {
-        "\(token) \(user) (\(started)) pid \(getpid())"
+    /// "token user (since) pid N": `since` is when this name took the session (opened, or
+    /// signed in).
+    private static func line(token: String, user: String, since: String) -> String {
+        "\(token) \(user) (\(since)) pid \(getpid())"
+    }
+
+    private static func minute(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
     }
 
     /// Called under the commit lock.

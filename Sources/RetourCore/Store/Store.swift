@@ -322,15 +322,22 @@ public final class Store {
     /// their lines are applied in order; after a compaction (the snapshot on disk is not the
     /// one read), everything is read again. Holding the lock exclusively, it also cuts what a
     /// session killed while appending, or this one failing to, left at the end.
-    private func catchUp() throws {
-        guard journalFD >= 0 else { return }
+    /// Given `linesAtMost`, applies at most that many of the lines appended, and returns
+    /// whether more follow (to read under another holding of the lock).
+    @discardableResult
+    private func catchUp(linesAtMost limit: Int? = nil) throws -> Bool {
+        guard journalFD >= 0 else { return false }
         if currentInode(file(Files.snapshot)) != loadedSnapshotInode
             || disk.inode(journalFD) != currentInode(file(Files.journal)) {
-            if readRestOfReplacedJournal(), try followCompaction() { return }
-            return try readAllAgain()
+            if readRestOfReplacedJournal(), try followCompaction() { return false }
+            try readAllAgain()
+            return false
         }
         var size = try disk.size(journalFD, name: Files.journal)
-        if size < journalLength { return try readAllAgain() }
+        if size < journalLength {
+            try readAllAgain()
+            return false
+        }
         if let cut = journalCut, exclusive {
             // Only this writer's own line, and only when nothing follows it.
             if size > cut.start && size <= cut.start + cut.bytes.count,
@@ -341,8 +348,13 @@ public final class Store {
             }
             journalCut = nil
         }
-        guard size > journalLength else { return }
-        let bytes = try readJournal(from: journalLength, count: size - journalLength)
+        guard size > journalLength else { return false }
+        var bytes = try readJournal(from: journalLength, count: size - journalLength)
+        var more = false
+        if let limit, let end = Store.end(ofLines: limit, in: bytes), end < bytes.count {
+            bytes.removeSubrange(end...)
+            more = true
+        }
         let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
         advance(by: replay)
         if replay.goodLength < bytes.count && exclusive {
@@ -350,6 +362,17 @@ public final class Store {
             try disk.truncate(journalFD, to: journalLength, name: Files.journal)
             try disk.sync(journalFD, name: Files.journal)
         }
+        return more
+    }
+
+    /// Where the first `count` lines of `bytes` end (after their newlines); nil when it holds fewer.
+    static func end(ofLines count: Int, in bytes: [UInt8]) -> Int? {
+        var seen = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            seen += 1
+            if seen == count { return index + 1 }
+        }
+        return nil
     }
 
     /// Before the commit lock is taken: the cases changed by the lines others appended since
@@ -517,17 +540,32 @@ public final class Store {
                 try lock.lockShared()
                 refreshesMissed = 0
             }
-            lockDepth = 1
-            defer {
+            // Many lines (sessions saving one after another) are read a batch at a time, the
+            // lock let go between batches: writers wait for one batch, not for them all.
+            while true {
+                lockDepth = 1
+                let more: Bool
+                do {
+                    more = try catchUp(linesAtMost: Store.linesPerSharedRead)
+                } catch {
+                    lockDepth = 0
+                    lock.unlockCommit()
+                    throw error
+                }
                 lockDepth = 0
                 lock.unlockCommit()
+                guard more else { break }
+                prepareOthersCases()
+                try lock.lockShared()
             }
-            try catchUp()
         } else {
             try catchUp()
         }
         return outside.entries.count != before || outside.reloaded != reloaded
     }
+
+    /// The most lines `refresh` applies under one holding of the shared lock.
+    static let linesPerSharedRead = 64
 
     /// The changes of other sessions read since the last call, and forgets them.
     public func takeOutsideChanges() -> OutsideChanges {

@@ -62,6 +62,37 @@ struct StoreWritersTests {
         }
     }
 
+    /// A session that was away while another saved many lines reads them a batch at a time
+    /// (the lock let go between batches, so that writers do not wait for them all): every
+    /// line once, in order, whatever the number.
+    @Test(arguments: [Store.linesPerSharedRead - 1, Store.linesPerSharedRead, Store.linesPerSharedRead + 1, 3 * Store.linesPerSharedRead + 5])
+    func manyLinesAreReadInBatchesEachOnce(_ count: Int) throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let second = try Store(directory: root, user: "moussa")
+            let shared = try register(first)
+            #expect(try second.refresh())
+            _ = second.takeOutsideChanges()
+            for index in 0..<count {
+                try first.commit(.addNote(id: shared.id, note: Self.note("n\(index)")), as: .anyone("awa"))
+            }
+            #expect(try second.refresh())
+            #expect(second.takeOutsideChanges().entries.map(\.seq) == Array(2...(count + 1)))
+            #expect(second.book[shared.id]?.notes.map(\.text) == (0..<count).map { "n\($0)" })
+            #expect(try second.refresh() == false)
+            try second.close()
+            try first.close()
+        }
+    }
+
+    @Test func theEndOfTheFirstLines() {
+        let bytes = Array("a\nbb\n\nccc\nd".utf8)
+        #expect(Store.end(ofLines: 1, in: bytes) == 2)
+        #expect(Store.end(ofLines: 2, in: bytes) == 5)
+        #expect(Store.end(ofLines: 4, in: bytes) == 10)
+        #expect(Store.end(ofLines: 5, in: bytes) == nil)
+    }
+
     /// Processes: `retour`-less, the test binary cannot fork a store; threads with separate
     /// open files are what the kernel's flock sees as separate sessions. Here a compaction by
     /// one writer while another is open: the other follows the new snapshot, applies nothing twice.
