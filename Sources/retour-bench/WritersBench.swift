@@ -59,14 +59,15 @@ struct WritersBench: ParsableCommand {
         }
         let cases = try Store(directory: data, write: false).book.count
 
-        // Writers start together a little after the watcher has been idle for `idleSeconds`.
-        let start = Measure.monotonicNanoseconds() + UInt64((idleSeconds + 3) * 1e9)
+        // The watcher measures its idle cost once every session is open, and the writers start
+        // after it: opening 100 000 cases in nine processes at once takes seconds on 2 cores.
         let watcher = try WriterProbe.spawn(["--data", data.path, "--watch", "--expect", String(processes * commits),
                                              "--idle-seconds", String(idleSeconds)])
         let writers = try (0..<processes).map { index in
-            try WriterProbe.spawn(["--data", data.path, "--commits", String(commits), "--start", String(start),
+            try WriterProbe.spawn(["--data", data.path, "--commits", String(commits),
                                    "--seed", String(index + 1), "--pause-ms", String(pauseMs)])
         }
+        try WriterProbe.go([watcher] + writers, writersAfter: idleSeconds)
         var commitTimes: [Double] = []
         for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
         let watched = try WriterProbe.report(of: watcher)
@@ -79,25 +80,31 @@ struct WritersBench: ParsableCommand {
             String(format: "an idle session watching: %.2f %% of a core", watched.idleCorePercent),
         ]
         for line in lines { print(line) }
-        if pacedCommits > 0 { print(try caseManagers(data)) }
+        if pacedCommits > 0 {
+            print(try caseManagers(data, inStep: true))
+            print(try caseManagers(data, inStep: false))
+        }
         print(try compactionPause(data))
     }
 
     /// Sessions saving at a pace, as case managers do: between two saves each reads the others'
     /// changes every quarter second on a clock of its own (the case manager's idle refresh), so
-    /// that a save reads only what came since its last refresh. Each session's first save comes at
-    /// a random moment of the first pause, as people's do. The commit times are what a user waits for after pressing save.
-    func caseManagers(_ data: URL) throws -> String {
-        let start = Measure.monotonicNanoseconds() + UInt64(3e9)
+    /// that a save reads only what came since its last refresh. `inStep`: every session saves
+    /// at the same instants, all eight at once each time (the worst moment of an office);
+    /// otherwise each session's first save comes at a random moment of the first pause, as
+    /// people's do. The commit times are what a user waits for after pressing save.
+    func caseManagers(_ data: URL, inStep: Bool) throws -> String {
         let writers = try (0..<processes).map { index in
-            try WriterProbe.spawn(["--data", data.path, "--commits", String(pacedCommits), "--start", String(start),
-                                   "--seed", String(200 + index), "--pause-ms", String(pacedMs)])
+            try WriterProbe.spawn(["--data", data.path, "--commits", String(pacedCommits),
+                                   "--seed", String(200 + index), "--pause-ms", String(pacedMs)] + (inStep ? ["--in-step"] : []))
         }
+        try WriterProbe.go(writers, writersAfter: 0)
         var commitTimes: [Double] = []
         for writer in writers { commitTimes += try WriterProbe.report(of: writer).commits }
-        return String(format: "%d case managers x %d saves, each %d ms apart from a moment of its own, reading others' changes every %d ms: "
+        return String(format: "%d case managers x %d saves every %d ms, %@, reading others' changes every %d ms: "
                       + "commit median %.2f ms, p99 %.2f ms, longest %.0f ms",
-                      processes, pacedCommits, pacedMs, Int(WriterProbe.refreshInterval / 1000),
+                      processes, pacedCommits, pacedMs, inStep ? "all at the same instants" : "each from a moment of its own",
+                      Int(WriterProbe.refreshInterval / 1000),
                       Measure.median(commitTimes), Measure.percentile(commitTimes, 99), commitTimes.max() ?? 0)
     }
 
@@ -106,13 +113,11 @@ struct WritersBench: ParsableCommand {
     /// longest commit from its start to 1 s after its end (the wait for the lock, then the
     /// reading of the new snapshot), against their median commit outside that window.
     func compactionPause(_ data: URL) throws -> String {
-        let begin = Measure.monotonicNanoseconds() + 2_000_000_000
-        let compactAt = begin + 3_000_000_000, end = begin + 6_000_000_000
         let writers = try (0..<compactionWriters).map { index in
-            try WriterProbe.spawn(["--data", data.path, "--start", String(begin), "--until", String(end),
-                                   "--pause-ms", "20", "--seed", String(100 + index)])
+            try WriterProbe.spawn(["--data", data.path, "--for-ms", "6000", "--pause-ms", "20", "--seed", String(100 + index)])
         }
-        let compactor = try WriterProbe.spawn(["--data", data.path, "--compact-at", String(compactAt)])
+        let compactor = try WriterProbe.spawn(["--data", data.path, "--compact-after-ms", "3000"])
+        try WriterProbe.go(writers + [compactor], writersAfter: 0)
         var commits: [(start: Double, ms: Double)] = []
         for writer in writers {
             let report = try WriterProbe.report(of: writer)
@@ -137,7 +142,7 @@ struct WriterReport: Codable {
     var seen: [Double] = []
     /// CPU time over wall time while idle, in percent of one core (watcher).
     var idleCorePercent = 0.0
-    /// When each commit began, in milliseconds of the monotonic clock (writers with `--until`).
+    /// When each commit began, in milliseconds of the monotonic clock (writers with `--for-ms`).
     var starts: [Double] = []
     /// When the compaction began and ended, in milliseconds of the monotonic clock (compactor).
     var compaction: [Double] = []
@@ -167,44 +172,50 @@ struct WriterProbe: ParsableCommand {
     @Option(help: "Commits to make.")
     var commits = 0
 
-    @Option(help: "CLOCK_MONOTONIC nanoseconds at which to start committing.")
-    var start: UInt64 = 0
-
     @Option(help: "Which cases to pick.")
     var seed = 1
 
-    @Option(help: "CLOCK_MONOTONIC nanoseconds until which to keep committing (instead of --commits).")
-    var until: UInt64 = 0
+    @Option(help: "Milliseconds to keep committing for (instead of --commits).")
+    var forMs = 0
 
     @Option(help: "Milliseconds to wait between commits.")
     var pauseMs = 0
 
-    @Option(help: "CLOCK_MONOTONIC nanoseconds at which to compact (and do nothing else).")
-    var compactAt: UInt64 = 0
+    @Flag(help: "Save at the same instants as every other session started with it (each pause ends on a common tick).")
+    var inStep = false
+
+    @Option(help: "Milliseconds after the start at which to compact (and do nothing else).")
+    var compactAfterMs = 0
 
     /// How often the case manager reads others' changes while idle.
     static let refreshInterval: useconds_t = 250_000
 
     func run() throws {
         let store = try Store(directory: URL(fileURLWithPath: data), user: watch ? "watcher" : "writer\(seed)")
+        let writing = !watch && compactAfterMs == 0
+        let clearance = writing ? try benchClearance(store, name: "writer\(seed)") : nil
+        let ids = clearance.map { store.reader(for: $0).digests.map(\.id) } ?? []
+        let start = try Self.ready()
         var report = WriterReport()
         if watch {
             report = try watchChanges(store)
-        } else if compactAt > 0 {
-            while Measure.monotonicNanoseconds() < compactAt { usleep(1_000) }
+        } else if compactAfterMs > 0 {
+            Self.sleep(until: start + UInt64(compactAfterMs) * 1_000_000)
             let began = Measure.monotonicNanoseconds()
             try store.compact()
             report.compaction = [Double(began) / 1e6, Double(Measure.monotonicNanoseconds()) / 1e6]
-        } else {
-            let clearance = try benchClearance(store, name: "writer\(seed)")
-            let ids = store.reader(for: clearance).digests.map(\.id)
+        } else if let clearance {
             var generator = SystemRandomNumberGenerator()
-            while Measure.monotonicNanoseconds() < start { usleep(1_000) }
+            Self.sleep(until: start)
+            let until = forMs > 0 ? start + UInt64(forMs) * 1_000_000 : 0
             // The case manager's refresh clock, started at a moment of its own.
             var nextRefresh = start + UInt64.random(in: 0..<UInt64(Self.refreshInterval) * 1000, using: &generator)
-            // Saves a pause apart begin at a moment of their own too: people do not press save
-            // together, and sessions started in step would stay in step, every save a queue.
-            if pauseMs > 0 { try pause(store, milliseconds: Int.random(in: 0..<pauseMs, using: &generator), nextRefresh: &nextRefresh) }
+            // Saves a pause apart begin at a moment of their own too, unless in step: people do
+            // not press save together, and sessions started in step stay in step, every save a queue.
+            if pauseMs > 0 && !inStep {
+                try pause(store, until: start + UInt64(Int.random(in: 0..<pauseMs, using: &generator)) * 1_000_000,
+                          nextRefresh: &nextRefresh)
+            }
             var index = 0
             while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
@@ -214,17 +225,31 @@ struct WriterProbe: ParsableCommand {
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
                 if until > 0 { report.starts.append(Double(began) / 1e6) }
                 index += 1
-                if pauseMs > 0 { try pause(store, milliseconds: pauseMs, nextRefresh: &nextRefresh) }
+                guard pauseMs > 0 else { continue }
+                let pause = UInt64(pauseMs) * 1_000_000
+                let next = inStep ? start + UInt64(index) * pause : Measure.monotonicNanoseconds() + pause
+                try self.pause(store, until: next, nextRefresh: &nextRefresh)
             }
         }
         try store.close()
         print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
     }
 
-    /// Waits `milliseconds`, reading others' changes on the case manager's clock meanwhile:
+    /// Tells the bench this session is open, and waits for the moment to start (CLOCK_MONOTONIC
+    /// nanoseconds, one line on standard input).
+    private static func ready() throws -> UInt64 {
+        FileHandle.standardOutput.write(Data("ready\n".utf8))
+        guard let line = readLine(), let start = UInt64(line) else { throw BenchError(description: "no start given") }
+        return start
+    }
+
+    private static func sleep(until moment: UInt64) {
+        while Measure.monotonicNanoseconds() < moment { usleep(1_000) }
+    }
+
+    /// Waits until `end`, reading others' changes on the case manager's clock meanwhile:
     /// every `refreshInterval`, on ticks of its own that saves do not move (`nextRefresh`).
-    private func pause(_ store: Store, milliseconds: Int, nextRefresh: inout UInt64) throws {
-        let end = Measure.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+    private func pause(_ store: Store, until end: UInt64, nextRefresh: inout UInt64) throws {
         let interval = UInt64(Self.refreshInterval) * 1000
         while true {
             let now = Measure.monotonicNanoseconds()
@@ -270,21 +295,49 @@ struct WriterProbe: ParsableCommand {
         return report
     }
 
-    static func spawn(_ arguments: [String]) throws -> (Process, Pipe) {
+    /// A session of the bench, started: it says when it is open (`go` waits for that).
+    struct Child {
+        let process: Process
+        let input: Pipe
+        let output: Pipe
+    }
+
+    static func spawn(_ arguments: [String]) throws -> Child {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["writer-probe"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        let child = Child(process: process, input: Pipe(), output: Pipe())
+        process.standardInput = child.input
+        process.standardOutput = child.output
         try process.run()
-        return (process, output)
+        return child
     }
 
-    static func report(of child: (Process, Pipe)) throws -> WriterReport {
-        let data = child.1.fileHandleForReading.readDataToEndOfFile()
-        child.0.waitUntilExit()
-        guard child.0.terminationStatus == 0 else {
-            throw BenchError(description: "a writer-probe failed (status \(child.0.terminationStatus))")
+    /// Once every one of `children` is open, starts them together: the watcher at once (its
+    /// idle measure), the others `writersAfter` seconds and half a second later.
+    static func go(_ children: [Child], writersAfter seconds: Double) throws {
+        for child in children {
+            var line: [UInt8] = []
+            while line.last != 0x0A {
+                let byte = child.output.fileHandleForReading.readData(ofLength: 1)
+                guard let first = byte.first else {
+                    throw BenchError(description: "a writer-probe ended before it was open (status \(child.process.terminationStatus))")
+                }
+                line.append(first)
+            }
+        }
+        let start = Measure.monotonicNanoseconds() + UInt64((seconds + 0.5) * 1e9)
+        for child in children {
+            child.input.fileHandleForWriting.write(Data("\(start)\n".utf8))
+            try child.input.fileHandleForWriting.close()
+        }
+    }
+
+    static func report(of child: Child) throws -> WriterReport {
+        let data = child.output.fileHandleForReading.readDataToEndOfFile()
+        child.process.waitUntilExit()
+        guard child.process.terminationStatus == 0 else {
+            throw BenchError(description: "a writer-probe failed (status \(child.process.terminationStatus))")
         }
         return try JSONDecoder().decode(WriterReport.self, from: Data(data.split(separator: 0x0A).last ?? Data()))
     }
