@@ -229,6 +229,65 @@ struct ConflictScreenTests {
         #expect(try harness.stored("GAO-000001").plans[0].steps[2].status == .inProgress)
     }
 
+    /// The business plan step marked blocked here, with a reason typed, while m.diallo saves it done.
+    static func blockWhileTheyFinish(_ harness: Harness) throws {
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select("Business plan")
+        harness.send(.enter)
+        harness.pick(down: 3)
+        #expect(harness.formValue("Status *") == "Blocked")
+        harness.send(.tab, times: 4)
+        #expect(harness.terminal.cursor?.y == harness.formRow("Why blocked"))
+        harness.type("Travelled to Niamey")
+        other.refreshFromDisk()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let seen = try #require(try other.store.book.read(id))
+        var step = seen.plans[0].steps[2]
+        step.status = .done
+        step.doneOn = testToday
+        step.by = "m.diallo"
+        #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
+        harness.send(.function(2))
+    }
+
+    @Test("a reason typed for my status, which theirs replaces: in conflict with it, never saved apart nor lost")
+    func reasonFollowsItsStatus() throws {
+        for choice in ["t", "m", "e"] {
+            let harness = try Harness(secondSession: true)
+            try Self.blockWhileTheyFinish(harness)
+            #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+            #expect(harness.rows.contains { $0.contains("You typed:") && $0.contains("Travelled to Niamey") }, "\(harness.text)")
+            #expect(!harness.text.contains("are saved whatever you choose"), "\(harness.text)")
+            harness.type(choice)
+            if choice == "e" {
+                #expect(harness.titleBar.contains("Update a step"))
+                // The cursor on the first field in conflict.
+                #expect(harness.terminal.cursor?.y == harness.formRow("Status *"), "\(harness.text)")
+                #expect(harness.formValue("Why blocked") == "Travelled to Niamey")
+                harness.send(.function(2))
+            }
+            let step = try harness.stored("GAO-000001").plans[0].steps[2]
+            #expect(step.status == (choice == "t" ? .done : .blocked), "\(choice)")
+            #expect(step.blockedReason == (choice == "t" ? "" : "Travelled to Niamey"), "\(choice)")
+            let entries = try Self.journal(harness)
+            guard case .resolveConflict(_, let decision)? = entries.last?.change else {
+                Issue.record("\(choice): no decision journaled")
+                continue
+            }
+            #expect(decision.fields.contains("status") && decision.fields.contains("blocked"), "\(decision.fields)")
+            if choice == "t" {
+                #expect(decision.dropped["blocked"] == "Travelled to Niamey" && decision.dropped["status"] == "blocked",
+                        "\(decision.dropped)")
+                // What I typed shows in the case's timeline, not only in the journal.
+                let timeline = try harness.stored("GAO-000001").timeline.map { TimelineText.describe($0, catalog: harness.catalog) }
+                #expect(timeline.contains { $0.contains("Travelled to Niamey") }, "\(timeline)")
+            }
+        }
+    }
+
     @Test("what a conflict says on the status line fits it whole at 80 columns, in both languages")
     func statusLinesFit() throws {
         let fixtures = try Fixtures.get()

@@ -49,6 +49,12 @@ enum TimelineText {
             }
         }
         var text = catalog.text(event.kind, arguments)
+        if event.kind.hasPrefix("timeline.conflict."), let typed = event.details["typed"] {
+            let values = typed.split(separator: " ").compactMap { field in
+                event.details["typed.\(field)"].map { typedValue(String(field), $0, event: event, catalog: catalog) }
+            }
+            text += " — " + catalog.text("timeline.conflict.typed", ["values": values.joined(separator: " · ")])
+        }
         if event.kind == "timeline.closed" && event.details["confirmed"] == "yes" {
             text += " — " + catalog.text("tabs.timeline.confirmedOpenItems")
         }
@@ -57,5 +63,16 @@ enum TimelineText {
         }
         // Typed reasons may hold line breaks: one line per event.
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// A value typed in a conflict and not kept, as the form showed it: a status or a code by
+    /// its label, any other field as typed.
+    private static func typedValue(_ field: String, _ value: String, event: TimelineEvent, catalog: Catalog) -> String {
+        switch field {
+        case "status" where event.details["step"] != nil: return catalog.text("stepStatus.\(value)")
+        case "status" where event.details["service"] != nil: return catalog.text("referralStatus.\(value)")
+        case "sex", "category": return catalog.text("\(field).\(value)")
+        default: return value
+        }
     }
 }

@@ -109,6 +109,8 @@ struct FieldsConflict: ConflictSubject {
 
     func editForm(current: Case, with who: String, app: CaseManagerApp) -> Screen {
         let merge = merge(current: current)
-        return form(current, merge?.keepingMine ?? mine, decision(.edited, who, merge?.conflicts ?? [], [:]))
+        let screen = form(current, merge?.keepingMine ?? mine, decision(.edited, who, merge?.conflicts ?? [], [:]))
+        if let first = merge?.conflicts.first { (screen as? FieldForm)?.focus(on: first) }
+        return screen
     }
 }

@@ -31,25 +31,32 @@ struct StepConflict: ConflictSubject {
         (values[field] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A date done belongs to a step done, a reason to a step blocked.
+    private static let dependsOnStatus: [String: StepStatus] = ["done": .done, "blocked": .blocked]
+
     /// The fields I changed, those in conflict, and theirs with mine applied (mine winning on
-    /// the conflict, or theirs).
+    /// the conflict, or theirs). A date or a reason I typed goes with my status: when theirs
+    /// differs, the status and it are in conflict together, so that neither is saved under a
+    /// status it does not belong to, nor left out unseen.
     func merge(current: Case, catalog: Catalog) -> (mine: [String], conflicts: [String], keepingMine: FieldForm.Values,
                                                    keepingTheirs: FieldForm.Values)? {
         guard let theirs = theirs(current, catalog) else { return nil }
         let changedByMe = StepConflict.fields.filter { value(mine, $0) != value(baseValues, $0) }
-        let conflicts = changedByMe.filter { value(theirs, $0) != value(baseValues, $0) && value(mine, $0) != value(theirs, $0) }
+        var conflicts = changedByMe.filter { value(theirs, $0) != value(baseValues, $0) && value(mine, $0) != value(theirs, $0) }
+        let myDependents = changedByMe.filter { StepConflict.dependsOnStatus[$0] != nil }
+        if !myDependents.isEmpty && value(mine, "status") != value(theirs, "status") {
+            conflicts = StepConflict.fields.filter { conflicts.contains($0) || $0 == "status" || myDependents.contains($0) }
+        }
         var keepingMine = theirs, keepingTheirs = theirs
-        for field in changedByMe {
+        for field in Set(changedByMe + conflicts) {
             keepingMine[field] = mine[field]
             if !conflicts.contains(field) { keepingTheirs[field] = mine[field] }
         }
-        // A date done belongs to a step done, a reason to a step blocked: what the status kept
-        // does not have is left out (their date done under my "in progress", say).
-        for index in [0, 1] {
-            var values = index == 0 ? keepingMine : keepingTheirs
-            if values["status"] != StepStatus.done.rawValue { values["done"] = "" }
-            if values["status"] != StepStatus.blocked.rawValue { values["blocked"] = "" }
-            if index == 0 { keepingMine = values } else { keepingTheirs = values }
+        // What the status kept does not have is left out (their date done under my "in
+        // progress", say); mine is then in conflict, above, or journaled as not kept.
+        for (field, status) in StepConflict.dependsOnStatus {
+            if keepingMine["status"] != status.rawValue { keepingMine[field] = "" }
+            if keepingTheirs["status"] != status.rawValue { keepingTheirs[field] = "" }
         }
         return (changedByMe, conflicts, keepingMine, keepingTheirs)
     }
@@ -105,9 +112,10 @@ struct StepConflict: ConflictSubject {
               updated.status != .blocked || !updated.blockedReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return nil
         }
+        // Whatever I typed that is not saved is journaled with the decision.
         var dropped: [String: String] = [:]
-        if choice == .theirs {
-            for field in merge.conflicts { dropped[field] = value(mine, field) }
+        for field in Set(merge.mine + merge.conflicts) where value(values, field) != value(mine, field) {
+            dropped[field] = value(mine, field)
         }
         var changes: [Change] = []
         if updated != saved { changes.append(.updateStep(id: current.id, plan: plan.id, step: updated)) }
@@ -122,7 +130,9 @@ struct StepConflict: ConflictSubject {
         let currentPlan = current.plans.first { $0.id == plan.id } ?? plan
         let saved = currentPlan.steps.first { $0.code == step.code } ?? step
         let decision = ConflictDecision(choice: .edited, with: who, fields: merge?.conflicts ?? [], plan: plan.id, step: step.code)
-        return FollowUpForms.step(saved, of: currentPlan, item: current, app: app, onSaved: onSaved,
-                                  values: merge?.keepingMine ?? mine, decision: decision)
+        let form = FollowUpForms.step(saved, of: currentPlan, item: current, app: app, onSaved: onSaved,
+                                      values: merge?.keepingMine ?? mine, decision: decision)
+        if let first = merge?.conflicts.first { form.focus(on: first) }
+        return form
     }
 }

@@ -122,6 +122,12 @@ final class FieldForm: Screen {
 
     private var focused: FormField { fields[focus] }
 
+    /// Puts the cursor on the field `id` (the first field in conflict, when a form opens again
+    /// after one).
+    func focus(on id: String) {
+        if let index = fields.firstIndex(where: { $0.id == id }) { focus = index }
+    }
+
     func handle(_ action: Action?, key: Key, app: CaseManagerApp) {
         switch action {
         case .nextField?: focus = min(focus + 1, fields.count - 1)

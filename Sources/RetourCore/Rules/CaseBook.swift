@@ -580,6 +580,14 @@ public struct CaseBook: Sendable {
                 details["name"] = name
                 details["fields"] = nil
             }
+            // What was typed and not kept, each field's value, so that the timeline shows it.
+            let typed = (decision.fields + decision.dropped.keys.sorted()).reduce(into: [String]()) { order, field in
+                if decision.dropped[field] != nil && !order.contains(field) { order.append(field) }
+            }
+            if !typed.isEmpty {
+                details["typed"] = typed.joined(separator: " ")
+                for field in typed { details["typed.\(field)"] = decision.dropped[field] }
+            }
             item.timeline.append(event("timeline.conflict.\(decision.choice.rawValue)", details))
         case .editProfile(_, _, let profile):
             let before = ProfileDraft(item.profile), after = ProfileDraft(profile)
