@@ -412,7 +412,7 @@ struct CaseTabsWorkflowTests {
         harness.type("6")
         let events = harness.tableRows
         let expected = ["Registered", "Enrolled in Youth entrepreneurship", "Closure requested: Family moved to Bamako",
-                        "Closed: Moved away — open items confirmed", "Youth entrepreneurship: Profiling → In progress",
+                        "Closed: Moved away — open items confirmed", "Profiling → In progress · Youth entrepreneurship",
                         "Note added", "Reopened: Came back to Gao"]
         #expect(events.count == expected.count, "\(harness.text)")
         for (row, what) in zip(events, expected) {
@@ -435,8 +435,8 @@ struct CaseTabsWorkflowTests {
         harness.type("6")
         #expect(harness.rows[2].contains("10 événements, du plus ancien au plus récent"))
         let expected = [
-            "Enregistrement", "Inscription : Entrepreneuriat des jeunes", "Entrepreneuriat des jeunes : Profilage → Faite",
-            "Entrepreneuriat des jeunes : Formation → Bloquée", "Évaluation des droits du 02/09/2026 : 2 manques",
+            "Enregistrement", "Inscription : Entrepreneuriat des jeunes", "Profilage → Faite · Entrepreneuriat des jeunes",
+            "Formation → Bloquée · Entrepreneuriat des jeunes", "Évaluation des droits du 02/09/2026 : 2 manques",
             "Évaluation des droits du 02/11/2026 : 1 manque", "Orientation vers État civil / documents (Orienté)",
             "Note ajoutée", "Correction d'une note ajoutée", "Profil modifié (Téléphone)",
         ]
@@ -465,7 +465,10 @@ struct CaseTabsWorkflowTests {
         #expect(text("timeline.closureRequested", ["reason": "Moved\nto Bamako"]) == "Closure requested: Moved to Bamako")
         #expect(text("timeline.referralUpdated", ["service": "legal_aid", "status": "completed"]) == "Referral to Legal aid: Completed")
         #expect(text("timeline.step", ["track": "women_agr", "step": "kit_or_grant", "status": "not_applicable"])
-                == "Women's income-generating activity (AGR): Kit or grant delivered → Not applicable")
+                == "Kit or grant delivered → Not applicable · Women's income-generating activity (AGR)")
+        // Saved with its status unchanged: the fields that changed, not a status that did not.
+        #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "in_progress",
+                                       "changed": "note blocked"]) == "Step Training updated: Note, Why blocked · Youth entrepreneurship")
     }
 
     @Test("a status change refused as a conflict opens the conflict screen over the form, which keeps what was typed")

@@ -48,6 +48,10 @@ enum TimelineText {
                 arguments["on"] = arguments["fields"] ?? ""
             }
         }
+        if event.kind == "timeline.step", let changed = event.details["changed"], !changed.isEmpty {
+            arguments["fields"] = changed.split(separator: " ").map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")
+            return catalog.text("timeline.stepEdited", arguments)
+        }
         var text = catalog.text(event.kind, arguments)
         if event.kind.hasPrefix("timeline.conflict."), let typed = event.details["typed"] {
             let values = typed.split(separator: " ").compactMap { field in

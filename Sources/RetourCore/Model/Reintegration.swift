@@ -46,6 +46,19 @@ public struct Step: Codable, Hashable, Sendable {
     public var isOpen: Bool { status != .done && status != .notApplicable }
 }
 
+extension Step {
+    /// The fields that differ in `other`, by the names the step's form gives them (status,
+    /// planned, done, by, blocked, given, note), in that order.
+    public func changedFields(to other: Step) -> [String] {
+        let fields: [(String, Bool)] = [
+            ("status", status != other.status), ("planned", plannedOn != other.plannedOn), ("done", doneOn != other.doneOn),
+            ("by", by != other.by), ("blocked", blockedReason != other.blockedReason), ("given", given != other.given),
+            ("note", note != other.note),
+        ]
+        return fields.filter(\.1).map(\.0)
+    }
+}
+
 /// A case's enrolment in a track, with its steps in the template's order.
 public struct Plan: Codable, Hashable, Sendable, Identifiable {
     public var id: UUID

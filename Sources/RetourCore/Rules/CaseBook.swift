@@ -613,9 +613,12 @@ public struct CaseBook: Sendable {
         case .updateStep(_, let planID, let step):
             let planIndex = item.plans.firstIndex { $0.id == planID }!
             let stepIndex = item.plans[planIndex].steps.firstIndex { $0.code == step.code }!
+            let before = item.plans[planIndex].steps[stepIndex]
             item.plans[planIndex].steps[stepIndex] = step
-            item.timeline.append(event("timeline.step", ["track": item.plans[planIndex].track, "step": step.code,
-                                                         "status": step.status.rawValue]))
+            var details = ["track": item.plans[planIndex].track, "step": step.code, "status": step.status.rawValue]
+            // Its status unchanged, the timeline says what did change (a note, a date).
+            if before.status == step.status { details["changed"] = before.changedFields(to: step).joined(separator: " ") }
+            item.timeline.append(event("timeline.step", details))
         case .assess(_, let assessment):
             item.assessments.append(assessment)
             let gaps = assessment.ratings.filter { $0.value.access.isGap }.count

@@ -232,6 +232,11 @@ struct LifecycleTests {
         #expect(timeline[8].details == ["reason": "Plan terminé"])
         #expect(timeline[9].details == ["reason": "durable_solution", "confirmed": "no"])
         #expect(timeline[10].details == ["reason": "Nouveau besoin"])
+
+        // A step saved with its status unchanged says which of its fields changed.
+        try book.update(id, plan, "rights_assessment", by: "moussa") { $0.note = "Revu avec le comité."; $0.by = "fatou" }
+        #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment", "status": "done",
+                                                    "changed": "by note"])
     }
 
     @Test func timelineTextsExistInBothLanguages() throws {
