@@ -41,6 +41,22 @@ struct LiveUpdateTests {
         #expect(harness.store.book.number(of: id) == "TBK-000002")
     }
 
+    @Test("a change saved with its decision on a conflict counts as one change on the status line")
+    func aDecisionIsPartOfItsChange() throws {
+        let harness = try Harness(secondSession: true)
+        let other = try Self.otherApp(harness)
+        let gao = try #require(harness.seeded["GAO-000001"])
+        let current = try #require(try other.store.book.read(gao))
+        var profile = current.profile
+        profile.phone = "70 00 00 02"
+        let decision = ConflictDecision(choice: .mine, with: "m.diallo", fields: ["phone"])
+        #expect(other.commit([.editProfile(id: gao, expectedVersion: current.version, profile: profile),
+                              .resolveConflict(id: gao, decision: decision)]))
+        #expect(harness.app.refreshFromDisk())
+        harness.send()
+        #expect(harness.statusLine.contains("1 change by a.maiga"), "\(harness.statusLine)")
+    }
+
     @Test("a commit first reads what others saved: their change shows, and the numbers do not clash")
     func aCommitCatchesUp() throws {
         let harness = try Harness(language: .fr, secondSession: true)

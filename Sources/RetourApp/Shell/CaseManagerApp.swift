@@ -577,7 +577,13 @@ final class CaseManagerApp {
         if !seen.isEmpty && status?.kind != .error {
             var authors: [String] = []
             for entry in seen where !authors.contains(entry.by) { authors.append(entry.by) }
-            say(catalog.counted("status.outsideChanges", seen.count, ["who": authors.joined(separator: ", ")]), .info)
+            // A decision on a conflict saved with the change it decided is part of that change.
+            let decisions = zip(seen, seen.dropFirst()).filter { change, decision in
+                if case .resolveConflict = decision.change, decision.seq == change.seq + 1, decision.by == change.by,
+                   decision.change.caseID == change.change.caseID { return true }
+                return false
+            }.count
+            say(catalog.counted("status.outsideChanges", seen.count - decisions, ["who": authors.joined(separator: ", ")]), .info)
         }
         return true
     }
