@@ -149,24 +149,36 @@ struct ConflictScreenTests {
 
     /// The training step edited here (note typed) while m.diallo saves it done with their note.
     static func stepWhileTheyStep(_ harness: Harness) throws {
-        try FollowUpSeed.record(harness)
-        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
-        harness.open("GAO-000001")
-        harness.type("2")
-        harness.select("Training")
-        harness.send(.enter)
+        let other = try Self.openStep("Training", harness)
         #expect(harness.titleBar.contains("Update a step"))
         harness.send(.tab, times: 5)
         #expect(harness.terminal.cursor?.y == harness.formRow("Note"))
         harness.type("Trainer found in Ansongo")
-        // The other case manager reads what was recorded here first, as it does while idle.
+        try theySave(step: 1, harness, other) { $0.note = "Postponed to March" }
+        harness.send(.function(2))
+    }
+
+    /// The step `name` of GAO-000001's plan open in its form here, with m.diallo in another
+    /// case manager on the same directory (returned).
+    static func openStep(_ name: String, _ harness: Harness) throws -> CaseManagerApp {
+        try FollowUpSeed.record(harness)
+        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select(name)
+        harness.send(.enter)
+        return other
+    }
+
+    /// The other case manager, having read what was recorded here first (as it does while
+    /// idle), saves GAO-000001's step `index` of its first plan changed by `change`.
+    static func theySave(step index: Int, _ harness: Harness, _ other: CaseManagerApp, _ change: (inout Step) -> Void) throws {
         other.refreshFromDisk()
         let id = try #require(harness.seeded["GAO-000001"])
         let seen = try #require(try other.store.book.read(id))
-        var step = seen.plans[0].steps[1]
-        step.note = "Postponed to March"
+        var step = seen.plans[0].steps[index]
+        change(&step)
         #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
-        harness.send(.function(2))
     }
 
     @Test("the same step saved by two: the conflict screen for a step, each choice")
@@ -202,22 +214,10 @@ struct ConflictScreenTests {
     @Test("edit after a step conflict: their date done is left out under my status, which is not done")
     func stepEditKeepsWhatMyStatusHas() throws {
         let harness = try Harness(secondSession: true)
-        try FollowUpSeed.record(harness)
-        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
-        harness.open("GAO-000001")
-        harness.type("2")
-        harness.select("Business plan")
-        harness.send(.enter)
+        let other = try Self.openStep("Business plan", harness)
         harness.pick(down: 1)
         #expect(harness.formValue("Status *") == "In progress")
-        other.refreshFromDisk()
-        let id = try #require(harness.seeded["GAO-000001"])
-        let seen = try #require(try other.store.book.read(id))
-        var step = seen.plans[0].steps[2]
-        step.status = .done
-        step.doneOn = testToday
-        step.by = "m.diallo"
-        #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
+        try Self.theySave(step: 2, harness, other, Self.doneByDiallo)
         harness.send(.function(2))
         #expect(harness.app.top is ConflictScreen, "\(harness.text)")
         harness.type("e")
@@ -231,26 +231,21 @@ struct ConflictScreenTests {
 
     /// The business plan step marked blocked here, with a reason typed, while m.diallo saves it done.
     static func blockWhileTheyFinish(_ harness: Harness) throws {
-        try FollowUpSeed.record(harness)
-        let other = try LiveUpdateTests.otherApp(harness, login: "m.diallo")
-        harness.open("GAO-000001")
-        harness.type("2")
-        harness.select("Business plan")
-        harness.send(.enter)
+        let other = try Self.openStep("Business plan", harness)
         harness.pick(down: 3)
         #expect(harness.formValue("Status *") == "Blocked")
         harness.send(.tab, times: 4)
         #expect(harness.terminal.cursor?.y == harness.formRow("Why blocked"))
         harness.type("Travelled to Niamey")
-        other.refreshFromDisk()
-        let id = try #require(harness.seeded["GAO-000001"])
-        let seen = try #require(try other.store.book.read(id))
-        var step = seen.plans[0].steps[2]
+        try theySave(step: 2, harness, other, doneByDiallo)
+        harness.send(.function(2))
+    }
+
+    /// The step marked done today by m.diallo.
+    static func doneByDiallo(_ step: inout Step) {
         step.status = .done
         step.doneOn = testToday
         step.by = "m.diallo"
-        #expect(other.commit(.updateStep(id: id, plan: seen.plans[0].id, step: step), on: seen.version) != nil)
-        harness.send(.function(2))
     }
 
     @Test("a reason typed for my status, which theirs replaces: in conflict with it, never saved apart nor lost")
