@@ -283,6 +283,20 @@ struct ConflictScreenTests {
         }
     }
 
+    @Test("a reason typed for my status while they changed only the note: a merge, saved without asking")
+    func reasonMergesWhenTheirStatusStayed() throws {
+        let harness = try Harness(secondSession: true)
+        let other = try Self.openStep("Business plan", harness)
+        harness.pick(down: 3)
+        harness.send(.tab, times: 4)
+        harness.type("Travelled to Niamey")
+        try Self.theySave(step: 2, harness, other) { $0.note = "Called on Monday" }
+        harness.send(.function(2))
+        #expect(!(harness.app.top is ConflictScreen), "\(harness.text)")
+        let step = try harness.stored("GAO-000001").plans[0].steps[2]
+        #expect(step.status == .blocked && step.blockedReason == "Travelled to Niamey" && step.note == "Called on Monday")
+    }
+
     @Test("what a conflict says on the status line fits it whole at 80 columns, in both languages")
     func statusLinesFit() throws {
         let fixtures = try Fixtures.get()

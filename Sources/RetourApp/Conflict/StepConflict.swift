@@ -35,8 +35,8 @@ struct StepConflict: ConflictSubject {
     private static let dependsOnStatus: [String: StepStatus] = ["done": .done, "blocked": .blocked]
 
     /// The fields I changed, those in conflict, and theirs with mine applied (mine winning on
-    /// the conflict, or theirs). A date or a reason I typed goes with my status: when theirs
-    /// differs, the status and it are in conflict together, so that neither is saved under a
+    /// the conflict, or theirs). A date or a reason I typed goes with my status: when they
+    /// changed the status to another, the status and it are in conflict together, so that neither is saved under a
     /// status it does not belong to, nor left out unseen.
     func merge(current: Case, catalog: Catalog) -> (mine: [String], conflicts: [String], keepingMine: FieldForm.Values,
                                                    keepingTheirs: FieldForm.Values)? {
@@ -44,7 +44,8 @@ struct StepConflict: ConflictSubject {
         let changedByMe = StepConflict.fields.filter { value(mine, $0) != value(baseValues, $0) }
         var conflicts = changedByMe.filter { value(theirs, $0) != value(baseValues, $0) && value(mine, $0) != value(theirs, $0) }
         let myDependents = changedByMe.filter { StepConflict.dependsOnStatus[$0] != nil }
-        if !myDependents.isEmpty && value(mine, "status") != value(theirs, "status") {
+        let theyMovedStatus = value(theirs, "status") != value(baseValues, "status")
+        if !myDependents.isEmpty && theyMovedStatus && value(mine, "status") != value(theirs, "status") {
             conflicts = StepConflict.fields.filter { conflicts.contains($0) || $0 == "status" || myDependents.contains($0) }
         }
         var keepingMine = theirs, keepingTheirs = theirs
