@@ -297,6 +297,23 @@ struct ConflictScreenTests {
         #expect(step.status == .blocked && step.blockedReason == "Travelled to Niamey" && step.note == "Called on Monday")
     }
 
+    @Test("a done step blocked here and put back in progress there, both clearing its date: the date is no conflict")
+    func sameClearedDateIsNoConflict() throws {
+        let harness = try Harness(secondSession: true)
+        let other = try Self.openStep("Profiling", harness)
+        harness.pick(down: 3)
+        harness.send(.tab, times: 2)
+        harness.send(.control("u"))
+        harness.send(.tab, times: 2)
+        harness.type("Travelled to Niamey")
+        try Self.theySave(step: 0, harness, other) { $0.status = .inProgress; $0.doneOn = nil }
+        harness.send(.function(2))
+        #expect(harness.app.top is ConflictScreen, "\(harness.text)")
+        #expect(harness.rows.contains { $0.contains("Why blocked") }, "\(harness.text)")
+        // Neither a row nor one of "your other changes": both cleared it.
+        #expect(!harness.text.contains("Date done"), "\(harness.text)")
+    }
+
     @Test("what a conflict says on the status line fits it whole at 80 columns, in both languages")
     func statusLinesFit() throws {
         let fixtures = try Fixtures.get()

@@ -85,8 +85,9 @@ struct FieldsConflict: ConflictSubject {
     }
 
     func mergedNote(current: Case, app: CaseManagerApp) -> String? {
-        guard let merge = merge(current: current) else { return nil }
-        let others = merge.mine.filter { !merge.conflicts.contains($0) }
+        guard let merge = merge(current: current), let theirs = theirs(current) else { return nil }
+        // Fields I changed as they did too are no change of mine to save.
+        let others = merge.mine.filter { !merge.conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
         guard !others.isEmpty else { return nil }
         return app.catalog.text("conflict.merged", ["fields": others.map(label).joined(separator: ", ")])
     }

@@ -39,7 +39,7 @@ struct ProfileConflict: ConflictSubject {
 
     func mergedNote(current: Case, app: CaseManagerApp) -> String? {
         let merge = merge(current: current, catalog: app.catalog)
-        let others = merge.mine.filter { !merge.conflicts.contains($0) }
+        let others = merge.addedByMe
         guard !others.isEmpty else { return nil }
         return app.catalog.text("conflict.merged", ["fields": others.map { app.catalog.text($0.labelKey) }.joined(separator: ", ")])
     }

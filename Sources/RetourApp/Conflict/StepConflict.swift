@@ -43,7 +43,7 @@ struct StepConflict: ConflictSubject {
         guard let theirs = theirs(current, catalog) else { return nil }
         let changedByMe = StepConflict.fields.filter { value(mine, $0) != value(baseValues, $0) }
         var conflicts = changedByMe.filter { value(theirs, $0) != value(baseValues, $0) && value(mine, $0) != value(theirs, $0) }
-        let myDependents = changedByMe.filter { StepConflict.dependsOnStatus[$0] != nil }
+        let myDependents = changedByMe.filter { StepConflict.dependsOnStatus[$0] != nil && value(mine, $0) != value(theirs, $0) }
         let theyMovedStatus = value(theirs, "status") != value(baseValues, "status")
         if !myDependents.isEmpty && theyMovedStatus && value(mine, "status") != value(theirs, "status") {
             conflicts = StepConflict.fields.filter { conflicts.contains($0) || $0 == "status" || myDependents.contains($0) }
@@ -99,8 +99,9 @@ struct StepConflict: ConflictSubject {
 
     func mergedNote(current: Case, app: CaseManagerApp) -> String? {
         let catalog = app.catalog
-        guard let merge = merge(current: current, catalog: catalog) else { return nil }
-        let others = merge.mine.filter { !merge.conflicts.contains($0) }
+        guard let merge = merge(current: current, catalog: catalog), let theirs = theirs(current, catalog) else { return nil }
+        // Fields I changed as they did too are no change of mine to save.
+        let others = merge.mine.filter { !merge.conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
         guard !others.isEmpty else { return nil }
         return catalog.text("conflict.merged", ["fields": others.map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")])
     }

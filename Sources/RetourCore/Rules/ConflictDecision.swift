@@ -56,13 +56,17 @@ public struct ProfileMerge: Hashable, Sendable {
     public let keepingMine: ProfileDraft
     /// Theirs with my changes applied except on the fields in conflict, which stay theirs.
     public let keepingTheirs: ProfileDraft
+    /// Fields I changed that are not in conflict and that they did not change as I did: what
+    /// my save adds whatever the choice.
+    public let addedByMe: [ProfileField]
 
     /// `base`: the profile as my form opened it; `mine`: what I typed; `theirs`: the profile
     /// as it is now saved. All three as the same form writes them (dates in one format).
     public init(base: ProfileDraft, mine: ProfileDraft, theirs: ProfileDraft) {
         let changedByMe = ProfileField.allCases.filter { mine[$0] != base[$0] }
         let changedByThem = Set(ProfileField.allCases.filter { theirs[$0] != base[$0] })
-        conflicts = changedByMe.filter { changedByThem.contains($0) && mine[$0] != theirs[$0] }
+        let conflicts = changedByMe.filter { changedByThem.contains($0) && mine[$0] != theirs[$0] }
+        self.conflicts = conflicts
         self.mine = changedByMe
         var keepingMine = theirs, keepingTheirs = theirs
         for field in changedByMe {
@@ -71,6 +75,7 @@ public struct ProfileMerge: Hashable, Sendable {
         }
         self.keepingMine = keepingMine
         self.keepingTheirs = keepingTheirs
+        addedByMe = changedByMe.filter { mine[$0] != theirs[$0] && !conflicts.contains($0) }
     }
 
     public var isConflict: Bool { !conflicts.isEmpty }

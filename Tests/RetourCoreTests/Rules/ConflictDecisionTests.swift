@@ -33,6 +33,11 @@ struct ConflictDecisionTests {
         #expect(clash.keepingTheirs[.phone] == "76 22 22 22" && clash.keepingTheirs[.village] == "Tacharane")
         // Both the same value: nothing to decide.
         #expect(!ProfileMerge(base: base, mine: Self.draft([.phone: "76 33"]), theirs: Self.draft([.phone: "76 33"])).isConflict)
+        #expect(clash.addedByMe == [.village])
+        // A field both changed to the same value is not one my save adds.
+        let same = ProfileMerge(base: base, mine: Self.draft([.phone: "76 33", .village: "Kadji"]),
+                                theirs: Self.draft([.phone: "76 33", .village: "Tacharane"]))
+        #expect(same.conflicts == [.village] && same.addedByMe == [])
     }
 
     @Test("a decision keeping a megabyte of typed text is refused in words, nothing applied")
