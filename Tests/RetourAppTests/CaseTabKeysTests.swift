@@ -24,6 +24,20 @@ struct CaseTabKeysTests {
         #expect(!harness.text.contains("THE-END"))
     }
 
+    @Test("a pane cut after a whole line says Space reads on, with no ellipsis on a line that is whole")
+    func aWholeLineCutAfterHasNoEllipsis() throws {
+        let harness = try Harness()
+        let id = try #require(harness.seeded["GAO-000001"])
+        let lines = (1...9).map { "Line \($0)." }.joined(separator: "\n") + "\nTHE-END"
+        try #require(harness.app.commit(.addNote(id: id, note: Note(id: UUID(), text: lines, by: Harness.author,
+                                                                     at: Date(timeIntervalSince1970: 1_800_000_000)))) != nil)
+        harness.open("GAO-000001")
+        harness.type("5")
+        let last = try #require(harness.details.last)
+        #expect(last.hasSuffix(". (Space: read all)") && !last.contains("…"), "\(harness.details)")
+        #expect(!harness.text.contains("THE-END"))
+    }
+
     @Test("on a closed case, n and w on the plan tab and n on the household tab say why they do nothing")
     func closedCaseKeysSayWhy() throws {
         let harness = try Harness()

@@ -371,10 +371,12 @@ final class CaseDetailScreen: Screen {
             let width = area.width - 4
             var details = CaseDetailScreen.wrapped(rows[table.selected].details, width: width)
             if details.count > CaseDetailScreen.detailsHeight {
-                // Cut short: say so on the last line shown.
+                // Cut short: say so on the last line shown, with an ellipsis only when that line
+                // itself is cut to make room.
                 details = Array(details.prefix(CaseDetailScreen.detailsHeight))
-                let more = "… " + app.catalog.text("tabs.details.more")
-                details[details.count - 1] = CellWidth.prefix(details[details.count - 1], fitting: width - CellWidth.of(more)) + more
+                let more = " " + app.catalog.text("tabs.details.more"), last = details[details.count - 1]
+                details[details.count - 1] = CellWidth.of(last) + CellWidth.of(more) <= width ? last + more
+                    : CellWidth.prefix(last, fitting: width - CellWidth.of(more) - 1) + "…" + more
             }
             for (offset, line) in details.enumerated() {
                 canvas.put(line, x: 2, y: rule + 1 + offset, width: width)
