@@ -24,6 +24,26 @@ struct CaseTabKeysTests {
         #expect(!harness.text.contains("THE-END"))
     }
 
+    @Test("a panel over a full table: beside its frame, no piece of the rows it covers")
+    func nothingBesideThePanel() throws {
+        let harness = try Harness()
+        let id = try #require(harness.seeded["GAO-000001"])
+        for index in 1...14 {
+            let text = "Visit \(index): " + String(repeating: "long words of a note ", count: 6)
+            try #require(harness.app.commit(.addNote(id: id, note: Note(id: UUID(), text: text, by: Harness.author,
+                                                                         at: Date(timeIntervalSince1970: 1_800_000_000)))) != nil)
+        }
+        harness.open("GAO-000001")
+        harness.type("5")
+        harness.type(" ")
+        #expect(harness.text.contains("↑/↓ scroll"), "\(harness.text)")
+        for row in harness.rows {
+            guard let border = row.lastIndex(where: { "│┐┘".contains($0) }) else { continue }
+            let beside = row[row.index(after: border)...].trimmingCharacters(in: .whitespaces)
+            #expect(beside.isEmpty, "\(harness.text)")
+        }
+    }
+
     @Test("a pane cut after a whole line says Space reads on, with no ellipsis on a line that is whole")
     func aWholeLineCutAfterHasNoEllipsis() throws {
         let harness = try Harness()

@@ -460,8 +460,9 @@ final class CaseManagerApp {
         case .help(let panel):
             // As tall as its lines (a short notice leaves the screen, and a tour's box, in sight).
             let frame = area.centred(Size(width: min(76, area.width - 2), height: min(area.height, panel.lines.count + 3)))
-            // A panel as tall as the screen hides it whole: no piece of it shows beside the frame.
-            if frame.height == area.height { canvas.fill(area) }
+            // The rows the panel covers are hidden across the whole width (a panel as tall as
+            // the screen hides it whole): no piece of a row shows beside the frame.
+            canvas.fill(Rect(x: area.x, y: frame.y, width: area.width, height: frame.height))
             helpVisibleLines = panel.draw(into: &canvas, area: frame, hint: catalog.text("help.hint"))
             return Point(x: frame.x + 2, y: frame.y + 1)
         case .picker(var picker, let onChoose):
