@@ -44,6 +44,18 @@ struct CaseTabKeysTests {
         }
     }
 
+    @Test("Space on a late step: its details titled by the step, not by its flag")
+    func aLateStepsDetailsAreTitledByTheStep() throws {
+        let harness = try Harness()
+        try FollowUpSeed.record(harness)
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select("Business plan")
+        #expect(harness.selectedRow?.contains("! late") == true, "\(harness.text)")
+        harness.type(" ")
+        #expect(harness.rows.contains { $0.contains("┌─ Business plan ─") }, "\(harness.text)")
+    }
+
     @Test("a pane cut after a whole line says Space reads on, with no ellipsis on a line that is whole")
     func aWholeLineCutAfterHasNoEllipsis() throws {
         let harness = try Harness()

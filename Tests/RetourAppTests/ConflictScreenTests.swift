@@ -78,7 +78,7 @@ struct ConflictScreenTests {
         try Self.editWhileTheyEdit(harness, alsoVillage: true)
         harness.type("t")
         #expect(harness.detail != nil)
-        #expect(harness.statusLine == " GAO-000001: the version of m.diallo kept; yours is in the case's history.", "\(harness.statusLine)")
+        #expect(harness.statusLine == " GAO-000001: m.diallo's version kept; yours is in the case's history.", "\(harness.statusLine)")
         let saved = try harness.stored("GAO-000001")
         #expect(saved.profile.phone == "65 99 99 99" && saved.profile.village == "Tacharane" && saved.profile.familyName == "Maïga-Cissé")
         let entries = try Self.journal(harness)
@@ -91,7 +91,7 @@ struct ConflictScreenTests {
         #expect(entries.last?.by == Harness.author)
         // The timeline says it in words.
         harness.type("6")
-        #expect(harness.text.contains("Conflict with m.diallo on Phone: the version of m.diallo kept"), "\(harness.text)")
+        #expect(harness.text.contains("Conflict with m.diallo on Phone: m.diallo's version kept"), "\(harness.text)")
     }
 
     @Test("keep mine: my phone saved over theirs on their version (their family name kept), the decision journaled")
@@ -119,7 +119,7 @@ struct ConflictScreenTests {
         #expect(harness.app.top is CaseFormScreen)
         #expect(harness.formValue("Phone") == "70 00 00 01")
         #expect(harness.formValue("Family name *") == "Maïga-Cissé")
-        #expect(harness.statusLine.contains("Your values on the version of m.diallo"), "\(harness.statusLine)")
+        #expect(harness.statusLine.contains("Your values on m.diallo's version"), "\(harness.statusLine)")
         // The cursor on the field in conflict.
         #expect(harness.terminal.cursor?.y == harness.formRow("Phone"))
         harness.send(.control("u"))

@@ -109,7 +109,7 @@ final class CaseDetailScreen: Screen {
             guard let item = app.reader[caseID], let rows = table(for: tab, content(item, app))?.rows,
                   let selected = tables[tab]?.selected, rows.indices.contains(selected), !rows[selected].details.isEmpty else { return }
             let lines = CaseDetailScreen.wrapped(rows[selected].details, width: 70)
-            app.show(.help(TextPanel(title: rows[selected].cells.first { !$0.isEmpty } ?? "", lines: lines)))
+            app.show(.help(TextPanel(title: rows[selected].title, lines: lines)))
         case .householdCase?:
             guard let household = app.reader.links(of: item).household else { return }
             open(household, app: app)

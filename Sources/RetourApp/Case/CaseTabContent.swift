@@ -23,13 +23,18 @@ struct TabRow {
     let details: [String]
     /// Needs action (overdue step, rights gap): said in words in the cells, and may be coloured.
     let attention: Bool
+    /// What the row is, as the title of its details read whole (Space): its first cell, or
+    /// `named` when that cell is a flag ("! late").
+    let title: String
 
     static func heading(_ text: String) -> TabRow {
-        TabRow(cells: [text], isHeading: true, target: nil, details: [], attention: false)
+        TabRow(cells: [text], isHeading: true, target: nil, details: [], attention: false, title: text)
     }
 
-    static func item(_ cells: [String], _ target: Target, details: [String], attention: Bool = false) -> TabRow {
-        TabRow(cells: cells, isHeading: false, target: target, details: details, attention: attention)
+    static func item(_ cells: [String], _ target: Target, details: [String], attention: Bool = false,
+                     named: String? = nil) -> TabRow {
+        TabRow(cells: cells, isHeading: false, target: target, details: details, attention: attention,
+               title: named ?? cells.first { !$0.isEmpty } ?? "")
     }
 }
 
@@ -157,14 +162,14 @@ struct CaseTabContent {
             ])))
             for step in plan.steps {
                 let overdue = item.isLate(step, on: today)
-                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "",
-                                   catalog.label("step", step.code), catalog.text("stepStatus.\(step.status.rawValue)"),
+                let name = catalog.label("step", step.code)
+                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "", name, catalog.text("stepStatus.\(step.status.rawValue)"),
                                    date(step.plannedOn), date(step.status == .done ? step.doneOn : nil)],
                                   .step(plan: plan.id, code: step.code),
                                   details: stepDetails(step, track: plan.track)
                                     + (plan.exception.map { [catalog.text("tabs.plan.exception", ["reason": $0])] } ?? [])
                                     + (item.status == .closed ? [] : [catalog.text("tabs.plan.withdrawHint")]),
-                                  attention: overdue || step.status == .blocked))
+                                  attention: overdue || step.status == .blocked, named: name))
             }
         }
         // Withdrawn enrolments last: said so, with why, who and when; their steps are no work.

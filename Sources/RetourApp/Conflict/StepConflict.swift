@@ -71,12 +71,13 @@ struct StepConflict: ConflictSubject {
         guard !merge.conflicts.isEmpty else {
             guard let changes = changes(.mine, current: current, with: who, app: app),
                   app.commit([changes[0]], recheck: ConflictScreen.unchanged(since: current, as: refused)) else { return }
-            origin.finish(app, saying: catalog.text("conflict.stepMerged", ["step": catalog.label("step", step.code), "who": who]))
+            origin.finish(app, saying: catalog.text("conflict.stepMerged", ["who": who]))
             onSaved(.step(plan: plan.id, code: step.code))
             return
         }
         app.push(ConflictScreen(subject: self, origin: origin))
-        app.say(catalog.counted("conflict.found", merge.conflicts.count, ["who": who]), .error)
+        // Not "a field you changed": a status is in conflict with the reason I typed for mine.
+        app.say(catalog.text("conflict.foundStep", ["who": who]), .error)
     }
 
     func intro(current: Case, who: String, when: String, catalog: Catalog) -> String {
