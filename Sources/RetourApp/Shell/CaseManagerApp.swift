@@ -463,7 +463,9 @@ final class CaseManagerApp {
             // The rows the panel covers are hidden across the whole width (a panel as tall as
             // the screen hides it whole): no piece of a row shows beside the frame.
             canvas.fill(Rect(x: area.x, y: frame.y, width: area.width, height: frame.height))
-            helpVisibleLines = panel.draw(into: &canvas, area: frame, hint: catalog.text("help.hint"))
+            // Arrows said only when there is more than the panel shows.
+            let scrolls = panel.lines.count > frame.height - 3
+            helpVisibleLines = panel.draw(into: &canvas, area: frame, hint: catalog.text(scrolls ? "help.hint" : "help.hintClose"))
             return Point(x: frame.x + 2, y: frame.y + 1)
         case .picker(var picker, let onChoose):
             let hint = catalog.text(picker.allowsMany ? "picker.hintMany" : "picker.hintOne")
