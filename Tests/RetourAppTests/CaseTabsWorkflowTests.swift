@@ -466,6 +466,9 @@ struct CaseTabsWorkflowTests {
         #expect(text("timeline.referralUpdated", ["service": "legal_aid", "status": "completed"]) == "Referral to Legal aid: Completed")
         #expect(text("timeline.step", ["track": "women_agr", "step": "kit_or_grant", "status": "not_applicable"])
                 == "Kit or grant delivered → Not applicable · Women's income-generating activity (AGR)")
+        // Blocked: why, so that the timeline keeps it once the step moves on.
+        #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "blocked",
+                                       "reason": "Travelled\nto Niamey"]) == "Training → Blocked · Youth entrepreneurship — Travelled to Niamey")
         // Saved with its status unchanged: the fields that changed, not a status that did not.
         #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "in_progress",
                                        "changed": "note blocked"]) == "Step Training updated: Note, Why blocked · Youth entrepreneurship")

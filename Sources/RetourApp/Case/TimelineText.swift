@@ -48,11 +48,14 @@ enum TimelineText {
                 arguments["on"] = arguments["fields"] ?? ""
             }
         }
+        var text: String
         if event.kind == "timeline.step", let changed = event.details["changed"], !changed.isEmpty {
             arguments["fields"] = changed.split(separator: " ").map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")
-            return catalog.text("timeline.stepEdited", arguments)
+            text = catalog.text("timeline.stepEdited", arguments)
+        } else {
+            text = catalog.text(event.kind, arguments)
         }
-        var text = catalog.text(event.kind, arguments)
+        if event.kind == "timeline.step", let reason = arguments["reason"] { text += " — " + reason }
         if event.kind.hasPrefix("timeline.conflict."), let typed = event.details["typed"] {
             let values = typed.split(separator: " ").compactMap { field in
                 event.details["typed.\(field)"].map { typedValue(String(field), $0, event: event, catalog: catalog) }

@@ -237,6 +237,9 @@ struct LifecycleTests {
         try book.update(id, plan, "rights_assessment", by: "moussa") { $0.note = "Revu avec le comité."; $0.by = "fatou" }
         #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment", "status": "done",
                                                     "changed": "by note"])
+        try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .blocked; $0.blockedReason = "Parti à Niamey" }
+        #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment", "status": "blocked",
+                                                    "reason": "Parti à Niamey"])
     }
 
     @Test func timelineTextsExistInBothLanguages() throws {
