@@ -451,6 +451,26 @@ struct CaseTabsWorkflowTests {
         #expect(harness.terminal.cursor?.y == harness.rows.firstIndex { $0.hasPrefix(">") })
     }
 
+    @Test("a blocked step put back in progress: its form says the reason goes on save and the timeline keeps it")
+    func leavingBlockedSaysTheReasonGoes() throws {
+        let harness = try Harness()
+        try FollowUpSeed.record(harness)
+        harness.open("GAO-000001")
+        harness.type("2")
+        harness.select("Training")
+        #expect(harness.selectedRow?.contains("Blocked") == true, "\(harness.text)")
+        harness.send(.enter)
+        #expect(!harness.text.contains("cleared on save"), "\(harness.text)")
+        harness.pick(down: 1)
+        #expect(harness.formValue("Status *") == "In progress")
+        #expect(harness.text.contains("Only for a blocked step: cleared on save"), "\(harness.text)")
+        harness.send(.function(2))
+        let saved = try harness.stored("GAO-000001")
+        #expect(saved.plans[0].steps[1].blockedReason == "")
+        let last = try #require(saved.timeline.last)
+        #expect(TimelineText.describe(last, catalog: harness.catalog).contains("was blocked: Trainer not available until January"))
+    }
+
     @Test("timeline texts: several fields, none, an unknown code, and a closure confirmed with open items")
     func timelineText() throws {
         let catalog = try Fixtures.get().english
@@ -469,6 +489,9 @@ struct CaseTabsWorkflowTests {
         // Blocked: why, so that the timeline keeps it once the step moves on.
         #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "blocked",
                                        "reason": "Travelled\nto Niamey"]) == "Training → Blocked · Youth entrepreneurship — Travelled to Niamey")
+        #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "in_progress",
+                                       "wasBlocked": "Travelled to Niamey"])
+                == "Training → In progress · Youth entrepreneurship — was blocked: Travelled to Niamey")
         // Saved with its status unchanged: the fields that changed, not a status that did not.
         #expect(text("timeline.step", ["track": "youth_entrepreneurship", "step": "training", "status": "in_progress",
                                        "changed": "note blocked"]) == "Step Training updated: Note, Why blocked · Youth entrepreneurship")

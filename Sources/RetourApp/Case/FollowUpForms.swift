@@ -152,6 +152,12 @@ enum FollowUpForms {
                 }
                 return issues(found)
             },
+            notices: { values in
+                // A reason belongs to a blocked step: leaving "blocked" drops it, which is said.
+                guard values["status"] != StepStatus.blocked.rawValue,
+                      !(values["blocked"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [:] }
+                return ["blocked": [catalog.text("tabs.step.blockedCleared")]]
+            },
             onChange: { id, values in
                 // Marking a step done dates it today unless a date is typed; leaving "done" clears it.
                 // Starting or finishing it names who, unless someone is named already.

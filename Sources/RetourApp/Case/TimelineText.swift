@@ -56,6 +56,9 @@ enum TimelineText {
             text = catalog.text(event.kind, arguments)
         }
         if event.kind == "timeline.step", let reason = arguments["reason"] { text += " — " + reason }
+        if event.kind == "timeline.step", let reason = arguments["wasBlocked"] {
+            text += " — " + catalog.text("timeline.stepWasBlocked", ["reason": reason])
+        }
         if event.kind.hasPrefix("timeline.conflict."), let typed = event.details["typed"] {
             let values = typed.split(separator: " ").compactMap { field in
                 event.details["typed.\(field)"].map { typedValue(String(field), $0, event: event, catalog: catalog) }

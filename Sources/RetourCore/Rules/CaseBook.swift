@@ -618,8 +618,12 @@ public struct CaseBook: Sendable {
             var details = ["track": item.plans[planIndex].track, "step": step.code, "status": step.status.rawValue]
             // Its status unchanged, the timeline says what did change (a note, a date).
             if before.status == step.status { details["changed"] = before.changedFields(to: step).joined(separator: " ") }
-            // Why it is blocked, kept in the timeline once the step moves on and the reason goes.
+            // Why it is blocked, and when it moves on why it was (its reason then goes): kept in
+            // the timeline, also for a step blocked before reasons were.
             if step.status == .blocked && !step.blockedReason.isEmpty { details["reason"] = step.blockedReason }
+            if before.status == .blocked && step.status != .blocked && !before.blockedReason.isEmpty {
+                details["wasBlocked"] = before.blockedReason
+            }
             item.timeline.append(event("timeline.step", details))
         case .assess(_, let assessment):
             item.assessments.append(assessment)

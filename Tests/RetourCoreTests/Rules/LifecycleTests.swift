@@ -240,6 +240,10 @@ struct LifecycleTests {
         try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .blocked; $0.blockedReason = "Parti à Niamey" }
         #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment", "status": "blocked",
                                                     "reason": "Parti à Niamey"])
+        // Moving on: the reason it leaves is said, even for a step blocked before reasons were kept.
+        try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .inProgress; $0.blockedReason = "" }
+        #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment",
+                                                    "status": "in_progress", "wasBlocked": "Parti à Niamey"])
     }
 
     @Test func timelineTextsExistInBothLanguages() throws {
