@@ -163,8 +163,8 @@ struct CaseTabContent {
             for step in plan.steps {
                 let overdue = item.isLate(step, on: today)
                 let name = catalog.label("step", step.code)
-                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "", name, catalog.text("stepStatus.\(step.status.rawValue)"),
-                                   date(step.plannedOn), date(step.status == .done ? step.doneOn : nil)],
+                rows.append(.item([overdue ? catalog.text("tabs.plan.late") : "", name,
+                                   catalog.text("stepStatus.\(step.status.rawValue)"), date(step.plannedOn), date(step.status == .done ? step.doneOn : nil)],
                                   .step(plan: plan.id, code: step.code),
                                   details: stepDetails(step, track: plan.track)
                                     + (plan.exception.map { [catalog.text("tabs.plan.exception", ["reason": $0])] } ?? [])

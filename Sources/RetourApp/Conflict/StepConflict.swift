@@ -36,8 +36,8 @@ struct StepConflict: ConflictSubject {
 
     /// The fields I changed, those in conflict, and theirs with mine applied (mine winning on
     /// the conflict, or theirs). A date or a reason I typed goes with my status: when they
-    /// changed the status to another, the status and it are in conflict together, so that neither is saved under a
-    /// status it does not belong to, nor left out unseen.
+    /// changed the status to another, the status and it are in conflict together, so that
+    /// neither is saved under a status it does not belong to, nor left out unseen.
     func merge(current: Case, catalog: Catalog) -> (mine: [String], conflicts: [String], keepingMine: FieldForm.Values,
                                                    keepingTheirs: FieldForm.Values)? {
         guard let theirs = theirs(current, catalog) else { return nil }
