@@ -73,7 +73,7 @@ struct ConflictEndToEndTests {
         #expect(second.screen.contains("awa a enregistré\u{A0}:") && second.screen.contains("70 00 00 01"), "\(second.screen)")
         // Keep mine.
         try second.keys("m")
-        #expect(second.waitFor("votre version enregistrée à la place de celle de awa"))
+        #expect(second.waitFor("votre version remplace celle faite par awa"))
         #expect(first.waitFor("65 99 99 99", timeout: 3), "\(first.screen)")
 
         // kill -9 of the first while the second saves a note: the note is saved.

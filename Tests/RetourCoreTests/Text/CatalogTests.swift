@@ -59,6 +59,18 @@ struct CatalogTests {
         }
     }
 
+    /// A login may start with a vowel: "de a.maiga" is not French, and the text cannot elide
+    /// what it does not know. Texts name a person by a login after "par", "avec", or in brackets.
+    @Test func noFrenchTextPutsDeBeforeALogin() throws {
+        let catalog = try Catalog(language: .fr, assets: assets)
+        for key in catalog.keys.sorted() {
+            let text = catalog.text(key)
+            for login in ["{who}", "{with}", "{login}", "{by}"] {
+                #expect(!text.contains("de " + login) && !text.contains("De " + login), "\(key): \(text)")
+            }
+        }
+    }
+
     @Test func placeholdersAgree() throws {
         let french = try Catalog(language: .fr, assets: assets)
         let english = try Catalog(language: .en, assets: assets)
