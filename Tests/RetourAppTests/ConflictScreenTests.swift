@@ -377,6 +377,8 @@ struct ConflictScreenTests {
             harness.type(choice)
             if choice == "e" {
                 #expect(harness.titleBar.contains("Update a referral"))
+                // The cursor on the field in conflict.
+                #expect(harness.terminal.cursor?.y == harness.formRow("Outcome"), "\(harness.text)")
                 #expect(harness.formValue("Outcome") == "Birth certificate ready on Friday")
                 harness.send(.function(2))
             }
