@@ -48,17 +48,7 @@ enum TimelineText {
                 arguments["on"] = arguments["fields"] ?? ""
             }
         }
-        var text: String
-        if event.kind == "timeline.step", let changed = event.details["changed"], !changed.isEmpty {
-            arguments["fields"] = changed.split(separator: " ").map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")
-            text = catalog.text("timeline.stepEdited", arguments)
-        } else {
-            text = catalog.text(event.kind, arguments)
-        }
-        if event.kind == "timeline.step", let reason = arguments["reason"] { text += " — " + reason }
-        if event.kind == "timeline.step", let reason = arguments["wasBlocked"] {
-            text += " — " + catalog.text("timeline.stepWasBlocked", ["reason": reason])
-        }
+        var text = event.kind == "timeline.step" ? stepText(event, arguments, catalog) : catalog.text(event.kind, arguments)
         if event.kind.hasPrefix("timeline.conflict."), let typed = event.details["typed"] {
             let values = typed.split(separator: " ").compactMap { field in
                 event.details["typed.\(field)"].map { typedValue(String(field), $0, event: event, catalog: catalog) }
@@ -73,6 +63,22 @@ enum TimelineText {
         }
         // Typed reasons may hold line breaks: one line per event.
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// A step saved: its new status, or, the status unchanged, which fields changed; with why
+    /// it is blocked, or why it was when it moves on.
+    private static func stepText(_ event: TimelineEvent, _ arguments: [String: String], _ catalog: Catalog) -> String {
+        var arguments = arguments
+        var text: String
+        if let changed = event.details["changed"], !changed.isEmpty {
+            arguments["fields"] = changed.split(separator: " ").map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")
+            text = catalog.text("timeline.stepEdited", arguments)
+        } else {
+            text = catalog.text("timeline.step", arguments)
+        }
+        if let reason = arguments["reason"] { text += " — " + reason }
+        if let reason = arguments["wasBlocked"] { text += " — " + catalog.text("timeline.stepWasBlocked", ["reason": reason]) }
+        return text
     }
 
     /// A value typed in a conflict and not kept, as the form showed it: a status or a code by

@@ -42,7 +42,8 @@ struct FieldsConflict: ConflictSubject {
 
     /// The fields I changed, those in conflict, and theirs with mine applied (mine winning on
     /// the conflict, or theirs).
-    func merge(current: Case) -> (mine: [String], conflicts: [String], keepingMine: FieldForm.Values,
+    /// `addedByMe`: the fields I changed, not in conflict, that they did not change as I did.
+    func merge(current: Case) -> (mine: [String], conflicts: [String], addedByMe: [String], keepingMine: FieldForm.Values,
                                   keepingTheirs: FieldForm.Values)? {
         guard let theirs = theirs(current) else { return nil }
         let changedByMe = fields.filter { value(mine, $0) != value(baseValues, $0) }
@@ -52,7 +53,8 @@ struct FieldsConflict: ConflictSubject {
             keepingMine[field] = mine[field]
             if !conflicts.contains(field) { keepingTheirs[field] = mine[field] }
         }
-        return (changedByMe, conflicts, keepingMine, keepingTheirs)
+        let addedByMe = changedByMe.filter { !conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
+        return (changedByMe, conflicts, addedByMe, keepingMine, keepingTheirs)
     }
 
     /// Shows what to do with my refused change: saved at once when we changed different
@@ -85,10 +87,7 @@ struct FieldsConflict: ConflictSubject {
     }
 
     func mergedNote(current: Case, app: CaseManagerApp) -> String? {
-        guard let merge = merge(current: current), let theirs = theirs(current) else { return nil }
-        // Fields I changed as they did too are no change of mine to save.
-        let others = merge.mine.filter { !merge.conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
-        guard !others.isEmpty else { return nil }
+        guard let others = merge(current: current)?.addedByMe, !others.isEmpty else { return nil }
         return app.catalog.text("conflict.merged", ["fields": others.map(label).joined(separator: ", ")])
     }
 

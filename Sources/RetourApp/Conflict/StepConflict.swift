@@ -38,8 +38,10 @@ struct StepConflict: ConflictSubject {
     /// the conflict, or theirs). A date or a reason I typed goes with my status: when they
     /// changed the status to another, the status and it are in conflict together, so that
     /// neither is saved under a status it does not belong to, nor left out unseen.
-    func merge(current: Case, catalog: Catalog) -> (mine: [String], conflicts: [String], keepingMine: FieldForm.Values,
-                                                   keepingTheirs: FieldForm.Values)? {
+    /// `addedByMe`: the fields I changed, not in conflict, that they did not change as I did
+    /// (what my save adds whatever the choice).
+    func merge(current: Case, catalog: Catalog) -> (mine: [String], conflicts: [String], addedByMe: [String],
+                                                   keepingMine: FieldForm.Values, keepingTheirs: FieldForm.Values)? {
         guard let theirs = theirs(current, catalog) else { return nil }
         let changedByMe = StepConflict.fields.filter { value(mine, $0) != value(baseValues, $0) }
         var conflicts = changedByMe.filter { value(theirs, $0) != value(baseValues, $0) && value(mine, $0) != value(theirs, $0) }
@@ -59,7 +61,8 @@ struct StepConflict: ConflictSubject {
             if keepingMine["status"] != status.rawValue { keepingMine[field] = "" }
             if keepingTheirs["status"] != status.rawValue { keepingTheirs[field] = "" }
         }
-        return (changedByMe, conflicts, keepingMine, keepingTheirs)
+        let addedByMe = changedByMe.filter { !conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
+        return (changedByMe, conflicts, addedByMe, keepingMine, keepingTheirs)
     }
 
     /// Shows what to do with my refused step: saved at once when we changed different fields
@@ -100,10 +103,7 @@ struct StepConflict: ConflictSubject {
 
     func mergedNote(current: Case, app: CaseManagerApp) -> String? {
         let catalog = app.catalog
-        guard let merge = merge(current: current, catalog: catalog), let theirs = theirs(current, catalog) else { return nil }
-        // Fields I changed as they did too are no change of mine to save.
-        let others = merge.mine.filter { !merge.conflicts.contains($0) && value(mine, $0) != value(theirs, $0) }
-        guard !others.isEmpty else { return nil }
+        guard let others = merge(current: current, catalog: catalog)?.addedByMe, !others.isEmpty else { return nil }
         return catalog.text("conflict.merged", ["fields": others.map { catalog.text("tabs.step.field.\($0)") }.joined(separator: ", ")])
     }
 
