@@ -47,6 +47,15 @@ public struct Step: Codable, Hashable, Sendable {
 }
 
 extension Step {
+    /// The characters of a reason the timeline keeps: the step holds it whole; the timeline,
+    /// read a row at a time, need not hold a second copy of a long one.
+    public static let reasonKeptInTimeline = 500
+
+    /// `reason`, cut to `reasonKeptInTimeline` characters and an ellipsis when longer.
+    static func shortened(_ reason: String) -> String {
+        reason.count <= reasonKeptInTimeline ? reason : String(reason.prefix(reasonKeptInTimeline)) + "…"
+    }
+
     /// The fields that differ in `other`, by the names the step's form gives them (status,
     /// planned, done, by, blocked, given, note), in that order.
     public func changedFields(to other: Step) -> [String] {

@@ -620,9 +620,9 @@ public struct CaseBook: Sendable {
             if before.status == step.status { details["changed"] = before.changedFields(to: step).joined(separator: " ") }
             // Why it is blocked, and when it moves on why it was (its reason then goes): kept in
             // the timeline, also for a step blocked before reasons were.
-            if step.status == .blocked && !step.blockedReason.isEmpty { details["reason"] = step.blockedReason }
+            if step.status == .blocked && !step.blockedReason.isEmpty { details["reason"] = Step.shortened(step.blockedReason) }
             if before.status == .blocked && step.status != .blocked && !before.blockedReason.isEmpty {
-                details["wasBlocked"] = before.blockedReason
+                details["wasBlocked"] = Step.shortened(before.blockedReason)
             }
             item.timeline.append(event("timeline.step", details))
         case .assess(_, let assessment):

@@ -244,6 +244,13 @@ struct LifecycleTests {
         try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .inProgress; $0.blockedReason = "" }
         #expect(book[id].timeline.last?.details == ["track": "durable_solutions", "step": "rights_assessment",
                                                     "status": "in_progress", "wasBlocked": "Parti à Niamey"])
+
+        // A megabyte of reason is the step's; the timeline keeps its beginning, not a second megabyte.
+        let huge = String(repeating: "Attente ", count: 131_072)
+        try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .blocked; $0.blockedReason = huge }
+        try book.update(id, plan, "rights_assessment", by: "moussa") { $0.status = .inProgress; $0.blockedReason = "" }
+        let kept = book[id].timeline.suffix(2).compactMap { $0.details["reason"] ?? $0.details["wasBlocked"] }
+        #expect(kept.count == 2 && kept.allSatisfy { $0.count == Step.reasonKeptInTimeline + 1 && $0.hasSuffix("…") })
     }
 
     @Test func timelineTextsExistInBothLanguages() throws {
