@@ -178,7 +178,7 @@ public final class SessionDisk: FileSystem {
         }
         var acquired: Bool { lock.acquired }
         var holder: String? { lock.holder }
-        func lockCommit(whileWaiting: () -> Void) throws {
+        func lockCommit(whileWaiting: (() -> Void)?) throws {
             if let hook = session?.beforeNextCommitLock {
                 session?.beforeNextCommitLock = nil
                 try hook()

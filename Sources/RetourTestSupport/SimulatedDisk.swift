@@ -121,9 +121,9 @@ public final class SimulatedDisk: FileSystem {
             disk.sessionsMutex.unlock()
         }
 
-        public func lockCommit(whileWaiting: () -> Void) throws {
+        public func lockCommit(whileWaiting: (() -> Void)?) throws {
             guard let disk, !disk.commitLock.try() else { return }
-            whileWaiting()
+            whileWaiting?()
             disk.commitLock.lock()
         }
         public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }

@@ -41,10 +41,16 @@ final class FileLock: SessionLock {
         }
     }
 
-    func lockCommit(whileWaiting: () -> Void) throws {
+    func lockCommit(whileWaiting: (() -> Void)?) throws {
         if flock(commitFD, LOCK_EX | LOCK_NB) == 0 { return }
         guard errno == EWOULDBLOCK || errno == EINTR else {
             throw FileError(operation: .lock, file: Store.Files.lock, code: errno)
+        }
+        guard let whileWaiting else {
+            while flock(commitFD, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw FileError(operation: .lock, file: Store.Files.lock, code: errno) }
+            }
+            return
         }
         // Another thread waits in `flock` (the lock belongs to the open file, whichever thread
         // takes it) while this one does the caller's work.

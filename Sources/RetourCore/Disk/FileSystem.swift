@@ -75,8 +75,9 @@ public protocol SessionLock: AnyObject {
     var holder: String? { get }
     /// Waits for the commit lock, exclusive: while a change is appended and made durable.
     /// While another session holds it, `whileWaiting` is called about every millisecond (to
-    /// read ahead what the sessions before this one append).
-    func lockCommit(whileWaiting: () -> Void) throws
+    /// read ahead what the sessions before this one append); without it, the wait is the
+    /// kernel's alone (no thread beside, woken as soon as the lock is free).
+    func lockCommit(whileWaiting: (() -> Void)?) throws
     /// Takes the commit lock shared, without waiting: to read what others appended. False
     /// when a writer holds it (try again later).
     func tryLockShared() -> Bool

@@ -111,7 +111,8 @@ public final class HistoryFile {
         guard let locked = disk.inode(output), disk.inode(input) == locked,
               disk.signature(path)?.first == locked else { return nil }
 
-        var lines = try BackwardLines(self, input)
+        // A commit appends here: its last line alone is read, a few kilobytes rather than 64.
+        var lines = try BackwardLines(self, input, firstChunk: 4 << 10)
         let start = lines.dataEnd
         var head = HistoryHead.empty
         if let last = try lines.next() {
@@ -468,7 +469,9 @@ public final class HistoryFile {
         let fd: Int32
         let name: String
         let limit: Int
-        let chunk: Int
+        /// Bytes per read: `firstChunk` first (the head needs one line), then the file's.
+        private var chunk: Int
+        private let laterChunk: Int
         let size: Int
         /// Where the complete lines end: after the last newline (0 when there is none).
         private(set) var dataEnd = 0
@@ -479,12 +482,13 @@ public final class HistoryFile {
         private var end: Int
         private var done = false
 
-        init(_ file: HistoryFile, _ fd: Int32) throws {
+        init(_ file: HistoryFile, _ fd: Int32, firstChunk: Int? = nil) throws {
             disk = file.disk
             self.fd = fd
             name = file.name
             limit = file.lineLimit
-            chunk = file.backwardChunk
+            laterChunk = file.backwardChunk
+            chunk = min(firstChunk ?? laterChunk, laterChunk)
             size = try disk.size(fd, name: name)
             bufferStart = size
             end = size
@@ -532,6 +536,7 @@ public final class HistoryFile {
                 buffer = bytes + buffer[..<(end - bufferStart)]
                 searched = bufferStart
                 bufferStart = from
+                chunk = laterChunk
             }
         }
     }

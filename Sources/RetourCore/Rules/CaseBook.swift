@@ -23,6 +23,11 @@ public struct CaseBook: Sendable {
     /// Cases registered or changed since the snapshot was read: the next snapshot encodes
     /// these and copies the others' lines as they are.
     private(set) var changed: [UUID: Case] = [:]
+    /// Other sessions' changes read while this one saved, not applied yet (`replay(_:deferring:)`):
+    /// each case's, in order. Reading a case folds its own in; `settle` applies them all, digests
+    /// included, when the session is idle. A save then pays for the lines others appended before
+    /// it only their decoding, not the decoding of every case they touched.
+    private(set) var deferred: [UUID: [JournalEntry]] = [:]
     /// Where the other cases are read from.
     private(set) var snapshot: SnapshotLines?
     private var positions: [UUID: Int] = [:]
@@ -117,8 +122,16 @@ public struct CaseBook: Sendable {
         idByNumber[number.uppercased()]
     }
 
-    /// Case `id` (nil when there is none), or why its line cannot be read.
+    /// Case `id` (nil when there is none), or why its line cannot be read. With the changes
+    /// deferred for it.
     func read(_ id: UUID) throws -> Case? {
+        guard let item = try stored(id) else { return nil }
+        guard let entries = deferred[id] else { return item }
+        return try folding(entries, into: item)
+    }
+
+    /// Case `id` as last applied: in memory once changed, else from the snapshot.
+    private func stored(_ id: UUID) throws -> Case? {
         if let item = changed[id] { return item }
         guard positions[id] != nil, let snapshot else { return nil }
         do {
@@ -126,6 +139,38 @@ public struct CaseBook: Sendable {
         } catch let failure as SnapshotFile.Failure {
             throw failure.storeError(file: Store.Files.snapshot, newestBackup: nil)
         }
+    }
+
+    /// `item` after `entries`, each held to the model's rules as a replayed line is.
+    private func folding(_ entries: [JournalEntry], into item: Case) throws -> Case {
+        var item = item
+        for entry in entries {
+            try check(entry, on: item)
+            item = updated(item, by: entry)
+        }
+        return item
+    }
+
+    /// Whether changes read from others wait to be applied (`settle`).
+    public var hasDeferred: Bool { !deferred.isEmpty }
+
+    /// How many changes wait to be applied.
+    var deferredCount: Int { deferred.values.reduce(0) { $0 + $1.count } }
+
+    /// Applies the deferred changes: each case they touch is read once, brought up to date, and
+    /// its digest replaced. Returns them in the order they were made. A change the model's rules
+    /// refuse throws (the journal was not written by Retour): the book is then to be read again.
+    mutating func settle() throws -> [JournalEntry] {
+        var settled: [JournalEntry] = []
+        for (id, entries) in deferred {
+            guard let stored = try stored(id) else { throw ChangeError.unknownCase }
+            let item = try folding(entries, into: stored)
+            replace(CaseDigest(item))
+            changed[id] = item
+            settled += entries
+        }
+        deferred = [:]
+        return settled.sorted { $0.seq < $1.seq }
     }
 
     /// Every case, in registration order, read on every core.
@@ -313,8 +358,18 @@ public struct CaseBook: Sendable {
 
     /// A change read back from the journal: the rules of the model, but not the text rule of new
     /// changes, so that what an older version or a hand stored still opens (outputs show it safely).
-    mutating func replay(_ entry: JournalEntry) throws {
+    /// `deferring`: a change that touches its case alone (`Change.touchesItsCaseAlone`) is kept
+    /// for later (`deferred`), its rules checked when it is applied. Returns whether it was.
+    @discardableResult
+    mutating func replay(_ entry: JournalEntry, deferring: Bool = false) throws -> Bool {
+        if deferring, entry.change.touchesItsCaseAlone, entry.seq == seq + 1,
+           let id = entry.change.caseID, positions[id] != nil {
+            deferred[id, default: []].append(entry)
+            seq = entry.seq
+            return true
+        }
         apply(try checkRules(entry))
+        return false
     }
 
     private func checkRules(_ entry: JournalEntry) throws -> CheckedChange {
@@ -550,17 +605,30 @@ public struct CaseBook: Sendable {
             return
         default: break
         }
-        guard var item = checked.current, let id = entry.change.caseID else { return }
+        guard let current = checked.current, let id = entry.change.caseID else { return }
+        let item = updated(current, by: entry)
+        if case .register = entry.change {
+            insert(CaseDigest(item))
+        } else {
+            replace(CaseDigest(item))
+        }
+        changed[id] = item
+        // `current` was read with them: they are in `item` now.
+        deferred[id] = nil
+        seq = entry.seq
+    }
+
+    /// `item` after `entry`, a change `check` accepted on it: its fields, its timeline, its
+    /// version. The case alone; the book's indexes are the caller's.
+    private func updated(_ item: Case, by entry: JournalEntry) -> Case {
+        var item = item
         let stamp = Stamp(by: entry.by, at: entry.at)
         func event(_ kind: String, _ details: [String: String] = [:]) -> TimelineEvent {
             TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details)
         }
         if case .register = entry.change {
             item.timeline = [event("timeline.register")]
-            insert(CaseDigest(item))
-            changed[item.id] = item
-            seq = entry.seq
-            return
+            return item
         }
         switch entry.change {
         case .register, .addUser, .updateUser, .markDemo: break
@@ -705,9 +773,7 @@ public struct CaseBook: Sendable {
         }
         item.updated = stamp
         item.version += 1
-        replace(CaseDigest(item))
-        changed[id] = item
-        seq = entry.seq
+        return item
     }
 
     /// People who may be `profile`'s (same folded names, same region, birth years within one

@@ -79,6 +79,19 @@ public enum Change: Codable, Hashable, Sendable {
         }
     }
 
+    /// Whether applying the change reads and writes its case alone: nothing the book keeps
+    /// across cases (numbers, people for the duplicate check, households, users) depends on it,
+    /// so it may wait to be applied (`CaseBook.replay(_:deferring:)`).
+    var touchesItsCaseAlone: Bool {
+        switch self {
+        case .enrol, .withdrawEnrolment, .updateStep, .assess, .saveReferral, .addNote, .requestClosure, .close,
+             .approveClosure, .returnClosure, .assign, .reopen, .resolveConflict:
+            return true
+        case .register, .editProfile, .saveMember, .removeMember, .addUser, .updateUser, .markDemo:
+            return false
+        }
+    }
+
     /// The case the change is about; nil for a change of users.
     public var caseID: UUID? {
         switch self {

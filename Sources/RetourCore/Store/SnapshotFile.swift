@@ -98,6 +98,8 @@ enum SnapshotFile {
             }
             return location
         }
+        // A change waiting to be applied would be left out of the case's line.
+        precondition(!book.hasDeferred, "a snapshot written with changes deferred")
         for digest in book.digests {
             let line: [UInt8]
             if let item = book.changed[digest.id] {
@@ -394,13 +396,17 @@ enum JournalFile {
         var goodLength = 0
         /// The entries applied (those after the snapshot), in order: what the history must hold.
         var applied: [JournalEntry] = []
+        /// Those of `applied` kept for later (`CaseBook.deferred`).
+        var deferred: [JournalEntry] = []
         /// The sequence number of the last complete line read, applied or not.
         var lastSeq: Int?
     }
 
     /// Applies every complete line whose sequence number follows the book's. An incomplete
     /// last line is left out of `goodLength`; a complete line that does not parse is an error.
-    static func replay(_ bytes: [UInt8], onto book: inout CaseBook, sealing: LineSealing) throws -> Replay {
+    /// `deferring`: changes that may wait are kept for later (`CaseBook.replay(_:deferring:)`).
+    static func replay(_ bytes: [UInt8], onto book: inout CaseBook, sealing: LineSealing,
+                       deferring: Bool = false) throws -> Replay {
         var replay = Replay()
         var pending: [(entry: JournalEntry, line: Int)] = []
         for line in Lines(bytes) {
@@ -443,7 +449,7 @@ enum JournalFile {
             }
             for (entry, lineNumber) in pending where entry.seq > book.seq {  // Others are in the snapshot.
                 do {
-                    try book.replay(entry)
+                    if try book.replay(entry, deferring: deferring) { replay.deferred.append(entry) }
                     replay.applied.append(entry)
                 } catch let error as ChangeError {
                     var failure = SnapshotFile.Failure(line: lineNumber, reason: "error.parse.rules", detail: SnapshotFile.ruleDetail(error))

@@ -19,6 +19,10 @@ import Foundation
 /// lock (`retour.lock`, exclusive) only for the time of one commit, on one path for every
 /// writer, alone or not: lock → read what others appended (`catchUp`) → allocate case numbers
 /// and check the change against the book as it now stands → append → fsync → unlock.
+/// A save applies at once only the lines of others its check needs (numbers, people, users);
+/// the rest wait in the book, folded into their case when it is read (`CaseBook.deferred`),
+/// and are applied, digests included, at the session's next idle moment (`refresh`), before a
+/// compaction, or after a save once many wait.
 /// A failed append is cut back under the lock, only to where this writer's own line began.
 /// The snapshot's identity is its generation: a compaction by whoever commits past
 /// `compactionThreshold` writes the new snapshot without the commit lock, then under it swaps
@@ -245,9 +249,10 @@ public final class Store {
     public func commit(_ change: Change, as clearance: Clearance, at time: Date = Date(), on version: Int? = nil,
                        recheck: ((CaseBook) throws -> Void)? = nil) throws -> JournalEntry {
         if let readOnlyReason { throw readOnlyReason }
-        prepareOthersCases()
-        let entry = try underLock {
-            try catchUp()
+        // Its case decoded before the lock, which every other session waits for.
+        if let id = change.caseID { book.prepare([id]) }
+        let entry = try underLock(preparing: false) {
+            try catchUp(deferring: true)
             try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
             let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
@@ -259,6 +264,7 @@ public final class Store {
             record([checked.entry])
             return checked.entry
         }
+        settleIfMany()
         compactIfLarge()
         return entry
     }
@@ -278,8 +284,8 @@ public final class Store {
     public func commitBatch(as clearance: Clearance, at time: Date = Date(),
                             _ build: (inout Batch) throws -> Void) throws -> [JournalEntry] {
         if let readOnlyReason { throw readOnlyReason }
-        let entries = try underLock { () throws -> [JournalEntry] in
-            try catchUp()
+        let entries = try underLock(preparing: false) { () throws -> [JournalEntry] in
+            try catchUp(deferring: true)
             var batch = Batch(book: book, clearance: clearance, time: Store.wholeSeconds(time))
             try build(&batch)
             guard let last = batch.entries.last?.seq else { return [] }
@@ -294,17 +300,18 @@ public final class Store {
             record(entries)
             return entries
         }
+        settleIfMany()
         compactIfLarge()
         return entries
     }
 
     /// Runs `body` holding the commit lock exclusively (taken once however deep the calls).
-    private func underLock<T>(_ body: () throws -> T) throws -> T {
+    /// `preparing`: the cases of the lines the sessions ahead append meanwhile are decoded while
+    /// waiting, before this one holds the lock (a save, which defers them, need not).
+    private func underLock<T>(preparing: Bool = true, _ body: () throws -> T) throws -> T {
         guard let lock, !isReadOnly else { return try body() }
         if lockDepth == 0 {
-            // The lines the sessions ahead append meanwhile are read ahead, their cases decoded
-            // before this one holds the lock.
-            try lock.lockCommit(whileWaiting: { prepareOthersCases() })
+            try lock.lockCommit(whileWaiting: preparing ? { self.prepareOthersCases() } : nil)
             exclusive = true
         }
         lockDepth += 1
@@ -323,9 +330,10 @@ public final class Store {
     /// one read), everything is read again. Holding the lock exclusively, it also cuts what a
     /// session killed while appending, or this one failing to, left at the end.
     /// Given `linesAtMost`, applies at most that many of the lines appended, and returns
-    /// whether more follow (to read under another holding of the lock).
+    /// whether more follow (to read under another holding of the lock). `deferring`: a save's
+    /// reading, which leaves for later what its check does not need (`CaseBook.deferred`).
     @discardableResult
-    private func catchUp(linesAtMost limit: Int? = nil) throws -> Bool {
+    private func catchUp(linesAtMost limit: Int? = nil, deferring: Bool = false) throws -> Bool {
         guard journalFD >= 0 else { return false }
         if currentInode(file(Files.snapshot)) != loadedSnapshotInode
             || disk.inode(journalFD) != currentInode(file(Files.journal)) {
@@ -355,7 +363,7 @@ public final class Store {
             bytes.removeSubrange(end...)
             more = true
         }
-        let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal))
+        let replay = try JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal), deferring: deferring)
         advance(by: replay)
         if replay.goodLength < bytes.count && exclusive {
             // Never confirmed: its writer died or failed while holding the lock.
@@ -426,10 +434,36 @@ public final class Store {
         journalLines += replay.lines
         if !replay.applied.isEmpty {
             sinceSnapshot += replay.applied
-            outside.entries += replay.applied
+            // The deferred ones are told once applied (`settleDeferred`).
+            let waiting = Set(replay.deferred.map(\.seq))
+            outside.entries += waiting.isEmpty ? replay.applied : replay.applied.filter { !waiting.contains($0.seq) }
             readOthers = true
         }
     }
+
+    /// Applies the changes of others that saves deferred (`CaseBook.settle`), to be told by
+    /// `takeOutsideChanges`. Returns whether there were any. One the model's rules refuse (a
+    /// journal not written by Retour) makes the session read everything again, as at opening.
+    @discardableResult
+    private func settleDeferred() throws -> Bool {
+        guard book.hasDeferred else { return false }
+        do {
+            let settled = try book.settle()
+            outside.entries = (outside.entries + settled).sorted { $0.seq < $1.seq }
+        } catch {
+            try underLock { try readAllAgain() }
+        }
+        return true
+    }
+
+    /// After a save, when others' changes deferred by saves have piled up (sessions saving one
+    /// after another, none idle): applied now, after the lock, rather than folded at every read.
+    private func settleIfMany() {
+        if book.deferredCount > Store.deferredAtMost { _ = try? settleDeferred() }
+    }
+
+    /// The most changes of others a session keeps deferred between two idle moments.
+    static let deferredAtMost = 1024
 
     /// After another session compacted: when this session has applied every change the new
     /// snapshot holds, and the journal holds the lines after it, keeps its book — the cases it
@@ -525,7 +559,7 @@ public final class Store {
         let journal = disk.signature(file(Files.journal))
         if currentInode(file(Files.snapshot)) == loadedSnapshotInode, let journal, journal[0] == disk.inode(journalFD),
            journal[1] == journalLength {
-            return false
+            return try settleDeferred()
         }
         let before = outside.entries.count, reloaded = outside.reloaded
         if lockDepth == 0 {
@@ -561,6 +595,7 @@ public final class Store {
         } else {
             try catchUp()
         }
+        try settleDeferred()
         return outside.entries.count != before || outside.reloaded != reloaded
     }
 
@@ -763,6 +798,8 @@ public final class Store {
         let completed = completeHistoryAhead()
         try underLock {
             try catchUp()
+            // The snapshot is written from the book: every change in it, none waiting.
+            try settleDeferred()
             if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
             let history = try historyBeforeCompacting(completedUpTo: completed)
             start = Start(seq: book.seq, changedVersions: book.changedVersions, journalOffset: journalLength, journalInode: disk.inode(journalFD),
@@ -923,6 +960,8 @@ public final class Store {
     /// Compacting under the commit lock, start to end: when no other session is open (the last
     /// one closing, a directory being sealed), the journal is then emptied in place.
     private func compactLocked(progress: (Int) -> Void = { _ in }) throws {
+        // The snapshot is written from the book: every change in it, none waiting.
+        try settleDeferred()
         let snapshotPath = file(Files.snapshot)
         if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
         let historyHead = try historyBeforeCompacting()

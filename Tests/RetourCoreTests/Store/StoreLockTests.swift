@@ -96,16 +96,16 @@ struct StoreLockTests {
         }
     }
 
-    /// A session waiting for the commit lock decodes meanwhile the cases of the lines the
-    /// holder appends, so that reading them once it holds the lock, which every other session
-    /// waits for, costs little.
-    @Test func aSessionWaitingForTheLockPreparesTheCasesTheHolderChanges() throws {
+    /// A session waiting for the commit lock to save reads the lines the holder appends only
+    /// once it holds it, and decodes none of their cases: its save defers them
+    /// (`CaseBook.deferred`), so that the lock, which every other session waits for, is held
+    /// for its own change.
+    @Test func aSessionWaitingForTheLockDecodesNoneOfTheHoldersCases() throws {
         try withTemporaryDirectory { root in
             let setup = try Store(directory: root)
             let first = try register(setup), second = try register(setup)
             try setup.close()  // Both cases in the snapshot.
             let store = try Store(directory: root)
-            #expect(store.book.snapshot?.isPrepared(first.id) == false)
 
             // This test holds the commit lock, as another session committing would.
             let lockFD = open(fileURL(root, Store.Files.lock).path, O_RDWR | O_CLOEXEC)
@@ -127,13 +127,12 @@ struct StoreLockTests {
             let bytes = Array(try Store.encoder.encode(line)) + [0x0A]
             #expect(write(journal, bytes, bytes.count) == bytes.count)
             close(journal)
-            let deadline = Date().addingTimeInterval(5)
-            while store.book.snapshot?.isPrepared(first.id) != true && Date() < deadline { usleep(1_000) }
-            #expect(store.book.snapshot?.isPrepared(first.id) == true)
+            #expect(done.wait(timeout: .now() + 0.2) == .timedOut)
 
             flock(lockFD, LOCK_UN)
             #expect(done.wait(timeout: .now() + 5) == .success)
             #expect(try outcome?.get().seq == 4)
+            #expect(store.book.snapshot?.isPrepared(first.id) == false)
             #expect(store.book[first.id]?.notes.map(\.text) == ["theirs"])
             #expect(store.book[second.id]?.notes.map(\.text) == ["mine"])
             try store.close()

@@ -162,6 +162,7 @@ struct StoreWritersTests {
         disk.clearFaults()
         try second.commit(.addNote(id: data.registered, note: Self.note("De moussa.")), as: .anyone("moussa"))
         try first.commit(.addNote(id: data.followed, note: Self.note("Reprise.")), as: .anyone(Simulated.author))
+        try first.refresh()  // What its save deferred of the other's, applied as when idle.
         let state = try BookState(first.book)
         try second.refresh()
         #expect(try BookState(second.book) == state)
@@ -171,6 +172,115 @@ struct StoreWritersTests {
             let store = try Simulated.open(reopened)
             #expect(store.droppedTornBytes == 0)
             #expect(try BookState(store.book) == state)
+        }
+    }
+
+    /// A save reads the lines others appended before it and defers what its check does not
+    /// need: their cases are not decoded; reading such a case folds the change in; the
+    /// session's next idle moment applies them, digests included, and tells them in order.
+    @Test func aSaveDefersOthersChangesToTheirCases() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let theirs = try register(setup), mine = try register(setup)
+            try setup.close()  // Both cases in the snapshot.
+            let other = try Store(directory: root, user: "moussa"), store = try Store(directory: root, user: "awa")
+            let before = try #require(store.book.digest(theirs.id))
+            try other.commit(.addNote(id: theirs.id, note: Self.note("theirs")), as: .anyone("moussa"), at: Date(timeIntervalSince1970: 2_000_000_000))
+            try store.commit(.addNote(id: mine.id, note: Self.note("mine")), as: .anyone("awa"))
+
+            #expect(store.book.hasDeferred)
+            #expect(store.book.snapshot?.isPrepared(theirs.id) == false)
+            #expect(store.book.digest(theirs.id) == before)
+            #expect(store.book[theirs.id]?.notes.map(\.text) == ["theirs"])
+            #expect(store.book.version(of: theirs.id) == theirs.version + 1)
+            #expect(store.takeOutsideChanges().isEmpty)
+
+            #expect(try store.refresh())
+            #expect(!store.book.hasDeferred)
+            #expect(store.book.digest(theirs.id) != before)
+            #expect(store.takeOutsideChanges().entries.map(\.seq) == [3])
+            try other.refresh()
+            #expect(try BookState(store.book) == BookState(other.book))
+            #expect(try !store.refresh())
+            try other.close()
+            try store.close()
+        }
+    }
+
+    /// A change of another session, deferred by a save, then made on the same case by this one:
+    /// the check sees it (a conflict on the same step), and nothing is applied twice.
+    @Test func aDeferredChangeIsSeenByTheNextSaveOnItsCase() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let item = try register(setup), elsewhere = try register(setup)
+            try setup.close()
+            let other = try Store(directory: root, user: "moussa"), store = try Store(directory: root, user: "awa")
+            let version = item.version
+            try other.commit(.assign(id: item.id, to: "moussa"), as: .anyone("moussa"), on: version)
+            try store.commit(.addNote(id: elsewhere.id, note: Self.note("mine")), as: .anyone("awa"))
+            #expect(store.book.hasDeferred)
+            #expect(throws: ChangeError.self) {
+                try store.commit(.assign(id: item.id, to: "awa"), as: .anyone("awa"), on: version)
+            }
+            try store.commit(.addNote(id: item.id, note: Self.note("after")), as: .anyone("awa"), on: version)
+            let now = try #require(store.book[item.id])
+            #expect(now.profile.assignedTo == "moussa" && now.notes.map(\.text) == ["after"] && now.version == version + 2)
+            try store.refresh()
+            try other.refresh()
+            #expect(try BookState(store.book) == BookState(other.book))
+            try other.close()
+            try store.close()
+        }
+    }
+
+    /// A session holding deferred changes compacts (past the threshold, or the last to close):
+    /// the snapshot holds them.
+    @Test(arguments: [false, true])
+    func aCompactionWritesTheDeferredChanges(closing: Bool) throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let theirs = try register(setup), mine = try register(setup)
+            try setup.close()
+            let other = try Store(directory: root, user: "moussa"), store = try Store(directory: root, user: "awa")
+            try other.commit(.addNote(id: theirs.id, note: Self.note("theirs")), as: .anyone("moussa"))
+            try other.close()
+            try store.commit(.addNote(id: mine.id, note: Self.note("mine")), as: .anyone("awa"))
+            #expect(store.book.hasDeferred)
+            if closing {
+                try store.close()
+            } else {
+                try store.compact()
+                #expect(!store.book.hasDeferred)
+                try store.close()
+            }
+            let reopened = try Store(directory: root, write: false)
+            #expect(reopened.book[theirs.id]?.notes.map(\.text) == ["theirs"])
+            #expect(reopened.book[mine.id]?.notes.map(\.text) == ["mine"])
+        }
+    }
+
+    /// A line no Retour would write (a note on a case, its id that of a note already there),
+    /// deferred by a save: applying it refuses it, and the session reads the files again,
+    /// as opening them would, rather than keep a book the journal contradicts.
+    @Test func aDeferredLineTheRulesRefuseMakesTheSessionReadAgain() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let theirs = try register(setup), mine = try register(setup)
+            let note = Self.note("once")
+            try setup.commit(.addNote(id: theirs.id, note: note), as: .anyone("awa"))
+            try setup.close()
+            let store = try Store(directory: root, user: "awa")
+            let line = JournalEntry(seq: store.book.seq + 1, by: "moussa", at: Store.wholeSeconds(Date()),
+                                    change: .addNote(id: theirs.id, note: note))
+            let journal = open(fileURL(root, Store.Files.journal).path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            try #require(journal >= 0)
+            let bytes = Array(try Store.encoder.encode(line)) + [0x0A]
+            #expect(write(journal, bytes, bytes.count) == bytes.count)
+            close(journal)
+            try store.commit(.addNote(id: mine.id, note: Self.note("mine")), as: .anyone("awa"))
+            #expect(store.book.hasDeferred)
+            #expect(throws: (any Error).self) { try Store(directory: root, write: false) }
+            #expect(throws: (any Error).self) { try store.refresh() }
         }
     }
 
