@@ -155,21 +155,24 @@ public struct CaseBook: Sendable {
     public var hasDeferred: Bool { !deferred.isEmpty }
 
     /// How many changes wait to be applied.
-    var deferredCount: Int { deferred.values.reduce(0) { $0 + $1.count } }
+    private(set) var deferredCount = 0
 
-    /// Applies the deferred changes: each case they touch is read once, brought up to date, and
-    /// its digest replaced. Returns them in the order they were made. A change the model's rules
-    /// refuse throws (the journal was not written by Retour): the book is then to be read again.
-    mutating func settle() throws -> [JournalEntry] {
+    /// Applies the deferred changes, the oldest cases' first, until at most `keeping` wait:
+    /// each case they touch is read once, brought up to date, and its digest replaced. Returns
+    /// them in the order they were made. A change the model's rules refuse throws (the journal
+    /// was not written by Retour): the book is then to be read again.
+    mutating func settle(keeping: Int = 0) throws -> [JournalEntry] {
         var settled: [JournalEntry] = []
-        for (id, entries) in deferred {
+        let oldestFirst = deferred.sorted { $0.value[0].seq < $1.value[0].seq }
+        for (id, entries) in oldestFirst where deferredCount > keeping {
             guard let stored = try stored(id) else { throw ChangeError.unknownCase }
             let item = try folding(entries, into: stored)
             replace(CaseDigest(item))
             changed[id] = item
+            deferred[id] = nil
+            deferredCount -= entries.count
             settled += entries
         }
-        deferred = [:]
         return settled.sorted { $0.seq < $1.seq }
     }
 
@@ -365,6 +368,7 @@ public struct CaseBook: Sendable {
         if deferring, entry.change.touchesItsCaseAlone, entry.seq == seq + 1,
            let id = entry.change.caseID, positions[id] != nil {
             deferred[id, default: []].append(entry)
+            deferredCount += 1
             seq = entry.seq
             return true
         }
@@ -614,7 +618,7 @@ public struct CaseBook: Sendable {
         }
         changed[id] = item
         // `current` was read with them: they are in `item` now.
-        deferred[id] = nil
+        if let folded = deferred.removeValue(forKey: id) { deferredCount -= folded.count }
         seq = entry.seq
     }
 

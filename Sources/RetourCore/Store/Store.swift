@@ -445,10 +445,10 @@ public final class Store {
     /// `takeOutsideChanges`. Returns whether there were any. One the model's rules refuse (a
     /// journal not written by Retour) makes the session read everything again, as at opening.
     @discardableResult
-    private func settleDeferred() throws -> Bool {
-        guard book.hasDeferred else { return false }
+    private func settleDeferred(keeping: Int = 0) throws -> Bool {
+        guard book.deferredCount > keeping else { return false }
         do {
-            let settled = try book.settle()
+            let settled = try book.settle(keeping: keeping)
             outside.entries = (outside.entries + settled).sorted { $0.seq < $1.seq }
         } catch {
             try underLock { try readAllAgain() }
@@ -457,13 +457,14 @@ public final class Store {
     }
 
     /// After a save, when others' changes deferred by saves have piled up (sessions saving one
-    /// after another, none idle): applied now, after the lock, rather than folded at every read.
+    /// after another, none idle): the oldest applied now, after the lock, a few at each save
+    /// rather than all at once, so that no save waits for hundreds.
     private func settleIfMany() {
-        if book.deferredCount > Store.deferredAtMost { _ = try? settleDeferred() }
+        _ = try? settleDeferred(keeping: Store.deferredAtMost)
     }
 
     /// The most changes of others a session keeps deferred between two idle moments.
-    static let deferredAtMost = 1024
+    static let deferredAtMost = 256
 
     /// After another session compacted: when this session has applied every change the new
     /// snapshot holds, and the journal holds the lines after it, keeps its book — the cases it

@@ -207,6 +207,32 @@ struct StoreWritersTests {
         }
     }
 
+    /// A session that saves and is never idle keeps at most `deferredAtMost` changes of others
+    /// waiting: after a save, the oldest cases' are applied until no more wait.
+    @Test func aSessionNeverIdleAppliesTheOldestDeferredAfterASave() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let older = try register(setup), newer = try register(setup), mine = try register(setup)
+            try setup.close()
+            let other = try Store(directory: root, user: "moussa"), store = try Store(directory: root, user: "awa")
+            let count = Store.deferredAtMost / 2 + 10
+            for id in [older.id, newer.id] {
+                try other.commitBatch(as: .anyone("moussa")) { batch in
+                    for index in 0..<count { try batch.add(.addNote(id: id, note: Self.note("n\(index)"))) }
+                }
+            }
+            let newerBefore = store.book.digest(newer.id)
+            try store.commit(.addNote(id: mine.id, note: Self.note("mine")), as: .anyone("awa"))
+            #expect(store.book.deferredCount == count)
+            #expect(store.book.deferred[older.id] == nil && store.book.deferred[newer.id]?.count == count)
+            #expect(store.book.changed[older.id]?.notes.count == count)
+            #expect(store.book.digest(newer.id) == newerBefore)
+            #expect(store.takeOutsideChanges().entries.map(\.seq) == Array(4...(3 + count)))
+            try other.close()
+            try store.close()
+        }
+    }
+
     /// A change of another session, deferred by a save, then made on the same case by this one:
     /// the check sees it (a conflict on the same step), and nothing is applied twice.
     @Test func aDeferredChangeIsSeenByTheNextSaveOnItsCase() throws {
