@@ -24,9 +24,10 @@ public struct CaseBook: Sendable {
     /// these and copies the others' lines as they are.
     private(set) var changed: [UUID: Case] = [:]
     /// Other sessions' changes read while this one saved, not applied yet (`replay(_:deferring:)`):
-    /// each case's, in order. Reading a case folds its own in; `settle` applies them all, digests
-    /// included, when the session is idle. A save then pays for the lines others appended before
-    /// it only their decoding, not the decoding of every case they touched.
+    /// each case's, in order. Reading a case folds its own in; `settle` applies them, digests
+    /// included (all when the session is idle, the oldest after a save once many wait). A save
+    /// then pays for the lines others appended before it only their decoding, not the decoding
+    /// of every case they touched.
     private(set) var deferred: [UUID: [JournalEntry]] = [:]
     /// Where the other cases are read from.
     private(set) var snapshot: SnapshotLines?

@@ -264,6 +264,7 @@ public final class Store {
             record([checked.entry])
             return checked.entry
         }
+        try confirm()
         settleIfMany()
         compactIfLarge()
         return entry
@@ -300,6 +301,7 @@ public final class Store {
             record(entries)
             return entries
         }
+        if !entries.isEmpty { try confirm() }
         settleIfMany()
         compactIfLarge()
         return entries
@@ -350,7 +352,7 @@ public final class Store {
             // Only this writer's own line, and only when nothing follows it.
             if size > cut.start && size <= cut.start + cut.bytes.count,
                try readJournal(from: cut.start, count: size - cut.start) == Array(cut.bytes.prefix(size - cut.start)) {
-                try disk.truncate(journalFD, to: cut.start, name: Files.journal)
+                try cutJournal(to: cut.start)
                 try disk.sync(journalFD, name: Files.journal)
                 size = cut.start
             }
@@ -367,7 +369,7 @@ public final class Store {
         advance(by: replay)
         if replay.goodLength < bytes.count && exclusive {
             // Never confirmed: its writer died or failed while holding the lock.
-            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
+            try cutJournal(to: journalLength)
             try disk.sync(journalFD, name: Files.journal)
         }
         return more
@@ -519,7 +521,7 @@ public final class Store {
         }
         if replay.goodLength < bytes.count && exclusive {
             // Never confirmed: its writer died or failed while holding the lock.
-            try disk.truncate(journalFD, to: journalLength, name: Files.journal)
+            try cutJournal(to: journalLength)
             try disk.sync(journalFD, name: Files.journal)
         }
         return true
@@ -714,9 +716,10 @@ public final class Store {
         CaseReader(book: book, clearance: clearance)
     }
 
-    /// Writes `entries` at the end of the journal with one fsync, under the commit lock after
-    /// `catchUp` (the journal ends where this session read it). On failure, takes back what
-    /// reached the file — only this writer's own bytes — so that the next save starts clean.
+    /// Writes `entries` at the end of the journal with one write, under the commit lock after
+    /// `catchUp` (the journal ends where this session read it); `confirm` makes them durable
+    /// once the lock is let go. On failure (a full disk), takes back what reached the file —
+    /// only this writer's own bytes — so that the next save starts clean.
     private func append(_ entries: [JournalEntry]) throws {
         var bytes: [UInt8] = []
         for entry in entries {
@@ -726,13 +729,42 @@ public final class Store {
         let start = journalLength
         do {
             try disk.write(journalFD, bytes, name: Files.journal)
-            try disk.sync(journalFD, name: Files.journal)
         } catch {
-            do { try disk.truncate(journalFD, to: start, name: Files.journal) } catch { journalCut = (start, bytes) }
+            do { try cutJournal(to: start) } catch { journalCut = (start, bytes) }
             throw error
         }
         journalLength += bytes.count
         journalLines += entries.count
+    }
+
+    /// Makes this session's lines durable, after the commit lock is let go (`makeDurable`: the
+    /// sessions that saved at the same instant share an fsync). Others may have read the lines
+    /// already, so a failed fsync cannot take them back: the session then saves nothing more,
+    /// and says the change may be lost if the machine stops (`StoreError.unconfirmed`).
+    private func confirm() throws {
+        let end = journalLength, fd = journalFD
+        do {
+            if let lock, let inode = disk.inode(fd) {
+                try lock.makeDurable(upTo: end, of: inode) {
+                    let covered = try disk.size(fd, name: Files.journal)
+                    try disk.sync(fd, name: Files.journal)
+                    return covered
+                }
+            } else {
+                try disk.sync(fd, name: Files.journal)
+            }
+        } catch let error as FileError {
+            readOnlyReason = .unconfirmed(error)
+            throw StoreError.unconfirmed(error)
+        }
+    }
+
+    /// Cuts the journal back to `length` (lines never confirmed), under the commit lock. What
+    /// an fsync made durable beyond it is forgotten: a line appended there later would pass
+    /// for durable.
+    private func cutJournal(to length: Int) throws {
+        try disk.truncate(journalFD, to: length, name: Files.journal)
+        lock?.forgetDurable()
     }
 
     /// The journal keeps whole seconds: the entry kept in memory is the one read back.
@@ -862,6 +894,8 @@ public final class Store {
             do {
                 try disk.syncDirectory(directory.path, name: directory.path)
                 try disk.rename(journalTemporary, to: journalPath, name: Files.journal)
+                // A later journal may be given this one's inode number.
+                lock.forgetDurable()
             } catch {
                 disk.remove(journalTemporary)
                 throw error
@@ -984,7 +1018,7 @@ public final class Store {
         loadedSnapshotInode = disk.inode(snapshotFD)
         book.rebase(on: SnapshotLines(disk: disk, fd: snapshotFD, name: Files.snapshot, sealing: sealing.bound(to: Files.snapshot),
                                       locations: contents.locations), setAside: contents.setAside)
-        try disk.truncate(journalFD, to: 0, name: Files.journal)
+        try cutJournal(to: 0)
         journalLength = 0
         journalLines = 0
         journalCut = nil
@@ -1469,6 +1503,7 @@ public final class Store {
             let fd = try disk.open(journalPath, .write, name: Files.journal)
             defer { disk.close(fd) }
             try disk.truncate(fd, to: replay.goodLength, name: Files.journal)
+            lock?.forgetDurable()
             try disk.sync(fd, name: Files.journal)
         }
         return replay.applied

@@ -30,6 +30,10 @@ public enum StoreError: UserFacingError, Equatable {
     /// Folding the journal into a new snapshot failed on closing (the file error says why);
     /// every change is still in the journal.
     case notCompacted(FileError)
+    /// A change was written to the journal, but its fsync failed (the file error says why):
+    /// other sessions may have read it, so it stays; it may be lost if the machine stops, and
+    /// the session saves nothing more (the disk is not to be trusted).
+    case unconfirmed(FileError)
     /// Changes saved in the journal could not be written to the history (a full disk, a
     /// damaged history): the journal keeps them, and is not folded into a snapshot until the
     /// history holds them.
@@ -68,6 +72,8 @@ public enum StoreError: UserFacingError, Equatable {
             return Message("error.store.historyBehind", ["file": HistoryFile.fileName])
         case .notCompacted(let error):
             return Message("error.store.notCompacted", ["file": error.file, "reason": error.message.arguments["reason"] ?? ""])
+        case .unconfirmed(let error):
+            return Message("error.store.unconfirmed", ["file": error.file, "reason": error.message.arguments["reason"] ?? ""])
         }
     }
 }

@@ -51,8 +51,7 @@ struct StoreDiskFaultTests {
 
     // MARK: Commit
 
-    @Test(arguments: [Fault(operation: .write, code: ENOSPC), Fault(operation: .write, code: EIO),
-                      Fault(operation: .sync, code: ENOSPC), Fault(operation: .sync, code: EIO)])
+    @Test(arguments: [Fault(operation: .write, code: ENOSPC), Fault(operation: .write, code: EIO)])
     func commitIsRefusedThenSavedOnceTheDiskIsFreed(fault: Fault) throws {
         let data = try Simulated.dataDisk(closedSessions: 2, openChanges: 1)
         let disk = data.disk
@@ -88,6 +87,35 @@ struct StoreDiskFaultTests {
         #expect(try BookState(Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone))).book) == after)
     }
 
+    /// The journal's fsync, made once the commit lock is let go, fails: other sessions may have
+    /// read the line, so it stays, in the journal and in memory; the error says the change may
+    /// be lost if the machine stops, and the session saves nothing more.
+    @Test(arguments: [ENOSPC, EIO])
+    func aFailedFsyncKeepsTheChangeAndStopsTheSession(code: Int32) throws {
+        let data = try Simulated.dataDisk(closedSessions: 2, openChanges: 1)
+        let disk = data.disk
+        let store = try Simulated.open(disk)
+        let before = try BookState(store.book)
+        disk.fail([.sync], with: code)
+        let change = Change.addNote(id: data.followed, note: note())
+        #expect(throws: StoreError.unconfirmed(FileError(operation: .sync, file: Store.Files.journal, code: code))) {
+            try store.commit(change, as: .anyone(Simulated.author), at: Simulated.time)
+        }
+        let (englishReason, frenchReason) = reasons(code)
+        let error = StoreError.unconfirmed(FileError(operation: .sync, file: Store.Files.journal, code: code))
+        #expect(english.text(error) == "The change is written in journal.jsonl, but the disk did not confirm it: \(englishReason). "
+            + "It may be lost if the machine stops. This session saves nothing more: check the disk, then open Retour again.")
+        #expect(french.text(error) == "La modification est écrite dans journal.jsonl, mais le disque ne l'a pas confirmée\u{A0}: \(frenchReason). "
+            + "Elle peut être perdue si la machine s'arrête. Cette session n'enregistre plus rien\u{A0}: vérifiez le disque, puis rouvrez Retour.")
+        let after = try BookState(store.book)
+        #expect(after.seq == before.seq + 1)
+        #expect(store.isReadOnly)
+        disk.clearFaults()
+        #expect(throws: StoreError.self) { try store.commit(change, as: .anyone(Simulated.author), at: Simulated.time) }
+        #expect(try BookState(Simulated.open(disk.copy()).book) == after)
+        #expect(try BookState(Simulated.open(disk.crash(.init(writes: .dropped, entries: .undone))).book) == before)
+    }
+
     /// A write cut short on a full disk leaves half a line; it is taken back at once.
     @Test func halfALineWrittenIsTakenBack() throws {
         let data = try Simulated.dataDisk(closedSessions: 1, openChanges: 2)
@@ -114,10 +142,11 @@ struct StoreDiskFaultTests {
         let disk = data.disk
         let store = try Simulated.open(disk)
         let before = try BookState(store.book)
-        disk.fail([.sync, .truncate], with: EIO)
+        disk.failAt(1, with: ENOSPC, partialWrite: true)
+        disk.fail([.truncate], with: EIO)
         let refused = Change.addNote(id: data.followed, note: note("Refusée."))
         let error = try #require(fileError { try store.commit(refused, as: .anyone(Simulated.author)) })
-        #expect(error.operation == .sync && error.code == EIO)
+        #expect(error.operation == .write && error.code == ENOSPC)
         #expect(try BookState(store.book) == before)
         // Still failing: the cut is refused too, and nothing is written.
         let other = Change.addNote(id: data.registered, note: note("Autre."))
