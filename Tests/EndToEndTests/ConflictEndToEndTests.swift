@@ -69,6 +69,8 @@ struct ConflictEndToEndTests {
         first.waitFor("Changes to MPT-000001 saved.")
         try second.keys("F2")
         #expect(second.waitFor("MPT-000001 · Conflit"))
+        // The title comes first; on a loaded machine the rest of the screen may follow later.
+        second.waitFor("awa a enregistré\u{A0}:")
         #expect(second.screen.contains("Vous avez tapé\u{A0}:") && second.screen.contains("65 99 99 99"), "\(second.screen)")
         #expect(second.screen.contains("awa a enregistré\u{A0}:") && second.screen.contains("70 00 00 01"), "\(second.screen)")
         // Keep mine.

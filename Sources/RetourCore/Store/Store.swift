@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Opening reads the index, not the cases; a case is decoded from its line when it is opened
 /// or changed. A change is durable once its journal line is fsync'd (a batch: its lines, with
-/// one fsync), so committing costs the same with 100 cases as with 100 000. The snapshot is
+/// one fsync; sessions saving at one instant share fsyncs, `confirm`), so committing costs the
+/// same with 100 cases as with 100 000. The snapshot is
 /// rewritten atomically when the journal is compacted, unchanged lines copied as they are.
 /// A file that fails to parse is never written to. Every file operation goes through `disk`,
 /// and every line through `sealing`.
@@ -18,7 +19,7 @@ import Foundation
 /// holds presence (`retour.sessions`, shared) from opening to closing, and takes the commit
 /// lock (`retour.lock`, exclusive) only for the time of one commit, on one path for every
 /// writer, alone or not: lock → read what others appended (`catchUp`) → allocate case numbers
-/// and check the change against the book as it now stands → append → fsync → unlock.
+/// and check the change against the book as it now stands → append → unlock → fsync.
 /// A save applies at once only the lines of others its check needs (numbers, people, users);
 /// the rest wait in the book, folded into their case when it is read (`CaseBook.deferred`),
 /// and are applied, digests included, at the session's next idle moment (`refresh`), before a
