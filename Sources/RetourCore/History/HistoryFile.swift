@@ -41,6 +41,12 @@ public final class HistoryFile {
     let backwardChunk: Int
     /// Whether this file's name was made durable by this instance (`append`).
     private var directorySynced = false
+    /// The descriptors appends write and read through, kept between appends (a save appends at
+    /// every commit, under the commit lock); opened again when the path names another file.
+    private var appendFiles: (output: Int32, input: Int32)?
+    /// What this instance's last append left: the file (inode) and its length then, and its
+    /// head. The next append goes on from that head, unread, when the file is still so long.
+    private var lastAppend: (inode: Int, size: Int, head: HistoryHead)?
     private let directory: URL
 
     /// `sealing` is the directory's (`Store.sealing`): this file binds it to its own name.
@@ -101,26 +107,34 @@ public final class HistoryFile {
 
     /// nil when the path names another file than the one locked (replaced meanwhile).
     private func appendOnce(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool) throws -> HistoryHead? {
-        let output = try disk.open(path, .append, name: name)
-        defer { disk.close(output) }
+        let (output, input) = try openForAppending()
         try disk.lockExclusively(output, name: name)
         defer { disk.unlock(output) }
-        // The append descriptor is write-only on the real disk: reads need their own.
-        let input = try disk.open(path, .read, name: name)
-        defer { disk.close(input) }
         guard let locked = disk.inode(output), disk.inode(input) == locked,
-              disk.signature(path)?.first == locked else { return nil }
-
-        // A commit appends here: its last line alone is read, a few kilobytes rather than 64.
-        var lines = try BackwardLines(self, input, firstChunk: 4 << 10)
-        let start = lines.dataEnd
-        var head = HistoryHead.empty
-        if let last = try lines.next() {
-            guard let tail = try? opened(last), let position = HistoryLine.tail(tail[...])?.position else {
-                throw HistoryError.unreadable(position: nil)
-            }
-            head = HistoryHead(count: position, link: String(decoding: chain.link(last), as: UTF8.self))
+              disk.signature(path)?.first == locked else {
+            closeAppendFiles()
+            return nil
         }
+
+        let size = try disk.size(input, name: name)
+        let start: Int
+        var head = HistoryHead.empty
+        if let last = lastAppend, last.inode == locked, last.size == size {
+            // Nobody appended since this instance did.
+            start = size
+            head = last.head
+        } else {
+            // Its last line alone is read, a few kilobytes rather than 64.
+            var lines = try BackwardLines(self, input, firstChunk: 4 << 10)
+            start = lines.dataEnd
+            if let last = try lines.next() {
+                guard let tail = try? opened(last), let position = HistoryLine.tail(tail[...])?.position else {
+                    throw HistoryError.unreadable(position: nil)
+                }
+                head = HistoryHead(count: position, link: String(decoding: chain.link(last), as: UTF8.self))
+            }
+        }
+        lastAppend = nil
 
         var bytes: [UInt8] = []
         for event in events {
@@ -141,7 +155,7 @@ public final class HistoryFile {
         }
         guard !bytes.isEmpty else { return head }
 
-        if start < lines.size { try disk.truncate(output, to: start, name: name) }
+        if start < size { try disk.truncate(output, to: start, name: name) }
         do {
             try disk.write(output, bytes, name: name)
             if durable {
@@ -159,8 +173,33 @@ public final class HistoryFile {
             try? disk.truncate(output, to: start, name: name)
             throw error
         }
+        lastAppend = (locked, start + bytes.count, head)
         return head
     }
+
+    /// The descriptors of `appendFiles`, opened when there are none.
+    private func openForAppending() throws -> (output: Int32, input: Int32) {
+        if let files = appendFiles { return files }
+        let output = try disk.open(path, .append, name: name)
+        // The append descriptor is write-only on the real disk: reads need their own.
+        let input: Int32
+        do { input = try disk.open(path, .read, name: name) } catch {
+            disk.close(output)
+            throw error
+        }
+        appendFiles = (output, input)
+        return (output, input)
+    }
+
+    private func closeAppendFiles() {
+        guard let files = appendFiles else { return }
+        disk.close(files.output)
+        disk.close(files.input)
+        appendFiles = nil
+        lastAppend = nil
+    }
+
+    deinit { closeAppendFiles() }
 
     // MARK: Progress
 

@@ -1174,6 +1174,7 @@ public final class Store {
             journalFD = -1
             lock?.release()
             lock = nil
+            historyFile = nil  // Its descriptors with it.
         }
         guard !isReadOnly && journalFD >= 0 else { return }
         do {

@@ -223,6 +223,22 @@ struct HistoryFileTests {
         #expect(try file.verify().problem == nil)
     }
 
+    /// An instance goes on from the head its last append left, unread, only while nobody else
+    /// appended: two instances taking turns (two sessions) keep one chain, each position once.
+    @Test func twoAppendersTakingTurnsKeepOneChain() throws {
+        let disk = try F.disk()
+        let first = F.file(disk), second = F.file(disk)
+        for index in 0..<6 {
+            let (file, login) = index % 3 == 2 ? (second, "moussa") : (first, "awa")
+            try file.append(.signIn(login: login), by: login, at: F.start.addingTimeInterval(Double(index)))
+        }
+        let entries = try all(first)
+        #expect(entries.map(\.position) == Array(1...6))
+        #expect(entries.map(\.by) == ["awa", "awa", "moussa", "awa", "awa", "moussa"])
+        #expect(try first.verify(expected: nil).problem == nil)
+        #expect(try second.head() == first.head())
+    }
+
     @Test func recentStopsAtTheFirstOlderEntry() throws {
         let (disk, _) = try F.history(10)
         // Line 1 made unreadable: reading back to it would throw.
