@@ -96,9 +96,10 @@ final class FileLock: SessionLock {
     }
 
     func forgetDurable() {
-        guard (try? lockDurable()) != nil else { return }
-        defer { unlockDurable() }
+        // Even when its lock cannot be had: a mark left standing could pass lines for durable.
+        let locked = (try? lockDurable()) != nil
         writeDurable([0, 0])
+        if locked { unlockDurable() }
     }
 
     /// The record lock of the durable mark: an open file description's lock (released with the
