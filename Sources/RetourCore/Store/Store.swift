@@ -1290,6 +1290,8 @@ public final class Store {
                 try writeWhole(bytes, to: entry)
             }
             try disk.syncDirectory(directory.path, name: directory.path)
+            // A journal put back may be given a replaced one's inode number.
+            lock?.forgetDurable()
             try readAllAgain()
         }
     }
