@@ -188,10 +188,6 @@ public final class SessionDisk: FileSystem {
         func tryLockShared() -> Bool { lock.tryLockShared() }
         func lockShared() throws { try lock.lockShared() }
         func unlockCommit() { lock.unlockCommit() }
-        func makeDurable(upTo end: Int, of inode: Int, sync: () throws -> Int) throws {
-            try lock.makeDurable(upTo: end, of: inode, sync: sync)
-        }
-        func forgetDurable() { lock.forgetDurable() }
         func tryLockCompaction() -> Bool { lock.tryLockCompaction() }
         func unlockCompaction() { lock.unlockCompaction() }
         func enter() { lock.enter() }

@@ -129,10 +129,6 @@ public final class SimulatedDisk: FileSystem {
         public func tryLockShared() -> Bool { disk?.commitLock.try() ?? true }
         public func lockShared() throws { disk?.commitLock.lock() }
         public func unlockCommit() { disk?.commitLock.unlock() }
-        /// Every session fsyncs its own lines: the faults and crashes a test puts under a save
-        /// fall on its own fsync.
-        public func makeDurable(upTo end: Int, of inode: Int, sync: () throws -> Int) throws { _ = try sync() }
-        public func forgetDurable() {}
         public func tryLockCompaction() -> Bool {
             guard let disk else { return true }
             disk.sessionsMutex.lock()

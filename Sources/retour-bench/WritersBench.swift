@@ -216,18 +216,31 @@ struct WriterProbe: ParsableCommand {
                 try pause(store, until: start + UInt64(Int.random(in: 0..<pauseMs, using: &generator)) * 1_000_000,
                           nextRefresh: &nextRefresh)
             }
-            var index = 0
-            while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
+            // The case whose note is saved next is on screen before the save: its screen has read it.
+            func caseOnScreen() throws -> UUID {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
+                _ = try store.reader(for: clearance).read(id)
+                return id
+            }
+            var index = 0
+            var id = try caseOnScreen()
+            while until > 0 ? Measure.monotonicNanoseconds() < until : index < commits {
                 let began = Measure.monotonicNanoseconds()
                 let note = Note(id: UUID(), text: "bench \(began) \(seed)-\(index)", by: "writer\(seed)", at: Date())
                 try store.commit(.addNote(id: id, note: note), as: clearance)
                 report.commits.append(Double(Measure.monotonicNanoseconds() - began) / 1e6)
                 if until > 0 { report.starts.append(Double(began) / 1e6) }
                 index += 1
-                guard pauseMs > 0 else { continue }
+                guard pauseMs > 0 else {
+                    id = try caseOnScreen()
+                    continue
+                }
                 let pause = UInt64(pauseMs) * 1_000_000
-                let next = inStep ? start + UInt64(index) * pause : Measure.monotonicNanoseconds() + pause
+                let now = Measure.monotonicNanoseconds()
+                let next = inStep ? start + UInt64(index) * pause : now + pause
+                // The next case is opened a while after this save, as people do: halfway to the next save.
+                try self.pause(store, until: now + (next > now ? (next - now) / 2 : 0), nextRefresh: &nextRefresh)
+                id = try caseOnScreen()
                 try self.pause(store, until: next, nextRefresh: &nextRefresh)
             }
         }

@@ -8,9 +8,7 @@ import Foundation
 /// even by `kill -9`.
 ///
 /// - `retour.lock`, the commit lock: held exclusively only while a change is appended (or
-///   the snapshot compacted), shared while a session reads what others appended. Its first 16
-///   bytes hold the journal's inode and the length the last fsync made durable, under a record
-///   lock of their own (`makeDurable`, independent of the `flock`).
+///   the snapshot compacted), shared while a session reads what others appended.
 /// - `retour.sessions`, presence: every writing session holds it shared from opening to
 ///   closing and names itself on one line ("token user (start time) pid N"); a session that
 ///   can take it exclusively is alone (`othersInside`).
@@ -83,47 +81,6 @@ final class FileLock: SessionLock {
 
     func unlockCommit() {
         _ = flock(commitFD, LOCK_UN)
-    }
-
-    func makeDurable(upTo end: Int, of inode: Int, sync: () throws -> Int) throws {
-        try lockDurable()
-        defer { unlockDurable() }
-        var mark = [Int64](repeating: 0, count: 2)
-        let read = mark.withUnsafeMutableBytes { pread(commitFD, $0.baseAddress, 16, 0) }
-        if read == 16 && mark[0] == Int64(inode) && mark[1] >= Int64(end) { return }
-        let covered = try sync()
-        writeDurable([Int64(inode), Int64(covered)])
-    }
-
-    func forgetDurable() {
-        // Even when its lock cannot be had: a mark left standing could pass lines for durable.
-        let locked = (try? lockDurable()) != nil
-        writeDurable([0, 0])
-        if locked { unlockDurable() }
-    }
-
-    /// The record lock of the durable mark: an open file description's lock (released with the
-    /// descriptor, by `kill -9` too), which a `flock` of the same file does not conflict with.
-    private func lockDurable() throws {
-        var range = Glibc.flock(l_type: Int16(F_WRLCK), l_whence: Int16(SEEK_SET), l_start: 0, l_len: 16, l_pid: 0)
-        while fcntl(commitFD, FileLock.setOwnLockWaiting, &range) != 0 {
-            guard errno == EINTR else { throw FileError(operation: .lock, file: Store.Files.lock, code: errno) }
-        }
-    }
-
-    private func unlockDurable() {
-        var range = Glibc.flock(l_type: Int16(F_UNLCK), l_whence: Int16(SEEK_SET), l_start: 0, l_len: 16, l_pid: 0)
-        _ = fcntl(commitFD, FileLock.setOwnLock, &range)
-    }
-
-    /// `F_OFD_SETLK` and `F_OFD_SETLKW` (Linux 3.15), which Glibc's module does not show.
-    private static let setOwnLock: Int32 = 37
-    private static let setOwnLockWaiting: Int32 = 38
-
-    /// Not fsync'd: after a power cut a mark behind the journal only costs an fsync more, and
-    /// one ahead of it cannot be, since nothing it covered was lost.
-    private func writeDurable(_ mark: [Int64]) {
-        _ = mark.withUnsafeBytes { pwrite(commitFD, $0.baseAddress, 16, 0) }
     }
 
     func tryLockCompaction() -> Bool {

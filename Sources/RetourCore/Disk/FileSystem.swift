@@ -86,14 +86,6 @@ public protocol SessionLock: AnyObject {
     func lockShared() throws
     /// Releases `lockCommit` or `tryLockShared`.
     func unlockCommit()
-    /// Makes the journal (inode `inode`) durable up to `end`, after the commit lock is let go:
-    /// one session at a time fsyncs (`sync`, which returns the length it covers), and a session
-    /// whose lines were written before an fsync that covered them began does not fsync again
-    /// (a group commit: eight saves at one instant share a few fsyncs).
-    func makeDurable(upTo end: Int, of inode: Int, sync: () throws -> Int) throws
-    /// Forgets what `makeDurable` covered (under the commit lock, after the journal was cut
-    /// or replaced): a length beyond the journal's end would pass new lines as durable.
-    func forgetDurable()
     /// Names this session in the presence file (under the commit lock).
     func enter()
     /// The other writing sessions open on the directory, "user (start time)" each; empty

@@ -107,16 +107,15 @@ public final class HistoryFile {
 
     /// nil when the path names another file than the one locked (replaced meanwhile).
     private func appendOnce(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool) throws -> HistoryHead? {
-        let (output, input) = try openForAppending()
+        guard let (output, input) = try openForAppending() else { return nil }
         try disk.lockExclusively(output, name: name)
         defer { disk.unlock(output) }
-        guard let locked = disk.inode(output), disk.inode(input) == locked,
-              disk.signature(path)?.first == locked else {
+        guard let locked = disk.inode(output), let signature = disk.signature(path), signature[0] == locked else {
             closeAppendFiles()
             return nil
         }
 
-        let size = try disk.size(input, name: name)
+        let size = signature[1]
         let start: Int
         var head = HistoryHead.empty
         if let last = lastAppend, last.inode == locked, last.size == size {
@@ -140,7 +139,7 @@ public final class HistoryFile {
         for event in events {
             let entry = HistoryEntry(position: head.count + 1, at: HistoryEntry.wholeSeconds(event.at), by: event.by,
                                      event: event.event.inWholeSeconds, previous: head.link)
-            let json = Array(try Store.encoder.encode(entry))
+            let json = try Store.encoder.bytes(entry)
             // Why: `verify` and `head` read only the end of a line; a line they could not read
             // so must never be written.
             guard let tail = HistoryLine.tail(json[...]), tail.position == entry.position,
@@ -178,7 +177,9 @@ public final class HistoryFile {
     }
 
     /// The descriptors of `appendFiles`, opened when there are none.
-    private func openForAppending() throws -> (output: Int32, input: Int32) {
+    /// The history's two descriptors, opened once; nil when the file was replaced between
+    /// their openings (to try again).
+    private func openForAppending() throws -> (output: Int32, input: Int32)? {
         if let files = appendFiles { return files }
         let output = try disk.open(path, .append, name: name)
         // The append descriptor is write-only on the real disk: reads need their own.
@@ -186,6 +187,11 @@ public final class HistoryFile {
         do { input = try disk.open(path, .read, name: name) } catch {
             disk.close(output)
             throw error
+        }
+        guard let inode = disk.inode(output), disk.inode(input) == inode else {
+            disk.close(output)
+            disk.close(input)
+            return nil
         }
         appendFiles = (output, input)
         return (output, input)
@@ -252,7 +258,7 @@ public final class HistoryFile {
                     throw HistoryError.unreadable(position: number)
                 }
                 entry.previous = String(decoding: link, as: UTF8.self)
-                let stored = try sealing.seal(Array(Store.encoder.encode(entry)))
+                let stored = try sealing.seal(Store.encoder.bytes(entry))
                 link = chain.link(stored[...])
                 bytes += stored
                 bytes.append(0x0A)

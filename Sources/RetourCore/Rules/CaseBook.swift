@@ -124,19 +124,20 @@ public struct CaseBook: Sendable {
     }
 
     /// Case `id` (nil when there is none), or why its line cannot be read. With the changes
-    /// deferred for it.
-    func read(_ id: UUID) throws -> Case? {
-        guard let item = try stored(id) else { return nil }
+    /// deferred for it. `keeping`: a case read from the snapshot stays decoded there for the
+    /// next reading (`SnapshotLines.read`).
+    func read(_ id: UUID, keeping: Bool = true) throws -> Case? {
+        guard let item = try stored(id, keeping: keeping) else { return nil }
         guard let entries = deferred[id] else { return item }
         return try folding(entries, into: item)
     }
 
     /// Case `id` as last applied: in memory once changed, else from the snapshot.
-    private func stored(_ id: UUID) throws -> Case? {
+    private func stored(_ id: UUID, keeping: Bool) throws -> Case? {
         if let item = changed[id] { return item }
         guard positions[id] != nil, let snapshot else { return nil }
         do {
-            return try snapshot.read(id)
+            return try snapshot.read(id, keeping: keeping)
         } catch let failure as SnapshotFile.Failure {
             throw failure.storeError(file: Store.Files.snapshot, newestBackup: nil)
         }
@@ -166,7 +167,7 @@ public struct CaseBook: Sendable {
         var settled: [JournalEntry] = []
         let oldestFirst = deferred.sorted { $0.value[0].seq < $1.value[0].seq }
         for (id, entries) in oldestFirst where deferredCount > keeping {
-            guard let stored = try stored(id) else { throw ChangeError.unknownCase }
+            guard let stored = try stored(id, keeping: false) else { throw ChangeError.unknownCase }
             let item = try folding(entries, into: stored)
             replace(CaseDigest(item))
             changed[id] = item
@@ -185,7 +186,7 @@ public struct CaseBook: Sendable {
     /// The cases `ids`, in that order, read on every core.
     func cases(_ ids: [UUID], progress: ((Int) -> Void)? = nil) throws -> [Case] {
         try SnapshotFile.inParallel(ids.count, progress: progress) { index in
-            guard let item = try read(ids[index]) else { throw ChangeError.unknownCase }
+            guard let item = try read(ids[index], keeping: false) else { throw ChangeError.unknownCase }
             return item
         }
     }
@@ -425,7 +426,10 @@ public struct CaseBook: Sendable {
     private func check(_ entry: JournalEntry, on item: Case) throws {
         let number = item.number
         func require(_ text: String) throws {
-            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ChangeError.missingText(number: number) }
+            // As `trimmingCharacters(in:)` would find it empty, without making the trimmed copy.
+            if text.unicodeScalars.allSatisfy({ CharacterSet.whitespacesAndNewlines.contains($0) }) {
+                throw ChangeError.missingText(number: number)
+            }
         }
         func requireStatus(_ allowed: Set<CaseStatus>) throws {
             if !allowed.contains(item.status) { throw ChangeError.notAllowed(number: number, status: item.status) }

@@ -52,7 +52,7 @@ enum IndexFile {
         let header = Header(format: format, schemaVersion: version, generation: contents.header.generation ?? "",
                             snapshotSize: snapshotSize, snapshotModified: snapshotModified, count: contents.digests.count,
                             sealed: sealing.isEncrypted ? true : nil, checksum: checksum(stored[...]))
-        var bytes = try Array(Store.encoder.encode(header))
+        var bytes = try Store.encoder.bytes(header)
         bytes.append(0x0A)
         bytes.append(contentsOf: stored)
         return bytes

@@ -30,4 +30,23 @@ enum InstantText {
               hour < 24, minute < 60, second < 60 else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second))
     }
+
+    /// `instant` as Retour's files write it (whole seconds, the fraction dropped, as Foundation's
+    /// ISO 8601 encoding drops it); outside years 1583–9999, Foundation's own writing.
+    static func format(_ instant: Date) -> String {
+        let seconds = instant.timeIntervalSince1970.rounded(.down)
+        let whole = Int(exactly: seconds) ?? 0
+        let days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        // Before 1583 Foundation counts in the Julian calendar: its own writing then.
+        guard seconds.magnitude < 1e15, let date = CalendarDate(daysSinceEpoch: days), date.year > 1582 else {
+            return instant.formatted(.iso8601)
+        }
+        let time = whole - days * 86_400
+        func digits(_ value: Int, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, count - text.count)) + text
+        }
+        return digits(date.year, 4) + "-" + digits(date.month, 2) + "-" + digits(date.day, 2) + "T"
+            + digits(time / 3600, 2) + ":" + digits(time / 60 % 60, 2) + ":" + digits(time % 60, 2) + "Z"
+    }
 }

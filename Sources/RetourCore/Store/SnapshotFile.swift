@@ -66,7 +66,7 @@ enum SnapshotFile {
                             users: try sealedUsers(book.users, sealing: sealing), history: history, demo: book.demo)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
-        var buffer = try Array(Store.encoder.encode(header))
+        var buffer = try Store.encoder.bytes(header)
         buffer.append(0x0A)
         var written = 0
         // Hundreds of megabytes at 100 000 cases: handed to the disk as they are written rather
@@ -103,7 +103,7 @@ enum SnapshotFile {
         for digest in book.digests {
             let line: [UInt8]
             if let item = book.changed[digest.id] {
-                line = try sealing.seal(Array(Store.encoder.encode(item)))
+                line = try sealing.seal(Store.encoder.bytes(item))
             } else if let snapshot = book.snapshot {
                 line = try copy(snapshot.storedLine(digest.id))
             } else {
@@ -139,7 +139,7 @@ enum SnapshotFile {
 
     private static func sealedUsers(_ users: Users, sealing: LineSealing) throws -> String? {
         guard !users.isEmpty else { return nil }
-        return String(decoding: try sealing.seal(Array(Store.encoder.encode(users))), as: UTF8.self)
+        return String(decoding: try sealing.seal(Store.encoder.bytes(users)), as: UTF8.self)
     }
 
     /// The users a header holds.

@@ -20,11 +20,13 @@ public final class SnapshotLines: @unchecked Sendable {
     let name: String
     let sealing: LineSealing
     private let locations: [UUID: Location]
-    /// Cases decoded ahead of need (`prepare`), each handed out once by `read`.
-    private var prepared: [UUID: Case] = [:]
-    private let preparedLock = NSLock()
-    /// At most this many cases are held prepared.
-    static let preparedLimit = 512
+    /// Cases held decoded: those decoded ahead of need (`prepare`) and the last ones read one at
+    /// a time (`read`), so that saving the case a screen shows does not decode it again. The
+    /// file never changes, so a case held stays true to its line.
+    private var held: [UUID: Case] = [:]
+    private let heldLock = NSLock()
+    /// At most this many cases are held decoded.
+    static let heldLimit = 512
 
     init(disk: FileSystem, fd: Int32, name: String, sealing: LineSealing, locations: [UUID: Location]) {
         self.disk = disk
@@ -56,27 +58,35 @@ public final class SnapshotLines: @unchecked Sendable {
     /// before the commit lock is taken, for the cases the lines others appended change.
     /// Unreadable lines are left for `read` to report.
     func prepare(_ ids: [UUID]) {
-        let wanted = ids.filter { id in contains(id) && preparedLock.withLock { prepared[id] == nil } }
+        let wanted = ids.filter { id in contains(id) && !isPrepared(id) }
         guard !wanted.isEmpty else { return }
         var decoded: [UUID: Case] = [:]
-        for id in wanted.prefix(SnapshotLines.preparedLimit) {
+        for id in wanted.prefix(SnapshotLines.heldLimit) {
             if let item = try? decode(id) { decoded[id] = item }
         }
-        preparedLock.withLock {
-            if prepared.count + decoded.count > SnapshotLines.preparedLimit { prepared = [:] }
-            prepared.merge(decoded) { _, new in new }
-        }
+        hold(decoded)
     }
 
     /// Whether case `id` is held decoded, ahead of its reading.
     func isPrepared(_ id: UUID) -> Bool {
-        preparedLock.withLock { prepared[id] != nil }
+        heldLock.withLock { held[id] != nil }
     }
 
-    /// Case `id`, decoded from its line.
-    func read(_ id: UUID) throws -> Case {
-        if let item = preparedLock.withLock({ prepared.removeValue(forKey: id) }) { return item }
-        return try decode(id)
+    /// Case `id`, decoded from its line. `keeping`: held decoded for the next reading (a case
+    /// read one at a time; not so when every case is read, which would only churn them).
+    func read(_ id: UUID, keeping: Bool = true) throws -> Case {
+        if let item = heldLock.withLock({ held[id] }) { return item }
+        let item = try decode(id)
+        if keeping { hold([id: item]) }
+        return item
+    }
+
+    private func hold(_ cases: [UUID: Case]) {
+        heldLock.withLock {
+            // Dropped all at once when full: which were read last is not worth tracking.
+            if held.count + cases.count > SnapshotLines.heldLimit { held = [:] }
+            held.merge(cases) { _, new in new }
+        }
     }
 
     private func decode(_ id: UUID) throws -> Case {

@@ -52,6 +52,8 @@ public final class Store {
     public static let backupsKept = 5
 
     public let directory: URL
+    /// `directory`'s path, built once: every commit names the snapshot and the journal.
+    private let directoryPath: String
     /// Every file operation goes through it (tests put faults under it).
     let disk: FileSystem
     /// How lines are stored: plain, or sealed with the directory's data key.
@@ -152,6 +154,7 @@ public final class Store {
         self.sealing = sealing
         self.book = CaseBook()
         let path = self.directory.path
+        directoryPath = path.hasSuffix("/") ? String(path.dropLast()) : path
         let directory = self.directory
         if disk.exists(path) && !disk.isDirectory(path) { throw StoreError.notADirectory(path) }
         // A link at one of Retour's names is refused before anything is read or written (each
@@ -252,7 +255,7 @@ public final class Store {
         if let readOnlyReason { throw readOnlyReason }
         // Its case decoded before the lock, which every other session waits for.
         if let id = change.caseID { book.prepare([id]) }
-        let entry = try underLock(preparing: false) {
+        let checked = try underLock(preparing: false) {
             try catchUp(deferring: true)
             try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
@@ -260,15 +263,17 @@ public final class Store {
                                      expectedVersion: version)
             let checked = try book.check(entry, as: clearance)
             try append([checked.entry])
-            book.apply(checked)
-            sinceSnapshot.append(checked.entry)
             record([checked.entry])
-            return checked.entry
+            return checked
         }
+        // Applied once the others may go on: only this session changes its book, and the
+        // journal's end already counts the line as read.
+        book.apply(checked)
+        sinceSnapshot.append(checked.entry)
         try confirm()
         settleIfMany()
         compactIfLarge()
-        return entry
+        return checked.entry
     }
 
     /// `change` with, when it registers a case numbered `CaseBook.numberToAllocate` (`GAO-000000`),
@@ -540,10 +545,10 @@ public final class Store {
         readOthers = true
     }
 
+    /// Through the session's own descriptor, which `catchUp` has just found to be the journal
+    /// the directory names (a save reads others' lines with no file opened).
     private func readJournal(from offset: Int, count: Int) throws -> [UInt8] {
-        let fd = try disk.open(file(Files.journal), .read, name: Files.journal)
-        defer { disk.close(fd) }
-        return try disk.read(fd, at: offset, count: count, name: Files.journal)
+        try disk.read(journalFD, at: offset, count: count, name: Files.journal)
     }
 
     /// Folds the journal when it grew past `compactionThreshold`, after the commit lock is
@@ -724,7 +729,7 @@ public final class Store {
     private func append(_ entries: [JournalEntry]) throws {
         var bytes: [UInt8] = []
         for entry in entries {
-            bytes += try sealing.bound(to: Files.journal).seal(Array(Store.encoder.encode(entry)))
+            bytes += try sealing.bound(to: Files.journal).seal(Store.encoder.bytes(entry))
             bytes.append(0x0A)
         }
         let start = journalLength
@@ -738,34 +743,24 @@ public final class Store {
         journalLines += entries.count
     }
 
-    /// Makes this session's lines durable, after the commit lock is let go (`makeDurable`: the
-    /// sessions that saved at the same instant share an fsync). Others may have read the lines
-    /// already, so a failed fsync cannot take them back: the session then saves nothing more,
-    /// and says the change may be lost if the machine stops (`StoreError.unconfirmed`).
+    /// Makes this session's lines durable, after the commit lock is let go. Sessions that save
+    /// at the same instant fsync together, and the file system's journal commits their lines
+    /// at once: the group commit is the kernel's.
+    /// Others may have read the lines already, so a failed fsync cannot take them back: the
+    /// session then saves nothing more, and says the change may be lost if the machine stops
+    /// (`StoreError.unconfirmed`).
     private func confirm() throws {
-        let end = journalLength, fd = journalFD
         do {
-            if let lock, let inode = disk.inode(fd) {
-                try lock.makeDurable(upTo: end, of: inode) {
-                    let covered = try disk.size(fd, name: Files.journal)
-                    try disk.sync(fd, name: Files.journal)
-                    return covered
-                }
-            } else {
-                try disk.sync(fd, name: Files.journal)
-            }
+            try disk.sync(journalFD, name: Files.journal)
         } catch let error as FileError {
             readOnlyReason = .unconfirmed(error)
             throw StoreError.unconfirmed(error)
         }
     }
 
-    /// Cuts the journal back to `length` (lines never confirmed), under the commit lock. What
-    /// an fsync made durable beyond it is forgotten: a line appended there later would pass
-    /// for durable.
+    /// Cuts the journal back to `length` (lines never confirmed), under the commit lock.
     private func cutJournal(to length: Int) throws {
         try disk.truncate(journalFD, to: length, name: Files.journal)
-        lock?.forgetDurable()
     }
 
     /// The journal keeps whole seconds: the entry kept in memory is the one read back.
@@ -895,8 +890,6 @@ public final class Store {
             do {
                 try disk.syncDirectory(directory.path, name: directory.path)
                 try disk.rename(journalTemporary, to: journalPath, name: Files.journal)
-                // A later journal may be given this one's inode number.
-                lock.forgetDurable()
             } catch {
                 disk.remove(journalTemporary)
                 throw error
@@ -1290,8 +1283,6 @@ public final class Store {
                 try writeWhole(bytes, to: entry)
             }
             try disk.syncDirectory(directory.path, name: directory.path)
-            // A journal put back may be given a replaced one's inode number.
-            lock?.forgetDurable()
             try readAllAgain()
         }
     }
@@ -1410,7 +1401,7 @@ public final class Store {
     }
 
     func file(_ name: String) -> String {
-        directory.appendingPathComponent(name).path
+        directoryPath + "/" + name
     }
 
     // MARK: Loading
@@ -1507,7 +1498,6 @@ public final class Store {
             let fd = try disk.open(journalPath, .write, name: Files.journal)
             defer { disk.close(fd) }
             try disk.truncate(fd, to: replay.goodLength, name: Files.journal)
-            lock?.forgetDurable()
             try disk.sync(fd, name: Files.journal)
         }
         return replay.applied
@@ -1595,11 +1585,7 @@ public final class Store {
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    /// How every line of Retour's files is written.
+    static let encoder = LineEncoder()
 
 }

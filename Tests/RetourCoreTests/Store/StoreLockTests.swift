@@ -96,40 +96,6 @@ struct StoreLockTests {
         }
     }
 
-    /// The journal's fsync is shared: a session whose lines were written before another's fsync
-    /// began (that fsync covered them) waits for it and does not fsync again; lines written
-    /// after it, another journal (its inode), or a journal cut back (forgotten) need their own.
-    @Test func anFsyncServesTheLinesWrittenBeforeItBegan() throws {
-        try withTemporaryDirectory { root in
-            let path = fileURL(root, Store.Files.lock).path
-            let first = try Disk(dataDirectory: root.path).lock(path, name: Store.Files.lock, user: "awa")
-            let second = try Disk(dataDirectory: root.path).lock(path, name: Store.Files.lock, user: "moussa")
-            nonisolated(unsafe) var synced: [String] = []
-            let started = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) let leader = first
-            Thread.detachNewThread {
-                try? leader.makeDurable(upTo: 100, of: 7) {
-                    synced.append("first")
-                    started.signal()
-                    usleep(200_000)  // The fsync under way while the second session's line waits.
-                    return 300
-                }
-                done.signal()
-            }
-            started.wait()
-            let began = Date()
-            try second.makeDurable(upTo: 250, of: 7) { synced.append("second, covered"); return 250 }
-            #expect(Date().timeIntervalSince(began) > 0.1)  // It waited for the fsync under way.
-            done.wait()
-            try second.makeDurable(upTo: 301, of: 7) { synced.append("second, after it"); return 301 }
-            try first.makeDurable(upTo: 120, of: 8) { synced.append("another journal"); return 120 }
-            try second.makeDurable(upTo: 100, of: 8) { synced.append("covered"); return 100 }
-            first.forgetDurable()
-            try second.makeDurable(upTo: 10, of: 8) { synced.append("after it was forgotten"); return 10 }
-            #expect(synced == ["first", "second, after it", "another journal", "after it was forgotten"])
-        }
-    }
-
     /// A session waiting for the commit lock to save reads the lines the holder appends only
     /// once it holds it, and decodes none of their cases: its save defers them
     /// (`CaseBook.deferred`), so that the lock, which every other session waits for, is held

@@ -175,6 +175,26 @@ struct StoreWritersTests {
         }
     }
 
+    /// A case read one at a time (a case screen) stays decoded, so that its save does not
+    /// decode it again; reading every case (an export) keeps none of them.
+    @Test func aCaseReadAloneStaysDecodedForItsSave() throws {
+        try withTemporaryDirectory { root in
+            let setup = try Store(directory: root)
+            let shown = try register(setup), other = try register(setup)
+            try setup.close()  // Both cases in the snapshot.
+            let store = try Store(directory: root, user: "awa")
+            let snapshot = try #require(store.book.snapshot)
+            #expect(!snapshot.isPrepared(shown.id))
+            _ = try store.reader(for: .anyone("awa")).allCases()
+            #expect(!snapshot.isPrepared(shown.id) && !snapshot.isPrepared(other.id))
+            #expect(try store.reader(for: .anyone("awa")).read(shown.id)?.id == shown.id)
+            #expect(snapshot.isPrepared(shown.id))
+            try store.commit(.addNote(id: shown.id, note: Self.note("seen")), as: .anyone("awa"))
+            #expect(store.book[shown.id]?.notes.map(\.text) == ["seen"])
+            try store.close()
+        }
+    }
+
     /// A save reads the lines others appended before it and defers what its check does not
     /// need: their cases are not decoded; reading such a case folds the change in; the
     /// session's next idle moment applies them, digests included, and tells them in order.
