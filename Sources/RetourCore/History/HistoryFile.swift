@@ -176,7 +176,6 @@ public final class HistoryFile {
         return head
     }
 
-    /// The descriptors of `appendFiles`, opened when there are none.
     /// The history's two descriptors, opened once; nil when the file was replaced between
     /// their openings (to try again).
     private func openForAppending() throws -> (output: Int32, input: Int32)? {

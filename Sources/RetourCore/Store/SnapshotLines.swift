@@ -58,7 +58,7 @@ public final class SnapshotLines: @unchecked Sendable {
     /// before the commit lock is taken, for the cases the lines others appended change.
     /// Unreadable lines are left for `read` to report.
     func prepare(_ ids: [UUID]) {
-        let wanted = ids.filter { id in contains(id) && !isPrepared(id) }
+        let wanted = ids.filter { id in contains(id) && !isHeld(id) }
         guard !wanted.isEmpty else { return }
         var decoded: [UUID: Case] = [:]
         for id in wanted.prefix(SnapshotLines.heldLimit) {
@@ -67,8 +67,8 @@ public final class SnapshotLines: @unchecked Sendable {
         hold(decoded)
     }
 
-    /// Whether case `id` is held decoded, ahead of its reading.
-    func isPrepared(_ id: UUID) -> Bool {
+    /// Whether case `id` is held decoded (`held`).
+    func isHeld(_ id: UUID) -> Bool {
         heldLock.withLock { held[id] != nil }
     }
 

@@ -132,7 +132,7 @@ struct StoreLockTests {
             flock(lockFD, LOCK_UN)
             #expect(done.wait(timeout: .now() + 5) == .success)
             #expect(try outcome?.get().seq == 4)
-            #expect(store.book.snapshot?.isPrepared(first.id) == false)
+            #expect(store.book.snapshot?.isHeld(first.id) == false)
             #expect(store.book[first.id]?.notes.map(\.text) == ["theirs"])
             #expect(store.book[second.id]?.notes.map(\.text) == ["mine"])
             try store.close()

@@ -184,11 +184,11 @@ struct StoreWritersTests {
             try setup.close()  // Both cases in the snapshot.
             let store = try Store(directory: root, user: "awa")
             let snapshot = try #require(store.book.snapshot)
-            #expect(!snapshot.isPrepared(shown.id))
+            #expect(!snapshot.isHeld(shown.id))
             _ = try store.reader(for: .anyone("awa")).allCases()
-            #expect(!snapshot.isPrepared(shown.id) && !snapshot.isPrepared(other.id))
+            #expect(!snapshot.isHeld(shown.id) && !snapshot.isHeld(other.id))
             #expect(try store.reader(for: .anyone("awa")).read(shown.id)?.id == shown.id)
-            #expect(snapshot.isPrepared(shown.id))
+            #expect(snapshot.isHeld(shown.id))
             try store.commit(.addNote(id: shown.id, note: Self.note("seen")), as: .anyone("awa"))
             #expect(store.book[shown.id]?.notes.map(\.text) == ["seen"])
             try store.close()
@@ -209,7 +209,7 @@ struct StoreWritersTests {
             try store.commit(.addNote(id: mine.id, note: Self.note("mine")), as: .anyone("awa"))
 
             #expect(store.book.hasDeferred)
-            #expect(store.book.snapshot?.isPrepared(theirs.id) == false)
+            #expect(store.book.snapshot?.isHeld(theirs.id) == false)
             #expect(store.book.digest(theirs.id) == before)
             #expect(store.book[theirs.id]?.notes.map(\.text) == ["theirs"])
             #expect(store.book.version(of: theirs.id) == theirs.version + 1)
