@@ -79,20 +79,51 @@ public final class HistoryFile {
     ///
     /// `durable: false` leaves the fsync to a later `sync()` (or another durable append): for
     /// entries that are also durable elsewhere (changes, in the journal) until then.
+    /// `turn`: the lock taken already (`takeTurn`), let go once the entries are written.
     @discardableResult
-    public func append(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool = true) throws -> HistoryHead {
-        // A file renamed over this one meanwhile (re-sealed when the directory is encrypted)
-        // would take the entries to an unnamed inode: lock, check it is still the file, retry.
-        for _ in 0..<8 {
-            if let head = try appendOnce(events, durable: durable) { return head }
-        }
-        throw FileError(operation: .lock, file: name, code: EAGAIN)
+    public func append(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool = true,
+                       in turn: Turn? = nil) throws -> HistoryHead {
+        let turn = try turn ?? takeTurn()
+        defer { disk.unlock(turn.output) }
+        return try write(events, durable: durable, in: turn)
     }
 
     /// Appends one event, durably.
     @discardableResult
     public func append(_ event: HistoryEvent, by: String, at time: Date = Date()) throws -> HistoryHead {
         try append([(by: by, at: time, event: event)])
+    }
+
+    /// The file's exclusive lock, held from now until an `append` in it: a save takes it before
+    /// letting the commit lock go, so that changes reach the history in the journal's order, and
+    /// so that whoever reads the history under the commit lock to complete it waits for them.
+    public struct Turn {
+        fileprivate let output: Int32
+        fileprivate let input: Int32
+        fileprivate let inode: Int
+        /// The file's length when the lock was taken: nobody appends while it is held.
+        fileprivate let size: Int
+    }
+
+    /// Takes the file's exclusive lock (`Turn`).
+    public func takeTurn() throws -> Turn {
+        // A file renamed over this one meanwhile (re-sealed when the directory is encrypted)
+        // would take the entries to an unnamed inode: lock, check it is still the file, retry.
+        for _ in 0..<8 {
+            guard let (output, input) = try openForAppending() else { continue }
+            try disk.lockExclusively(output, name: name)
+            if let locked = disk.inode(output), let signature = disk.signature(path), signature[0] == locked {
+                return Turn(output: output, input: input, inode: locked, size: signature[1])
+            }
+            disk.unlock(output)
+            closeAppendFiles()
+        }
+        throw FileError(operation: .lock, file: name, code: EAGAIN)
+    }
+
+    /// Lets the lock go with nothing appended.
+    public func giveBack(_ turn: Turn) {
+        disk.unlock(turn.output)
     }
 
     /// Makes every entry appended so far durable, the file's name included (nothing to do when
@@ -105,20 +136,11 @@ public final class HistoryFile {
         directorySynced = true
     }
 
-    /// nil when the path names another file than the one locked (replaced meanwhile).
-    private func appendOnce(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool) throws -> HistoryHead? {
-        guard let (output, input) = try openForAppending() else { return nil }
-        try disk.lockExclusively(output, name: name)
-        defer { disk.unlock(output) }
-        guard let locked = disk.inode(output), let signature = disk.signature(path), signature[0] == locked else {
-            closeAppendFiles()
-            return nil
-        }
-
-        let size = signature[1]
+    private func write(_ events: [(by: String, at: Date, event: HistoryEvent)], durable: Bool, in turn: Turn) throws -> HistoryHead {
+        let (output, input, size) = (turn.output, turn.input, turn.size)
         let start: Int
         var head = HistoryHead.empty
-        if let last = lastAppend, last.inode == locked, last.size == size {
+        if let last = lastAppend, last.inode == turn.inode, last.size == size {
             // Nobody appended since this instance did.
             start = size
             head = last.head
@@ -172,7 +194,7 @@ public final class HistoryFile {
             try? disk.truncate(output, to: start, name: name)
             throw error
         }
-        lastAppend = (locked, start + bytes.count, head)
+        lastAppend = (turn.inode, start + bytes.count, head)
         return head
     }
 
@@ -331,6 +353,41 @@ public final class HistoryFile {
             found.append(entry)
         }
         return found.reversed()
+    }
+
+    /// The sequence numbers of the changes the history holds, read backward from the end down
+    /// to the first change numbered below `seq` and older than `time`: changes are appended in
+    /// their order, but a save's time is taken before it waits for the commit lock, so times
+    /// alone may go back a little. Of each entry only its position, time and kind are read.
+    public func recordedChanges(downTo seq: Int, before time: Date) throws -> Set<Int> {
+        guard let input = try openForReading() else { return [] }
+        defer { disk.close(input) }
+        var lines = try BackwardLines(self, input)
+        let decoder = LineDecoder()
+        var found = Set<Int>()
+        var position: Int?
+        while let line = try lines.next(position: position) {
+            guard let head = try? decoder.decode(ChangeHead.self, from: Data(try opened(line))) else {
+                throw HistoryError.unreadable(position: position)
+            }
+            position = head.position - 1
+            guard let change = head.event.entry?.seq else { continue }
+            if change < seq && head.at < time { break }
+            found.insert(change)
+        }
+        return found
+    }
+
+    /// What `recordedChanges` reads of an entry.
+    private struct ChangeHead: Decodable {
+        struct Event: Decodable {
+            struct Entry: Decodable { let seq: Int }
+            /// A change's journal entry (no other event has one).
+            let entry: Entry?
+        }
+        let position: Int
+        let at: Date
+        let event: Event
     }
 
     /// What `recent(since:kinds:)` reads of an entry it may leave out.

@@ -402,6 +402,35 @@ enum JournalFile {
         var lastSeq: Int?
     }
 
+    /// The entry a journal line holds (`line`: its number, for the error), opened when sealed.
+    static func decode(_ stored: ArraySlice<UInt8>, line lineNumber: Int, sealing: LineSealing) throws -> JournalEntry {
+        let plain: [UInt8]
+        if SealedLines.isClear(stored) {
+            // Written before the directory was encrypted: sealed at the next compaction.
+            plain = Array(stored)
+        } else {
+            do {
+                plain = try sealing.open(stored)
+            } catch {
+                throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.sealed")
+            }
+        }
+        let entry: JournalEntry
+        do {
+            entry = try SnapshotFile.decode(JournalEntry.self, from: plain[...], line: lineNumber)
+        } catch let failure as SnapshotFile.Failure {
+            // A newer program may have added kinds of change this one cannot decode.
+            if let found = SnapshotFile.newerSchema(in: plain[...]) {
+                throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: found)
+            }
+            throw failure
+        }
+        guard entry.schemaVersion <= Schema.version else {
+            throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: entry.schemaVersion)
+        }
+        return entry
+    }
+
     /// Applies every complete line whose sequence number follows the book's. An incomplete
     /// last line is left out of `goodLength`; a complete line that does not parse is an error.
     /// `deferring`: changes that may wait are kept for later (`CaseBook.replay(_:deferring:)`).
@@ -412,30 +441,7 @@ enum JournalFile {
         for line in Lines(bytes) {
             let lineNumber = line.number
             guard line.complete else { break }
-            let entry: JournalEntry
-            let plain: [UInt8]
-            if SealedLines.isClear(bytes[line.range]) {
-                // Written before the directory was encrypted: sealed at the next compaction.
-                plain = Array(bytes[line.range])
-            } else {
-                do {
-                    plain = try sealing.open(bytes[line.range])
-                } catch {
-                    throw SnapshotFile.Failure(line: lineNumber, reason: "error.parse.sealed")
-                }
-            }
-            do {
-                entry = try SnapshotFile.decode(JournalEntry.self, from: plain[...], line: lineNumber)
-            } catch let failure as SnapshotFile.Failure {
-                // A newer program may have added kinds of change this one cannot decode.
-                if let found = SnapshotFile.newerSchema(in: plain[...]) {
-                    throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: found)
-                }
-                throw failure
-            }
-            guard entry.schemaVersion <= Schema.version else {
-                throw SnapshotFile.Failure(line: lineNumber, reason: "", newerSchema: entry.schemaVersion)
-            }
+            let entry = try decode(bytes[line.range], line: lineNumber, sealing: sealing)
             // The lines of a batch are applied together once its last one is read.
             if let end = entry.batchEnd {
                 guard entry.seq <= end, pending.allSatisfy({ $0.entry.batchEnd == end }) else {

@@ -86,8 +86,13 @@ public final class Store {
     private var lockDepth = 0
     private var exclusive = false
     private var journalFD: Int32 = -1 {
-        didSet { preparedUpTo = 0 }
+        didSet {
+            journalFDInode = journalFD >= 0 ? disk.inode(journalFD) : nil
+            preparedUpTo = 0
+        }
     }
+    /// The file `journalFD` is open on (a descriptor's file never changes: asked once).
+    private var journalFDInode: Int?
     private var journalLength: Int = 0
     /// A failed save whose line could not be cut off: where it began and what was written.
     /// The next save under the lock cuts it first, when nothing else follows it.
@@ -219,11 +224,12 @@ public final class Store {
         try underLock {
             lock?.enter()
             journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
+            journalFDInode = disk.inode(journalFD)  // Set in an initializer, `journalFD` tells no observer.
             // Without this, fsync'd lines may sit in a file that a power cut leaves unnamed. At
             // every opening, not only when the journal is made: an opening that failed right
             // after making it left it perhaps not durable.
             try disk.syncDirectory(path, name: path)
-            if disk.inode(journalFD) != loadedJournalInode || currentInode(file(Files.snapshot)) != loadedSnapshotInode {
+            if journalFDInode != loadedJournalInode || currentInode(file(Files.snapshot)) != loadedSnapshotInode {
                 // Compacted meanwhile (or made just now).
                 try readAllAgain()
             } else {
@@ -232,7 +238,7 @@ public final class Store {
             outside = OutsideChanges()
             // A damaged history does not stop the work: `retour check` names the damage, and
             // compaction waits until the history holds every change.
-            do { try completeHistory(sinceSnapshot) } catch { unrecorded = sinceSnapshot }
+            try? completeHistory(sinceSnapshot)
         }
     }
 
@@ -255,7 +261,7 @@ public final class Store {
         if let readOnlyReason { throw readOnlyReason }
         // Its case decoded before the lock, which every other session waits for.
         if let id = change.caseID { book.prepare([id]) }
-        let checked = try underLock(preparing: false) {
+        let (checked, turn) = try underLock(preparing: false) { () throws -> (CheckedChange, HistoryFile.Turn?) in
             try catchUp(deferring: true)
             try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
@@ -263,9 +269,15 @@ public final class Store {
                                      expectedVersion: version)
             let checked = try book.check(entry, as: clearance)
             try append([checked.entry])
-            record([checked.entry])
-            return checked
+            // The history's lock is taken before the commit lock is let go, and the entry
+            // written after: the next save does its work meanwhile.
+            guard let turn = try? history.takeTurn() else {
+                record([checked.entry])
+                return (checked, nil)
+            }
+            return (checked, turn)
         }
+        if let turn { record([checked.entry], in: turn) }
         // Applied once the others may go on: only this session changes its book, and the
         // journal's end already counts the line as read.
         book.apply(checked)
@@ -344,7 +356,7 @@ public final class Store {
     private func catchUp(linesAtMost limit: Int? = nil, deferring: Bool = false) throws -> Bool {
         guard journalFD >= 0 else { return false }
         if currentInode(file(Files.snapshot)) != loadedSnapshotInode
-            || disk.inode(journalFD) != currentInode(file(Files.journal)) {
+            || journalFDInode != currentInode(file(Files.journal)) {
             if readRestOfReplacedJournal(), try followCompaction() { return false }
             try readAllAgain()
             return false
@@ -407,8 +419,7 @@ public final class Store {
         var ids: [UUID] = []
         for line in Lines(bytes) where line.complete {
             preparedUpTo = start + line.range.upperBound + 1
-            let plain = SealedLines.isClear(bytes[line.range]) ? Array(bytes[line.range]) : try? lineSealing.open(bytes[line.range])
-            guard let plain, let entry = try? SnapshotFile.decode(JournalEntry.self, from: plain[...], line: line.number),
+            guard let entry = try? JournalFile.decode(bytes[line.range], line: line.number, sealing: lineSealing),
                   entry.seq > book.seq, let id = entry.change.caseID else { continue }
             ids.append(id)
         }
@@ -504,7 +515,7 @@ public final class Store {
         let before = book.seq
         guard let replay = try? JournalFile.replay(bytes, onto: &book, sealing: sealing.bound(to: Files.journal)),
               max(header.seq, replay.lastSeq ?? header.seq) >= before else { return false }
-        if disk.inode(journalFD) != journalInode {
+        if journalFDInode != journalInode {
             let reopened = try disk.open(journalPath, .append, name: Files.journal)
             disk.close(journalFD)
             journalFD = reopened
@@ -535,7 +546,7 @@ public final class Store {
 
     private func readAllAgain() throws {
         sinceSnapshot = try load()
-        if journalFD >= 0 && disk.inode(journalFD) != currentInode(file(Files.journal)) {
+        if journalFD >= 0 && journalFDInode != currentInode(file(Files.journal)) {
             disk.close(journalFD)
             journalFD = -1
             journalFD = try disk.open(file(Files.journal), .append, name: Files.journal)
@@ -566,7 +577,7 @@ public final class Store {
     public func refresh() throws -> Bool {
         guard let lock, journalFD >= 0, !isReadOnly else { return try reloadIfChanged() }
         let journal = disk.signature(file(Files.journal))
-        if currentInode(file(Files.snapshot)) == loadedSnapshotInode, let journal, journal[0] == disk.inode(journalFD),
+        if currentInode(file(Files.snapshot)) == loadedSnapshotInode, let journal, journal[0] == journalFDInode,
            journal[1] == journalLength {
             return try settleDeferred()
         }
@@ -634,27 +645,62 @@ public final class Store {
     /// Puts changes made durable in the journal into the history. Not fsync'd: until the
     /// journal is compacted it holds them, and opening completes a history a crash left behind
     /// (`completeHistory`). A failure (a full disk) is tried again before compaction.
-    private func record(_ entries: [JournalEntry]) {
-        let pending = unrecorded + entries
+    /// `turn`: the history's lock, taken under the commit lock (the history then keeps the
+    /// journal's order, and `completeHistory` under the commit lock waits for this append).
+    /// Without it the entries are written under the commit lock.
+    private func record(_ entries: [JournalEntry], in turn: HistoryFile.Turn? = nil) {
+        guard unrecorded.isEmpty else {
+            // Another session may have completed the history with those since they failed.
+            try? completeHistory(entries, in: turn)
+            return
+        }
         do {
-            try history.append(pending.map { (by: $0.by, at: $0.at, event: .change($0)) }, durable: false)
-            unrecorded = []
+            try history.append(entries.map { (by: $0.by, at: $0.at, event: .change($0)) }, durable: false, in: turn)
         } catch {
-            unrecorded = pending
+            unrecorded = entries
         }
     }
 
-    /// Appends to the history the journal's changes it does not hold (a crash came between the
-    /// journal's fsync and the history's write): it holds those of the last moments, so only
-    /// its entries since the first of `entries` are read.
-    private func completeHistory(_ entries: [JournalEntry]) throws {
-        guard let first = entries.first else { return }
-        var recorded = Set<Int>()
-        for entry in try history.recent(since: first.at) {
-            if case .change(let change) = entry.event { recorded.insert(change.seq) }
+    /// Makes the history hold each of `entries` and of the changes not recorded yet
+    /// (`unrecorded`) once, in sequence: a crash may have come between a journal's fsync and
+    /// the history's write. What is missing is appended under the history's lock, read again
+    /// under it, so that no append of the same change comes between the reading and the
+    /// writing (a save holds that lock from under the commit lock until its entry is written).
+    /// Without `turn`, the history is read first without the lock, which saves wait for:
+    /// whatever it holds then stays, and most often nothing is missing. What cannot be written
+    /// stays `unrecorded`.
+    private func completeHistory(_ entries: [JournalEntry], in turn: HistoryFile.Turn? = nil) throws {
+        let known = Set(unrecorded.map(\.seq))
+        var pending = (unrecorded + entries.filter { !known.contains($0.seq) }).sorted { $0.seq < $1.seq }
+        unrecorded = pending
+        if turn == nil {
+            pending = try notRecorded(pending)
+            unrecorded = pending
+            guard !pending.isEmpty else { return }
         }
-        unrecorded = entries.filter { !recorded.contains($0.seq) }
-        if !unrecorded.isEmpty { record([]) }
+        let turn = try turn ?? history.takeTurn()
+        let missing: [JournalEntry]
+        do {
+            missing = try notRecorded(pending)
+        } catch {
+            history.giveBack(turn)
+            throw error
+        }
+        unrecorded = missing
+        guard !missing.isEmpty else {
+            history.giveBack(turn)
+            return
+        }
+        try history.append(missing.map { (by: $0.by, at: $0.at, event: .change($0)) }, durable: false, in: turn)
+        unrecorded = []
+    }
+
+    /// Those of `entries` (in sequence) the history does not hold: it is read back from its end
+    /// to the first of them.
+    private func notRecorded(_ entries: [JournalEntry]) throws -> [JournalEntry] {
+        guard let first = entries.first, let earliest = entries.map(\.at).min() else { return [] }
+        let recorded = try history.recordedChanges(downTo: first.seq, before: earliest)
+        return entries.filter { !recorded.contains($0.seq) }
     }
 
     /// A batch being built: changes checked and applied to the batch's own copy of the book.
@@ -831,7 +877,7 @@ public final class Store {
             try settleDeferred()
             if journalLines == 0 && disk.exists(snapshotPath) && !holdsPlainData { return }
             let history = try historyBeforeCompacting(completedUpTo: completed)
-            start = Start(seq: book.seq, changedVersions: book.changedVersions, journalOffset: journalLength, journalInode: disk.inode(journalFD),
+            start = Start(seq: book.seq, changedVersions: book.changedVersions, journalOffset: journalLength, journalInode: journalFDInode,
                           snapshotInode: loadedSnapshotInode, history: history, encrypting: encrypting)
         }
         guard let start else { return }
@@ -860,7 +906,7 @@ public final class Store {
             try catchUp()
             disk.remove(journalTemporary)
             // Someone put other files in place meanwhile (a demonstration office restored).
-            guard loadedSnapshotInode == start.snapshotInode, disk.inode(journalFD) == start.journalInode,
+            guard loadedSnapshotInode == start.snapshotInode, journalFDInode == start.journalInode,
                   journalLength >= start.journalOffset, book.seq >= start.seq else {
                 disk.remove(temporary)
                 return
@@ -930,14 +976,8 @@ public final class Store {
     private func historyBeforeCompacting(completedUpTo: Int = 0) throws -> HistoryHead {
         // A writer killed between its journal's fsync and its history's write left changes
         // only the journal holds.
-        let toComplete = sinceSnapshot.filter { $0.seq > completedUpTo }
-        if readOthers && !toComplete.isEmpty {
-            let before = unrecorded
-            do { try completeHistory(toComplete) } catch { unrecorded = before }
-            let recorded = Set(before.map(\.seq))
-            if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
-        }
-        if !unrecorded.isEmpty { record([]) }
+        let toComplete = readOthers ? sinceSnapshot.filter { $0.seq > completedUpTo } : []
+        if !toComplete.isEmpty || !unrecorded.isEmpty { try? completeHistory(toComplete) }
         if !unrecorded.isEmpty { throw StoreError.historyBehind }
         try history.sync()
         return try history.head()
@@ -946,21 +986,15 @@ public final class Store {
     /// Before a compaction takes the commit lock: the history completed with the changes read
     /// so far, and made durable, so that under the lock only what comes later is looked for
     /// (reading the history back to the snapshot's time takes tens of milliseconds). Each line
-    /// read was read under the lock, after its writer had recorded it or died trying. Returns
-    /// the last sequence number completed (0 when nothing could be).
+    /// read was read under the lock, after its writer had taken the history's lock
+    /// (`HistoryFile.Turn`) or died. Returns the last sequence number completed (0 when
+    /// nothing could be).
     private func completeHistoryAhead() -> Int {
         guard let last = sinceSnapshot.last?.seq else { return 0 }
-        if readOthers {
-            let before = unrecorded
-            do { try completeHistory(sinceSnapshot) } catch {
-                unrecorded = before
-                return 0
-            }
-            let recorded = Set(before.map(\.seq))
-            if !before.isEmpty { unrecorded = before + unrecorded.filter { !recorded.contains($0.seq) } }
+        if readOthers || !unrecorded.isEmpty {
+            guard (try? completeHistory(readOthers ? sinceSnapshot : [])) != nil else { return 0 }
         }
-        if !unrecorded.isEmpty { record([]) }
-        guard unrecorded.isEmpty, (try? history.sync()) != nil else { return 0 }
+        guard (try? history.sync()) != nil else { return 0 }
         return last
     }
 

@@ -62,6 +62,63 @@ struct StoreWritersTests {
         }
     }
 
+    /// The sequence numbers of the changes the history holds, in its order.
+    static func recordedChanges(_ store: Store) throws -> [Int] {
+        var seqs: [Int] = []
+        try store.history.forEach { entry in
+            if case .change(let change) = entry.event { seqs.append(change.seq) }
+            return true
+        }
+        return seqs
+    }
+
+    /// Threads committing while two of them fold the journal whenever it passes a few lines:
+    /// a compaction completes the history with the changes it read (`historyBeforeCompacting`)
+    /// while their writers may be recording them. Each change reaches the history once, in
+    /// the journal's order.
+    @Test func compactionsAmongWritersRecordEachChangeOnce() throws {
+        try withTemporaryDirectory { root in
+            let writers = 4, each = 25
+            nonisolated(unsafe) let stores = try (0..<writers).map { try Store(directory: root, user: "writer\($0)") }
+            for store in stores.prefix(2) { store.compactionThreshold = 2_000 }
+            nonisolated(unsafe) var failures: [String] = []
+            let mutex = NSLock()
+            DispatchQueue.concurrentPerform(iterations: writers) { writer in
+                for index in 0..<each {
+                    do {
+                        try stores[writer].commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
+                    } catch {
+                        mutex.lock()
+                        failures.append("\(writer)/\(index): \(error)")
+                        mutex.unlock()
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures)")
+            for store in stores { try store.close() }
+            let reopened = try Store(directory: root, write: false)
+            #expect(try Self.recordedChanges(reopened) == Array(1...(writers * each)))
+        }
+    }
+
+    /// The time of a change is taken before its save waits for the lock, so the history's
+    /// times may go back a little (a later save taken first). Completing the history at an
+    /// opening still finds the changes it holds: none is written twice.
+    @Test func completingTheHistoryFindsChangesWhoseTimesGoBack() throws {
+        try withTemporaryDirectory { root in
+            let first = try Store(directory: root, user: "awa")
+            let now = Date()
+            try first.commit(Self.registration(1), as: .anyone("awa"), at: now + 30)
+            try first.commit(Self.registration(2), as: .anyone("awa"), at: now)
+            try first.recordEvent(.signIn(login: "moussa"), by: "moussa", at: now - 1)
+            try first.commit(Self.registration(3), as: .anyone("awa"), at: now)
+            let second = try Store(directory: root, user: "moussa")
+            #expect(try Self.recordedChanges(second) == [1, 2, 3])
+            try second.close()
+            try first.close()
+        }
+    }
+
     /// A session that was away while another saved many lines reads them a batch at a time
     /// (the lock let go between batches, so that writers do not wait for them all): every
     /// line once, in order, whatever the number.
@@ -126,6 +183,29 @@ struct StoreWritersTests {
             try second.close()
             #expect(try BookState(Store(directory: root, write: false).book) == state)
         }
+    }
+
+    /// A save beside another session that saved meanwhile writes its line and its history
+    /// entry, and makes the line durable: nothing more (no file opened again, no directory
+    /// synced, as when a compaction is followed), before and after the other compacted.
+    @Test func aSaveAfterAnothersWritesOnlyItsLineAndItsHistory() throws {
+        let data = try Simulated.dataDisk(closedSessions: 1, openChanges: 1)
+        let first = try Simulated.open(data.disk)
+        let second = try Simulated.open(data.disk)
+        func expectOnlyItsOwnWrites(_ sourceLocation: SourceLocation = #_sourceLocation) throws {
+            try first.commit(.addNote(id: data.followed, note: Self.note("De awa.")), as: .anyone(Simulated.author))
+            let before = data.disk.operations.count
+            try second.commit(.addNote(id: data.registered, note: Self.note("De moussa.")), as: .anyone("moussa"))
+            #expect(data.disk.operations.dropFirst(before).map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+                    == ["write journal.jsonl", "write history.jsonl", "sync journal.jsonl"], sourceLocation: sourceLocation)
+        }
+        try expectOnlyItsOwnWrites()
+        try first.compact()
+        try second.refresh()
+        try expectOnlyItsOwnWrites()
+        try second.compact()
+        try first.refresh()
+        try expectOnlyItsOwnWrites()
     }
 
     /// A number chosen before another session registered is not the one saved: the store
