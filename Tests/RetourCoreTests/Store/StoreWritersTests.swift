@@ -19,6 +19,25 @@ struct StoreWritersTests {
         Note(id: UUID(), text: text, by: "awa", at: Date())
     }
 
+    /// `body(writer, index)` `each` times on each of `writers` threads at once; what it threw,
+    /// described ("writer/index: error").
+    static func onThreads(_ writers: Int, _ each: Int, _ body: @escaping @Sendable (Int, Int) throws -> Void) -> [String] {
+        nonisolated(unsafe) var failures: [String] = []
+        let mutex = NSLock()
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            for index in 0..<each {
+                do {
+                    try body(writer, index)
+                } catch {
+                    mutex.lock()
+                    failures.append("\(writer)/\(index): \(error)")
+                    mutex.unlock()
+                }
+            }
+        }
+        return failures
+    }
+
     /// Threads, each with its own store (its own open files, as another process), registering
     /// cases and adding notes to one case at once: every change is there once, in one order
     /// every session sees, and the numbers are unique and gapless.
@@ -29,20 +48,9 @@ struct StoreWritersTests {
             try setup.close()
             let writers = 4, each = 20
             nonisolated(unsafe) let stores = try (0..<writers).map { try Store(directory: root, user: "writer\($0)") }
-            nonisolated(unsafe) var failures: [String] = []
-            let mutex = NSLock()
-            DispatchQueue.concurrentPerform(iterations: writers) { writer in
-                let store = stores[writer]
-                for index in 0..<each {
-                    do {
-                        try store.commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
-                        try store.commit(.addNote(id: shared.id, note: Self.note("w\(writer) n\(index)")), as: .anyone("writer\(writer)"))
-                    } catch {
-                        mutex.lock()
-                        failures.append("\(writer)/\(index): \(error)")
-                        mutex.unlock()
-                    }
-                }
+            let failures = Self.onThreads(writers, each) { writer, index in
+                try stores[writer].commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
+                try stores[writer].commit(.addNote(id: shared.id, note: Self.note("w\(writer) n\(index)")), as: .anyone("writer\(writer)"))
             }
             #expect(failures.isEmpty, "\(failures)")
             for store in stores { try store.refresh() }
@@ -62,16 +70,6 @@ struct StoreWritersTests {
         }
     }
 
-    /// The sequence numbers of the changes the history holds, in its order.
-    static func recordedChanges(_ store: Store) throws -> [Int] {
-        var seqs: [Int] = []
-        try store.history.forEach { entry in
-            if case .change(let change) = entry.event { seqs.append(change.seq) }
-            return true
-        }
-        return seqs
-    }
-
     /// Threads committing while two of them fold the journal whenever it passes a few lines:
     /// a compaction completes the history with the changes it read (`historyBeforeCompacting`)
     /// while their writers may be recording them. Each change reaches the history once, in
@@ -81,23 +79,13 @@ struct StoreWritersTests {
             let writers = 4, each = 25
             nonisolated(unsafe) let stores = try (0..<writers).map { try Store(directory: root, user: "writer\($0)") }
             for store in stores.prefix(2) { store.compactionThreshold = 2_000 }
-            nonisolated(unsafe) var failures: [String] = []
-            let mutex = NSLock()
-            DispatchQueue.concurrentPerform(iterations: writers) { writer in
-                for index in 0..<each {
-                    do {
-                        try stores[writer].commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
-                    } catch {
-                        mutex.lock()
-                        failures.append("\(writer)/\(index): \(error)")
-                        mutex.unlock()
-                    }
-                }
+            let failures = Self.onThreads(writers, each) { writer, index in
+                try stores[writer].commit(Self.registration(writer * 1000 + index), as: .anyone("writer\(writer)"))
             }
             #expect(failures.isEmpty, "\(failures)")
             for store in stores { try store.close() }
             let reopened = try Store(directory: root, write: false)
-            #expect(try Self.recordedChanges(reopened) == Array(1...(writers * each)))
+            #expect(try StoreHistoryTests.changes(in: reopened) == Array(1...(writers * each)))
         }
     }
 
@@ -113,7 +101,7 @@ struct StoreWritersTests {
             try first.recordEvent(.signIn(login: "moussa"), by: "moussa", at: now - 1)
             try first.commit(Self.registration(3), as: .anyone("awa"), at: now)
             let second = try Store(directory: root, user: "moussa")
-            #expect(try Self.recordedChanges(second) == [1, 2, 3])
+            #expect(try StoreHistoryTests.changes(in: second) == [1, 2, 3])
             try second.close()
             try first.close()
         }
