@@ -239,6 +239,34 @@ struct HistoryFileTests {
         #expect(try second.head() == first.head())
     }
 
+    /// The changes recorded are read back to the first change numbered below the asked one
+    /// and older than the asked time, at every chunk size, sealed or not: a change taken
+    /// first but timed later does not stop the reading, and what lies before the stop (here
+    /// unreadable) is never read.
+    @Test(arguments: [false, true])
+    func recordedChangesStopAtTheFirstChangeBelowInNumberAndTime(sealed: Bool) throws {
+        let sealing: LineSealing = sealed ? F.sealed() : PlainLines()
+        let disk = try F.disk()
+        let writer = F.file(disk, sealing)
+        func change(_ seq: Int, minute: Double) -> (by: String, at: Date, event: HistoryEvent) {
+            let at = F.start.addingTimeInterval(minute * 60)
+            return ("awa", at, .change(JournalEntry(seq: seq, by: "awa", at: at,
+                                                       change: .addNote(id: F.id(seq), note: Note(id: F.id(100 + seq), text: "n", by: "awa", at: at)))))
+        }
+        try writer.append([F.event(0), change(1, minute: 1), change(2, minute: 2), change(3, minute: 5),
+                           F.event(3), change(4, minute: 3), change(5, minute: 4)])
+        var lines = F.lines(disk)
+        lines[0] = Array("garbage".utf8)
+        try F.write(lines, to: disk)
+        for chunk in [1, 7, 50, 1 << 16] {
+            let file = F.file(disk, sealing, chunk: chunk)
+            // Change 3 is below 4 in number but not older than 3 minutes: 2 stops the reading.
+            #expect(try file.recordedChanges(downTo: 4, before: F.start.addingTimeInterval(180)) == [3, 4, 5], "chunk \(chunk)")
+            #expect(try file.recordedChanges(downTo: 6, before: F.start.addingTimeInterval(600)) == [], "chunk \(chunk)")
+            #expect(throws: HistoryError.self, "chunk \(chunk)") { try file.recordedChanges(downTo: 1, before: F.start) }
+        }
+    }
+
     @Test func recentStopsAtTheFirstOlderEntry() throws {
         let (disk, _) = try F.history(10)
         // Line 1 made unreadable: reading back to it would throw.
