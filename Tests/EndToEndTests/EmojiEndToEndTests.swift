@@ -21,6 +21,9 @@ struct EmojiEndToEndTests {
         defer { tmux.kill() }
         try tmux.goOnWithoutUsers()
         tmux.waitFor("Cases (2)")
+        // The title may be drawn before the rows (a loaded machine).
+        tmux.waitFor("Hamadoun")
+        tmux.waitFor("Aïssata")
         let rows = tmux.screen.split(separator: "\n").map(String.init)
         let flagRow = try #require(rows.first { $0.contains("Aïssata") }, "\(tmux.screen)")
         let plainRow = try #require(rows.first { $0.contains("Hamadoun") }, "\(tmux.screen)")
