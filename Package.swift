@@ -55,7 +55,7 @@ let package = Package(
         // For tests: an in-memory file system that loses what a power cut loses, and fails on demand.
         .target(name: "RetourTestSupport", dependencies: ["RetourCore"]),
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourDemo", "RetourTestSupport"]),
-        .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI"]),
+        .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI", "RetourDemo"]),
         .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourDemo", "RetourTUI", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
         .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourDemo", "RetourTestSupport"]),

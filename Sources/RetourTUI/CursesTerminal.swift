@@ -34,6 +34,11 @@ public final class CursesTerminal: Terminal {
 
     public var terminationRequested: Bool { retour_pending_termination() != 0 }
 
+    public var hasPendingInput: Bool {
+        var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&input, 1, 0) > 0
+    }
+
     public func present(_ canvas: Canvas) {
         if shown?.size != canvas.size {
             clear()

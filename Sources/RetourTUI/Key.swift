@@ -22,6 +22,9 @@ public protocol Terminal: AnyObject {
     func present(_ canvas: Canvas)
     /// The next event, or nil after `timeoutMilliseconds` without one.
     func nextEvent(timeoutMilliseconds: Int) -> Event?
+    /// Whether more input is already waiting (a paste arriving a character at a time): the
+    /// application reads it before drawing again.
+    var hasPendingInput: Bool { get }
     /// Whether a termination was requested (SIGTERM, SIGINT, SIGHUP).
     var terminationRequested: Bool { get }
 }

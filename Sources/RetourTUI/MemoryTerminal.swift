@@ -4,7 +4,12 @@ public final class MemoryTerminal: Terminal {
     public private(set) var screen: Canvas
     public private(set) var presentCount = 0
     public var terminationRequested = false
+    /// Whether the events sent are waiting input, as a paste is; by default each event is
+    /// read alone, so that every key is drawn (a guided tour's frames).
+    public var reportsPendingInput = false
     private var events: [Event] = []
+    /// The next event to read in `events`: reading one costs the same in a long paste.
+    private var next = 0
 
     public init(width: Int = 80, height: Int = 24) {
         size = Size(width: width, height: height)
@@ -17,8 +22,18 @@ public final class MemoryTerminal: Terminal {
     }
 
     public func nextEvent(timeoutMilliseconds: Int) -> Event? {
-        events.isEmpty ? nil : events.removeFirst()
+        guard next < events.count else { return nil }
+        defer {
+            next += 1
+            if next == events.count {
+                events.removeAll(keepingCapacity: true)
+                next = 0
+            }
+        }
+        return events[next]
     }
+
+    public var hasPendingInput: Bool { reportsPendingInput && pendingEvents > 0 }
 
     public func send(_ keys: Key...) {
         events += keys.map(Event.key)
@@ -33,7 +48,7 @@ public final class MemoryTerminal: Terminal {
         events.append(.resize(size))
     }
 
-    public var pendingEvents: Int { events.count }
+    public var pendingEvents: Int { events.count - next }
 
     /// The screen's text rows, trailing spaces removed.
     public var rows: [String] { screen.rows }

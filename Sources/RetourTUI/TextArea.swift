@@ -11,13 +11,16 @@ public struct TextArea: Hashable, Sendable {
     /// The width of the last drawing: lines are where the user saw them.
     private var width = 40
 
-    public init(_ text: String = "") {
-        field = TextField(text)
+    public init(_ text: String = "", capacity: Int = TextField.defaultCapacity) {
+        field = TextField(text, capacity: capacity)
     }
 
     public var text: String { field.text }
     /// Cursor position, in characters from the start.
     public var cursor: Int { field.cursor }
+    /// Whether the last character typed was refused because the text holds its capacity.
+    public var isFull: Bool { field.isFull }
+    public var capacity: Int { field.capacity }
 
     public mutating func set(_ text: String) {
         field.set(text)
@@ -48,7 +51,7 @@ public struct TextArea: Hashable, Sendable {
         let (index, range) = currentLine
         let target = index + delta
         guard lines.indices.contains(target) else { return false }
-        let characters = Array(text)
+        let characters = field.characters
         let column = CellWidth.of(String(characters[range.lowerBound..<cursor]))
         var offset = lines[target].lowerBound
         var used = 0
@@ -65,7 +68,7 @@ public struct TextArea: Hashable, Sendable {
 
     /// How many lines the text takes at `width` cells.
     public func lineCount(width: Int) -> Int {
-        TextArea.lines(Array(text), width: width).count
+        TextArea.lines(field.characters, width: width).count
     }
 
     /// Draws the text in a box of `width` × `height` cells at (x, y), scrolled so that the
@@ -80,7 +83,7 @@ public struct TextArea: Hashable, Sendable {
         if index < top { top = index }
         if index >= top + height { top = index - height + 1 }
         top = max(0, min(top, max(0, lines.count - height)))
-        let characters = Array(text)
+        let characters = field.characters
         let rows = (clip ?? 0..<height).clamped(to: 0..<height)
         for row in rows {
             canvas.fill(Rect(x: x, y: y + row, width: width, height: 1), style: style)
@@ -94,7 +97,7 @@ public struct TextArea: Hashable, Sendable {
 
     // MARK: Lines
 
-    private var lines: [Range<Int>] { TextArea.lines(Array(text), width: width) }
+    private var lines: [Range<Int>] { TextArea.lines(field.characters, width: width) }
 
     /// The line the cursor is on: the last one starting at or before it.
     private var currentLine: (index: Int, range: Range<Int>) {

@@ -75,6 +75,7 @@ final class RecordingTerminal: Terminal {
 
     var size: Size { memory.size }
     var terminationRequested: Bool { memory.terminationRequested }
+    var hasPendingInput: Bool { memory.hasPendingInput }
     func present(_ canvas: Canvas) {
         memory.present(canvas)
         frames.append(memory.rows)

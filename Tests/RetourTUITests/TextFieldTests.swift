@@ -1,3 +1,4 @@
+import RetourDemo
 import Testing
 @testable import RetourTUI
 
@@ -134,5 +135,79 @@ struct TextFieldTests {
         canvas.put("|", x: 6, y: 0)
         field.draw(into: &canvas, x: 0, y: 0, width: 6)
         #expect(canvas.rows == ["Tombou|"])
+    }
+
+    @Test("typing stops at the field's capacity and says so; deleting makes room again")
+    func capacity() {
+        var field = TextField("abc", capacity: 5)
+        for character in "defg" { _ = field.handle(.character(character)) }
+        #expect(field.text == "abcde")
+        #expect(field.isFull)
+        // Moving is not typing: the field stays full until a character fits again.
+        _ = field.handle(.left)
+        #expect(field.isFull)
+        _ = field.handle(.backspace)
+        #expect(!field.isFull)
+        _ = field.handle(.character("x"))
+        #expect(field.text == "abcxe")
+        #expect(!field.isFull)
+        // A text set from elsewhere is kept whole, even beyond the capacity: nothing is lost.
+        field.set("0123456789")
+        #expect(field.text == "0123456789")
+        _ = field.handle(.character("!"))
+        #expect(field.text == "0123456789")
+        #expect(field.isFull)
+    }
+
+    @Test("editing at any place gives the text and cursor of composing the whole text again")
+    func editsMatchWholeComposition() {
+        // The reference: the whole text composed after each key, the cursor counted again.
+        struct Whole {
+            var characters: [Character] = []
+            var cursor = 0
+            mutating func apply(_ key: Key) {
+                switch key {
+                case .left: cursor = max(0, cursor - 1)
+                case .right: cursor = min(characters.count, cursor + 1)
+                case .home: cursor = 0
+                case .end: cursor = characters.count
+                case .backspace where cursor > 0:
+                    characters.remove(at: cursor - 1)
+                    cursor -= 1
+                case .delete where cursor < characters.count: characters.remove(at: cursor)
+                case .character(let character):
+                    characters.insert(character, at: cursor)
+                    cursor += 1
+                default: return
+                }
+                let before = String(characters.prefix(cursor)).precomposedStringWithCanonicalMapping.count
+                characters = Array(String(characters).precomposedStringWithCanonicalMapping)
+                cursor = min(before, characters.count)
+            }
+        }
+        let alphabet: [Key] = [.left, .right, .home, .end, .backspace, .delete, .character("e"), .character("a"),
+                               .character("\u{0301}"), .character("\u{0308}"), .character("\u{0327}"), .character("c"),
+                               .character(" "), .character("中"), .character("ï"), .character("\u{1100}"), .character("\u{1161}")]
+        var generator = SeededGenerator(seed: 42)
+        for _ in 0..<300 {
+            var field = TextField()
+            var whole = Whole()
+            for _ in 0..<40 {
+                let key = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                _ = field.handle(key)
+                whole.apply(key)
+                #expect(field.text == String(whole.characters), "\(key)")
+                #expect(field.cursor == whole.cursor, "\(key) in \(field.text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+
+    @Test("drawing a text of thousands of characters shows its end, the cursor after it")
+    func drawsLongText() {
+        var field = TextField(String(repeating: "abcdefghij", count: 1_000))
+        var canvas = Canvas(size: Size(width: 10, height: 1))
+        let point = field.draw(into: &canvas, x: 0, y: 0, width: 6)
+        #expect(canvas.rows == ["fghij"])
+        #expect(point == Point(x: 5, y: 0))
     }
 }

@@ -160,7 +160,8 @@ final class CaseFormScreen: Screen {
         case .editText?, nil:
             guard var input = inputs[focused.field], input.handle(key) else { return }
             inputs[focused.field] = input
-            update(focused.field, input.text, app)
+            // A character refused by a full field changes nothing: the field says so (see `draw`).
+            if !input.isFull { update(focused.field, input.text, app) }
         default: break
         }
     }
@@ -396,7 +397,9 @@ final class CaseFormScreen: Screen {
         var layout: [(index: Int, issue: String?)] = []
         for index in CaseFormScreen.fields.indices {
             layout.append((index, nil))
-            guard let issue = issues?[CaseFormScreen.fields[index].field] else { continue }
+            let field = CaseFormScreen.fields[index].field
+            let full = inputs[field].flatMap { $0.isFull ? catalog.fieldFull(capacity: $0.capacity) : nil }
+            guard let issue = full ?? issues?[field] else { continue }
             for (number, part) in Dialog.wrap(issue, width: max(10, area.width - inputX - 3)).enumerated() {
                 layout.append((index, (number == 0 ? "↳ " : "  ") + part))
             }

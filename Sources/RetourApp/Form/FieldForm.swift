@@ -152,12 +152,13 @@ final class FieldForm: Screen {
         case .save?: save(app)
         case .back?: app.leaveTopScreen()
         case .editText?, nil:
+            // A character refused by a full field changes nothing: the field says so (see `draw`).
             if var input = inputs[focused.id], input.handle(key) {
                 inputs[focused.id] = input
-                set(focused.id, input.text)
+                if !input.isFull { set(focused.id, input.text) }
             } else if var area = areas[focused.id], area.handle(key) {
                 areas[focused.id] = area
-                set(focused.id, area.text)
+                if !area.isFull { set(focused.id, area.text) }
             }
         default: break
         }
@@ -220,6 +221,13 @@ final class FieldForm: Screen {
 
     private let requiredText: String
     private let controlText: String
+
+    /// What the field `id` says when the last character typed in it did not fit.
+    private func fullText(of id: String, _ catalog: Catalog) -> String? {
+        if let input = inputs[id], input.isFull { return catalog.fieldFull(capacity: input.capacity) }
+        if let area = areas[id], area.isFull { return catalog.fieldFull(capacity: area.capacity) }
+        return nil
+    }
 
     private func save(_ app: CaseManagerApp) {
         let found = problems()
@@ -309,7 +317,7 @@ final class FieldForm: Screen {
                         lines.append(.notice((number == 0 ? "! " : "  ") + part, x: x))
                     }
                 }
-                guard let issue = issues?[fields[index].id] else { continue }
+                guard let issue = fullText(of: fields[index].id, catalog) ?? issues?[fields[index].id] else { continue }
                 // Under its field, wrapped rather than cut: "↳ " then the text, aligned.
                 for (number, part) in Dialog.wrap(issue, width: max(10, right - x - 2)).enumerated() {
                     lines.append(.issue((number == 0 ? "↳ " : "  ") + part, x: x))

@@ -9,8 +9,15 @@ final class CaseListScreen: Screen {
     private var rows: CaseRows
     /// The filters, without the search (which is `searchField`'s text).
     private(set) var filters: CaseQuery
-    /// Indexes into `rows.entries` that match the search and the filters, in display order.
-    private var visible: [Int] = []
+    /// Indexes into `rows.entries` that match the search and the filters, in display order;
+    /// found again when next needed after the search was typed in, so that keys arriving
+    /// together (a paste) narrow the list once.
+    private var visible: [Int] {
+        if searchTyped { refilter() }
+        return matching
+    }
+    private var matching: [Int] = []
+    private var searchTyped = false
     private var table = TableView()
     private var searchField = TextField()
     private var searching = false
@@ -28,7 +35,8 @@ final class CaseListScreen: Screen {
         refilter()
     }
 
-    var context: KeyContext { searching ? (visible.count == 1 ? .searchOneMatch : .search) : .list }
+    /// Asked at every key: it does not narrow the list (Enter does the same in both search contexts).
+    var context: KeyContext { searching ? (!searchTyped && matching.count == 1 ? .searchOneMatch : .search) : .list }
     var helpKey: String { "filters.help.list" }
 
     var totalCount: Int { rows.entries.count }
@@ -73,6 +81,8 @@ final class CaseListScreen: Screen {
     }
 
     func handle(_ action: Action?, key: Key, app: CaseManagerApp) {
+        // A key other than typing acts on the list as narrowed by what was typed before it.
+        if searchTyped, let action, action != .editText { refilter() }
         switch action {
         case .move(let movement)?: table.move(movement)
         case .open?:
@@ -156,7 +166,11 @@ final class CaseListScreen: Screen {
                 return
             }
             guard searchField.handle(key) else { return }
-            refilter()
+            guard !searchField.isFull else {
+                app.say(app.catalog.fieldFull(capacity: searchField.capacity), .error)
+                return
+            }
+            searchTyped = true
         }
     }
 
@@ -281,12 +295,13 @@ final class CaseListScreen: Screen {
     }
 
     private func refilter(keeping id: UUID? = nil) {
+        searchTyped = false
         var query = filters
         query.search = searchField.text
-        visible = rows.matching(query)
-        table.setCount(visible.count)
+        matching = rows.matching(query)
+        table.setCount(matching.count)
         // The case under the cursor stays there if it still matches; otherwise the first one.
-        if let id, let row = rows.position(of: id), let position = visible.firstIndex(of: row) {
+        if let id, let row = rows.position(of: id), let position = matching.firstIndex(of: row) {
             table.select(position)
         } else {
             table.select(0)

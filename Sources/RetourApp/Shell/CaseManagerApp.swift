@@ -197,7 +197,9 @@ final class CaseManagerApp {
                 signedOut = true
             }
         default:
-            if current.field.handle(key) { current.problem = nil }
+            if current.field.handle(key) {
+                current.problem = current.field.isFull ? catalog.fieldFull(capacity: current.field.capacity) : nil
+            }
             current.confirmingSignOut = false
         }
         lock = current
@@ -524,10 +526,14 @@ final class CaseManagerApp {
     /// Runs until the user quits or a termination signal arrives. Redraws only after an event.
     func run(on terminal: Terminal) {
         var needsDraw = true
+        var drawn = ContinuousClock.now
         while isRunning && !terminal.terminationRequested {
-            if needsDraw {
+            // Keys already waiting (a paste) are handled before drawing again, though not for
+            // more than a tenth of a second: the screen keeps up with what arrives.
+            if needsDraw && (!terminal.hasPendingInput || drawn.duration(to: .now) >= .milliseconds(100)) {
                 terminal.present(render(size: terminal.size))
                 needsDraw = false
+                drawn = .now
             }
             if let event = terminal.nextEvent(timeoutMilliseconds: 250) {
                 handle(event)

@@ -39,7 +39,7 @@ final class PassphrasePrompt {
             case .quit?:
                 return nil
             default:
-                if field.handle(key) { problem = nil }
+                if field.handle(key) { problem = field.isFull ? catalog.fieldFull(capacity: field.capacity) : nil }
             }
         }
         return nil

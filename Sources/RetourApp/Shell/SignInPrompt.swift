@@ -102,7 +102,9 @@ final class SignInPrompt {
             }
             return submit()
         default:
-            if fields[focus].handle(key) { problem = nil }
+            if fields[focus].handle(key) {
+                problem = fields[focus].isFull ? catalog.fieldFull(capacity: fields[focus].capacity) : nil
+            }
         }
         return nil
     }

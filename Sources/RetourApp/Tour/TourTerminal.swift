@@ -33,6 +33,8 @@ final class TourTerminal: Terminal {
 
     var size: Size { inner.size }
     var terminationRequested: Bool { inner.terminationRequested || ended }
+    /// While "show me" plays, each of its keys is drawn.
+    var hasPendingInput: Bool { !tour.isPlaying && inner.hasPendingInput }
 
     func present(_ canvas: Canvas) {
         inner.present(canvas)

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import RetourApp
+@testable import RetourCore
+import RetourTUI
+
+/// A paste arrives as one key per character, and may never end.
+@Suite("A long paste")
+struct PasteTests {
+    @Test("a paste longer than a note fills the field to its capacity, says so beside it, is drawn now and then, and saves what fits")
+    func pasteIntoANote() throws {
+        let harness = try Harness()
+        harness.open("GAO-000001")
+        harness.type("5")
+        harness.type("n")
+        #expect(harness.app.top is FieldForm, "\(harness.text)")
+        let terminal = harness.terminal
+        terminal.reportsPendingInput = true
+        let paste = String(repeating: "Visite à Gao. ", count: 15_000)
+        terminal.type(paste)
+        let drawnBefore = terminal.presentCount
+        harness.app.run(on: UntilRead(terminal))
+        // Drawn at most every tenth of a second while keys wait, not once a key.
+        #expect(terminal.presentCount - drawnBefore < paste.count / 100)
+        harness.app.runUntilIdle(on: terminal)
+        let capacity = TextField.defaultCapacity
+        #expect(harness.text.contains("Full: at most \(capacity) characters."), "\(harness.text)")
+        harness.send(.function(2))
+        let note = try #require(try harness.stored("GAO-000001").notes.last)
+        let fitting = String(paste.prefix(capacity)).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(note.text == fitting)
+    }
+
+    @Test("keys arriving together in the search narrow the list before the key after them acts")
+    func searchTypedTogether() throws {
+        let harness = try Harness()
+        let terminal = harness.terminal
+        terminal.reportsPendingInput = true
+        terminal.type("/GAO-00000")
+        terminal.send(.down)
+        harness.app.run(on: UntilRead(terminal))
+        harness.app.runUntilIdle(on: terminal)
+        #expect(harness.rows.contains { $0.hasPrefix(">") && $0.contains("GAO-000002") }, "\(harness.text)")
+        terminal.send(.escape)
+        terminal.type("/GAO-000002")
+        terminal.send(.enter)
+        harness.app.run(on: UntilRead(terminal))
+        harness.app.runUntilIdle(on: terminal)
+        #expect(harness.app.top is CaseDetailScreen, "\(harness.text)")
+        #expect(harness.text.contains("GAO-000002"), "\(harness.text)")
+    }
+}
+
+/// The terminal of a test that asks for a termination once every event sent was read, so that
+/// `run(on:)` returns.
+private final class UntilRead: Terminal {
+    let memory: MemoryTerminal
+    init(_ memory: MemoryTerminal) { self.memory = memory }
+    var size: Size { memory.size }
+    var terminationRequested: Bool { memory.pendingEvents == 0 }
+    var hasPendingInput: Bool { memory.hasPendingInput }
+    func present(_ canvas: Canvas) { memory.present(canvas) }
+    func nextEvent(timeoutMilliseconds: Int) -> Event? { memory.nextEvent(timeoutMilliseconds: timeoutMilliseconds) }
+}
