@@ -189,11 +189,13 @@ public final class Disk: FileSystem, @unchecked Sendable {
         case outside
     }
 
+    /// Asked at every save and every idle check: compared byte by byte.
     private func place(_ path: String) -> Place {
         if path == directory { return .data }
         let prefix = directory == "/" ? "/" : directory + "/"
-        guard path.hasPrefix(prefix) else { return .outside }
-        let components = path.dropFirst(prefix.count).split(separator: "/").map(String.init)
+        guard path.utf8.starts(with: prefix.utf8) else { return .outside }
+        let components = path.utf8.dropFirst(prefix.utf8.count).split(separator: UInt8(ascii: "/"))
+            .map { String(decoding: $0, as: UTF8.self) }
         return components.isEmpty ? .data : .inside(components)
     }
 
@@ -201,8 +203,8 @@ public final class Disk: FileSystem, @unchecked Sendable {
     /// following a link: under the data directory, from its descriptor, each directory on the
     /// way opened `O_NOFOLLOW`; elsewhere, the path as it is. Fails with ENOENT when the data
     /// directory does not exist yet.
-    private func reaching<T>(_ path: String, _ body: (Int32, String) throws -> T) throws -> T {
-        switch place(path) {
+    private func reaching<T>(_ path: String, at place: Place? = nil, _ body: (Int32, String) throws -> T) throws -> T {
+        switch place ?? self.place(path) {
         case .outside:
             return try body(AT_FDCWD, path)
         case .data:
@@ -223,15 +225,16 @@ public final class Disk: FileSystem, @unchecked Sendable {
 
     /// `fstatat` without following a link; nil when the name cannot be reached.
     public func status(_ path: String) -> stat? {
-        if case .data = place(path) {
+        let place = place(path)
+        if case .data = place {
             // Made since (by another process): opened, and checked, now.
             try? openAnchor()
+            if anchorDescriptor >= 0 {
+                var info = stat()
+                return fstat(anchorDescriptor, &info) == 0 ? info : nil
+            }
         }
-        if case .data = place(path), anchorDescriptor >= 0 {
-            var info = stat()
-            return fstat(anchorDescriptor, &info) == 0 ? info : nil
-        }
-        return try? reaching(path) { directory, name -> stat? in
+        return try? reaching(path, at: place) { directory, name -> stat? in
             var info = stat()
             return fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
         }

@@ -43,7 +43,7 @@ public struct CaseDigest: Sendable, Equatable {
     /// When the latest change was recorded on the case (a note, a step, an edit…), in whole
     /// seconds since 1970: an instant, so that the index means the same in every time zone;
     /// "no activity for N days" compares it with one instant computed per query.
-    let lastActivityAt: Int64
+    private(set) var lastActivityAt: Int64
     /// One bit per `StepStatus` (its position in `allCases`) that at least one step is in.
     let stepStatuses: UInt8
     /// Planned dates of the open steps (neither done nor not applicable) as YYYYMMDD,
@@ -93,12 +93,7 @@ public struct CaseDigest: Sendable, Equatable {
             }
         }
         doneSteps = done
-        // Every change stamps `updated` and adds to the timeline; the latest of them all, so
-        // that a change recorded with an earlier date does not hide a later one.
-        let latest = item.timeline.reduce(max(item.created.at, item.updated.at)) { max($0, $1.at) }
-        // A file edited by hand may hold any date: kept within what an Int64 holds.
-        let seconds = latest.timeIntervalSince1970
-        lastActivityAt = seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
+        lastActivityAt = CaseDigest.lastActivity(of: item)
         stepStatuses = statuses
         openPlanned = planned.sorted()
         closureRequestedBy = item.status == .closureRequested ? item.closureRequestedBy ?? "" : ""
@@ -126,6 +121,22 @@ public struct CaseDigest: Sendable, Equatable {
                                         profile.phone.filter { $0.isASCII && $0.isNumber }]
         text = CaseDigest.cString(parts.joined(separator: "\n"))
         figures = FiguresDigest(item)
+    }
+
+    /// After a note on the case, which changes nothing else a digest holds: its texts are not
+    /// folded again (most of the cost of building one). Not for a closed case, whose figures
+    /// may take its closing time from its latest change.
+    mutating func noteActivity(of item: Case) {
+        lastActivityAt = CaseDigest.lastActivity(of: item)
+    }
+
+    /// Every change stamps `updated` and adds to the timeline; the latest of them all, so that
+    /// a change recorded with an earlier date does not hide a later one.
+    private static func lastActivity(of item: Case) -> Int64 {
+        let latest = item.timeline.reduce(max(item.created.at, item.updated.at)) { max($0, $1.at) }
+        // A file edited by hand may hold any date: kept within what an Int64 holds.
+        let seconds = latest.timeIntervalSince1970
+        return seconds.isFinite ? Int64(min(max(seconds, -1e17), 1e17).rounded(.down)) : 0
     }
 
     /// Where case `id` is in `digests`, without copying them.

@@ -616,14 +616,17 @@ public struct CaseBook: Sendable {
         }
         guard let current = checked.current, let id = entry.change.caseID else { return }
         let item = updated(current, by: entry)
+        // `current` was read with them: they are in `item` now, and in its digest below.
+        let folded = deferred.removeValue(forKey: id)
+        deferredCount -= folded?.count ?? 0
         if case .register = entry.change {
             insert(CaseDigest(item))
+        } else if case .addNote = entry.change, folded == nil, item.status != .closed, let position = positions[id] {
+            digests[position].noteActivity(of: item)
         } else {
             replace(CaseDigest(item))
         }
         changed[id] = item
-        // `current` was read with them: they are in `item` now.
-        if let folded = deferred.removeValue(forKey: id) { deferredCount -= folded.count }
         seq = entry.seq
     }
 

@@ -47,23 +47,50 @@ enum JSONNode {
     /// `value` as a node, the kinds Foundation encodes specially first; nil when its
     /// `encode(to:)` encoded nothing.
     init?<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        switch value {
-        case let text as String: self = .string(text)
-        case let flag as Bool: self = .bool(flag)
-        case let number as Int: self = .integer(Int64(number))
-        case let id as UUID: self = .uuid(id)
-        case let instant as Date: self = .instant(instant)
-        case let number as any SignedInteger: self = .integer(Int64(number))
-        case let number as any UnsignedInteger: self = .unsigned(UInt64(number))
-        case let data as Data: self = .string(data.base64EncodedString())
-        case let url as URL: self = .string(url.absoluteString)
-        case is Double, is Float, is Decimal:
-            self = .text(String(decoding: try JSONNode.floatingPoint.encode(value), as: UTF8.self))
-        default:
+        // The type compared, not cast: a cast to a protocol (`any SignedInteger`) asks the
+        // runtime for every value of every other type, which cost more than the encoding.
+        if T.self == String.self {
+            self = .string(unsafeBitCast(value, to: String.self))
+        } else if T.self == Bool.self {
+            self = .bool(unsafeBitCast(value, to: Bool.self))
+        } else if T.self == Int.self {
+            self = .integer(Int64(unsafeBitCast(value, to: Int.self)))
+        } else if T.self == UUID.self {
+            self = .uuid(unsafeBitCast(value, to: UUID.self))
+        } else if T.self == Date.self {
+            self = .instant(unsafeBitCast(value, to: Date.self))
+        } else if let number = JSONNode.otherInteger(value) {
+            self = number
+        } else if T.self == Data.self || T.self == URL.self || T.self == Double.self || T.self == Float.self || T.self == Decimal.self {
+            self = try JSONNode.foundationScalar(value)
+        } else {
             let encoder = NodeEncoder(codingPath: codingPath)
             try value.encode(to: encoder)
             guard let node = encoder.node else { return nil }
             self = node
+        }
+    }
+
+    /// The other standard integers, by their type.
+    private static func otherInteger<T>(_ value: T) -> JSONNode? {
+        let type: Any.Type = T.self
+        if type == Int8.self || type == Int16.self || type == Int32.self || type == Int64.self {
+            let number = value as! any SignedInteger
+            return .integer(Int64(number))
+        }
+        if type == UInt.self || type == UInt8.self || type == UInt16.self || type == UInt32.self || type == UInt64.self {
+            let number = value as! any UnsignedInteger
+            return .unsigned(UInt64(number))
+        }
+        return nil
+    }
+
+    /// The values Foundation's encoder writes in a way of its own.
+    private static func foundationScalar<T: Encodable>(_ value: T) throws -> JSONNode {
+        switch value {
+        case let data as Data: return .string(data.base64EncodedString())
+        case let url as URL: return .string(url.absoluteString)
+        default: return .text(String(decoding: try JSONNode.floatingPoint.encode(value), as: UTF8.self))
         }
     }
 
