@@ -24,7 +24,7 @@ struct PasteTests {
         #expect(terminal.presentCount - drawnBefore < paste.count / 100)
         harness.app.runUntilIdle(on: terminal)
         let capacity = TextField.defaultCapacity
-        #expect(harness.text.contains("Full: at most \(capacity) characters."), "\(harness.text)")
+        #expect(harness.text.contains("Full: at most \(capacity) characters; the rest was not added."), "\(harness.text)")
         harness.send(.function(2))
         let note = try #require(try harness.stored("GAO-000001").notes.last)
         let fitting = String(paste.prefix(capacity)).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -48,6 +48,19 @@ struct PasteTests {
         harness.app.runUntilIdle(on: terminal)
         #expect(harness.app.top is CaseDetailScreen, "\(harness.text)")
         #expect(harness.text.contains("GAO-000002"), "\(harness.text)")
+    }
+
+    @Test("a paste longer than the search fills it and says so on the status line until the paste ends")
+    func pasteIntoTheSearch() throws {
+        let harness = try Harness()
+        let terminal = harness.terminal
+        terminal.reportsPendingInput = true
+        terminal.type("/" + String(repeating: "maiga ", count: 2_000))
+        harness.app.run(on: UntilRead(terminal))
+        harness.app.runUntilIdle(on: terminal)
+        #expect(harness.app.top is CaseListScreen)
+        #expect(harness.rows[1].contains("maiga maiga"), "\(harness.text)")
+        #expect(harness.text.contains("Full: at most \(TextField.defaultCapacity) characters"), "\(harness.text)")
     }
 }
 

@@ -21,6 +21,8 @@ final class CaseListScreen: Screen {
     private var table = TableView()
     private var searchField = TextField()
     private var searching = false
+    /// What the search says once it holds its capacity.
+    private var searchFullText: String?
     private var sortColumn = 0
     private var ascending = true
     /// The marked cases: kept by id, so that sorting, filtering and changes keep them.
@@ -167,7 +169,10 @@ final class CaseListScreen: Screen {
             }
             guard searchField.handle(key) else { return }
             guard !searchField.isFull else {
-                app.say(app.catalog.fieldFull(capacity: searchField.capacity), .error)
+                // Said again at each key (a key clears the status line), worked out once.
+                let full = searchFullText ?? app.catalog.fieldFull(capacity: searchField.capacity)
+                searchFullText = full
+                app.say(full, .error)
                 return
             }
             searchTyped = true

@@ -197,8 +197,10 @@ final class CaseManagerApp {
                 signedOut = true
             }
         default:
+            let wasFull = current.field.isFull
             if current.field.handle(key) {
-                current.problem = current.field.isFull ? catalog.fieldFull(capacity: current.field.capacity) : nil
+                current.problem = current.field.isFull
+                    ? (wasFull ? current.problem : catalog.fieldFull(capacity: current.field.capacity)) : nil
             }
             current.confirmingSignOut = false
         }

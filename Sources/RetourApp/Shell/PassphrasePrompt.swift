@@ -39,7 +39,8 @@ final class PassphrasePrompt {
             case .quit?:
                 return nil
             default:
-                if field.handle(key) { problem = field.isFull ? catalog.fieldFull(capacity: field.capacity) : nil }
+                let wasFull = field.isFull
+                if field.handle(key) { problem = field.isFull ? (wasFull ? problem : catalog.fieldFull(capacity: field.capacity)) : nil }
             }
         }
         return nil

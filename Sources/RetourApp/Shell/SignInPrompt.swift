@@ -102,8 +102,9 @@ final class SignInPrompt {
             }
             return submit()
         default:
+            let wasFull = fields[focus].isFull
             if fields[focus].handle(key) {
-                problem = fields[focus].isFull ? catalog.fieldFull(capacity: fields[focus].capacity) : nil
+                problem = fields[focus].isFull ? (wasFull ? problem : catalog.fieldFull(capacity: fields[focus].capacity)) : nil
             }
         }
         return nil
