@@ -82,7 +82,6 @@ final class ConflictScreen: Screen {
             case .pageDown: top = min(last, top + visibleLines)
             case .first: top = 0
             case .last: top = last
-            default: break
             }
         default: break
         }
