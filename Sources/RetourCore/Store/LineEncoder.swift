@@ -103,7 +103,7 @@ enum JSONNode {
         case .string(let text): JSONNode.write(text, to: &output)
         case .uuid(let id):
             output.append(0x22)
-            output += id.uuidString.utf8
+            JSONNode.write(id, to: &output)
             output.append(0x22)
         case .instant(let instant):
             output.append(0x22)
@@ -144,6 +144,19 @@ enum JSONNode {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// `id` as Foundation writes it (upper-case, 8-4-4-4-12), without `uuidString`, which
+    /// formats each byte through `snprintf`: a save writes a dozen identifiers.
+    static func write(_ id: UUID, to output: inout [UInt8]) {
+        withUnsafeBytes(of: id.uuid) { bytes in
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { output.append(0x2D) }
+                output.append(upperHexDigits[Int(byte >> 4)])
+                output.append(upperHexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
 
     /// Retour's files hold no floating-point number; one added later is written by Foundation,
     /// byte for byte as before.

@@ -94,6 +94,18 @@ struct LineEncoderTests {
         }
     }
 
+    @Test func writesIdentifiersAsFoundationDoes() throws {
+        var ids = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                   UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        var generator = SeededGenerator(seed: 7)
+        ids += (0..<500).map { _ in
+            var bytes = [UInt8](repeating: 0, count: 16)
+            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+            return bytes.withUnsafeBytes { $0.load(as: UUID.self) }
+        }
+        try Self.expectSameBytes(ids)
+    }
+
     /// Numbers of every width, and the floating-point ones Retour's files do not hold yet.
     @Test func writesNumbersAsFoundationDoes() throws {
         struct Numbers: Codable {
