@@ -62,6 +62,21 @@ struct PasteTests {
         #expect(harness.rows[1].contains("maiga maiga"), "\(harness.text)")
         #expect(harness.text.contains("Full: at most \(TextField.defaultCapacity) characters"), "\(harness.text)")
     }
+
+    @Test("saving a field filled by a paste says the field's own limit, not only that it is full")
+    func pasteIntoAName() throws {
+        let harness = try Harness()
+        harness.type("n")
+        #expect(harness.app.top is CaseFormScreen, "\(harness.text)")
+        let terminal = harness.terminal
+        terminal.reportsPendingInput = true
+        terminal.type(String(repeating: "Maïga ", count: 2_000))
+        harness.app.run(on: UntilRead(terminal))
+        harness.app.runUntilIdle(on: terminal)
+        #expect(harness.text.contains("Full: at most"), "\(harness.text)")
+        harness.send(.function(2))
+        #expect(harness.text.contains("At most 100 characters."), "\(harness.text)")
+    }
 }
 
 /// The terminal of a test that asks for a termination once every event sent was read, so that

@@ -399,7 +399,8 @@ final class CaseFormScreen: Screen {
             layout.append((index, nil))
             let field = CaseFormScreen.fields[index].field
             let full = inputs[field].flatMap { $0.isFull ? catalog.fieldFull(capacity: $0.capacity) : nil }
-            guard let issue = full ?? issues?[field] else { continue }
+            // What saving found (the field's own limit) before the capacity of the keyboard.
+            guard let issue = issues?[field] ?? full else { continue }
             for (number, part) in Dialog.wrap(issue, width: max(10, area.width - inputX - 3)).enumerated() {
                 layout.append((index, (number == 0 ? "↳ " : "  ") + part))
             }

@@ -317,7 +317,8 @@ final class FieldForm: Screen {
                         lines.append(.notice((number == 0 ? "! " : "  ") + part, x: x))
                     }
                 }
-                guard let issue = fullText(of: fields[index].id, catalog) ?? issues?[fields[index].id] else { continue }
+                // What saving found (the field's own limit) before the capacity of the keyboard.
+                guard let issue = issues?[fields[index].id] ?? fullText(of: fields[index].id, catalog) else { continue }
                 // Under its field, wrapped rather than cut: "↳ " then the text, aligned.
                 for (number, part) in Dialog.wrap(issue, width: max(10, right - x - 2)).enumerated() {
                     lines.append(.issue((number == 0 ? "↳ " : "  ") + part, x: x))
