@@ -47,8 +47,21 @@ static volatile sig_atomic_t retour_termination_signal = 0;
 
 static inline void retour_on_termination(int sig) { retour_termination_signal = sig; }
 
+// Bracketed paste (xterm, PuTTY, tmux): the terminal marks pasted text, so that an escape
+// sequence inside it is never read as keys.
+#define RETOUR_PASTE_ON "\033[?2004h"
+#define RETOUR_PASTE_OFF "\033[?2004l"
+static inline void retour_bracketed_paste(int on) {
+    const char *sequence = on ? RETOUR_PASTE_ON : RETOUR_PASTE_OFF;
+    (void)!write(STDOUT_FILENO, sequence, strlen(sequence));
+}
+static inline int retour_define_paste_keys(int start, int end) {
+    return define_key("\033[200~", start) == OK && define_key("\033[201~", end) == OK;
+}
+
 static inline void retour_on_crash(int sig) {
     if (!isendwin()) endwin();
+    retour_bracketed_paste(0);
     signal(sig, SIG_DFL);
     raise(sig);
 }

@@ -19,6 +19,7 @@ public final class CursesTerminal: Terminal {
         nonl()
         keypad(retour_stdscr(), true)
         set_escdelay(25)
+        if retour_define_paste_keys(CursesTerminal.pasteStart, CursesTerminal.pasteEnd) != 0 { retour_bracketed_paste(1) }
         colors = !monochrome && has_colors()
         if colors {
             start_color()
@@ -69,10 +70,11 @@ public final class CursesTerminal: Terminal {
         if kind == retour_err() { return nil }
         if kind == retour_key_code_yes() {
             if Int32(code) == KEY_RESIZE {
-                size = Size(width: Int(retour_cols()), height: Int(retour_lines()))
-                shown = nil
+                noteResize()
                 return .resize(size)
             }
+            if Int32(code) == CursesTerminal.pasteStart { return .paste(readPaste()) }
+            if Int32(code) == CursesTerminal.pasteEnd { return nil }  // The end of a paste cut short.
             return CursesTerminal.key(function: Int32(code)).map(Event.key)
         }
         return CursesTerminal.key(character: UInt32(code)).map(Event.key)
@@ -83,7 +85,41 @@ public final class CursesTerminal: Terminal {
         if !isendwin() {
             curs_set(1)
             endwin()
+            retour_bracketed_paste(0)
         }
+    }
+
+    /// The key codes curses gives for the terminal's marks around pasted text.
+    private static let pasteStart: Int32 = 0x1F00, pasteEnd: Int32 = 0x1F01
+
+    private func noteResize() {
+        size = Size(width: Int(retour_cols()), height: Int(retour_lines()))
+        shown = nil
+    }
+
+    /// The text of a paste, up to its end mark: the characters as curses gives them, waiting
+    /// up to a second for the next part (a slow link) and no longer (an end mark lost). What
+    /// curses reads as a key inside it (an arrow's escape sequence) is left out; beyond
+    /// `Event.pasteLimit` characters the rest is read and dropped, never taken as keys.
+    private func readPaste() -> String {
+        timeout(1000)
+        var text = String.UnicodeScalarView()
+        var count = 0
+        while true {
+            var code: wint_t = 0
+            let kind = get_wch(&code)
+            if kind == retour_err() { break }
+            if kind == retour_key_code_yes() {
+                if Int32(code) == CursesTerminal.pasteEnd { break }
+                if Int32(code) == KEY_RESIZE { noteResize() }
+                continue
+            }
+            if count < Event.pasteLimit, let scalar = Unicode.Scalar(UInt32(code)) {
+                text.append(scalar)
+                count += 1
+            }
+        }
+        return String(text)
     }
 
     private func draw(_ cell: Cell, x: Int, y: Int) {

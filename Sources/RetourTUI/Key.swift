@@ -8,10 +8,15 @@ public enum Key: Hashable, Sendable {
     case function(Int)
 }
 
-/// What a terminal reports: a key, or a new size.
+/// What a terminal reports: a key, a new size, or text pasted (which the terminal marks as
+/// such: it is text, never keys, whatever it holds).
 public enum Event: Hashable, Sendable {
     case key(Key)
     case resize(Size)
+    /// At most `Event.pasteLimit` characters: the rest of a longer paste is read and dropped.
+    case paste(String)
+
+    public static let pasteLimit = 1 << 16
 }
 
 /// A terminal the application draws on and reads keys from: the real one through curses, or

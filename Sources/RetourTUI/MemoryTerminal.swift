@@ -43,6 +43,11 @@ public final class MemoryTerminal: Terminal {
         events += text.map { Event.key(.character($0)) }
     }
 
+    /// Text pasted, as a terminal in bracketed-paste mode reports it.
+    public func paste(_ text: String) {
+        events.append(.paste(text))
+    }
+
     public func resize(width: Int, height: Int) {
         size = Size(width: width, height: height)
         events.append(.resize(size))

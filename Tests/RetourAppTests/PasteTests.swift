@@ -77,6 +77,35 @@ struct PasteTests {
         harness.send(.function(2))
         #expect(harness.text.contains("At most 100 characters."), "\(harness.text)")
     }
+
+    @Test("text pasted with escape sequences and line breaks goes into the note as text: no key of it acts")
+    func bracketedPasteIntoANote() throws {
+        let harness = try Harness()
+        harness.open("GAO-000001")
+        harness.type("5")
+        harness.type("n")
+        #expect(harness.app.top is FieldForm)
+        harness.terminal.paste("Visite\u{1b}[2J\u{1b}\r\nq suite\u{1b}]0;titre\u{7}")
+        harness.app.runUntilIdle(on: harness.terminal)
+        #expect(harness.app.top is FieldForm && harness.app.overlay == nil, "\(harness.text)")
+        harness.send(.function(2))
+        let note = try #require(try harness.stored("GAO-000001").notes.last)
+        #expect(note.text == "Visite[2J\nq suite]0;titre")
+    }
+
+    @Test("text pasted where letters are commands (the list) is refused, said, and does nothing")
+    func bracketedPasteIntoTheList() throws {
+        let harness = try Harness()
+        harness.terminal.paste("nq\u{1b}s")
+        harness.app.runUntilIdle(on: harness.terminal)
+        #expect(harness.app.top is CaseListScreen && harness.app.isRunning, "\(harness.text)")
+        #expect(harness.text.contains("Paste into a field being typed in"), "\(harness.text)")
+        harness.type("/")
+        harness.terminal.paste("GAO-000002\r\n")
+        harness.app.runUntilIdle(on: harness.terminal)
+        // The line break a space: it does not open the case as Enter would.
+        #expect((harness.app.top as? CaseListScreen)?.searchText == "GAO-000002 ", "\(harness.text)")
+    }
 }
 
 /// The terminal of a test that asks for a termination once every event sent was read, so that

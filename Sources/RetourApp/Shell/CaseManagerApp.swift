@@ -284,9 +284,21 @@ final class CaseManagerApp {
         switch event {
         case .resize: return  // The next render uses the new size.
         case .key(let key): handle(key)
+        case .paste(let text): paste(text)
         }
         // The one path every event takes: the tour sees what it changed.
         tour?.observe(self)
+    }
+
+    /// Text pasted is text, never keys: typed into the field being edited, a character at a
+    /// time as if typed; refused anywhere else (where its letters would be commands).
+    private func paste(_ text: String) {
+        let context = lock != nil ? KeyContext.locked : overlay?.context ?? top.context
+        guard let lines = context.pastedLines else {
+            say(catalog.text("paste.notInAField"), .error)
+            return
+        }
+        for character in PlainText.pasted(text, lines: lines) { handle(.character(character)) }
     }
 
     func handle(_ key: Key) {

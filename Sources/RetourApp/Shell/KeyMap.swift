@@ -79,6 +79,16 @@ enum FieldFocus: Hashable, CaseIterable {
 
 /// Where the keyboard is: each context has its own bindings.
 enum KeyContext: Hashable {
+    /// What the field being edited holds, where text may be pasted; nil where letters act on
+    /// something else (a list, a choice, a question).
+    var pastedLines: PlainText.Lines? {
+        switch self {
+        case .search, .searchOneMatch, .form(.line), .locked, .signIn, .firstUser, .passphrase: return .one
+        case .form(.lines): return .several
+        default: return nil
+        }
+    }
+
     case list, search, picker, multiPicker, dialog, help
     /// The search line when it finds exactly one case: Enter opens it.
     case searchOneMatch

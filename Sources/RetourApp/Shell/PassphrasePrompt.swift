@@ -26,6 +26,11 @@ final class PassphrasePrompt {
             }
             guard let event = terminal.nextEvent(timeoutMilliseconds: 250) else { continue }
             needsDraw = true
+            if case .paste(let text) = event {
+                // Typed into the field, never taken as keys (Enter included).
+                for character in PlainText.pasted(text, lines: .one) { _ = field.handle(.character(character)) }
+                continue
+            }
             guard case .key(let key) = event else { continue }
             if key == .control("c") { return nil }
             switch KeyMap.action(for: key, in: .passphrase) {

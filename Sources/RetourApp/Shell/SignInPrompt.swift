@@ -52,6 +52,11 @@ final class SignInPrompt {
             }
             guard let event = terminal.nextEvent(timeoutMilliseconds: 250) else { continue }
             needsDraw = true
+            if case .paste(let text) = event {
+                // Typed into the field, never taken as keys (Enter included); not into the list of users.
+                if picker == nil { for character in PlainText.pasted(text, lines: .one) { _ = handle(.character(character)) } }
+                continue
+            }
             guard case .key(let key) = event else { continue }
             if key == .control("c") { return nil }
             switch handle(key) {

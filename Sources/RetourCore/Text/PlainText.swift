@@ -40,6 +40,24 @@ public enum PlainText {
         }
     }
 
+    /// Text pasted into a field of `lines`, made plain: its line breaks (CR LF, CR, LF) and tabs
+    /// kept in a text of several lines and made spaces in one; every other control left out,
+    /// so that an escape sequence in it shows as the letters it held and does nothing.
+    public static func pasted(_ text: String, lines: Lines) -> String {
+        var plain = String.UnicodeScalarView()
+        var afterReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterReturn = scalar == "\r" }
+            if scalar == "\n" && afterReturn { continue }
+            switch scalar {
+            case "\r", "\n": plain.append(lines == .several ? "\n" : " ")
+            case "\t": plain.append(lines == .several ? "\t" : " ")
+            default: if !isControl(scalar) { plain.append(scalar) }
+            }
+        }
+        return String(plain)
+    }
+
     /// Tab and line feeds: the layout a text of several lines may hold.
     static func isLayout(_ scalar: Unicode.Scalar) -> Bool {
         [0x09, 0x0A, 0x2028, 0x2029].contains(scalar.value)

@@ -225,4 +225,14 @@ struct TerminalTextTests {
         let decoded = try LineDecoder().decode([Case].self, from: json)
         #expect(decoded.first?.profile.familyName == HostileText.names[0].text)
     }
+
+    @Test("text pasted keeps its line breaks and tabs in a text of several lines, makes them spaces in one, and loses every other control")
+    func pastedText() {
+        let pasted = "Visite\u{1b}[2J du 12/11\r\nkit reçu\u{1b}]0;titre\u{7}\rsuite\ttab\n\u{9b}fin\u{202e}"
+        #expect(PlainText.pasted(pasted, lines: .several) == "Visite[2J du 12/11\nkit reçu]0;titre\nsuite\ttab\nfin")
+        #expect(PlainText.pasted(pasted, lines: .one) == "Visite[2J du 12/11 kit reçu]0;titre suite tab fin")
+        #expect(PlainText.isAcceptable(PlainText.pasted(pasted, lines: .several), lines: .several))
+        #expect(PlainText.isAcceptable(PlainText.pasted(pasted, lines: .one), lines: .one))
+        #expect(PlainText.pasted("a\r\n\r\nb", lines: .several) == "a\n\nb")
+    }
 }
