@@ -124,6 +124,14 @@ struct ListScreenTests {
         #expect(harness.listRows.count == 5)
     }
 
+    @Test("the search box takes the rest of its row: a long search shows whole at 80 columns")
+    func searchUsesTheRow() throws {
+        let harness = try Harness()
+        let words = "aissata maiga wabaria ansongo gao 76 11 22 33 tombouctou"
+        harness.type("/" + words)
+        #expect(harness.rows[1] == " Search: " + words, "\(harness.text)")
+    }
+
     @Test("letters typed in the search are not commands")
     func searchTakesLetters() throws {
         let harness = try Harness()

@@ -249,8 +249,8 @@ final class CaseListScreen: Screen {
             let label = catalog.text("list.search") + " "
             x += canvas.put(label, x: x, y: area.y, style: searching ? .bold : .plain)
             resting = Point(x: x, y: area.y)
-            // With filters, the search box is as wide as its text, so that the filters are named after it.
-            let searchWidth = summary.isEmpty ? min(40, area.width - x - 1) : min(24, max(10, CellWidth.of(searchField.text) + 2))
+            // The rest of the row; with filters, as wide as its text, so that the filters are named after it.
+            let searchWidth = summary.isEmpty ? area.width - x - 1 : min(24, max(10, CellWidth.of(searchField.text) + 2))
             if searching || !searchField.text.isEmpty {
                 let point = searchField.draw(into: &canvas, x: x, y: area.y, width: searchWidth)
                 if searching { cursor = point }
