@@ -229,6 +229,12 @@ struct ListScreenTests {
         #expect(rows.enumerated().allSatisfy { [0, 2, 4].contains($0.offset) || $0.element.isEmpty })
         #expect(harness.terminal.cursor == Point(x: 0, y: 0))
 
+        // Narrow, each sentence wraps whole: none is drawn over another.
+        harness.resize(width: 14, height: 20)
+        let words = harness.rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(words == "The terminal is too small: 14×20. Retour needs at least 80×24. Enlarge the window (F10 quits).",
+                "\(harness.text)")
+
         for (width, height) in [(1, 1), (0, 0), (79, 24), (80, 23), (12, 3)] {
             harness.resize(width: width, height: height)
             #expect(harness.terminal.screen.size == Size(width: width, height: height))

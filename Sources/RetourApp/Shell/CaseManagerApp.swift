@@ -526,11 +526,14 @@ final class CaseManagerApp {
                                             "height": String(CaseManagerApp.minimumSize.height)]),
             catalog.text("tooSmall.line3"),
         ] + (demoBanner.map { [$0] } ?? [])
-        for (index, line) in lines.enumerated() {
-            let wrapped = Dialog.wrap(line, width: max(1, size.width))
-            for (offset, part) in wrapped.enumerated() {
-                canvas.put(part, x: 0, y: index * 2 + offset, width: size.width)
+        // A blank line between them; a line wrapped on a narrow terminal pushes the next down.
+        var y = 0
+        for line in lines {
+            for part in Dialog.wrap(line, width: max(1, size.width)) {
+                canvas.put(part, x: 0, y: y, width: size.width)
+                y += 1
             }
+            y += 1
         }
         canvas.cursor = Point(x: 0, y: 0)
     }
