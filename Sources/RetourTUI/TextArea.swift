@@ -10,6 +10,8 @@ public struct TextArea: Hashable, Sendable {
     private var top = 0
     /// The width of the last drawing: lines are where the user saw them.
     private var width = 40
+    /// Whether lines of the text were above or below the box at the last drawing.
+    public private(set) var moreAbove = false, moreBelow = false
 
     public init(_ text: String = "", capacity: Int = TextField.defaultCapacity) {
         field = TextField(text, capacity: capacity)
@@ -83,6 +85,8 @@ public struct TextArea: Hashable, Sendable {
         if index < top { top = index }
         if index >= top + height { top = index - height + 1 }
         top = max(0, min(top, max(0, lines.count - height)))
+        moreAbove = top > 0
+        moreBelow = top + height < lines.count
         let characters = field.characters
         let rows = (clip ?? 0..<height).clamped(to: 0..<height)
         for row in rows {

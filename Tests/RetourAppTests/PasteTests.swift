@@ -106,6 +106,22 @@ struct PasteTests {
         // The line break a space: it does not open the case as Enter would.
         #expect((harness.app.top as? CaseListScreen)?.searchText == "GAO-000002 ", "\(harness.text)")
     }
+
+    @Test("a note taller than its box says by an arrow beside it that more lines are above, or below")
+    func aTallNoteShowsItsHiddenLines() throws {
+        let harness = try Harness()
+        harness.open("GAO-000001")
+        harness.type("5")
+        harness.type("n")
+        harness.terminal.paste((1...20).map { "Ligne \($0)" }.joined(separator: "\n"))
+        harness.app.runUntilIdle(on: harness.terminal)
+        let first = try #require(harness.rows.firstIndex { $0.contains("Note *") }, "\(harness.text)")
+        #expect(harness.rows[first].hasSuffix("↑"), "\(harness.text)")
+        #expect(harness.rows[first + 5].contains("Ligne 20") && !harness.rows[first + 5].hasSuffix("↓"), "\(harness.text)")
+        harness.send(.up, times: 19)
+        #expect(harness.rows[first].contains("Ligne 1") && !harness.rows[first].hasSuffix("↑"), "\(harness.text)")
+        #expect(harness.rows[first + 5].hasSuffix("↓"), "\(harness.text)")
+    }
 }
 
 /// The terminal of a test that asks for a termination once every event sent was read, so that

@@ -398,6 +398,13 @@ final class FieldForm: Screen {
         if var area = areas[field.id] {
             let point = area.draw(into: &canvas, x: x, y: y, width: width, height: height, clip: part..<(part + 1))
             areas[field.id] = area
+            // More text above or below the box: an arrow just right of it, on its first or last row.
+            switch (part == 0 && area.moreAbove, part == height - 1 && area.moreBelow) {
+            case (true, true): canvas.put("↕", x: x + width, y: y + part, style: .muted)
+            case (true, false): canvas.put("↑", x: x + width, y: y + part, style: .muted)
+            case (false, true): canvas.put("↓", x: x + width, y: y + part, style: .muted)
+            case (false, false): break
+            }
             if showsPlaceholder && part == 0 {
                 canvas.put(field.placeholder, x: x, y: y, width: width, style: Style(underline: true, dim: true))
             }
