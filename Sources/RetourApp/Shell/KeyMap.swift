@@ -80,10 +80,11 @@ enum FieldFocus: Hashable, CaseIterable {
 /// Where the keyboard is: each context has its own bindings.
 enum KeyContext: Hashable {
     /// What the field being edited holds, where text may be pasted; nil where letters act on
-    /// something else (a list, a choice, a question).
+    /// something else (a list, a choice, a question). The sign-in and passphrase prompts, which
+    /// read their own events, take a paste into their one-line fields themselves.
     var pastedLines: PlainText.Lines? {
         switch self {
-        case .search, .searchOneMatch, .form(.line), .locked, .signIn, .firstUser, .passphrase: return .one
+        case .search, .searchOneMatch, .form(.line), .locked: return .one
         case .form(.lines): return .several
         default: return nil
         }
