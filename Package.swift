@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // ncursesw, bound through a shim header (see Sources/CNCurses/shim.h).
@@ -32,6 +33,11 @@ let package = Package(
         ),
         // Invented people and their follow-up, for `import --generate`, trainings and benchmarks.
         .target(name: "RetourDemo", dependencies: ["RetourCore"]),
+        // Synchronisation of offices through a central PostgreSQL server (`retour sync`).
+        .target(
+            name: "RetourSync",
+            dependencies: ["RetourCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         // Terminal toolkit: cell grid, drivers, widgets. No domain code.
         .target(name: "RetourTUI", dependencies: ["CNCurses"]),
         // The case manager's screens, built from the two above.
@@ -40,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "retour",
             dependencies: [
-                "RetourCore", "RetourDemo", "RetourApp", "RetourTUI",
+                "RetourCore", "RetourDemo", "RetourApp", "RetourTUI", "RetourSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +63,7 @@ let package = Package(
         .testTarget(name: "RetourCoreTests", dependencies: ["RetourCore", "RetourDemo", "RetourTestSupport"]),
         .testTarget(name: "RetourTUITests", dependencies: ["RetourTUI", "RetourDemo"]),
         .testTarget(name: "RetourAppTests", dependencies: ["RetourApp", "RetourCore", "RetourDemo", "RetourTUI", "RetourTestSupport"]),
+        .testTarget(name: "RetourSyncTests", dependencies: ["RetourSync", "RetourCore", "RetourDemo", "RetourTestSupport"]),
         // Drives the real binary (and tmux), so it depends on the executable to have it built.
         .testTarget(name: "EndToEndTests", dependencies: ["retour", "RetourCore", "RetourDemo", "RetourTestSupport"]),
     ]

@@ -9,7 +9,7 @@ struct Retour: ParsableCommand {
         abstract: "Case manager for returned IDPs and repatriated refugees.",
         subcommands: [Manage.self, InitCommand.self, ImportCommand.self, ExportCommand.self, ListCommand.self, ShowCommand.self, CaseloadCommand.self,
                       ApprovalsCommand.self, ReportCommand.self, DemoCommand.self, CheckCommand.self, PassphraseCommand.self, UsersCommand.self,
-                      AuditCommand.self, CodesCommand.self],
+                      AuditCommand.self, CodesCommand.self, SyncCommand.self, ServerCommand.self],
         defaultSubcommand: Manage.self
     )
 

@@ -27,6 +27,7 @@ enum TimelineText {
                 }
                 arguments[name] = labels.isEmpty ? catalog.text("tabs.timeline.noField") : labels.joined(separator: ", ")
             case "date": arguments[name] = CalendarDate(parsing: value).map(catalog.date) ?? value
+            case "change": arguments[name] = catalog.text("audit.change.\(value)")
             case "gaps":
                 // Counted: the text says "1 gap", "2 gaps" (`timeline.assess.one`/`.other`).
                 arguments[name] = value
@@ -60,6 +61,10 @@ enum TimelineText {
         }
         if event.kind == "timeline.closureApproved", let comment = event.details["comment"], !comment.isEmpty {
             text += " — " + comment
+        }
+        // Made at another site and received by synchronisation: says where.
+        if let origin = event.origin, event.kind != "timeline.siteConflict" {
+            text += " — " + catalog.text("timeline.fromSite", ["site": origin.site])
         }
         // Typed reasons may hold line breaks: one line per event.
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")

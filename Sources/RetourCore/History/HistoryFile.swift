@@ -419,6 +419,35 @@ public final class HistoryFile {
     /// Every entry from the first, read forward in chunks and decoded one at a time, for the
     /// audit listing; `body` returns false to stop. Throws at the first line that does not
     /// decode (naming its position); `verify` says whether the chain holds.
+    /// The changes of the history, oldest first, read as they are asked for: a reader that
+    /// keeps its place (`retour sync` pushes a large history page by page in one pass).
+    public final class Changes {
+        private let file: HistoryFile
+        private let input: Int32?
+        private var lines: ForwardLines?
+        private let decoder = LineDecoder()
+
+        init(_ file: HistoryFile) throws {
+            self.file = file
+            input = try file.openForReading()
+            lines = input.map { ForwardLines(file, $0) }
+        }
+
+        deinit { if let input { file.disk.close(input) } }
+
+        public func next() throws -> JournalEntry? {
+            while let (number, line) = try lines?.next() {
+                guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try file.opened(line))) else {
+                    throw HistoryError.unreadable(position: number)
+                }
+                if case .change(let change) = entry.event { return change }
+            }
+            return nil
+        }
+    }
+
+    public func changes() throws -> Changes { try Changes(self) }
+
     public func forEach(_ body: (HistoryEntry) throws -> Bool) throws {
         guard let input = try openForReading() else { return }
         defer { disk.close(input) }

@@ -123,6 +123,15 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
     public var closure: Closure?
     /// What happened to the case, oldest first.
     public var timeline: [TimelineEvent] = []
+    /// Changes pulled from other sites and kept, not applied, until a supervisor settles them
+    /// (`SiteConflict`); nil when none (the line holds nothing then).
+    public var siteConflicts: [SiteConflict]?
+    /// The server's global sequence of the latest change pulled into this case: a case that
+    /// comes back to this site's teams is sent again whole, and what it already holds is skipped.
+    public var pulled: Int?
+
+    /// Whether changes made at two sites wait for a supervisor's decision.
+    public var isInSiteConflict: Bool { !(siteConflicts ?? []).isEmpty }
 
     public init(id: UUID, number: String, profile: CaseProfile, status: CaseStatus,
                 created: Stamp, updated: Stamp, version: Int) {
@@ -138,7 +147,7 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
     private enum CodingKeys: String, CodingKey {
         case id, number, profile, status, created, updated, version
         case members, plans, assessments, referrals, notes, closureRequest, closureRequestReason, closureRequestedBy
-        case closureReturn, closure, timeline
+        case closureReturn, closure, timeline, siteConflicts, pulled
     }
 
     /// Reads cases written before plans, assessments, referrals and notes existed.
@@ -162,6 +171,8 @@ public struct Case: Codable, Hashable, Sendable, Identifiable {
         closureReturn = try container.decodeIfPresent(ClosureReturn.self, forKey: .closureReturn)
         closure = try container.decodeIfPresent(Closure.self, forKey: .closure)
         timeline = try container.decodeIfPresent([TimelineEvent].self, forKey: .timeline) ?? []
+        siteConflicts = try container.decodeIfPresent([SiteConflict].self, forKey: .siteConflicts)
+        pulled = try container.decodeIfPresent(Int.self, forKey: .pulled)
     }
 }
 

@@ -239,12 +239,15 @@ public struct TimelineEvent: Codable, Hashable, Sendable {
     public var kind: String
     /// Codes and values that complete it (step code and status, fields edited, a reason).
     public var details: [String: String]
+    /// For a change pulled from another site: where it was made (`seq` is its place here).
+    public var origin: SyncOrigin?
 
-    public init(seq: Int, by: String, at: Date, kind: String, details: [String: String] = [:]) {
+    public init(seq: Int, by: String, at: Date, kind: String, details: [String: String] = [:], origin: SyncOrigin? = nil) {
         self.seq = seq
         self.by = by
         self.at = at
         self.kind = kind
         self.details = details
+        self.origin = origin
     }
 }

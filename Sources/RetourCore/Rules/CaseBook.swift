@@ -20,6 +20,8 @@ public struct CaseBook: Sendable {
     /// Set when the directory is a demonstration office of fictitious people (`Change.markDemo`).
     public private(set) var demo: DemoMark?
     public var isDemo: Bool { demo != nil }
+    /// Set once the directory joined a network of sites (`Change.joinSite`).
+    public private(set) var site: SiteMark?
     /// Cases registered or changed since the snapshot was read: the next snapshot encodes
     /// these and copies the others' lines as they are.
     private(set) var changed: [UUID: Case] = [:]
@@ -61,10 +63,11 @@ public struct CaseBook: Sendable {
     /// A book whose cases are in `snapshot`, known by their digests (already checked to have
     /// distinct ids and numbers).
     init(digests: [CaseDigest], snapshot: SnapshotLines?, setAside: [SetAsideLine], seq: Int, users: Users,
-         demo: DemoMark? = nil) {
+         demo: DemoMark? = nil, site: SiteMark? = nil) {
         self.seq = seq
         self.users = users
         self.demo = demo
+        self.site = site
         self.snapshot = snapshot
         self.setAside = setAside
         self.digests.reserveCapacity(digests.count)
@@ -147,7 +150,7 @@ public struct CaseBook: Sendable {
     private func folding(_ entries: [JournalEntry], into item: Case) throws -> Case {
         var item = item
         for entry in entries {
-            try check(entry, on: item)
+            if entry.held == nil { try check(entry, on: item) }
             item = updated(item, by: entry)
         }
         return item
@@ -216,8 +219,11 @@ public struct CaseBook: Sendable {
     /// The next free case number for a region: its prefix and the next serial (`GAO-000043`).
     /// Only under the commit lock is it still free when the case is saved (`Store.commitBatch`);
     /// a form registers with `numberToAllocate` instead.
+    /// In a directory that joined a network of sites, the site's code replaces the region's
+    /// (`GAO-A-000042`): numbers stay unique across sites without asking the server.
     public func nextNumber(prefix: String) -> String {
-        String(format: "%@-%06d", prefix, (highestSerial[prefix] ?? 0) + 1)
+        let prefix = site?.code ?? prefix
+        return String(format: "%@-%06d", prefix, (highestSerial[prefix] ?? 0) + 1)
     }
 
     /// The number to register a case with when its number is to be chosen by the store, under
@@ -324,7 +330,7 @@ public struct CaseBook: Sendable {
         guard user.active else { throw ChangeError.forbidden(.disabled) }
         let scope = Scope(Clearance(login: user.login, user: user), users: users)
         switch change {
-        case .addUser, .updateUser, .markDemo:
+        case .addUser, .updateUser, .markDemo, .joinSite:
             guard user.role == .administrator else { throw ChangeError.forbidden(.manageUsers) }
         case .register(_, let number, let profile):
             guard scope.mayAssign(to: profile.assignedTo) else { throw ChangeError.forbidden(.assignOutsideCaseload, number: number) }
@@ -338,7 +344,7 @@ public struct CaseBook: Sendable {
                 throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number)
             }
             switch change {
-            case .close, .reopen, .approveClosure, .returnClosure:
+            case .close, .reopen, .approveClosure, .returnClosure, .settleSiteConflict:
                 if user.role == .caseWorker { throw ChangeError.forbidden(.closeOrReopen, number: item.number) }
             default: break
             }
@@ -367,7 +373,8 @@ public struct CaseBook: Sendable {
     /// for later (`deferred`), its rules checked when it is applied. Returns whether it was.
     @discardableResult
     mutating func replay(_ entry: JournalEntry, deferring: Bool = false) throws -> Bool {
-        if deferring, entry.change.touchesItsCaseAlone, entry.seq == seq + 1,
+        // A pulled change moves the site's mark (`SiteMark.pulled`): applied at once.
+        if deferring, entry.change.touchesItsCaseAlone, entry.origin == nil, entry.seq == seq + 1,
            let id = entry.change.caseID, positions[id] != nil {
             deferred[id, default: []].append(entry)
             deferredCount += 1
@@ -376,6 +383,16 @@ public struct CaseBook: Sendable {
         }
         apply(try checkRules(entry))
         return false
+    }
+
+    /// A change pulled from another site (`Store.receive`), as this book would apply it: the
+    /// rules of the model and of texts, not the permissions, which its site decided.
+    func checkPulled(_ entry: JournalEntry) throws -> CheckedChange {
+        let checked = try checkRules(entry)
+        if entry.texts.contains(where: { !PlainText.isAcceptable($0.text, lines: $0.lines) }) {
+            throw ChangeError.controlCharacter(number: checked.current?.number ?? "")
+        }
+        return checked
     }
 
     private func checkRules(_ entry: JournalEntry) throws -> CheckedChange {
@@ -397,11 +414,21 @@ public struct CaseBook: Sendable {
             return CheckedChange(entry: entry, current: nil)
         case .markDemo:
             // Only the first change of a directory: fictitious people never join real ones.
-            guard seq == 0, digests.isEmpty, setAside.isEmpty, users.isEmpty, demo == nil else {
+            guard seq == 0, digests.isEmpty, setAside.isEmpty, users.isEmpty, demo == nil, site == nil else {
                 throw ChangeError.forbidden(.demoOnRealData)
             }
             return CheckedChange(entry: entry, current: nil)
+        case .joinSite(let code, _):
+            // Fictitious people never reach a server; a site's code, once its numbers are given, stays.
+            guard demo == nil else { throw ChangeError.forbidden(.demoOnRealData) }
+            guard site == nil, SiteMark.isValidCode(code) else { throw ChangeError.forbidden(.siteJoined) }
+            return CheckedChange(entry: entry, current: nil)
         default: break
+        }
+        if entry.held != nil {
+            // Kept on its case, not applied: no rule of the change is asked.
+            guard entry.origin != nil, let id = entry.change.caseID, let item = try read(id) else { throw ChangeError.unknownCase }
+            return CheckedChange(entry: entry, current: item)
         }
         if case .register(let id, let number, let profile) = entry.change {
             guard positions[id] == nil else { throw ChangeError.duplicateID }
@@ -446,7 +473,11 @@ public struct CaseBook: Sendable {
             }
         }
         switch entry.change {
-        case .register, .addUser, .updateUser, .markDemo: break
+        case .register, .addUser, .updateUser, .markDemo, .joinSite: break
+        case .settleSiteConflict(_, let versions, _):
+            guard versions.count <= 64, versions.allSatisfy({ $0.count <= 64 }) else {
+                throw ChangeError.textTooLong(number: number, maximum: 64)
+            }
         case .resolveConflict(_, let decision):
             let maximum = ConflictDecision.maximumTextLength
             guard decision.fields.count <= 64, decision.with.count <= 64,
@@ -558,14 +589,21 @@ public struct CaseBook: Sendable {
         guard version < item.version, version >= 1, item.timeline.count >= item.version - version else {
             throw ChangeError.staleVersion(number: item.number)
         }
-        let since = item.timeline.suffix(item.version - version)
+        return clashes(of: change, on: item, among: Array(item.timeline.suffix(item.version - version)))
+    }
+
+    /// Those of `events` (changes made to `item`) that `change` would go against: the same
+    /// field, step, referral or member, or the case's status. The rule of conflicts, for
+    /// sessions of one directory (`clashes(of:on:since:)`) and for sites (`Store.receive`).
+    static func clashes(of change: Change, on item: Case, among since: [TimelineEvent]) -> [TimelineEvent] {
         let statusKinds: Set<String> = ["timeline.closureRequested", "timeline.closed", "timeline.closureApproved",
                                         "timeline.closureReturned", "timeline.reopened"]
         let memberKinds: Set<String> = ["timeline.memberEdited", "timeline.memberOwnCase", "timeline.memberRemoved"]
         func track(_ plan: UUID) -> String? { item.plans.first { $0.id == plan }?.track }
         func all(_ matches: (TimelineEvent) -> Bool) -> [TimelineEvent] { since.filter(matches) }
         switch change {
-        case .register, .addUser, .updateUser, .markDemo, .addNote, .assess, .enrol, .resolveConflict: return []
+        case .register, .addUser, .updateUser, .markDemo, .addNote, .assess, .enrol, .resolveConflict, .joinSite,
+             .settleSiteConflict: return []
         case .updateStep(_, let plan, let step):
             let track = track(plan)
             return all { ($0.kind == "timeline.step" && $0.details["track"] == track && $0.details["step"] == step.code)
@@ -612,7 +650,15 @@ public struct CaseBook: Sendable {
             demo = mark
             seq = entry.seq
             return
+        case .joinSite(let code, let directory):
+            site = SiteMark(code: code, directory: directory)
+            seq = entry.seq
+            return
         default: break
+        }
+        if let origin = entry.origin, var mark = site {
+            mark.pulled = max(mark.pulled, origin.global)
+            site = mark
         }
         guard let current = checked.current, let id = entry.change.caseID else { return }
         let item = updated(current, by: entry)
@@ -636,14 +682,28 @@ public struct CaseBook: Sendable {
         var item = item
         let stamp = Stamp(by: entry.by, at: entry.at)
         func event(_ kind: String, _ details: [String: String] = [:]) -> TimelineEvent {
-            TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details)
+            TimelineEvent(seq: entry.seq, by: entry.by, at: entry.at, kind: kind, details: details, origin: entry.origin)
+        }
+        if let origin = entry.origin { item.pulled = max(item.pulled ?? 0, origin.global) }
+        if let against = entry.held, let origin = entry.origin {
+            let conflict = SiteConflict(change: entry.change, by: entry.by, at: entry.at, origin: origin, against: against)
+            item.siteConflicts = (item.siteConflicts ?? []) + [conflict]
+            item.timeline.append(event("timeline.siteConflict", ["site": origin.site, "change": entry.change.name]))
+            item.updated = stamp
+            item.version += 1
+            return item
         }
         if case .register = entry.change {
             item.timeline = [event("timeline.register")]
             return item
         }
         switch entry.change {
-        case .register, .addUser, .updateUser, .markDemo: break
+        case .register, .addUser, .updateUser, .markDemo, .joinSite: break
+        case .settleSiteConflict(_, let versions, let taken):
+            let settled = Set(versions)
+            let remaining = (item.siteConflicts ?? []).filter { $0.versions.isDisjoint(with: settled) }
+            item.siteConflicts = remaining.isEmpty ? nil : remaining
+            item.timeline.append(event(taken ? "timeline.siteConflictTaken" : "timeline.siteConflictKept"))
         case .resolveConflict(_, let decision):
             var details = ["with": decision.with, "fields": decision.fields.joined(separator: " ")]
             if let planID = decision.plan, let plan = item.plans.first(where: { $0.id == planID }), let step = decision.step {

@@ -51,6 +51,15 @@ public enum Change: Codable, Hashable, Sendable {
     /// A case worker's choice on a change refused as a conflict (`ConflictDecision`): theirs
     /// kept, mine saved over it, or mine edited on the current version. Never conflicts.
     case resolveConflict(id: UUID, decision: ConflictDecision)
+    /// The directory joins a network of sites as site `code` (`retour sync --site`): cases
+    /// registered from then on are numbered with it. Once, never undone; its snapshot's header
+    /// keeps it (`SiteMark`).
+    case joinSite(code: String, directory: UUID)
+    /// A supervisor's decision on a conflict between sites (`SiteConflict`): its `versions`
+    /// settled, with the change pulled from the other site `taken` (made again, in the same
+    /// batch, by the supervisor) or the version here kept. Syncs as any change does, and
+    /// settles the same conflict at every site that flagged it.
+    case settleSiteConflict(id: UUID, versions: [String], taken: Bool)
 
     /// What kind of change it is, as a stable code (`register`, `editProfile`, `addUser`…):
     /// what the audit shows and filters on.
@@ -76,6 +85,8 @@ public enum Change: Codable, Hashable, Sendable {
         case .updateUser: return "updateUser"
         case .markDemo: return "markDemo"
         case .resolveConflict: return "resolveConflict"
+        case .joinSite: return "joinSite"
+        case .settleSiteConflict: return "settleSiteConflict"
         }
     }
 
@@ -85,9 +96,9 @@ public enum Change: Codable, Hashable, Sendable {
     var touchesItsCaseAlone: Bool {
         switch self {
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .saveReferral, .addNote, .requestClosure, .close,
-             .approveClosure, .returnClosure, .assign, .reopen, .resolveConflict:
+             .approveClosure, .returnClosure, .assign, .reopen, .resolveConflict, .settleSiteConflict:
             return true
-        case .register, .editProfile, .saveMember, .removeMember, .addUser, .updateUser, .markDemo:
+        case .register, .editProfile, .saveMember, .removeMember, .addUser, .updateUser, .markDemo, .joinSite:
             return false
         }
     }
@@ -98,9 +109,9 @@ public enum Change: Codable, Hashable, Sendable {
         case .register(let id, _, _), .editProfile(let id, _, _), .enrol(let id, _), .withdrawEnrolment(let id, _, _), .updateStep(let id, _, _),
              .assess(let id, _), .saveReferral(let id, _), .addNote(let id, _), .saveMember(let id, _), .removeMember(let id, _), .requestClosure(let id, _, _),
              .close(let id, _), .approveClosure(let id, _, _), .returnClosure(let id, _, _), .assign(let id, _), .reopen(let id, _),
-             .resolveConflict(let id, _):
+             .resolveConflict(let id, _), .settleSiteConflict(let id, _, _):
             return id
-        case .addUser, .updateUser, .markDemo:
+        case .addUser, .updateUser, .markDemo, .joinSite:
             return nil
         }
     }
@@ -146,6 +157,8 @@ extension JournalEntry {
             texts += one(login)
             if case .teams(let teams) = update { texts += teams.flatMap { one($0) } }
         case .markDemo: break
+        case .joinSite(let code, _): texts += one(code)
+        case .settleSiteConflict(_, let versions, _): texts += versions.flatMap { one($0) }
         case .resolveConflict(_, let decision):
             texts += one(decision.with, decision.step ?? "") + decision.fields.flatMap { one($0) }
                 + decision.dropped.flatMap { one($0.key) + several($0.value) }
@@ -172,9 +185,19 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     /// then touch the same thing is refused (`CaseBook.check`), never applied over theirs.
     /// Omitted from the line when nil; a program that ignores it loses nothing of the data.
     public var expectedVersion: Int?
+    /// For a change pulled from another site: where it was made. Nil for a change made here.
+    public var origin: SyncOrigin?
+    /// For a pulled change not applied but kept on its case as a conflict (`SiteConflict`):
+    /// the versions here it goes against (empty: refused by the rules). Decided once, when it
+    /// was pulled, so that every replay of the journal decides the same.
+    public var held: [String]?
+    /// For a change made here in a directory that joined a network of sites: how far it had
+    /// pulled from the server then (`SiteMark.pulled`). The changes of other sites after that
+    /// were not seen by whoever made this one: those it goes against are conflicts.
+    public var seen: Int?
 
     public init(schemaVersion: Int = Schema.version, seq: Int, by: String, at: Date, change: Change, batchEnd: Int? = nil,
-                expectedVersion: Int? = nil) {
+                expectedVersion: Int? = nil, origin: SyncOrigin? = nil, held: [String]? = nil, seen: Int? = nil) {
         self.schemaVersion = schemaVersion
         self.seq = seq
         self.by = by
@@ -182,6 +205,9 @@ public struct JournalEntry: Codable, Hashable, Sendable {
         self.change = change
         self.batchEnd = batchEnd
         self.expectedVersion = expectedVersion
+        self.origin = origin
+        self.held = held
+        self.seen = seen
     }
 }
 
@@ -194,7 +220,9 @@ public enum Schema {
     /// comment) and reassignment.
     /// 5 added the decision on a conflict (`Change.resolveConflict`): a program that knows only
     /// 4 cannot read that line, so it must refuse the files rather than set it aside.
-    public static let version = 5
+    /// 6 added sites (`Change.joinSite`, `Change.settleSiteConflict`, a pulled change's origin
+    /// and conflicts between sites): a program that knows only 5 would renumber and lose them.
+    public static let version = 6
 }
 
 /// Why a change cannot be applied. No personal data: cases are named by number.
@@ -255,6 +283,9 @@ public enum ChangeError: UserFacingError, Equatable {
         /// Reviewing caseloads (`Caseload`) or reassigning from the list: a supervisor's or an
         /// administrator's.
         case caseloadReview
+        /// Joining a network of sites a second time, with a code that is not one, or with a
+        /// demonstration office (refused as `demoOnRealData`).
+        case siteJoined
     }
 
     public enum InvalidUser: String, Sendable, Equatable {

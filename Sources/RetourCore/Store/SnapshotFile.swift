@@ -27,6 +27,8 @@ enum SnapshotFile {
         var history: HistoryHead?
         /// Set in a demonstration office (`Change.markDemo`): kept by every compaction.
         var demo: DemoMark?
+        /// Set once the directory joined a network of sites (`Change.joinSite`).
+        var site: SiteMark?
 
         var isSealed: Bool { sealed == true }
     }
@@ -63,7 +65,8 @@ enum SnapshotFile {
         let header = Header(format: format, schemaVersion: Schema.version, seq: book.seq,
                             count: book.count + book.setAside.count, generation: UUID().uuidString,
                             sealed: sealing.isEncrypted ? true : nil, key: sealing.keyID,
-                            users: try sealedUsers(book.users, sealing: sealing), history: history, demo: book.demo)
+                            users: try sealedUsers(book.users, sealing: sealing), history: history, demo: book.demo,
+                            site: book.site)
         var contents = Contents(header: header)
         contents.locations.reserveCapacity(book.count)
         var buffer = try Store.encoder.bytes(header)

@@ -98,7 +98,7 @@ public final class Store {
     /// The next save under the lock cuts it first, when nothing else follows it.
     private var journalCut: (start: Int, bytes: [UInt8])?
     /// The journal's changes since the snapshot (to complete the history before compacting).
-    private var sinceSnapshot: [JournalEntry] = []
+    private(set) var sinceSnapshot: [JournalEntry] = []
     /// Whether changes of other sessions were read since opening.
     private var readOthers = false
     /// Others' changes read and not yet taken by `takeOutsideChanges`.
@@ -266,7 +266,7 @@ public final class Store {
             try recheck?(book)
             let change = Store.allocatingNumber(change, in: book)
             let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
-                                     expectedVersion: version)
+                                     expectedVersion: version, seen: book.site?.pulled)
             let checked = try book.check(entry, as: clearance)
             try append([checked.entry])
             // The history's lock is taken before the commit lock is let go, and the entry
@@ -729,11 +729,22 @@ public final class Store {
         @discardableResult
         public mutating func add(_ change: Change, as clearance: Clearance, at time: Date) throws -> JournalEntry {
             let change = Store.allocatingNumber(change, in: book)
-            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change)
+            let entry = JournalEntry(seq: book.seq + 1, by: clearance.login, at: Store.wholeSeconds(time), change: change,
+                                     seen: book.site?.pulled)
             let checked = try book.check(entry, as: clearance)
             book.apply(checked)
             entries.append(checked.entry)
             return checked.entry
+        }
+
+        /// A change pulled from another site, journaled as `SiteReceiver` decided (applied, or
+        /// held on its case as a conflict): numbered here, its rules checked, not its permissions.
+        mutating func add(pulled entry: JournalEntry) throws {
+            var entry = entry
+            entry.seq = book.seq + 1
+            let checked = try book.checkPulled(entry)
+            book.apply(checked)
+            entries.append(checked.entry)
         }
     }
 
@@ -1368,7 +1379,7 @@ public final class Store {
 
     /// `bytes` as the file `name` (relative to the directory): a new file written and synced,
     /// renamed over the old one.
-    private func writeWhole(_ bytes: [UInt8], to name: String) throws {
+    func writeWhole(_ bytes: [UInt8], to name: String) throws {
         let temporary = name + ".tour.tmp"
         disk.remove(file(temporary))
         let fd = try disk.open(file(temporary), .create, name: temporary)
@@ -1491,7 +1502,7 @@ public final class Store {
             let lines = SnapshotLines(disk: disk, fd: fd, name: Files.snapshot, sealing: lineSealing, locations: contents.locations)
             kept = true
             book = CaseBook(digests: contents.digests, snapshot: lines, setAside: contents.setAside, seq: contents.header.seq,
-                            users: users, demo: contents.header.demo)
+                            users: users, demo: contents.header.demo, site: contents.header.site)
             book.enrolmentRules = enrolmentRules
             recordedHistoryHead = contents.header.history
         } else {

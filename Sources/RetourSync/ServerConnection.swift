@@ -1,0 +1,136 @@
+import Foundation
+import PostgresNIO
+import RetourCore
+
+/// One connection to the synchronisation server, used as the rest of Retour is: one call after
+/// another. Each call runs postgres-nio's asynchronous query and waits for it; what it returns
+/// is decoded into plain values first. Every failure becomes a `SyncError` of one line.
+public final class ServerConnection {
+    public let address: ServerAddress
+    private let connection: PostgresConnection
+    private let logger: Logger
+
+    private init(address: ServerAddress, connection: PostgresConnection, logger: Logger) {
+        self.address = address
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects as `address.user` with `password`; throws `unreachable`, `wrongPassword`, `tls`…
+    public static func open(_ address: ServerAddress, password: String?, timeout: TimeInterval = 15) throws -> ServerConnection {
+        var logger = Logger(label: "retour.sync")
+        // Nothing of the server's conversation is printed: it may carry personal data.
+        logger.logLevel = .critical
+        var configuration = PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user, password: password,
+            database: address.database, tls: try tls(for: address))
+        configuration.options.connectTimeout = .seconds(Int64(timeout))
+        let opened = logger, configured = configuration
+        do {
+            let connection = try blocking {
+                try await PostgresConnection.connect(configuration: configured, id: 1, logger: opened)
+            }
+            return ServerConnection(address: address, connection: connection, logger: logger)
+        } catch {
+            throw ServerConnection.syncError(error, address: address, connecting: true)
+        }
+    }
+
+    private static func tls(for address: ServerAddress) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch address.tls {
+        case .disable: return .disable
+        case .prefer, .require:
+            // As libpq: encrypted, the certificate not checked (`verify-full` checks it).
+            configuration.certificateVerification = .none
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            if let root = address.rootCertificate { configuration.trustRoots = .file(root) }
+        }
+        do {
+            let context = try NIOSSLContext(configuration: configuration)
+            return address.tls == .prefer ? .prefer(context) : .require(context)
+        } catch {
+            throw SyncError.tls
+        }
+    }
+
+    /// Runs `query`, returning its rows as `decode` makes them.
+    @discardableResult
+    public func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> T) throws -> [T] {
+        let connection = self.connection, logger = self.logger
+        do {
+            return try ServerConnection.blocking {
+                var found: [T] = []
+                for try await row in try await connection.query(query, logger: logger) { found.append(try decode(row)) }
+                return found
+            }
+        } catch {
+            throw ServerConnection.syncError(error, address: address, connecting: false)
+        }
+    }
+
+    public func run(_ query: PostgresQuery) throws {
+        try rows(query) { _ in () }
+    }
+
+    /// `body` in one transaction: all of it or nothing, on the server too.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try run("BEGIN")
+        do {
+            let result = try body()
+            try run("COMMIT")
+            return result
+        } catch {
+            try? run("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func close() {
+        let connection = self.connection
+        try? ServerConnection.blocking { try await connection.close() }
+    }
+
+    /// The error as one line: what the user can act on, naming no data.
+    static func syncError(_ error: Error, address: ServerAddress, connecting: Bool) -> Error {
+        if error is SyncError { return error }
+        guard let error = error as? PSQLError else { return connecting ? SyncError.unreachable(host: address.place) : SyncError.connectionLost }
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            switch state {
+            case "28P01", "28000": return SyncError.wrongPassword(user: address.user)
+            case "42501": return SyncError.forbidden
+            case "3F000", "42P01": return SyncError.serverNotInitialised
+            case "57P01", "57P02", "57P03": return connecting ? SyncError.unreachable(host: address.place) : SyncError.connectionLost
+            default: return SyncError.server(code: String(state.prefix(5)))
+            }
+        case .sslUnsupported, .failedToAddSSLHandler, .receivedUnencryptedDataAfterSSLRequest:
+            return SyncError.tls
+        case .authMechanismRequiresPassword, .saslError:
+            return SyncError.wrongPassword(user: address.user)
+        default:
+            if connecting, error.underlying is NIOSSLError { return SyncError.tls }
+            return connecting ? SyncError.unreachable(host: address.place) : SyncError.connectionLost
+        }
+    }
+
+    /// Waits for `body`, run as a task: the program is synchronous, postgres-nio is not.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let outcome = Outcome<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { outcome.result = .success(try await body()) } catch { outcome.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.result!.get()
+    }
+}
+
+/// What a task left for the thread waiting on it (`ServerConnection.blocking`): written once
+/// before the semaphore is signalled, read once after.
+private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
