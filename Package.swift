@@ -54,7 +54,9 @@ let package = Package(
         .executableTarget(
             name: "retour-bench",
             dependencies: [
-                "RetourCore", "RetourDemo", "RetourTUI", "RetourApp",
+                "RetourCore", "RetourDemo", "RetourTUI", "RetourApp", "RetourSync",
+                // `retour-bench sync` starts a throwaway PostgreSQL cluster unless given a server.
+                "RetourTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

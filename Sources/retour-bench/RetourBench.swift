@@ -10,7 +10,7 @@ struct RetourBench: ParsableCommand {
         commandName: "retour-bench",
         abstract: "Measure the case manager on fictitious data of several sizes; prints figures, asserts nothing.",
         discussion: "Progress and the time of each phase go to stderr; the table goes to stdout.",
-        subcommands: [Probe.self, ImportBench.self, FiguresProbe.self, WritersBench.self, WriterProbe.self, DecodeBench.self]
+        subcommands: [Probe.self, ImportBench.self, FiguresProbe.self, WritersBench.self, WriterProbe.self, DecodeBench.self, SyncBench.self]
     )
 
     @Option(help: ArgumentHelp("Numbers of cases, separated by commas.", valueName: "n,n,…"))

@@ -248,12 +248,15 @@ struct KeysAndFieldsTests {
         let catalog = harness.catalog
         for status in CaseStatus.allCases {
             for tab in CaseTab.allCases {
-                let context = KeyContext.detail(tab, status)
-                let hints = KeyMap.footer(context, catalog: catalog)
-                #expect(Footer.fitting(hints, width: 80) == hints.count, "\(language) \(tab) \(status): \(hints)")
-                let actions = KeyMap.bindings(context).filter(\.inFooter).map(\.action)
-                #expect(actions.contains(.edit), "\(tab) \(status)")
-                #expect(actions.contains(status == .closed ? .reopen : (status == .closureRequested ? .closeCase : .requestClosure)))
+                for inSiteConflict in [false, true] {
+                    let context = KeyContext.detail(tab, status, inSiteConflict: inSiteConflict)
+                    let hints = KeyMap.footer(context, catalog: catalog)
+                    #expect(Footer.fitting(hints, width: 80) == hints.count, "\(language) \(tab) \(status): \(hints)")
+                    let actions = KeyMap.bindings(context).filter(\.inFooter).map(\.action)
+                    #expect(KeyMap.bindings(context).contains { $0.action == .siteConflicts } == inSiteConflict, "\(tab) \(status)")
+                    #expect(actions.contains(.edit), "\(tab) \(status)")
+                    #expect(actions.contains(status == .closed ? .reopen : (status == .closureRequested ? .closeCase : .requestClosure)))
+                }
             }
         }
         // And on the screen, from the notes tab.

@@ -10,10 +10,11 @@ final class Network {
     let cluster: PostgresCluster
     let database: String
 
-    init() throws {
-        cluster = try PostgresCluster.shared()
+    /// `cluster`: a cluster of the test's own, for a test that stops it; else the shared one.
+    init(cluster: PostgresCluster? = nil) throws {
+        self.cluster = try cluster ?? PostgresCluster.shared()
         database = "retour_" + UUID().uuidString.prefix(8).lowercased()
-        try cluster.createDatabase(named: database)
+        try self.cluster.createDatabase(named: database)
         let server = try connect()
         defer { server.close() }
         try ServerSchema.initialise(server)

@@ -11,6 +11,7 @@ final class CaseDetailScreen: Screen {
     private(set) var tab: CaseTab
     /// The case's status as last drawn: the keys offered depend on it.
     private var status: CaseStatus = .registered
+    private var inSiteConflict = false
     private var tables: [CaseTab: TableView] = [:]
     private var shown: Set<CaseTab> = []
     private var profileTop = 0
@@ -26,16 +27,21 @@ final class CaseDetailScreen: Screen {
         self.tab = tab
     }
 
-    var context: KeyContext { .detail(tab, status) }
+    var context: KeyContext { .detail(tab, status, inSiteConflict: inSiteConflict) }
     var helpKey: String { tab.helpKey }
 
     func title(_ app: CaseManagerApp) -> String {
         guard let item = app.reader[caseID] else { return "" }
-        return "\(item.number) · \(item.profile.fullName) · \(app.catalog.text("status.\(item.status.rawValue)"))"
+        // Said before the name, which a narrow title bar cuts first.
+        let conflict = item.isInSiteConflict ? " · " + app.catalog.text("siteConflict.badge") : ""
+        return "\(item.number)\(conflict) · \(item.profile.fullName) · \(app.catalog.text("status.\(item.status.rawValue)"))"
     }
 
     func storeDidChange(_ app: CaseManagerApp, changed: UUID?) {
-        if let item = app.reader[caseID] { status = item.status }
+        if let item = app.reader[caseID] {
+            status = item.status
+            inSiteConflict = item.isInSiteConflict
+        }
         // The timeline is read from its newest event: a change adds one, so show it.
         if changed == caseID { shown.remove(.timeline) }
     }
@@ -116,6 +122,7 @@ final class CaseDetailScreen: Screen {
         case .requestClosure?: app.push(FollowUpForms.requestClosure(item, app: app))
         case .closeCase?: app.push(FollowUpForms.close(item, app: app))
         case .reopen?: app.push(FollowUpForms.reopen(item, app: app))
+        case .siteConflicts?: app.push(SiteConflictScreen(app: app, startingAt: caseID))
         default: break
         }
     }
@@ -238,6 +245,7 @@ final class CaseDetailScreen: Screen {
             return Point(x: 1, y: area.y + 1)
         }
         status = item.status
+        inSiteConflict = item.isInSiteConflict
         if !viewRecorded {
             viewRecorded = true
             app.recordView(of: item)

@@ -144,6 +144,13 @@ final class CaseListScreen: Screen {
         case .dashboard?:
             searching = false
             app.push(DashboardScreen(app: app))
+        case .siteConflicts?:
+            searching = false
+            guard !app.reader.inSiteConflict.isEmpty else {
+                app.say(app.catalog.text("siteConflict.none"))
+                return
+            }
+            app.push(SiteConflictScreen(app: app))
         case .sortNext?:
             sortColumn = (sortColumn + 1) % CaseRows.columnCount
             ascending = true

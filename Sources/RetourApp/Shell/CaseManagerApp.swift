@@ -26,6 +26,8 @@ final class CaseManagerApp {
     /// Closure requests the user may decide (`ApprovalQueue.decidableCount`), said in the
     /// title bar when not zero; counted again each time the book changes, not on each key.
     private(set) var toApprove = 0
+    /// Cases in conflict between sites that the supervisor reaches (the title bar counts them).
+    private(set) var inSiteConflict = 0
     /// The dashboard's period, kept while the case manager runs (back from the cases of a figure).
     var dashboardPeriod: FiguresPeriod = .quarter
     /// The clock: the idle lock, and the pause that ends a type-ahead prefix.
@@ -239,6 +241,7 @@ final class CaseManagerApp {
     /// What the title bar says from the whole book, computed when the book changes only.
     private func bookDidChange() {
         toApprove = clearance.isSignedIn ? ApprovalQueue.decidableCount(reader: reader) : 0
+        inSiteConflict = clearance.role >= .supervisor ? reader.inSiteConflict.count : 0
     }
 
     /// Commits `changes` together, all or none (a case registered from a household member and
@@ -330,7 +333,8 @@ final class CaseManagerApp {
         }
         if let action, action.supervisorsOnly, !mayClose {
             let reason = action.closesOrReopens ? "error.access.closeOrReopenAny"
-                : action == .approvals ? "approvals.error.notAllowed" : "error.access.caseloadReview"
+                : action == .approvals ? "approvals.error.notAllowed"
+                : action == .siteConflicts ? "error.access.siteConflict" : "error.access.caseloadReview"
             say(catalog.text(reason), .error)
             return
         }
@@ -442,7 +446,8 @@ final class CaseManagerApp {
         // The screen's title comes first: on a narrow terminal the user's name gives way.
         // A demonstration's banner comes before it, on the one row nothing covers.
         let title = (demoBanner.map { $0 + " · " } ?? "") + "Retour · " + top.title(self)
-        let count = toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : []
+        let count = (toApprove > 0 ? [catalog.counted("approvals.titleCount", toApprove)] : [])
+            + (inSiteConflict > 0 ? [catalog.counted("siteConflict.titleCount", inSiteConflict)] : [])
         let readOnly = store.isReadOnly ? [catalog.text("title.readOnly")] : []
         let full = (count + [who] + readOnly).joined(separator: " · ")
         let short = (count + readOnly).joined(separator: " · ")

@@ -41,6 +41,9 @@ enum Action: Hashable {
     /// The conflict screen: keep the other person's values, save mine over them, or edit mine
     /// on theirs.
     case keepTheirs, keepMine, editMine
+    /// The conflicts between sites (supervisors): opened, and each kept here, taken from the
+    /// other site, or kept here with the case opened to edit it.
+    case siteConflicts, keepHere, takeTheirs, keepHereAndEdit
 }
 
 extension Action {
@@ -50,7 +53,9 @@ extension Action {
     /// A supervisor's or an administrator's only: closing, reopening, the caseloads, marking,
     /// assigning and the closure requests to approve (a case worker is neither offered them in
     /// the footer nor let through).
-    var supervisorsOnly: Bool { closesOrReopens || isSupervision || self == .mark || self == .markAll || self == .approvals }
+    var supervisorsOnly: Bool {
+        closesOrReopens || isSupervision || self == .mark || self == .markAll || self == .approvals || self == .siteConflicts
+    }
 
     /// The caseloads and assigning: in the footer of a signed-in supervisor or administrator only.
     var isSupervision: Bool { self == .caseload || self == .assign }
@@ -61,7 +66,7 @@ extension Action {
         case .newCase, .edit, .save: return true
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .refer, .updateReferral, .addNote, .correctNote,
              .addMember, .editMember, .removeMember, .requestClosure, .closeCase, .reopen, .assign, .approve, .returnRequest: return true
-        case .keepTheirs, .keepMine, .editMine: return true
+        case .keepTheirs, .keepMine, .editMine, .keepHere, .takeTheirs, .keepHereAndEdit: return true
         default: return false
         }
     }
@@ -95,8 +100,9 @@ enum KeyContext: Hashable {
     case searchOneMatch
     /// A form, by the kind of field that has the focus.
     case form(FieldFocus)
-    /// The case screen: its bindings depend on the tab and on what the case's status allows.
-    case detail(CaseTab, CaseStatus)
+    /// The case screen: its bindings depend on the tab, on what the case's status allows, and
+    /// on whether changes made at two sites wait for a supervisor.
+    case detail(CaseTab, CaseStatus, inSiteConflict: Bool)
     case filters
     /// The passphrase of an encrypted data directory, asked before it opens.
     case passphrase
@@ -115,6 +121,8 @@ enum KeyContext: Hashable {
     case tour
     /// A change refused because someone else saved the same thing meanwhile: the choice.
     case conflict
+    /// Changes made at two sites, waiting for a supervisor's decision.
+    case siteConflict
 }
 
 /// A key binding: the keys, how the footer and help name them (catalogue key), the action and
@@ -182,6 +190,9 @@ enum KeyMap {
                 Binding(keys: [.character("A")], keysLabel: "approvals.key.A", action: .approvals, label: "approvals.action.open",
                         inFooter: false),
                 Binding(keys: [.character("d")], keysLabel: "dashboard.key.d", action: .dashboard, label: "dashboard.action.open", inFooter: false),
+                // As approvals: the title bar's count of conflicts names the key.
+                Binding(keys: [.character("x")], keysLabel: "siteConflict.key.x", action: .siteConflicts, label: "siteConflict.action.open",
+                        inFooter: false),
             ] + navigation(letters: true)
         case .search, .searchOneMatch:
             return [
@@ -194,8 +205,12 @@ enum KeyMap {
                 Binding(keys: [.left, .right, .backspace, .delete, .control("a"), .control("e")], keysLabel: "key.editingSearch",
                         action: .editText, label: "action.editText", inFooter: false),
             ] + navigation(letters: false)
-        case .detail(let tab, let status):
-            return detailBindings(tab, status)
+        case .detail(let tab, let status, let inSiteConflict):
+            let bindings = detailBindings(tab, status)
+            guard inSiteConflict else { return bindings }
+            // Not in the footer, which 80 columns fill: the title says "in conflict (x)".
+            return [Binding(keys: [.character("x")], keysLabel: "siteConflict.key.x", action: .siteConflicts,
+                            label: "siteConflict.action.open", inFooter: false)] + bindings
         case .passphrase:
             return [
                 Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "crypto.action.unlock", inFooter: true),
@@ -320,6 +335,24 @@ enum KeyMap {
                         footerLabel: "conflict.action.edit.short"),
                 Binding(keys: [.escape], keysLabel: "key.esc", action: .back, label: "conflict.action.back", inFooter: true,
                         footerLabel: "conflict.action.back.short"),
+                Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
+                Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
+            ] + navigation(letters: false)
+        case .siteConflict:
+            // Here is h (here) or i (ici), theirs t, edit e, in both languages.
+            return [
+                Binding(keys: [.character("h"), .character("i")], keysLabel: "siteConflict.key.here", action: .keepHere,
+                        label: "siteConflict.action.here", inFooter: true, footerLabel: "siteConflict.action.here.short"),
+                Binding(keys: [.character("t")], keysLabel: "siteConflict.key.t", action: .takeTheirs, label: "siteConflict.action.theirs",
+                        inFooter: true, footerLabel: "siteConflict.action.theirs.short"),
+                Binding(keys: [.character("e")], keysLabel: "siteConflict.key.e", action: .keepHereAndEdit, label: "siteConflict.action.edit",
+                        inFooter: true, footerLabel: "siteConflict.action.edit.short"),
+                Binding(keys: [.right, .character("n")], keysLabel: "siteConflict.key.next", action: .nextSection,
+                        label: "siteConflict.action.next", inFooter: false),
+                Binding(keys: [.left, .character("p")], keysLabel: "siteConflict.key.previous", action: .previousSection,
+                        label: "siteConflict.action.previous", inFooter: false),
+                Binding(keys: [.enter], keysLabel: "key.enter", action: .open, label: "siteConflict.action.case", inFooter: false),
+                Binding(keys: [.escape, .character("q")], keysLabel: "key.back", action: .back, label: "action.back", inFooter: true),
                 Binding(keys: [.character("?"), .function(1)], keysLabel: "key.help", action: .help, label: "action.help", inFooter: true),
                 Binding(keys: [.function(10)], keysLabel: "key.f10", action: .quit, label: "action.quit", inFooter: false),
             ] + navigation(letters: false)

@@ -22,6 +22,11 @@ public struct CaseReader: Sendable {
         seesEverything ? book.digests : book.digests.filter(scope.contains)
     }
 
+    /// The cases in scope whose changes made at two sites wait for a supervisor, by number.
+    public var inSiteConflict: [CaseDigest] {
+        (book.site?.conflicts ?? []).compactMap(digest).sorted { $0.number < $1.number }
+    }
+
     /// The digest of case `id` when it is in scope.
     public func digest(_ id: UUID) -> CaseDigest? {
         book.digest(id).flatMap { seesEverything || scope.contains($0) ? $0 : nil }

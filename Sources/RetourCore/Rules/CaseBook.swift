@@ -344,7 +344,9 @@ public struct CaseBook: Sendable {
                 throw ChangeError.forbidden(.assignOutsideCaseload, number: item.number)
             }
             switch change {
-            case .close, .reopen, .approveClosure, .returnClosure, .settleSiteConflict:
+            case .settleSiteConflict:
+                if user.role == .caseWorker { throw ChangeError.forbidden(.siteConflict, number: item.number) }
+            case .close, .reopen, .approveClosure, .returnClosure:
                 if user.role == .caseWorker { throw ChangeError.forbidden(.closeOrReopen, number: item.number) }
             default: break
             }
@@ -665,6 +667,10 @@ public struct CaseBook: Sendable {
         // `current` was read with them: they are in `item` now, and in its digest below.
         let folded = deferred.removeValue(forKey: id)
         deferredCount -= folded?.count ?? 0
+        if var mark = site, item.isInSiteConflict != mark.conflicts.contains(id) {
+            if item.isInSiteConflict { mark.conflicts.insert(id) } else { mark.conflicts.remove(id) }
+            site = mark
+        }
         if case .register = entry.change {
             insert(CaseDigest(item))
         } else if case .addNote = entry.change, folded == nil, item.status != .closed, let position = positions[id] {

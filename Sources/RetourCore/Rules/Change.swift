@@ -96,9 +96,11 @@ public enum Change: Codable, Hashable, Sendable {
     var touchesItsCaseAlone: Bool {
         switch self {
         case .enrol, .withdrawEnrolment, .updateStep, .assess, .saveReferral, .addNote, .requestClosure, .close,
-             .approveClosure, .returnClosure, .assign, .reopen, .resolveConflict, .settleSiteConflict:
+             .approveClosure, .returnClosure, .assign, .reopen, .resolveConflict:
             return true
-        case .register, .editProfile, .saveMember, .removeMember, .addUser, .updateUser, .markDemo, .joinSite:
+        // A settled conflict leaves the site's list of cases in conflict (`SiteMark.conflicts`).
+        case .register, .editProfile, .saveMember, .removeMember, .addUser, .updateUser, .markDemo, .joinSite,
+             .settleSiteConflict:
             return false
         }
     }
@@ -286,6 +288,8 @@ public enum ChangeError: UserFacingError, Equatable {
         /// Joining a network of sites a second time, with a code that is not one, or with a
         /// demonstration office (refused as `demoOnRealData`).
         case siteJoined
+        /// Settling a conflict between sites: a supervisor's or an administrator's.
+        case siteConflict
     }
 
     public enum InvalidUser: String, Sendable, Equatable {

@@ -54,7 +54,7 @@ extension Change {
     /// The change as if made on version `version` of its case: versions count changes in one
     /// directory, so a version of another site means nothing here (sites' conflicts are told
     /// by `SiteReceiver` instead).
-    func made(onVersion version: Int) -> Change {
+    public func made(onVersion version: Int) -> Change {
         switch self {
         case .editProfile(let id, _, let profile): return .editProfile(id: id, expectedVersion: version, profile: profile)
         case .approveClosure(let id, _, let comment): return .approveClosure(id: id, expectedVersion: version, comment: comment)
