@@ -56,6 +56,9 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Case worker, as recorded (case, accents and spaces ignored).")
     var worker: String?
 
+    @Flag(help: "Only cases whose changes made at two sites wait for a supervisor (retour sync).")
+    var conflicts = false
+
     func run() throws {
         let session = try global.session()
         let today = CalendarDate.today()
@@ -67,7 +70,8 @@ struct ListCommand: ParsableCommand {
         var text = ListCommand.header.joined(separator: "\t") + "\n"
         // Sorted by case number, as the case list shows them at first. Every column is in the
         // digests: no case is decoded, whatever the number of cases.
-        for digest in try session.reader(of: store).digests.filter(query.matches).sorted(by: { $0.number < $1.number }) {
+        let reader = try session.reader(of: store)
+        for digest in (conflicts ? reader.inSiteConflict : reader.digests).filter(query.matches).sorted(by: { $0.number < $1.number }) {
             let cells = [
                 digest.number, digest.familyName, digest.givenNames, digest.sex?.rawValue ?? "",
                 digest.age(on: today).map(String.init) ?? "", digest.category?.rawValue ?? "",

@@ -50,20 +50,25 @@ final class Site {
     let team: String?
     private(set) var store: Store
 
-    init(_ name: String, team: String?, sealing: LineSealing = PlainLines()) throws {
+    /// `keyOf`: an encrypted site whose data key is that site's: its `key.json` copied into the
+    /// new directory, as an administrator gives the key to another office (`encrypted`: a new key).
+    init(_ name: String, team: String?, encrypted: Bool = false, keyOf other: Site? = nil) throws {
         self.name = name
         self.team = team
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("retour-site-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.sealing = sealing
-        store = try Encryption.openStore(directory, write: true, sealing: sealing)
+        if let other {
+            try FileManager.default.copyItem(at: other.directory.appendingPathComponent(KeyFile.fileName),
+                                             to: directory.appendingPathComponent(KeyFile.fileName))
+        } else if encrypted {
+            try Encryption.protect(directory, passphrase: Site.passphrase, user: "admin", parameters: Site.quickHash)
+        }
+        store = try Site.open(directory)
         guard let team else { return }
         try store.commit(.addUser(Site.user("admin", .administrator, [team])), as: .anyone("setup"))
         try store.commit(.addUser(Site.user("w.\(team)", .caseWorker, [team])), as: clearance("admin"))
         try store.commit(.addUser(Site.user("s.\(team)", .supervisor, [team])), as: clearance("admin"))
     }
-
-    private let sealing: LineSealing
 
     deinit {
         try? store.close()
@@ -132,7 +137,14 @@ final class Site {
     /// Closes and opens the directory again, as the next session would read it.
     func reopen() throws {
         try store.close()
-        store = try Encryption.openStore(directory, write: true, sealing: sealing)
+        store = try Site.open(directory)
+    }
+
+    static let passphrase = "sable chaud de Gao"
+
+    /// The store of `directory`, opened with the sites' passphrase when it is encrypted.
+    static func open(_ directory: URL) throws -> Store {
+        try Encryption.openStore(directory, write: true) { passphrase }
     }
 
     /// Every byte the directory holds, for what must never be in it.
@@ -148,7 +160,7 @@ final class Site {
 
     /// What `retour check` says of the directory.
     func check() -> DataCheck {
-        DataCheck.run(directory: directory, reference: Site.reference) { "" }
+        DataCheck.run(directory: directory, reference: Site.reference) { Site.passphrase }
     }
 
     static let reference: Reference = try! Reference(assets: try! Assets.locate())

@@ -128,4 +128,31 @@ struct SyncTests {
             #expect(site[id]?.siteConflicts?.first.map { Set($0.versions) } == coordination[id]?.siteConflicts?.first.map { Set($0.versions) })
         }
     }
+
+    @Test func sealedSitesShareTheirChangesAndTheServerReadsNoneOfThem() throws {
+        let network = try Network()
+        let gao = try Site("GAO-A", team: "gao", encrypted: true)
+        let coordination = try Site("BKO", team: nil, keyOf: gao)
+        let id = try gao.register("Maïga-Sealed")
+        try gao.note(id, "Visite confidentielle")
+        _ = try gao.sync(network)
+        _ = try coordination.sync(network)
+        #expect(coordination[id]?.notes.map(\.text) == ["Visite confidentielle"])
+        // What the server holds: sealed payloads, no author, no name.
+        let stored = try network.sql("SELECT string_agg(encode(payload, 'escape'), '') FROM retour.changes")
+        #expect(!stored.contains("Maïga-Sealed") && !stored.contains("Maiga") && !stored.contains("Visite"))
+        #expect(try network.sql("SELECT count(*) FROM retour.changes WHERE by_login IS NOT NULL") == "0")
+
+        // A directory in clear, or sealed with another key, cannot join them.
+        let plain = try Site("MPT-A", team: "mopti")
+        #expect(throws: SyncError.keyMismatch) { _ = try plain.sync(network) }
+        let other = try Site("TBK-A", team: "tbk", encrypted: true)
+        #expect(throws: SyncError.keyMismatch) { _ = try other.sync(network) }
+        #expect(plain.store.book.site == nil && other.store.book.site == nil)
+        for site in [gao, coordination] {
+            try site.reopen()
+            #expect(site.check().isOK)
+            #expect(try !site.holds("Maïga-Sealed"))
+        }
+    }
 }
