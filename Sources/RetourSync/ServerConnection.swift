@@ -9,15 +9,21 @@ public final class ServerConnection {
     public let address: ServerAddress
     private let connection: PostgresConnection
     private let logger: Logger
+    /// How long one statement may wait for the server's answer: a link that drops without a
+    /// word (no reset reaches us) would otherwise hold the sync for ever. A page of changes on a
+    /// slow link takes a while; the connection is closed when this passes.
+    public var statementTimeout: TimeInterval
 
-    private init(address: ServerAddress, connection: PostgresConnection, logger: Logger) {
+    private init(address: ServerAddress, connection: PostgresConnection, logger: Logger, statementTimeout: TimeInterval) {
         self.address = address
         self.connection = connection
         self.logger = logger
+        self.statementTimeout = statementTimeout
     }
 
     /// Connects as `address.user` with `password`; throws `unreachable`, `wrongPassword`, `tls`…
-    public static func open(_ address: ServerAddress, password: String?, timeout: TimeInterval = 15) throws -> ServerConnection {
+    public static func open(_ address: ServerAddress, password: String?, timeout: TimeInterval = 15,
+                            statementTimeout: TimeInterval = 300) throws -> ServerConnection {
         var logger = Logger(label: "retour.sync")
         // Nothing of the server's conversation is printed: it may carry personal data.
         logger.logLevel = .critical
@@ -27,10 +33,10 @@ public final class ServerConnection {
         configuration.options.connectTimeout = .seconds(Int64(timeout))
         let opened = logger, configured = configuration
         do {
-            let connection = try blocking {
+            let connection = try blocking(timeout: timeout + 1) {
                 try await PostgresConnection.connect(configuration: configured, id: 1, logger: opened)
             }
-            return ServerConnection(address: address, connection: connection, logger: logger)
+            return ServerConnection(address: address, connection: connection, logger: logger, statementTimeout: statementTimeout)
         } catch {
             throw ServerConnection.syncError(error, address: address, connecting: true)
         }
@@ -60,7 +66,7 @@ public final class ServerConnection {
     public func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> T) throws -> [T] {
         let connection = self.connection, logger = self.logger
         do {
-            return try ServerConnection.blocking {
+            return try ServerConnection.blocking(timeout: statementTimeout, onTimeout: { connection.close() }) {
                 var found: [T] = []
                 for try await row in try await connection.query(query, logger: logger) { found.append(try decode(row)) }
                 return found
@@ -89,7 +95,7 @@ public final class ServerConnection {
 
     public func close() {
         let connection = self.connection
-        try? ServerConnection.blocking { try await connection.close() }
+        try? ServerConnection.blocking(timeout: 5) { try await connection.close() }
     }
 
     /// The error as one line: what the user can act on, naming no data.
@@ -116,21 +122,39 @@ public final class ServerConnection {
         }
     }
 
-    /// Waits for `body`, run as a task: the program is synchronous, postgres-nio is not.
-    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Waits for `body`, run as a task: the program is synchronous, postgres-nio is not. After
+    /// `timeout` seconds, `onTimeout` (closing the connection, which ends the task) and
+    /// `SyncError.connectionLost`.
+    static func blocking<T: Sendable>(timeout: TimeInterval, onTimeout: @escaping @Sendable () -> Void = {},
+                                      _ body: @escaping @Sendable () async throws -> T) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { outcome.result = .success(try await body()) } catch { outcome.result = .failure(error) }
+            let result: Result<T, Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            outcome.set(result)
             done.signal()
         }
-        done.wait()
-        return try outcome.result!.get()
+        guard done.wait(timeout: .now() + timeout) == .success else {
+            onTimeout()
+            throw SyncError.connectionLost
+        }
+        return try outcome.get()
     }
 }
 
 /// What a task left for the thread waiting on it (`ServerConnection.blocking`): written once
 /// before the semaphore is signalled, read once after.
 private final class Outcome<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+
+    func set(_ result: Result<T, Error>) {
+        lock.withLock { self.result = result }
+    }
+
+    func get() throws -> T {
+        guard let result = lock.withLock({ self.result }) else { throw SyncError.connectionLost }
+        return try result.get()
+    }
 }

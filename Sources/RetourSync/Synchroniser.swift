@@ -25,8 +25,11 @@ public final class Synchroniser {
     private let store: Store
     private let server: ServerConnection
     private let clearance: Clearance
-    /// Changes per transaction and per batch.
+    /// Changes per transaction sent.
     public var pageSize = 2000
+    /// Changes per batch received (each batch is one fsync and one pass over the book's cases):
+    /// ten pages sent, unless set.
+    public var pullPageSize: Int?
 
     public init(store: Store, server: ServerConnection, clearance: Clearance) {
         self.store = store
@@ -41,10 +44,15 @@ public final class Synchroniser {
         if let requested, !SiteMark.isValidCode(requested) { throw SyncError.badSite(requested) }
         try ServerSchema.check(server)
         _ = try store.refresh()
+        // Folding the journal into a new snapshot rewrites every case: once, when the sync is
+        // over (the next commit or closing does it), not at every few pages received.
+        let threshold = store.compactionThreshold
+        store.compactionThreshold = .max
+        defer { store.compactionThreshold = threshold }
         var report = Report()
         let site = try join(requested)
         report.site = site.code
-        let pushedUpTo = try push(site, into: &report)
+        let pushedUpTo = try push(site, teams: teams, into: &report)
         try pull(site, pushedUpTo: pushedUpTo, teams: teams, into: &report)
         try server.run("UPDATE retour.sites SET synced_at = now() WHERE code = \(site.code)")
         return report
@@ -107,11 +115,11 @@ public final class Synchroniser {
 
     /// Sends the changes made here after the last the server holds; returns the last `seq`
     /// the server now holds.
-    private func push(_ site: SiteMark, into report: inout Report) throws -> Int {
+    private func push(_ site: SiteMark, teams siteTeams: [String]?, into report: inout Report) throws -> Int {
         var pushedUpTo = try server.rows("SELECT coalesce(max(seq), 0) FROM retour.changes WHERE site = \(site.code)") {
             try $0.decode(Int.self)
         }.first ?? 0
-        let outgoing = try store.outgoing(after: pushedUpTo)
+        let outgoing = try store.outgoing(after: pushedUpTo, siteTeams: siteTeams)
         let plain = !store.isEncrypted
         while true {
             let page = try outgoing.next(limit: pageSize)
@@ -177,6 +185,7 @@ public final class Synchroniser {
     /// history of cases that moved to them since the last pull, then what came after it.
     private func pull(_ site: SiteMark, pushedUpTo: Int, teams scope: [String]?, into report: inout Report) throws {
         let everyTeam = scope == nil, teams = scope ?? []
+        let batch = pullPageSize ?? pageSize * 10
         try server.run("UPDATE retour.sites SET teams = \(teams), every_team = \(everyTeam) WHERE code = \(site.code)")
         let cursor = site.pulled
         var after = 0
@@ -184,19 +193,20 @@ public final class Synchroniser {
         while true {
             let rows = try fetch(site: site.code, teams: teams, everyTeam: everyTeam, after: after, movedSince: cursor)
             try receive(rows, pushedUpTo: pushedUpTo, into: &report)
-            guard rows.count == pageSize, let last = rows.last else { break }
+            guard rows.count == batch, let last = rows.last else { break }
             after = last.global
         }
         after = cursor
         while true {
             let rows = try fetch(site: site.code, teams: teams, everyTeam: everyTeam, after: after, movedSince: nil)
             try receive(rows, pushedUpTo: pushedUpTo, into: &report)
-            guard rows.count == pageSize, let last = rows.last else { break }
+            guard rows.count == batch, let last = rows.last else { break }
             after = last.global
         }
     }
 
     private func fetch(site: String, teams: [String], everyTeam: Bool, after: Int, movedSince: Int?) throws -> [Row] {
+        let batch = pullPageSize ?? pageSize * 10
         // For each change: this site's changes to its case that its site had not seen when it
         // was made (later than what it had pulled, and not made after seeing it).
         let unseen: PostgresQuery = """
@@ -207,7 +217,7 @@ public final class Synchroniser {
             FROM retour.changes c JOIN retour.cases k ON k.case_id = c.case_id
             WHERE c.site <> \(site) AND c.global > \(after) AND (\(everyTeam) OR k.teams && \(teams)::text[])
               AND (\(movedSince ?? -1) < 0 OR (k.moved > \(movedSince ?? 0) AND c.global <= \(movedSince ?? 0)))
-            ORDER BY c.global LIMIT \(pageSize)
+            ORDER BY c.global LIMIT \(batch)
             """
         return try server.rows(unseen) { row in
             let (global, site, seq, payload, unseen) = try row.decode((Int, String, Int, ByteBuffer, [Int]).self)

@@ -11,8 +11,10 @@ import RetourTestSupport
 /// `retour-bench sync`: an office of N cases synchronised with the central server. Prints the
 /// time of its first sync to an empty server (with the changes sent, per second, and the
 /// bytes each took against the office's own journal lines), of a new coordination pulling
-/// every case, and of the office's incremental syncs of a hundred changes. The server is a
-/// throwaway PostgreSQL cluster on loopback (no fsync), or `--server`'s.
+/// every case, and of the office's incremental syncs of a hundred changes: with the session
+/// that made them still open, and as `retour sync` runs after the case manager closed (the
+/// journal folded into the snapshot, the directory opened again). The server is a throwaway
+/// PostgreSQL cluster on loopback (no fsync), or `--server`'s.
 struct SyncBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
@@ -44,12 +46,16 @@ struct SyncBench: ParsableCommand {
     @Option(help: "Changes per transaction and per batch (default: the synchroniser's).")
     var pageSize: Int?
 
+    @Option(help: "Journal size in MB past which a commit of the office or the coordination folds it into the snapshot (default: the settings').")
+    var compactionMb: Int?
+
     static let office = "BENCH-A"
     static let coordination = "BENCH-COORD"
 
     func validate() throws {
         guard cases > 0, runs > 0, changes > 0 else { throw ValidationError("--cases, --runs and --changes take positive numbers") }
         if let pageSize, pageSize <= 0 { throw ValidationError("--page-size takes a positive number") }
+        if let compactionMb, compactionMb <= 0 { throw ValidationError("--compaction-mb takes a positive number") }
     }
 
     func run() throws {
@@ -84,11 +90,12 @@ struct SyncBench: ParsableCommand {
         let historyBytes = Measure.fileSize(historyPath)
         let historyLines = try SyncBench.lines(historyPath)
         let (openedOffice, opening) = try Measure.timed { try Store(directory: officeDirectory, user: "bench") }
-        let office = openedOffice
+        var office = openedOffice
         defer { try? office.close() }
+        setThreshold(office)
         if let reason = office.readOnlyReason { throw reason }
         let caseCount = office.book.count
-        let admin = try SignIn.attempt(login: SyncOffice.administrator, pin: SyncOffice.pin, store: office)
+        var admin = try SignIn.attempt(login: SyncOffice.administrator, pin: SyncOffice.pin, store: office)
         let officeTeams = SyncSettings.teams(of: office.book.users)
         Log.line(String(format: "office: %d cases, %d users (teams %@), history %d lines, %.1f MB; opened in %.2f s",
                         caseCount, office.book.users.all.count, officeTeams.joined(separator: ", "), historyLines,
@@ -107,6 +114,7 @@ struct SyncBench: ParsableCommand {
         Log.line("a new coordination pulls every case…")
         let coordination = try Store(directory: coordinationDirectory, user: "coord")
         defer { try? coordination.close() }
+        setThreshold(coordination)
         let anyone = try Clearance.withoutUsers("coord", book: coordination.book)
         let pull = try sync(coordination, as: anyone, site: SyncBench.coordination, teams: nil, server: server)
         let received = pull.report.received
@@ -114,20 +122,44 @@ struct SyncBench: ParsableCommand {
                         pull.seconds, pull.connect, pull.cpu, received.applied, received.held, received.skipped,
                         coordination.book.count, pull.report.duplicates.count))
 
-        // 3. Incremental syncs of the office: notes on random cases, then a sync.
+        // 3. Incremental syncs of the office: notes on random cases, then a sync. First with
+        // the session that made the notes still open (its journal in memory); then as
+        // `retour sync` runs after the case manager: the notes' session closed (which folds its
+        // journal into the snapshot), the directory opened again for the sync.
         let ids = office.reader(for: admin).digests.map(\.id)
         var generator = SystemRandomNumberGenerator()
-        var incremental: [Timed] = []
-        for run in 1...runs {
+        func addNotes(_ run: String) throws {
             for index in 0..<changes {
                 let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
                 let note = Note(id: UUID(), text: "bench sync \(run)-\(index)", by: admin.login, at: Date())
                 try office.commit(.addNote(id: id, note: note), as: admin)
             }
+        }
+        var open: [Timed] = []
+        for run in 1...runs {
+            try addNotes("open \(run)")
             let timed = try sync(office, as: admin, site: nil, teams: officeTeams, server: server)
-            Log.line(String(format: "  incremental %d/%d: %.3f s (connect %.3f s), client CPU %.3f s; sent %d changes, %d bytes",
+            Log.line(String(format: "  incremental, session open %d/%d: %.3f s (connect %.3f s), client CPU %.3f s; sent %d changes, %d bytes",
                             run, runs, timed.seconds, timed.connect, timed.cpu, timed.report.pushed, timed.report.bytesPushed))
-            incremental.append(timed)
+            open.append(timed)
+        }
+        var reopened: [(sync: Timed, open: Double, close: Double)] = []
+        for run in 1...runs {
+            try addNotes("closed \(run)")
+            try office.close()
+            let (store, opening) = try Measure.timed { try Store(directory: officeDirectory, user: "bench") }
+            office = store
+            setThreshold(office)
+            admin = try SignIn.attempt(login: SyncOffice.administrator, pin: SyncOffice.pin, store: office)
+            let timed = try sync(office, as: admin, site: nil, teams: officeTeams, server: server)
+            let ((), closing) = try Measure.timed { try office.close() }
+            office = try Store(directory: officeDirectory, user: "bench")
+            setThreshold(office)
+            admin = try SignIn.attempt(login: SyncOffice.administrator, pin: SyncOffice.pin, store: office)
+            Log.line(String(format: "  incremental, directory opened again %d/%d: %.3f s (connect %.3f s), client CPU %.3f s; sent %d changes, %d bytes; "
+                            + "opening before it %.2f s, closing after it %.2f s",
+                            run, runs, timed.seconds, timed.connect, timed.cpu, timed.report.pushed, timed.report.bytesPushed, opening, closing))
+            reopened.append((timed, opening, closing))
         }
 
         let ((), closing) = try Measure.timed { try coordination.close() }
@@ -135,19 +167,25 @@ struct SyncBench: ParsableCommand {
 
         let lineBytes = Double(historyBytes) / Double(max(1, historyLines))
         let perChange = Double(first.report.bytesPushed) / Double(max(1, pushed))
-        let times = incremental.map(\.seconds)
+        let times = open.map(\.seconds), again = reopened.map(\.sync.seconds)
+        func list(_ values: [Double]) -> String { values.map { String(format: "%.3f", $0) }.joined(separator: ", ") }
         var lines = [
             String(format: "office: %d cases, %d changes in its history (%.0f MB, %.0f bytes per line)%@; %@",
                    caseCount, historyLines, Double(historyBytes) / 1e6, lineBytes,
                    built.map { String(format: ", built in %.0f s", $0) } ?? "", server.description),
-            String(format: "first sync of the office to an empty server: %.1f s (target ≤ 60 s), %.0f changes/s; "
+            String(format: "first sync of the office to an empty server: %.1f s (target ≤ 60 s; this process's CPU %.1f s), %.0f changes/s; "
                    + "%d changes sent, %.0f bytes per change (journal line %.0f bytes)",
-                   first.seconds, Double(pushed) / first.seconds, pushed, perChange, lineBytes),
-            String(format: "a new coordination pulling every case: %.1f s (target ≤ 60 s), %.0f changes/s; %d applied, %d held, %d skipped",
-                   pull.seconds, Double(received.applied + received.held + received.skipped) / pull.seconds,
+                   first.seconds, first.cpu, Double(pushed) / first.seconds, pushed, perChange, lineBytes),
+            String(format: "a new coordination pulling every case: %.1f s (target ≤ 60 s; this process's CPU %.1f s), %.0f changes/s; "
+                   + "%d applied, %d held, %d skipped",
+                   pull.seconds, pull.cpu, Double(received.applied + received.held + received.skipped) / pull.seconds,
                    received.applied, received.held, received.skipped),
-            String(format: "incremental sync of %d changes at the office: median %.3f s (target ≤ 1 s) over %d runs: %@",
-                   changes, Measure.median(times), runs, times.map { String(format: "%.3f", $0) }.joined(separator: ", ")),
+            String(format: "incremental sync of %d changes at the office, their session open: median %.3f s (target ≤ 1 s) over %d runs: %@",
+                   changes, Measure.median(times), runs, list(times)),
+            String(format: "incremental sync of %d changes at the office, their session closed and the directory opened again: "
+                   + "median %.3f s (target ≤ 1 s) over %d runs: %@; besides, opening %.2f s and closing %.2f s (medians)",
+                   changes, Measure.median(again), runs, list(again),
+                   Measure.median(reopened.map(\.open)), Measure.median(reopened.map(\.close))),
         ]
         if let serverBytes {
             lines.append(String(format: "server: retour.changes holds %.0f MB after the first sync (%.0f bytes per change, indexes included)",
@@ -179,6 +217,10 @@ struct SyncBench: ParsableCommand {
         let end = Measure.monotonicNanoseconds()
         return Timed(report: report, seconds: Double(end - start) / 1e9, connect: Double(connected - start) / 1e9,
                      cpu: SyncBench.cpuSeconds() - cpuBefore)
+    }
+
+    func setThreshold(_ store: Store) {
+        if let compactionMb { store.compactionThreshold = compactionMb << 20 }
     }
 
     /// User and system CPU time of this process (every thread), in seconds.
@@ -232,8 +274,8 @@ enum SyncOffice {
             return phases
         }
         try FileManager.default.moveItem(at: building, to: directory)
-        Log.line(String(format: "  built in %.1f s: generate %.2f s, check %.2f s, commit %.1f s (%d changes), compact %.2f s; %d cases",
-                        seconds, phases.generate, phases.plan, phases.commit, phases.changes, phases.compact, phases.registered))
+        Log.line(String(format: "  built in %.1f s: generate %.2f s, check %.2f s, commit %.1f s, compact %.2f s, users; %d cases",
+                        seconds, phases.generate, phases.plan, phases.commit, phases.compact, phases.registered))
         return seconds
     }
 }

@@ -27,7 +27,7 @@ final class Network {
     }
 
     func connect(port: Int? = nil, password: String? = nil) throws -> ServerConnection {
-        try ServerConnection.open(try address(port: port), password: password ?? cluster.password, timeout: 5)
+        try ServerConnection.open(try address(port: port), password: password ?? cluster.password, timeout: 5, statementTimeout: 10)
     }
 
     func sql(_ statement: String) throws -> String {
@@ -90,7 +90,8 @@ final class Site {
 
     /// Registers a person for the site's case worker; returns the case's id.
     @discardableResult
-    func register(_ familyName: String, _ givenNames: String = "Awa", region: String = "ML07") throws -> UUID {
+    func register(_ familyName: String, _ givenNames: String = "Awa", region: String = "ML07",
+                  assignedTo: String? = nil) throws -> UUID {
         var profile = CaseProfile()
         profile.familyName = familyName
         profile.givenNames = givenNames
@@ -98,9 +99,11 @@ final class Site {
         profile.yearOfBirth = 1990
         profile.category = .idpReturnee
         profile.region = region
-        profile.assignedTo = team.map { "w.\($0)" } ?? ""
+        profile.assignedTo = assignedTo ?? team.map { "w.\($0)" } ?? ""
         let id = UUID()
-        try store.commit(.register(id: id, number: CaseBook.numberToAllocate(prefix: String(name.prefix(3))), profile: profile), as: worker)
+        // Given to someone else, as an import does: by the administrator.
+        try store.commit(.register(id: id, number: CaseBook.numberToAllocate(prefix: String(name.prefix(3))), profile: profile),
+                         as: assignedTo == nil ? worker : admin)
         return id
     }
 

@@ -155,4 +155,18 @@ struct SyncTests {
             #expect(try !site.holds("Maïga-Sealed"))
         }
     }
+
+    /// An import names workers who are no users of the office (yet): its cases are still its
+    /// teams', and what other sites change in them comes back to it.
+    @Test func aCaseOfAWorkerUnknownHereStaysWithTheSiteThatRegisteredIt() throws {
+        let network = try Network()
+        let gao = try Site("GAO-A", team: "gao"), coordination = try Site("BKO", team: nil)
+        let id = try gao.register("Bocoum", assignedTo: "a.maiga")
+        _ = try gao.sync(network)
+        _ = try coordination.sync(network)
+        try coordination.note(id, "Vu à Bamako", as: coordination.admin)
+        _ = try coordination.sync(network)
+        _ = try gao.sync(network)
+        #expect(gao[id]?.notes.map(\.text) == ["Vu à Bamako"])
+    }
 }

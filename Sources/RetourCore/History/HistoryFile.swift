@@ -378,6 +378,36 @@ public final class HistoryFile {
         return found
     }
 
+    /// The changes after `seq`, oldest first, read backward from the end: what a sync sends when
+    /// the server already holds most of the history. Nil when more than `limit` of them are
+    /// found (read forward instead, with `changes()`). Entries a crash left to be recorded
+    /// later (`Store.completeHistory`) may follow later ones: reading goes on `margin` lines
+    /// past the first change at or before `seq`.
+    public func changes(after seq: Int, limit: Int, margin: Int = 256) throws -> [JournalEntry]? {
+        guard let input = try openForReading() else { return [] }
+        defer { disk.close(input) }
+        var lines = try BackwardLines(self, input)
+        let decoder = LineDecoder()
+        var found: [JournalEntry] = []
+        var position: Int?
+        var past: Int?
+        while let line = try lines.next(position: position) {
+            guard let entry = try? decoder.decode(HistoryEntry.self, from: Data(try opened(line))) else {
+                throw HistoryError.unreadable(position: position)
+            }
+            position = entry.position - 1
+            guard case .change(let change) = entry.event else { continue }
+            if change.seq > seq {
+                found.append(change)
+                if found.count > limit { return nil }
+            } else {
+                past = (past ?? margin) - 1
+                if past == 0 { break }
+            }
+        }
+        return found.sorted { $0.seq < $1.seq }
+    }
+
     /// What `recordedChanges` reads of an entry.
     private struct ChangeHead: Decodable {
         struct Event: Decodable {

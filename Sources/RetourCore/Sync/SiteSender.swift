@@ -8,21 +8,30 @@ public final class OutgoingChanges {
     private var after: Int
     private var memory: ArraySlice<JournalEntry>?
     private var history: HistoryFile.Changes?
+    private let siteTeams: [String]?
 
     /// The changes after `seq` (the last the server holds). Refresh the store first to include
-    /// other sessions' latest changes.
-    init(_ store: Store, after seq: Int) throws {
+    /// other sessions' latest changes. `siteTeams`: the teams of the site, which a case whose
+    /// worker is no user here belongs to (nil for a coordination: such a case keeps its teams).
+    init(_ store: Store, after seq: Int, siteTeams: [String]?) throws {
         self.store = store
+        self.siteTeams = siteTeams
         after = seq
         let since = store.sinceSnapshot
         if let first = since.first?.seq, first <= seq + 1 {
             memory = since[...]
         } else if since.isEmpty && seq >= store.book.seq {
             memory = []
+        } else if seq > 0, let recent = try store.history.changes(after: seq, limit: OutgoingChanges.readBackwardAtMost) {
+            // Most of the history is on the server: only its end is read.
+            memory = recent[...]
         } else {
             history = try store.history.changes()
         }
     }
+
+    /// Read from the end of the history when there are no more than this many to send.
+    static let readBackwardAtMost = 100_000
 
     /// At most `limit` more, in the order they were made; empty at the end.
     public func next(limit: Int) throws -> [OutgoingChange] {
@@ -37,7 +46,7 @@ public final class OutgoingChanges {
             var number: String?
             if case .register(_, let registered, _) = entry.change { number = registered }
             return OutgoingChange(entry: entry, payload: try payloads.seal(try Store.encoder.bytes(entry)),
-                                  teams: store.teams(of: entry.change.caseID), number: number)
+                                  teams: store.teams(of: entry.change.caseID) ?? siteTeams, number: number)
         }
     }
 
@@ -52,7 +61,9 @@ public final class OutgoingChanges {
 
 extension Store {
     /// The changes made here after `seq`, page by page (`OutgoingChanges.next`).
-    public func outgoing(after seq: Int) throws -> OutgoingChanges { try OutgoingChanges(self, after: seq) }
+    public func outgoing(after seq: Int, siteTeams: [String]?) throws -> OutgoingChanges {
+        try OutgoingChanges(self, after: seq, siteTeams: siteTeams)
+    }
 
     /// What sealed payloads are bound to: a payload opens as a change of the network, nowhere else.
     static let syncPayloadContext = "sync"
