@@ -3,8 +3,10 @@ import PostgresNIO
 import RetourCore
 
 /// One connection to the synchronisation server, used as the rest of Retour is: one call after
-/// another. Each call runs postgres-nio's asynchronous query and waits for it; what it returns
-/// is decoded into plain values first. Every failure becomes a `SyncError` of one line.
+/// another. Each call starts postgres-nio's query on its event loop and waits for the answer
+/// on the calling thread (never on Swift's task pool, which a test or a caller may be using
+/// whole); the rows are decoded into plain values there. Every failure becomes a `SyncError`
+/// of one line.
 public final class ServerConnection {
     public let address: ServerAddress
     private let connection: PostgresConnection
@@ -33,8 +35,9 @@ public final class ServerConnection {
         configuration.options.connectTimeout = .seconds(Int64(timeout))
         let opened = logger, configured = configuration
         do {
-            let connection = try blocking(timeout: timeout + 1) {
-                try await PostgresConnection.connect(configuration: configured, id: 1, logger: opened)
+            let connection = try waiting(timeout: timeout + 1) {
+                PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configured,
+                                           id: 1, logger: opened)
             }
             return ServerConnection(address: address, connection: connection, logger: logger, statementTimeout: statementTimeout)
         } catch {
@@ -65,11 +68,14 @@ public final class ServerConnection {
     @discardableResult
     public func rows<T: Sendable>(_ query: PostgresQuery, _ decode: @escaping @Sendable (PostgresRow) throws -> T) throws -> [T] {
         let connection = self.connection, logger = self.logger
+        // A statement written on a closed connection is never answered: said at once.
+        guard !connection.isClosed else { throw SyncError.connectionLost }
         do {
-            return try ServerConnection.blocking(timeout: statementTimeout, onTimeout: { connection.close() }) {
-                var found: [T] = []
-                for try await row in try await connection.query(query, logger: logger) { found.append(try decode(row)) }
-                return found
+            return try ServerConnection.waiting(timeout: statementTimeout, onTimeout: { let closing: EventLoopFuture<Void> = connection.close(); _ = closing }) {
+                // The rows collected whole, not streamed: postgres-nio 1.33's row stream traps
+                // when the connection drops while rows arrive, which would end the process.
+                let answer: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
+                return answer.flatMapThrowing { try $0.map(decode) }
             }
         } catch {
             throw ServerConnection.syncError(error, address: address, connecting: false)
@@ -87,6 +93,9 @@ public final class ServerConnection {
             let result = try body()
             try run("COMMIT")
             return result
+        } catch SyncError.connectionLost {
+            // The server rolls back what a lost connection left open.
+            throw SyncError.connectionLost
         } catch {
             try? run("ROLLBACK")
             throw error
@@ -95,7 +104,7 @@ public final class ServerConnection {
 
     public func close() {
         let connection = self.connection
-        try? ServerConnection.blocking(timeout: 5) { try await connection.close() }
+        _ = try? ServerConnection.waiting(timeout: 5) { () -> EventLoopFuture<Void> in connection.close() }
     }
 
     /// The error as one line: what the user can act on, naming no data.
@@ -122,16 +131,13 @@ public final class ServerConnection {
         }
     }
 
-    /// Waits for `body`, run as a task: the program is synchronous, postgres-nio is not. After
-    /// `timeout` seconds, `onTimeout` (closing the connection, which ends the task) and
-    /// `SyncError.connectionLost`.
-    static func blocking<T: Sendable>(timeout: TimeInterval, onTimeout: @escaping @Sendable () -> Void = {},
-                                      _ body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Waits for the future `start` makes, at most `timeout` seconds; then `onTimeout` (closing
+    /// the connection, which fails what waits on it) and `SyncError.connectionLost`.
+    static func waiting<T>(timeout: TimeInterval, onTimeout: () -> Void = {},
+                           _ start: () -> EventLoopFuture<T>) throws -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task {
-            let result: Result<T, Error>
-            do { result = .success(try await body()) } catch { result = .failure(error) }
+        start().whenComplete { result in
             outcome.set(result)
             done.signal()
         }
@@ -143,8 +149,8 @@ public final class ServerConnection {
     }
 }
 
-/// What a task left for the thread waiting on it (`ServerConnection.blocking`): written once
-/// before the semaphore is signalled, read once after.
+/// What a future left for the thread waiting on it (`ServerConnection.waiting`): written once
+/// on the event loop before the semaphore is signalled, read once after.
 private final class Outcome<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, Error>?

@@ -15,80 +15,155 @@ struct SyncFaultTests {
     /// A push is cut at bytes spread over the whole conversation (connecting, the schema check,
     /// the join, each page of three changes, the last update), one way then the other: the
     /// server then holds whole pages only, and the next sync, direct, sends the rest once.
-    @Test func aPushCutAtAnyByteLeavesWholePagesAndTheNextSyncSendsTheRestOnce() throws {
-        try cutEverywhere(.push)
+    @Test func aPushCutAtAnyByteLeavesWholePagesAndTheNextSyncSendsTheRestOnce() async throws {
+        await Self.cutEverywhere(.push)
     }
 
     /// The same for a pull: the coordination's directory holds whole pages only after a cut
     /// (read again, as the next session would, it checks whole), and the next sync brings the
     /// rest: each case and each note once, no conflict.
-    @Test func aPullCutAtAnyByteLeavesWholeBatchesAndTheNextSyncBringsTheRestOnce() throws {
-        try cutEverywhere(.pull)
+    @Test func aPullCutAtAnyByteLeavesWholeBatchesAndTheNextSyncBringsTheRestOnce() async throws {
+        await Self.cutEverywhere(.pull)
     }
 
-    private func cutEverywhere(_ phase: Offices.Phase) throws {
+    /// Cuts the sync of `phase` at each of `Offices.cutPoints`, one way then the other, in child
+    /// processes (exit tests): a cut at the wrong moment can stop the process (a precondition of
+    /// the PostgreSQL client, a failure here), and must not take the other tests with it. After
+    /// such a crash, another child goes on from the next cut.
+    private static func cutEverywhere(_ phase: Offices.Phase, sourceLocation: SourceLocation = #_sourceLocation) async {
+        var progress: Set<Int> = []
+        for toServer in [true, false] {
+            var from = 0
+            while let child = await cutInAProcessOfItsOwn(pushing: phase == .push, toServer: toServer, from: from,
+                                                          sourceLocation: sourceLocation) {
+                progress.formUnion(child.progress)
+                guard let crashed = child.crashedAt, crashed + 1 < child.points else { break }
+                from = crashed + 1
+            }
+        }
+        // The cuts fell before, between and after every page.
+        #expect(progress == [0, 3, 6, 9, 10], "\(phase): \(progress.sorted())", sourceLocation: sourceLocation)
+    }
+
+    /// What a child process said of its cuts (`cutEach`): how many there are, how far each sync
+    /// went, and the cut during which it crashed.
+    private struct ChildReport {
+        var points = 0
+        var progress: Set<Int> = []
+        var crashedAt: Int?
+    }
+
+    /// Runs the cuts of one direction from the `from`th in a child process, which starts a
+    /// cluster of its own (stopped here if it crashed); nil if it said nothing.
+    private static func cutInAProcessOfItsOwn(pushing: Bool, toServer: Bool, from: Int,
+                                              sourceLocation: SourceLocation) async -> ChildReport? {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("retour-cuts-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let ended = await #expect(processExitsWith: .success, "\(pushing ? "push" : "pull") \(toServer ? "toServer" : "toClient")",
+                                  sourceLocation: sourceLocation) { [pushing, toServer, from, scratch = scratch as String] in
+            // What the process says, a crash's last words included, kept for the parent.
+            let said = open(scratch + "/said", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            if said >= 0 { dup2(said, STDERR_FILENO) }
+            let cluster = try PostgresCluster.shared()
+            try cluster.directory.path.write(toFile: scratch + "/cluster", atomically: false, encoding: .utf8)
+            try SyncFaultTests.cutEach(pushing ? .push : .pull, toServer ? .toServer : .toClient, from: from)
+        } != nil
+        // Not all of it is text: a crash's report, bytes written as the process ends.
+        guard let bytes = FileManager.default.contents(atPath: scratch + "/said") else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        func said(_ key: String) -> [[Substring]] {
+            lines.filter { $0.hasPrefix(key + " ") }.map { $0.dropFirst(key.count + 1).split(separator: " ", maxSplits: 1) }
+        }
+        var report = ChildReport()
+        report.points = said("points").first.flatMap { Int($0[0]) } ?? 0
+        report.progress = Set(said("left").compactMap { $0.count == 2 ? Int($0[1]) : nil })
+        guard !ended else { return report }
+
+        let last = said("cut").last
+        report.crashedAt = last.flatMap { Int($0[0]) }
+        let fatal = lines.first { $0.contains("Fatal error") } ?? "no fatal error said"
+        Issue.record("the process ended during the \(last.map { String($0.last ?? "") } ?? "dry run"): \(fatal)",
+                     sourceLocation: sourceLocation)
+        // Its cluster, which it could not stop: ended at once (`SIGQUIT`, as `pg_ctl stop -m
+        // immediate`) and removed.
+        if let directory = try? String(contentsOfFile: scratch + "/cluster", encoding: .utf8),
+           FileManager.default.fileExists(atPath: directory) {
+            let pids = (try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)) ?? ""
+            if let first = pids.split(separator: "\n").first, let pid = pid_t(first), pid > 1 {
+                kill(pid, SIGQUIT)
+                for _ in 0..<50 where kill(pid, 0) == 0 { usleep(100_000) }
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return report
+    }
+
+    /// In a child process: the sync of `phase` cut at each of `Offices.cutPoints` in `direction`
+    /// from the `from`th, each on offices of their own, then run again direct. What it does is
+    /// said on its standard error, one line each: `points N`, `cut I LABEL`, `left I CHANGES`.
+    private static func cutEach(_ phase: Offices.Phase, _ direction: CuttingProxy.Direction, from: Int) throws {
+        func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         let proxy = try CuttingProxy(targetPort: try PostgresCluster.shared().port)
         defer { proxy.stop() }
-        // A dry run says how long the conversation is, each way.
+        // A dry run says how long the conversation is, that way.
         let dry = try Offices()
         try dry.prepare(phase)
-        let (sentBefore, receivedBefore) = (proxy.bytesToServer, proxy.bytesToClient)
+        let before = direction == .toServer ? proxy.bytesToServer : proxy.bytesToClient
         _ = try dry.site(phase).sync(dry.network, port: proxy.port)
-        let totals: [CuttingProxy.Direction: Int] = [.toServer: proxy.bytesToServer - sentBefore,
-                                                     .toClient: proxy.bytesToClient - receivedBefore]
+        let total = (direction == .toServer ? proxy.bytesToServer : proxy.bytesToClient) - before
         try dry.finish(phase)
         try expectWhole(dry, "dry run")
 
-        var progress: Set<Int> = []
-        for direction in [CuttingProxy.Direction.toServer, .toClient] {
-            let total = try #require(totals[direction])
-            for bytes in Offices.cutPoints(total: total) {
-                let label = "\(phase) cut after \(bytes) of \(total) bytes \(direction)"
-                let offices = try Offices()
-                try offices.prepare(phase)
-                let site = offices.site(phase)
-                proxy.cut(afterBytes: bytes, direction: direction)
+        let points = Offices.cutPoints(total: total)
+        say("points \(points.count)")
+        for (index, bytes) in points.enumerated() where index >= from {
+            let label = "\(phase) cut after \(bytes) of \(total) bytes \(direction)"
+            let offices = try Offices()
+            try offices.prepare(phase)
+            let site = offices.site(phase)
+            say("cut \(index) \(label)")
+            proxy.cut(afterBytes: bytes, direction: direction)
+            // Not kept by a sync left waiting: the directory is removed with the site.
+            let outcome = within(patience) { [unowned site, network = offices.network] in try site.sync(network, port: proxy.port) }
+            proxy.heal()
+            if let outcome {
                 var completed = false
-                do {
-                    _ = try site.sync(offices.network, port: proxy.port)
-                    completed = true
-                } catch let error as SyncError {
-                    switch error {
-                    case .connectionLost, .unreachable: break
-                    default: Issue.record("\(label): \(error)")
-                    }
-                } catch {
-                    Issue.record("\(label): not a SyncError: \(error)")
+                switch outcome {
+                case .success: completed = true
+                case .failure(SyncError.connectionLost), .failure(SyncError.unreachable): break
+                case .failure(let error): Issue.record("\(label): \(error)")
                 }
-                proxy.heal()
                 // Cut before the last few bytes (the goodbye), the sync cannot have ended well;
                 // not cut at all, it must have.
                 if bytes < total - 8 { #expect(!completed, "\(label): completed") }
                 if bytes > total { #expect(completed, "\(label): did not complete") }
-
-                // What the cut left: whole pages on the server, whole batches in the directory.
-                let done = try offices.progress(phase)
-                #expect(done % Offices.pageSize == 0 || done == Offices.gaoChanges, "\(label): \(done) changes")
-                progress.insert(done)
-                if phase == .pull {
-                    #expect([0, Offices.coordinationChanges].contains(try offices.network.changes(of: "BKO")), "\(label)")
-                    try site.reopen()
-                    let check = site.check()
-                    #expect(check.isOK, "\(label): \(check.findings)")
-                }
-
-                _ = try site.sync(offices.network)
-                try offices.finish(phase)
-                try expectWhole(offices, label)
+            } else {
+                // Given up, as a person would end it: it never touches the directory again.
+                Issue.record("\(label): the sync had not ended \(Int(patience)) s after the cut")
             }
+
+            // What the cut left, as the next session reads it: whole pages on the server, whole
+            // batches in the directory.
+            try site.reopen()
+            let check = site.check()
+            #expect(check.isOK, "\(label): \(check.findings)")
+            let done = try offices.progress(phase)
+            #expect(done % Offices.pageSize == 0 || done == Offices.gaoChanges, "\(label): \(done) changes")
+            say("left \(index) \(done)")
+            if phase == .pull {
+                #expect([0, Offices.coordinationChanges].contains(try offices.network.changes(of: "BKO")), "\(label)")
+            }
+
+            _ = try site.sync(offices.network)
+            try offices.finish(phase)
+            try expectWhole(offices, label)
         }
-        // The cuts fell before, between and after every page.
-        #expect(progress == [0, 3, 6, 9, 10], "\(phase): \(progress.sorted())")
     }
 
     /// After every sync: each site's changes on the server once, each case and note once at the
     /// coordination, no conflict anywhere, and both directories whole when read again.
-    private func expectWhole(_ offices: Offices, _ label: String) throws {
+    private static func expectWhole(_ offices: Offices, _ label: String) throws {
         let network = offices.network, gao = offices.gao, coordination = offices.coordination
         let total = Offices.gaoChanges + Offices.coordinationChanges
         #expect(try network.sql("SELECT count(*) || ' ' || count(DISTINCT (site, seq)) FROM retour.changes") == "\(total) \(total)",
@@ -252,8 +327,14 @@ struct SyncFaultTests {
         try cluster.start()
         let open = try network.connect()
         try cluster.stop()
-        #expect(throws: SyncError.connectionLost) { _ = try Self.run(gao, on: open) }
-        #expect(try Self.files(of: gao) == before)
+        switch Self.within(Self.patience, { try Self.run(gao, on: open) }) {
+        case .failure(SyncError.connectionLost)?: #expect(try Self.files(of: gao) == before)
+        case let outcome?: Issue.record("a sync on a connection the server closed: \(outcome), not connectionLost")
+        case nil:
+            Issue.record("a sync on a connection the server closed had not ended after \(Int(Self.patience)) s")
+            // Given up, as a person would end it: it never touches the directory again.
+            try gao.reopen()
+        }
 
         try cluster.start()
         let sent = try gao.sync(network)
@@ -273,7 +354,46 @@ struct SyncFaultTests {
         }
     }
 
+    // MARK: A connection lost inside a transaction
+
+    /// A transaction whose connection is cut part way ends with `connectionLost` at once: the
+    /// server rolls it back by itself; nothing must wait for an answer that cannot come.
+    @Test func aTransactionWhoseConnectionIsCutEndsWithConnectionLost() throws {
+        let network = try Network()
+        let proxy = try CuttingProxy(targetPort: network.cluster.port)
+        defer { proxy.stop() }
+        let server = try network.connect(port: proxy.port)
+        let outcome = Self.within(Self.patience) {
+            try server.transaction {
+                try server.run("SELECT 1")
+                // The next bytes sent end the connection.
+                proxy.cut(afterBytes: 0, direction: .toServer)
+                try server.run("SELECT 2")
+            }
+        }
+        switch outcome {
+        case .failure(SyncError.connectionLost)?: break
+        case let outcome?: Issue.record("\(outcome), not connectionLost")
+        case nil: Issue.record("the transaction had not ended \(Int(Self.patience)) s after its connection was cut")
+        }
+    }
+
     // MARK: Helpers
+
+    /// Far more than a sync of these few changes takes (under a second).
+    static let patience: Double = 5
+
+    /// Runs `body` on a thread of its own, waiting for it at most `seconds`: nil if it has not
+    /// ended by then (it is left waiting, with whatever it holds).
+    static func within<T>(_ seconds: Double, _ body: @escaping () throws -> T) -> Result<T, Error>? {
+        let handoff = Handoff(body)
+        Thread {
+            handoff.result = Result { try handoff.body() }
+            handoff.done.signal()
+        }.start()
+        guard handoff.done.wait(timeout: .now() + seconds) == .success else { return nil }
+        return handoff.result
+    }
 
     /// `attempt` must stop with `expected`, the directory's files and the server's tables as
     /// they were.
@@ -312,13 +432,24 @@ struct SyncFaultTests {
         defer { server.close() }
         let synchroniser = Synchroniser(store: site.store, server: server, clearance: site.admin)
         synchroniser.pageSize = site.pageSize
+        synchroniser.pullPageSize = site.pullPageSize
         return try synchroniser.run(site: site.store.book.site == nil ? site.name : nil, teams: site.team.map { [$0] })
     }
 }
 
-/// Two offices with enough work for a sync to span several pages of three changes: Gao
-/// registers four people, writes five notes and edits a profile (ten changes to push); the
-/// coordination registers two and writes a note (three), and pulls Gao's ten.
+/// What a thread started by `SyncFaultTests.within` hands back: written once before `done`
+/// is signalled, read once after.
+private final class Handoff<T>: @unchecked Sendable {
+    let body: () throws -> T
+    var result: Result<T, Error>?
+    let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping () throws -> T) { self.body = body }
+}
+
+/// Two offices with enough work for a sync to span several pages of three changes, sent and
+/// received: Gao registers four people, writes five notes and edits a profile (ten changes to
+/// push); the coordination registers two and writes a note (three), and pulls Gao's ten.
 private final class Offices {
     enum Phase: CustomStringConvertible {
         /// Gao's first sync: joins, pushes four pages, pulls nothing.
@@ -344,7 +475,10 @@ private final class Offices {
         network = try Network()
         gao = try Site("GAO-A", team: "gao")
         coordination = try Site("BKO", team: nil)
-        for site in [gao, coordination] { site.pageSize = Offices.pageSize }
+        for site in [gao, coordination] {
+            site.pageSize = Offices.pageSize
+            site.pullPageSize = Offices.pageSize
+        }
         for name in Offices.gaoNames { gaoCases.append(try gao.register(name)) }
         for (index, id) in gaoCases.enumerated() { try gao.note(id, "Visite \(index + 1)") }
         try gao.note(gaoCases[0], "Appel de suivi")

@@ -27,7 +27,7 @@ final class Network {
     }
 
     func connect(port: Int? = nil, password: String? = nil) throws -> ServerConnection {
-        try ServerConnection.open(try address(port: port), password: password ?? cluster.password, timeout: 5, statementTimeout: 10)
+        try ServerConnection.open(try address(port: port), password: password ?? cluster.password, timeout: 5, statementTimeout: 60)
     }
 
     func sql(_ statement: String) throws -> String {
@@ -125,10 +125,13 @@ final class Site {
         defer { server.close() }
         let synchroniser = Synchroniser(store: store, server: server, clearance: clearance ?? admin)
         synchroniser.pageSize = pageSize
+        synchroniser.pullPageSize = pullPageSize
         return try synchroniser.run(site: code ?? (store.book.site == nil ? name : nil), teams: team.map { [$0] })
     }
 
     var pageSize = 2000
+    /// Changes per batch received; nil: the synchroniser's default (ten pages sent).
+    var pullPageSize: Int?
 
     subscript(_ id: UUID) -> Case? { store.book[id] }
 

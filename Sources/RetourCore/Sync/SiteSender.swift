@@ -51,7 +51,7 @@ public final class OutgoingChanges {
     }
 
     private func nextEntry() throws -> JournalEntry? {
-        if var memory {
+        if let memory {
             defer { self.memory = memory.dropFirst() }
             return memory.first
         }
