@@ -132,6 +132,20 @@ final class ConflictScreen: Screen {
 
     // MARK: Drawing
 
+    /// `lines` from line `top` on, two columns in, as many as `area` holds, with a word at the
+    /// top right when there are more than it shows. Returns where the cursor rests.
+    static func put(_ lines: [(String, Style)], from top: Int, into canvas: inout Canvas, area: Rect, catalog: Catalog) -> Point {
+        let visible = max(1, area.height)
+        for (row, line) in lines.dropFirst(top).prefix(visible).enumerated() {
+            canvas.put(line.0, x: 2, y: area.y + row, width: area.width - 4, style: line.1)
+        }
+        if lines.count > visible {
+            let more = catalog.text("conflict.scroll")
+            canvas.put(more, x: area.width - 1 - CellWidth.of(more), y: area.y, style: .muted)
+        }
+        return Point(x: 2, y: area.y)
+    }
+
     func draw(into canvas: inout Canvas, area: Rect, app: CaseManagerApp) -> Point? {
         let catalog = app.catalog
         guard let current = app.reader[subject.caseID] else { return nil }
@@ -176,13 +190,6 @@ final class ConflictScreen: Screen {
         lineCount = lines.count
         visibleLines = max(1, area.height)
         top = max(0, min(top, lineCount - visibleLines))
-        for (row, line) in lines.dropFirst(top).prefix(visibleLines).enumerated() {
-            canvas.put(line.0, x: 2, y: area.y + row, width: width, style: line.1)
-        }
-        if lineCount > visibleLines {
-            let more = catalog.text("conflict.scroll")
-            canvas.put(more, x: area.width - 1 - CellWidth.of(more), y: area.y, style: .muted)
-        }
-        return Point(x: 2, y: area.y)
+        return ConflictScreen.put(lines, from: top, into: &canvas, area: area, catalog: catalog)
     }
 }

@@ -101,14 +101,7 @@ final class SiteConflictScreen: Screen {
         lineCount = lines.count
         visibleLines = max(1, area.height)
         top = max(0, min(top, lineCount - visibleLines))
-        for (row, line) in lines.dropFirst(top).prefix(visibleLines).enumerated() {
-            canvas.put(line.0, x: 2, y: area.y + row, width: width, style: line.1)
-        }
-        if lineCount > visibleLines {
-            let more = catalog.text("conflict.scroll")
-            canvas.put(more, x: area.width - 1 - CellWidth.of(more), y: area.y, style: .muted)
-        }
-        return Point(x: 2, y: area.y)
+        return ConflictScreen.put(lines, from: top, into: &canvas, area: area, catalog: catalog)
     }
 
     static func lines(_ current: Case, _ conflict: SiteConflict, width: Int, app: CaseManagerApp) -> [(String, Style)] {
