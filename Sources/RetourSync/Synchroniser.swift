@@ -241,10 +241,14 @@ public final class Synchroniser {
         report.received.skipped += reception.skipped
         report.received.conflicted.formUnion(reception.conflicted)
         report.conflicts = report.received.conflicted.compactMap { store.book.number(of: $0) }.sorted()
+        let thisSite = store.book.site?.code, reader = store.reader(for: clearance)
         for change in pulled {
             guard case .register(let id, let number, let profile) = change.entry.change else { continue }
             for other in store.book.possibleDuplicateIDs(of: profile, excluding: id) {
-                guard let here = store.book.number(of: other), !report.duplicates.contains(where: { $0.pulled == number && $0.here == here })
+                // Between sites only: the site a case was registered at, from its first event.
+                let registeredAt = reader[other]?.timeline.first?.origin?.site ?? thisSite
+                guard registeredAt != change.origin.site else { continue }
+                guard let here = store.book.number(of: other), !report.duplicates.contains(where: { Set([$0.pulled, $0.here]) == Set([number, here]) })
                 else { continue }
                 report.duplicates.append((number, here))
             }

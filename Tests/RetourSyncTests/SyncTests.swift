@@ -169,4 +169,20 @@ struct SyncTests {
         _ = try gao.sync(network)
         #expect(gao[id]?.notes.map(\.text) == ["Vu à Bamako"])
     }
+
+    /// Possible duplicates are said after a sync only between sites: those of one site were
+    /// already its own supervisors' to see.
+    @Test func duplicatesAreSaidAcrossSitesOnly() throws {
+        let network = try Network()
+        let gao = try Site("GAO-A", team: "gao"), mopti = try Site("MPT-A", team: "mopti"), coordination = try Site("BKO", team: nil)
+        try gao.register("Traoré", "Salif")
+        try gao.register("Traoré", "Salif")
+        _ = try gao.sync(network)
+        _ = try mopti.sync(network)
+        try mopti.register("Traore", "Salif")
+        _ = try mopti.sync(network)
+        let report = try coordination.sync(network)
+        #expect(report.duplicates.count == 2, "\(report.duplicates)")
+        #expect(report.duplicates.allSatisfy { $0.pulled.hasPrefix("MPT") != $0.here.hasPrefix("MPT") })
+    }
 }
